@@ -1,0 +1,80 @@
+// The contract every DStream operator implements, and what operators may see of their context.
+import type { Batch } from '../batch/batch.js';
+import type { Core } from '../core/core.js';
+import type { DStream } from './dstream.js';
+
+/**
+ * One transformation in the graph (Spark's DStream subclasses): it names its parents, how often it
+ * yields a batch, and how to compute the batch for a valid time. Caching and time checks live in
+ * {@link DStream}, once.
+ */
+export interface Operator<T> {
+  /** Spark-style class name, shown in errors and debug output (e.g. `WindowedDStream`). */
+  readonly name: string;
+  /** The streams this one reads. */
+  readonly dependencies: readonly DStream<any>[];
+  /** Interval between this stream's batches, in ms. */
+  readonly slideDuration: number;
+  /** The batch for `time`, a valid time for this stream; `undefined` for none. */
+  compute(time: number): Promise<Batch<T> | undefined>;
+  /** Extra history parents must keep beyond this stream's remember duration (windows). */
+  readonly parentRememberExtra?: number;
+  /** True when the operator keeps state across batches and needs a checkpoint directory. */
+  readonly mustCheckpoint?: boolean;
+  /** Receives the DStream that wraps this operator, for operators that read their own past. */
+  bind?(self: DStream<T>): void;
+}
+
+/** An operator with no parents that produces data (Spark's InputDStream). */
+export interface InputOperator<T> extends Operator<T> {
+  /** Starts receiving; called by `StreamingContext.start()`. */
+  start(): Promise<void>;
+  /** Stops receiving; resolves once resources are released. */
+  stop(): Promise<void>;
+  /** True while data has been received but not yet assigned to a batch. */
+  hasPendingData?(): boolean;
+}
+
+/** An output operation run once per batch (Spark's ForEachDStream). */
+export interface OutputOperator {
+  /** Runs the output for `time`. */
+  run(time: number): Promise<void>;
+  /** Short description used in listener events, e.g. `print at app.ts`. */
+  readonly description: string;
+}
+
+/** Where an error met by a source is reported (surfaced to streaming listeners). */
+export interface SourceErrorReport {
+  /** Name of the source, e.g. `SocketReceiver(127.0.0.1:9999)`. */
+  source: string;
+  /** What happened, written for a person. */
+  message: string;
+  /** The underlying error, if any. */
+  error?: unknown;
+}
+
+/** A place text can be written to, such as `process.stdout`. */
+export interface TextOutput {
+  /** Writes `text` as is. */
+  write(text: string): unknown;
+}
+
+/** What operators may use of their StreamingContext. */
+export interface StreamEnv {
+  /** Default number of partitions for shuffles (n of `local[n]`). */
+  readonly defaultParallelism: number;
+  /** The engine core. */
+  readonly core: Core;
+  /** The context's batch interval in ms. */
+  readonly batchInterval: number;
+  /** Where `print()` writes (process.stdout unless the context was given another). */
+  readonly out: TextOutput;
+  /** Registers a new input stream; throws once the context has started. */
+  registerInputStream(stream: DStream<unknown>): void;
+  /** Registers a new output stream; throws once the context has started. */
+  registerOutputStream(stream: DStream<unknown>): void;
+  /** Throws if the graph can no longer change (context started or stopped). */
+  assertGraphMutable(what: string): void;
+  /** Reports an error met while receiving, to listeners; never throws. */
+  reportSourceError(report: SourceErrorReport): void;
+}

@@ -1,0 +1,95 @@
+// ReducedWindowedDStream: reduceByKeyAndWindow with an inverse function, computed incrementally
+// from the previous window (Spark's algorithm):
+//
+//   |<------------ previous window ------------>|
+//   | old batches |                             |
+//   +-------------+-----------------------------+-------------+
+//                 |<------------ current window -------------->|
+//                                               | new batches |
+//
+//   current = f(inv(previous, reduce(old)), reduce(new))
+//
+// With window W, slide S and parent slide P: old = parent times [t-S-W+P, t-W],
+// new = parent times [t-S+P, t], previous = this stream at t-S (empty before the first window).
+import { Batch } from '../batch/batch.js';
+import { cogroupPartitions } from '../batch/shuffle.js';
+import { FlintError } from '../errors.js';
+import { isSumWithInverse } from '../functions/building-blocks.js';
+import type { DStream } from './dstream.js';
+import type { Operator } from './operator.js';
+import { checkWindow } from './windowed.js';
+
+/** Spark's `ReducedWindowedDStream`; `reduced` is the parent already reduced per batch. */
+export class ReducedWindowedDStream<K, V> implements Operator<[K, V]> {
+  readonly name = 'ReducedWindowedDStream';
+  readonly mustCheckpoint = true;
+  readonly dependencies: readonly DStream<[K, V]>[];
+  readonly windowDuration: number;
+  readonly slideDuration: number;
+  private readonly keep: (pair: [K, V]) => boolean;
+  private self: DStream<[K, V]> | undefined;
+
+  constructor(
+    private readonly reduced: DStream<[K, V]>,
+    private readonly f: (a: V, b: V) => V,
+    private readonly inv: (a: V, b: V) => V,
+    windowDuration: number,
+    slideDuration: number,
+    private readonly numPartitions: number,
+    filterFunc?: (pair: [K, V]) => boolean,
+  ) {
+    [this.windowDuration, this.slideDuration] = checkWindow(reduced.slideDuration, windowDuration, slideDuration);
+    this.dependencies = [reduced];
+    // Flint's own sum/subtract pair knows its identity, so keys back at 0 leave the window.
+    const dropZero = isSumWithInverse(f, inv);
+    this.keep = (pair) => (!dropZero || (pair[1] as unknown) !== 0) && (!filterFunc || filterFunc(pair));
+  }
+
+  get parentRememberExtra(): number {
+    return this.windowDuration;
+  }
+
+  /** Called by DStream so the operator can read its own previous window. */
+  bind(self: DStream<[K, V]>): void {
+    this.self = self;
+  }
+
+  async compute(time: number): Promise<Batch<[K, V]>> {
+    const W = this.windowDuration;
+    const S = this.slideDuration;
+    const P = this.reduced.slideDuration;
+    const oldBatches = await this.reduced.slice(time - S - W + P, time - W);
+    const newBatches = await this.reduced.slice(time - S + P, time);
+    const previous = time - S > this.reduced.zero ? await this.self!.getOrCompute(time - S) : undefined;
+    const inputs = [(previous ?? Batch.empty<[K, V]>()).partitions, ...oldBatches.map((b) => b.partitions), ...newBatches.map((b) => b.partitions)];
+    const grouped = cogroupPartitions<K>(inputs, this.numPartitions);
+    const nOld = oldBatches.length;
+    const parts = grouped.map((partition) =>
+      partition
+        .map(([k, groups]) => [k, this.merge(k, groups as V[][], nOld)] as [K, V])
+        .filter(this.keep),
+    );
+    return new Batch(parts, this.numPartitions);
+  }
+
+  private merge(key: K, groups: V[][], nOld: number): V {
+    const [prev, ...rest] = groups;
+    const oldValues = rest.slice(0, nOld).flat();
+    const newValues = rest.slice(nOld).flat();
+    if (prev!.length === 0) {
+      if (newValues.length === 0) {
+        throw new FlintError(
+          'KEY_CONSISTENCY',
+          `reduceByKeyAndWindow: key ${JSON.stringify(key)} left the window but was not in the previous window's result; ` +
+            `a filterFunc must only drop keys whose value is back at the identity (e.g. a count of 0), ` +
+            `and keys must hash consistently`,
+        );
+      }
+      return newValues.reduce(this.f);
+    }
+    let value = prev![0] as V;
+    if (oldValues.length > 0) value = this.inv(value, oldValues.reduce(this.f));
+    if (newValues.length > 0) value = this.f(value, newValues.reduce(this.f));
+    return value;
+  }
+}

@@ -1,0 +1,43 @@
+// TransformedDStream: any per-batch function of the same-time batches of one or more parents.
+// map, flatMap, filter, mapPartitions, glom, mapValues, transform and the joins are built on it.
+import type { Batch } from '../batch/batch.js';
+import { FlintError } from '../errors.js';
+import type { DStream } from './dstream.js';
+import type { Operator } from './operator.js';
+
+/** Computes `f(parentBatches, time)` at every slide of the parents. */
+export class TransformedDStream<U> implements Operator<U> {
+  readonly slideDuration: number;
+
+  constructor(
+    readonly name: string,
+    readonly dependencies: readonly DStream<any>[],
+    private readonly f: (batches: Batch<unknown>[], time: number) => Batch<U> | Promise<Batch<U>>,
+  ) {
+    const slides = new Set(dependencies.map((d) => d.slideDuration));
+    if (slides.size !== 1) {
+      throw new FlintError(
+        'INVALID_WINDOW',
+        `${name} needs parents with the same slide duration, got ${[...slides].map((s) => `${s} ms`).join(' and ')}; ` +
+          `window the faster stream to the slower one's slide first`,
+      );
+    }
+    this.slideDuration = dependencies[0]!.slideDuration;
+  }
+
+  async compute(time: number): Promise<Batch<U> | undefined> {
+    const batches = await Promise.all(this.dependencies.map((d) => d.getOrCompute(time)));
+    if (batches.some((b) => b === undefined)) {
+      if (batches.every((b) => b === undefined)) return undefined;
+      throw new FlintError('INVALID_TIME', `${this.name} could not get a batch from every parent at time ${time} ms`);
+    }
+    const out = await this.f(batches as Batch<unknown>[], time);
+    if (!out || !Array.isArray((out as Batch<U>).partitions)) {
+      throw new FlintError(
+        'INVALID_ARGUMENT',
+        `the function given to ${this.name} must return a Batch (e.g. batch.map(...) or Batch.of([...])), got ${String(out)}`,
+      );
+    }
+    return out;
+  }
+}

@@ -1,0 +1,65 @@
+// Built-in building blocks: ordinary functions that any core can call, tagged so that a core can
+// recognise them (and, on the wasm core, run them as kernels) and so that the algebra is known:
+// `sum` has the inverse `subtract`, and a window over them drops keys that return to 0.
+
+/** What a tagged building block is. */
+export type BuildingBlockKind = 'sum' | 'subtract' | 'min' | 'max' | 'split' | 'pair';
+
+const TAG = Symbol.for('flint.buildingBlock');
+
+/** A function carrying its building-block kind (and parameters). */
+export type Tagged<F> = F & { readonly [TAG]: { kind: BuildingBlockKind; param?: unknown } };
+
+function tag<F extends object>(f: F, kind: BuildingBlockKind, param?: unknown): Tagged<F> {
+  Object.defineProperty(f, TAG, { value: { kind, param }, enumerable: false });
+  return f as Tagged<F>;
+}
+
+/** The building-block kind of `f`, if it is one. */
+export function buildingBlockOf(f: unknown): { kind: BuildingBlockKind; param?: unknown } | undefined {
+  return typeof f === 'function' ? (f as Partial<Tagged<() => void>>)[TAG] : undefined;
+}
+
+/** Adds two numbers: the reducer of word counts. Its inverse is {@link subtract}. */
+export const sum = tag((a: number, b: number): number => a + b, 'sum');
+
+/** Subtracts: the inverse of {@link sum} for incremental windows. */
+export const subtract = tag((a: number, b: number): number => a - b, 'subtract');
+
+/** The smaller of two numbers (no inverse: windows over it are recomputed). */
+export const min = tag((a: number, b: number): number => (b < a ? b : a), 'min');
+
+/** The larger of two numbers (no inverse: windows over it are recomputed). */
+export const max = tag((a: number, b: number): number => (b > a ? b : a), 'max');
+
+/**
+ * A tokenizer for `flatMap`: splits a line on any character of `separators` (default ASCII
+ * whitespace) and drops empty tokens.
+ */
+export function split(separators = ' \t\n\r\f\v'): Tagged<(line: string) => string[]> {
+  const set = new Set(separators);
+  return tag((line: string): string[] => {
+    const out: string[] = [];
+    let start = 0;
+    for (let i = 0; i <= line.length; i++) {
+      if (i === line.length || set.has(line[i]!)) {
+        if (i > start) out.push(line.slice(start, i));
+        start = i + 1;
+      }
+    }
+    return out;
+  }, 'split', separators);
+}
+
+/** Splits a line into words on ASCII whitespace: `lines.flatMap(words)`. */
+export const words = split();
+
+/** Pairs every element with `value`: `words.map(pair(1))` gives `[word, 1]`. */
+export function pair<V>(value: V): Tagged<<K>(key: K) => [K, V]> {
+  return tag(<K>(key: K): [K, V] => [key, value], 'pair', value);
+}
+
+/** True when `f` and `inv` are Flint's `sum` and `subtract`, whose windows drop keys at 0. */
+export function isSumWithInverse(f: unknown, inv: unknown): boolean {
+  return buildingBlockOf(f)?.kind === 'sum' && buildingBlockOf(inv)?.kind === 'subtract';
+}

@@ -1,0 +1,34 @@
+/**
+ * Flint: Spark Streaming's micro-batch DStream model for TypeScript. A program creates a
+ * StreamingContext, input streams, transformations and outputs, then starts the context.
+ * Only what is listed here is public API.
+ */
+export { StreamingContext } from './streaming/context.js';
+export type { StreamingContextOptions, StreamingContextState, StopOptions } from './streaming/context.js';
+export { ManualClock, SystemClock } from './streaming/clock.js';
+export type { Clock, ClockListener } from './streaming/clock.js';
+export { Milliseconds, Seconds, Minutes, parseDuration } from './streaming/duration.js';
+export type { Duration } from './streaming/duration.js';
+export { DStream } from './dstream/dstream.js';
+export type { MapWithStateStream, ReduceFunc, BatchLike } from './dstream/dstream.js';
+export { StateSpec, State } from './dstream/state-spec.js';
+export type { MappingFunc } from './dstream/state-spec.js';
+export type { UpdateStateOptions, UpdateFunc } from './dstream/state.js';
+export type { TextOutput } from './dstream/operator.js';
+export { Batch } from './batch/batch.js';
+export { Receiver } from './io/sources/receiver.js';
+export type { QueueStreamOptions } from './io/sources/queue-input-dstream.js';
+export type { SocketStreamOptions } from './io/sources/socket-receiver.js';
+export type { FileStreamOptions } from './io/sources/file-input-dstream.js';
+export { formatRecord, formatBatch } from './io/sinks/print.js';
+export type {
+  StreamingListener,
+  BatchInfo,
+  OutputOperationInfo,
+  ReceiverInfo,
+} from './scheduler/listener.js';
+export { FlintError } from './errors.js';
+export type { FlintErrorCode } from './errors.js';
+export type { CoreName } from './core/core.js';
+export { sum, subtract, min, max, words, split, pair } from './functions/building-blocks.js';
+export { xxhash32, hashString } from './batch/hash.js';

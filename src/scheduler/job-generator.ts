@@ -1,0 +1,71 @@
+// JobGenerator: turns clock ticks into batch times. Each tick assigns received data to the batch,
+// lists its output jobs and hands them to the JobScheduler.
+import type { Clock } from '../streaming/clock.js';
+import type { DStreamGraph } from '../streaming/graph.js';
+import type { JobScheduler } from './job-scheduler.js';
+
+/** Generates one job set per batch interval (Spark's `JobGenerator`). */
+export class JobGenerator {
+  private cancelTick: (() => void) | undefined;
+  private generating: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+  private lastTime: number | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly interval: number,
+    private readonly graph: DStreamGraph,
+    private readonly scheduler: JobScheduler,
+    private readonly onGenerateError: (error: unknown, time: number) => void,
+  ) {}
+
+  /** The first batch time for a start now: the next multiple of the interval after the clock. */
+  firstBatchTime(): number {
+    return (Math.floor(this.clock.now() / this.interval) + 1) * this.interval;
+  }
+
+  /** Schedules batches from `firstTime` on. */
+  start(firstTime: number): void {
+    this.schedule(firstTime);
+  }
+
+  /** The last batch time generated, if any. */
+  get lastBatchTime(): number | undefined {
+    return this.lastTime;
+  }
+
+  /** Stops generating; resolves once the batch being generated (if any) is submitted. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.cancelTick?.();
+    await this.generating.catch(() => undefined);
+  }
+
+  private schedule(time: number): void {
+    if (this.stopped) return;
+    this.cancelTick = this.clock.schedule(time, () => this.tick(time));
+  }
+
+  private async tick(time: number): Promise<void> {
+    if (this.stopped) return;
+    this.schedule(time + this.interval);
+    // Generation is serialized: inputs are assigned to batches strictly in time order.
+    const generated = this.generating.then(() => this.generate(time));
+    this.generating = generated.catch(() => undefined);
+    const { done } = await generated;
+    await done;
+  }
+
+  // Returns the completion promise wrapped, so awaiting generation does not wait for the jobs.
+  private async generate(time: number): Promise<{ done: Promise<void> }> {
+    this.lastTime = time;
+    try {
+      const numRecords = await this.graph.materializeInputs(time);
+      const jobs = this.graph.generateJobs(time);
+      return { done: this.scheduler.submit({ time, jobs, numRecords }) };
+    } catch (error) {
+      this.onGenerateError(error, time);
+      throw error;
+    }
+  }
+}

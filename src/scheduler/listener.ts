@@ -1,0 +1,87 @@
+// Streaming listener events, with Spark's BatchInfo fields, and the bus that delivers them.
+
+/** Outcome of one output operation in one batch (Spark's `OutputOperationInfo`). */
+export interface OutputOperationInfo {
+  batchTime: number;
+  /** Index of the output operation in definition order. */
+  id: number;
+  /** Operation name, e.g. `print(10)`, `foreachRDD`. */
+  name: string;
+  description: string;
+  startTime?: number;
+  endTime?: number;
+  /** Set when the operation failed: the error's message. */
+  failureReason?: string;
+}
+
+/** One batch's timing (Spark's `BatchInfo`); times are clock milliseconds. */
+export interface BatchInfo {
+  batchTime: number;
+  /** Records received by all input streams for this batch. */
+  numRecords: number;
+  submissionTime: number;
+  processingStartTime?: number;
+  processingEndTime?: number;
+  /** processingStartTime - submissionTime. */
+  schedulingDelay?: number;
+  /** processingEndTime - processingStartTime. */
+  processingDelay?: number;
+  /** schedulingDelay + processingDelay. */
+  totalDelay?: number;
+  outputOperationInfos: OutputOperationInfo[];
+}
+
+/** State of a receiver or other input source (Spark's `ReceiverInfo`). */
+export interface ReceiverInfo {
+  streamId: number;
+  name: string;
+  active: boolean;
+  lastErrorMessage: string;
+  lastError: string;
+  lastErrorTime: number;
+}
+
+/** Callbacks for streaming events; implement any subset (Spark's `StreamingListener`). */
+export interface StreamingListener {
+  onStreamingStarted?(event: { time: number }): void;
+  onReceiverStarted?(event: { receiverInfo: ReceiverInfo }): void;
+  onReceiverError?(event: { receiverInfo: ReceiverInfo }): void;
+  onReceiverStopped?(event: { receiverInfo: ReceiverInfo }): void;
+  onBatchSubmitted?(event: { batchInfo: BatchInfo }): void;
+  onBatchStarted?(event: { batchInfo: BatchInfo }): void;
+  onBatchCompleted?(event: { batchInfo: BatchInfo }): void;
+  onOutputOperationStarted?(event: { outputOperationInfo: OutputOperationInfo }): void;
+  onOutputOperationCompleted?(event: { outputOperationInfo: OutputOperationInfo }): void;
+}
+
+type EventName = keyof StreamingListener;
+type EventOf<E extends EventName> = Parameters<NonNullable<StreamingListener[E]>>[0];
+
+/** Delivers events to listeners in registration order; a throwing listener never stops a batch. */
+export class ListenerBus {
+  private readonly listeners: StreamingListener[] = [];
+
+  /** Adds a listener. */
+  add(listener: StreamingListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Removes a listener. */
+  remove(listener: StreamingListener): void {
+    const i = this.listeners.indexOf(listener);
+    if (i >= 0) this.listeners.splice(i, 1);
+  }
+
+  /** Sends `event` to every listener that handles `name`. */
+  post<E extends EventName>(name: E, event: EventOf<E>): void {
+    for (const listener of this.listeners) {
+      try {
+        // Each listener gets its own copy, so one cannot change what the next one sees.
+        (listener[name] as ((e: EventOf<E>) => void) | undefined)?.call(listener, structuredClone(event));
+      } catch (error) {
+        process.emitWarning(`streaming listener ${name} threw: ${(error as Error)?.message ?? String(error)}`, 'FlintListenerWarning');
+      }
+    }
+  }
+}
+

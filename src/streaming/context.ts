@@ -1,0 +1,312 @@
+// StreamingContext: the entry point. It owns the graph, the clock, the core and the scheduler,
+// creates input streams, and runs the lifecycle start -> awaitTermination -> stop.
+import { mkdir, access, constants } from 'node:fs/promises';
+import type { Batch } from '../batch/batch.js';
+import type { Core, CoreName } from '../core/core.js';
+import { createCore } from '../core/create-core.js';
+import { DStream } from '../dstream/dstream.js';
+import type { InputOperator, SourceErrorReport, StreamEnv, TextOutput } from '../dstream/operator.js';
+import { TransformedDStream } from '../dstream/transformed.js';
+import { unionOperator } from '../dstream/union.js';
+import { FlintError } from '../errors.js';
+import { FileInputDStream, type FileStreamOptions } from '../io/sources/file-input-dstream.js';
+import { QueueInputDStream, type QueueStreamOptions } from '../io/sources/queue-input-dstream.js';
+import type { Receiver } from '../io/sources/receiver.js';
+import { ReceiverInputDStream } from '../io/sources/receiver-input-dstream.js';
+import { SocketReceiver, type SocketStreamOptions } from '../io/sources/socket-receiver.js';
+import { JobGenerator } from '../scheduler/job-generator.js';
+import { JobScheduler } from '../scheduler/job-scheduler.js';
+import { ListenerBus, type ReceiverInfo, type StreamingListener } from '../scheduler/listener.js';
+import { SystemClock, type Clock } from './clock.js';
+import { checkDuration } from './duration.js';
+import { DStreamGraph } from './graph.js';
+import { parseMaster } from './master.js';
+import { TerminationWaiter } from './termination-waiter.js';
+
+/** Options of a {@link StreamingContext}. */
+export interface StreamingContextOptions {
+  /** Interval between batches, in ms (e.g. `Seconds(1)`). */
+  batchInterval: number;
+  /** `'local'`, `'local[n]'` or `'local[*]'`: worker threads and default partitions (default `local[*]`). */
+  master?: string;
+  /** Name shown in logs and the CLI (default `flint`). */
+  appName?: string;
+  /** Engine core (default `js`). */
+  core?: CoreName;
+  /** Source of time; pass a `ManualClock` to drive batches by hand in tests. */
+  clock?: Clock;
+  /** Where `print()` writes (default `process.stdout`). */
+  out?: TextOutput;
+}
+
+/** Lifecycle state, as Spark's `StreamingContextState`. */
+export type StreamingContextState = 'INITIALIZED' | 'ACTIVE' | 'STOPPED';
+
+/** Options of {@link StreamingContext.stop}. */
+export interface StopOptions {
+  /** Wait until all received data has been processed (default false: finish only the running batch). */
+  graceful?: boolean;
+  /** With `graceful`, give up waiting for data after this many ms (default 10 batch intervals). */
+  gracefulTimeout?: number;
+}
+
+/** The main entry point of a Flint program (Spark's `StreamingContext`). */
+export class StreamingContext implements StreamEnv {
+  readonly batchInterval: number;
+  readonly appName: string;
+  readonly master: string;
+  readonly defaultParallelism: number;
+  readonly clock: Clock;
+  readonly core: Core;
+  readonly out: TextOutput;
+  private readonly graph = new DStreamGraph();
+  private readonly bus = new ListenerBus();
+  private readonly waiter = new TerminationWaiter();
+  private readonly scheduler: JobScheduler;
+  private readonly generator: JobGenerator;
+  private readonly receiverInfos = new Map<string, ReceiverInfo>();
+  private state: StreamingContextState = 'INITIALIZED';
+  private checkpointDir: string | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(options: StreamingContextOptions) {
+    if (!options || typeof options !== 'object') {
+      throw new FlintError('INVALID_ARGUMENT', 'new StreamingContext needs options, e.g. { batchInterval: Seconds(1) }');
+    }
+    this.batchInterval = checkDuration(options.batchInterval, 'batchInterval', { positive: true });
+    this.master = options.master ?? 'local[*]';
+    this.defaultParallelism = parseMaster(this.master);
+    this.appName = options.appName ?? 'flint';
+    this.clock = options.clock ?? new SystemClock();
+    this.out = options.out ?? process.stdout;
+    this.core = createCore(options.core ?? 'js');
+    this.scheduler = new JobScheduler(this.clock, this.bus, {
+      onJobError: (error) => this.waiter.notifyError(error),
+      onBatchDone: (time) => this.graph.clearMetadata(time),
+    });
+    this.generator = new JobGenerator(this.clock, this.batchInterval, this.graph, this.scheduler, (error) =>
+      this.waiter.notifyError(error),
+    );
+  }
+
+  /** Current lifecycle state. */
+  getState(): StreamingContextState {
+    return this.state;
+  }
+
+  /** Sets the checkpoint directory, needed by stateful and inverse-window operations. */
+  checkpoint(directory: string): void {
+    if (typeof directory !== 'string' || directory === '') {
+      throw new FlintError('INVALID_ARGUMENT', 'checkpoint needs a directory path, e.g. ssc.checkpoint("/tmp/flint-checkpoint")');
+    }
+    this.checkpointDir = directory;
+  }
+
+  /** Keeps every generated batch for at least `duration` ms (for `slice` and late reads). */
+  remember(duration: number): void {
+    this.assertGraphMutable('change remember()');
+    this.graph.remember(checkDuration(duration, 'remember duration'));
+  }
+
+  // ---- input streams ----
+
+  /** A stream of batches taken from `queue`, one array (or Batch) per batch time. */
+  queueStream<T>(queue: (readonly T[] | Batch<T>)[], options: QueueStreamOptions<T> = {}): DStream<T> {
+    if (!Array.isArray(queue)) {
+      throw new FlintError('INVALID_ARGUMENT', 'queueStream needs an array of batches, e.g. [[1, 2], [3]]');
+    }
+    return this.addInput(new QueueInputDStream(queue, this.batchInterval, options));
+  }
+
+  /** Lines of UTF-8 text from a TCP server at `host:port` (try `nc -lk 9999`). */
+  socketTextStream(host: string, port: number, options: SocketStreamOptions = {}): DStream<string> {
+    const receiver = new SocketReceiver(host, port, options);
+    return this.receiverStream(receiver, `SocketReceiver(${host}:${port})`);
+  }
+
+  /** Lines of new text files moved into `directory`. */
+  textFileStream(directory: string, options: FileStreamOptions = {}): DStream<string> {
+    return this.addInput(new FileInputDStream(this, directory, options));
+  }
+
+  /** Data stored by a custom {@link Receiver}. */
+  receiverStream<T>(receiver: Receiver<T>, name = receiver.constructor.name || 'Receiver'): DStream<T> {
+    return this.addInput(new ReceiverInputDStream(this, receiver, name, this.defaultParallelism));
+  }
+
+  /** Union of several streams with the same slide. */
+  union<T>(streams: DStream<T>[]): DStream<T> {
+    if (!Array.isArray(streams) || streams.length === 0) {
+      throw new FlintError('INVALID_ARGUMENT', 'union needs at least one stream');
+    }
+    return new DStream(this, unionOperator(streams));
+  }
+
+  /** A stream computed from the same-time batches of several streams. */
+  transform<U>(streams: DStream<any>[], f: (batches: Batch<any>[], time: number) => Batch<U> | Promise<Batch<U>>): DStream<U> {
+    if (!Array.isArray(streams) || streams.length === 0) {
+      throw new FlintError('INVALID_ARGUMENT', 'transform needs at least one stream');
+    }
+    return new DStream(this, new TransformedDStream<U>('TransformedDStream', streams, f));
+  }
+
+  /** Registers a listener for batch and receiver events. */
+  addStreamingListener(listener: StreamingListener): void {
+    this.bus.add(listener);
+  }
+
+  /** Removes a listener added with {@link StreamingContext.addStreamingListener}. */
+  removeStreamingListener(listener: StreamingListener): void {
+    this.bus.remove(listener);
+  }
+
+  // ---- lifecycle ----
+
+  /** Validates the graph, starts the sources and schedules the first batch. */
+  async start(): Promise<void> {
+    if (this.state === 'ACTIVE') throw new FlintError('CONTEXT_STARTED', 'StreamingContext has already been started');
+    if (this.state === 'STOPPED') {
+      throw new FlintError('CONTEXT_STOPPED', 'StreamingContext has already been stopped and cannot be restarted; create a new StreamingContext');
+    }
+    const firstTime = this.generator.firstBatchTime();
+    this.graph.start(firstTime - this.batchInterval, this.checkpointDir);
+    if (this.checkpointDir !== undefined) await usableDirectory(this.checkpointDir);
+    this.state = 'ACTIVE';
+    const started: InputOperator<unknown>[] = [];
+    try {
+      for (const input of this.graph.inputOperators()) {
+        await input.start();
+        started.push(input);
+        this.updateReceiver(input.name, { active: true }, 'onReceiverStarted');
+      }
+    } catch (error) {
+      await Promise.allSettled(started.map((s) => s.stop()));
+      this.state = 'STOPPED';
+      await this.core.close();
+      this.waiter.notifyStop();
+      throw error;
+    }
+    this.generator.start(firstTime);
+    this.bus.post('onStreamingStarted', { time: this.clock.now() });
+  }
+
+  /**
+   * Stops the context. Not graceful (default): the running batch finishes, queued ones are
+   * dropped. Graceful: sources stop, then everything received is processed first.
+   */
+  stop(options: StopOptions = {}): Promise<void> {
+    this.stopping ??= this.doStop(options);
+    return this.stopping;
+  }
+
+  /** Resolves when the context stops; rejects with the error that stopped it. */
+  awaitTermination(): Promise<void> {
+    return this.waiter.wait();
+  }
+
+  /** Resolves `true` when stopped within `timeout` ms, `false` otherwise; rejects on error. */
+  async awaitTerminationOrTimeout(timeout: number): Promise<boolean> {
+    checkDuration(timeout, 'awaitTerminationOrTimeout timeout');
+    return this.waiter.waitFor(timeout);
+  }
+
+  // ---- StreamEnv (used by streams) ----
+
+  /** Adds an input stream to the graph (used by sources). */
+  registerInputStream(stream: DStream<unknown>): void {
+    this.assertGraphMutable('add an input stream');
+    this.graph.addInputStream(stream);
+  }
+
+  /** Adds an output stream to the graph (used by output operations). */
+  registerOutputStream(stream: DStream<unknown>): void {
+    this.assertGraphMutable('add an output operation');
+    this.graph.addOutputStream(stream);
+  }
+
+  /** Throws when the graph can no longer change. */
+  assertGraphMutable(what: string): void {
+    if (this.state === 'ACTIVE') {
+      throw new FlintError('CONTEXT_STARTED', `cannot ${what} after the StreamingContext has started; define every operation before start()`);
+    }
+    if (this.state === 'STOPPED') {
+      throw new FlintError('CONTEXT_STOPPED', `cannot ${what}: the StreamingContext has been stopped; create a new StreamingContext`);
+    }
+  }
+
+  /** Reports a source error to listeners as a receiver error. */
+  reportSourceError(report: SourceErrorReport): void {
+    const error = report.error as Error | undefined;
+    this.updateReceiver(
+      report.source,
+      { lastErrorMessage: report.message, lastError: error?.stack ?? (error ? String(error) : ''), lastErrorTime: this.clock.now() },
+      'onReceiverError',
+    );
+  }
+
+  private addInput<T>(op: InputOperator<T>): DStream<T> {
+    const stream = new DStream<T>(this, op);
+    this.registerInputStream(stream as DStream<unknown>);
+    return stream;
+  }
+
+  private updateReceiver(
+    name: string,
+    change: Partial<ReceiverInfo>,
+    event: 'onReceiverStarted' | 'onReceiverError' | 'onReceiverStopped',
+  ): void {
+    const info = this.receiverInfos.get(name) ?? {
+      streamId: this.receiverInfos.size,
+      name,
+      active: true,
+      lastErrorMessage: '',
+      lastError: '',
+      lastErrorTime: -1,
+    };
+    Object.assign(info, change);
+    this.receiverInfos.set(name, info);
+    this.bus.post(event, { receiverInfo: info });
+  }
+
+  private async doStop({ graceful = false, gracefulTimeout }: StopOptions): Promise<void> {
+    if (this.state !== 'ACTIVE') {
+      this.state = 'STOPPED';
+      await this.core.close();
+      this.waiter.notifyStop();
+      return;
+    }
+    const inputs = this.graph.inputOperators();
+    if (graceful) {
+      await Promise.allSettled(inputs.map((i) => i.stop()));
+      await this.waitForPendingData(inputs, gracefulTimeout ?? 10 * this.batchInterval);
+    }
+    await this.generator.stop();
+    await this.scheduler.drain(!graceful);
+    if (!graceful) await Promise.allSettled(inputs.map((i) => i.stop()));
+    for (const input of inputs) this.updateReceiver(input.name, { active: false }, 'onReceiverStopped');
+    this.state = 'STOPPED';
+    await this.core.close();
+    this.waiter.notifyStop();
+  }
+
+  // Received data is assigned to a batch at the next tick; wait (on the context's clock) for it.
+  private async waitForPendingData(inputs: InputOperator<unknown>[], timeout: number): Promise<void> {
+    const deadline = this.clock.now() + timeout;
+    while (inputs.some((i) => i.hasPendingData?.()) && this.clock.now() < deadline) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 5));
+    }
+  }
+}
+
+async function usableDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    throw new FlintError(
+      'CHECKPOINT_DIR_UNUSABLE',
+      `checkpoint directory "${dir}" cannot be created or written (${(error as Error).message}); pass a writable path to ssc.checkpoint()`,
+      { cause: error },
+    );
+  }
+}
