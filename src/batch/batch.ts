@@ -12,6 +12,26 @@ export function slice<T>(items: readonly T[], p: number): T[][] {
   return Array.from({ length: p }, (_, i) => items.slice(Math.floor((i * n) / p), Math.floor(((i + 1) * n) / p)));
 }
 
+/**
+ * Several batches as one (Spark's `SparkContext.union`, which `RDD.union`, UnionDStream and
+ * WindowedDStream all use). Batches with no partitions are left out. When every remaining batch is
+ * hash-partitioned into the same number of partitions, partition i of the result is partition i
+ * of each batch in order, and the result stays hash-partitioned (PartitionerAwareUnionRDD), so a
+ * later shuffle by key finds the keys where it expects them. Otherwise the partitions are
+ * concatenated in order (UnionRDD).
+ */
+export function unionBatches<T>(batches: readonly Batch<T>[]): Batch<T> {
+  const nonEmpty = batches.filter((b) => b.numPartitions > 0);
+  const n = nonEmpty[0]?.hashPartitions;
+  if (n !== undefined && nonEmpty.every((b) => b.hashPartitions === n)) {
+    return new Batch(
+      Array.from({ length: n }, (_, i) => nonEmpty.flatMap((b) => b.partitions[i] as T[])),
+      n,
+    );
+  }
+  return new Batch(nonEmpty.flatMap((b) => b.partitions));
+}
+
 /** Default ordering: numbers and strings naturally, then anything else by its text. */
 export function compareValues(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
@@ -135,9 +155,9 @@ export class Batch<T> {
     return items.reduce((a, b) => f(a, b));
   }
 
-  /** The partitions of this batch followed by those of `others` (Spark's `UnionRDD`). */
+  /** This batch and `others` as one batch, laid out as {@link unionBatches} says. */
   union(...others: Batch<T>[]): Batch<T> {
-    return new Batch([this, ...others].flatMap((b) => b.partitions));
+    return unionBatches([this, ...others]);
   }
 
   /** Occurrences of each distinct element, keys compared by value. */

@@ -12,7 +12,7 @@ import { ReducedWindowedDStream } from './reduced-windowed.js';
 import { ShuffledDStream } from './shuffled.js';
 import type { StateSpec } from './state-spec.js';
 import { StateDStream, type UpdateStateOptions } from './state.js';
-import { TransformedDStream } from './transformed.js';
+import { TransformedDStream, type MissingParentPolicy } from './transformed.js';
 import { unionOperator } from './union.js';
 import { WindowedDStream } from './windowed.js';
 
@@ -176,7 +176,8 @@ export class DStream<T> {
   /** Redistributes each batch into `numPartitions` partitions. */
   repartition(numPartitions: number): DStream<T> {
     checkPositiveInt(numPartitions, 'numPartitions');
-    return this.transformNamed('RepartitionedDStream', (b) => b.repartition(numPartitions));
+    // Spark's repartition is a transform, so it too fails when the parent yields no batch.
+    return this.transformNamed('RepartitionedDStream', (b) => b.repartition(numPartitions), 'fail');
   }
 
   /** Elements of this stream and of `other`, batch by batch. */
@@ -205,7 +206,7 @@ export class DStream<T> {
 
   /** Applies `f` to each batch with its time. */
   transform<U>(f: (batch: Batch<T>, time: number) => BatchLike<U>): DStream<U> {
-    return this.transformNamed('TransformedDStream', f);
+    return this.transformNamed('TransformedDStream', f, 'fail');
   }
 
   /** Combines each batch of this stream with the same-time batch of `other`. */
@@ -495,8 +496,14 @@ export class DStream<T> {
 
   // ---- helpers ----
 
-  private transformNamed<U>(name: string, f: (batch: Batch<T>, time: number) => BatchLike<U>): DStream<U> {
-    return new DStream(this.ssc, new TransformedDStream<U>(name, [this], ([b], time) => f(b as Batch<T>, time)));
+  // Element-wise operators pass a missing parent batch on, as Spark's MappedDStream and kin do.
+  private transformNamed<U>(
+    name: string,
+    f: (batch: Batch<T>, time: number) => BatchLike<U>,
+    onMissingParent: MissingParentPolicy = 'propagate',
+  ): DStream<U> {
+    const op = new TransformedDStream<U>(name, [this], ([b], time) => f(b as Batch<T>, time), onMissingParent);
+    return new DStream(this.ssc, op);
   }
 
   private foreachNamed(description: string, f: (batch: Batch<T>, time: number) => void | Promise<void>): void {

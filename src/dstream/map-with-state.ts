@@ -113,8 +113,11 @@ function copyTable<K, S>(table: KeyMap<K, StateEntry<S>>): KeyMap<K, StateEntry<
 
 /** The records the mapping function emitted, per batch (Spark's `MapWithStateDStream`). */
 export function mappedRecordsOperator<K, S, M>(internal: DStream<MapWithStatePartition<K, S, M>>): TransformedDStream<M> {
-  return new TransformedDStream<M>('MapWithStateDStream', [internal], ([b]) =>
-    new Batch((b as Batch<MapWithStatePartition<K, S, M>>).partitions.map((p) => p[0]!.mapped)),
+  return new TransformedDStream<M>(
+    'MapWithStateDStream',
+    [internal],
+    ([b]) => new Batch((b as Batch<MapWithStatePartition<K, S, M>>).partitions.map((p) => p[0]!.mapped)),
+    'propagate',
   );
 }
 
@@ -126,5 +129,5 @@ export function stateSnapshotsOperator<K, S, M>(internal: DStream<MapWithStatePa
       parts.map((p) => [...p[0]!.table.entries()].map(([k, e]) => [k, e.state] as [K, S])),
       parts.length,
     );
-  });
+  }, 'propagate');
 }

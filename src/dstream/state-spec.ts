@@ -51,6 +51,8 @@ export class State<S> {
     if (this.removed) throw new FlintError('STATE_ERROR', 'Cannot remove the state that has already been removed');
     this.removed = true;
     this.defined = false;
+    // A removal undoes an update made earlier in the same call, as in Spark: the key is gone.
+    this.updated = false;
     this.value = undefined;
   }
 

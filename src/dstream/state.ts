@@ -40,19 +40,21 @@ export class StateDStream<K, V, S> implements Operator<[K, S]> {
     this.self = self;
   }
 
+  // Spark's StateDStream.compute: the previous state (or, before there is one, the initial
+  // state) cogrouped with the new values. Without a previous state and without new data there
+  // is nothing to start from, so no batch, and the initial state waits for the first data.
   async compute(time: number): Promise<Batch<[K, S]> | undefined> {
     const previousTime = time - this.slideDuration;
-    const previous =
-      previousTime > this.parent.zero
-        ? await this.self!.getOrCompute(previousTime)
-        : Batch.of(this.initialState as [K, S][]);
+    const previous = previousTime > this.parent.zero ? await this.self!.getOrCompute(previousTime) : undefined;
     const values = await this.parent.getOrCompute(time);
+    if (!previous && !values) return undefined;
+    const states = previous ?? Batch.of(this.initialState as [K, S][]);
     // State first, then new keys: keys keep their position from batch to batch.
-    const grouped = cogroupPartitions<K>([previous?.partitions ?? [], values?.partitions ?? []], this.numPartitions);
+    const grouped = cogroupPartitions<K>([states.partitions, values?.partitions ?? []], this.numPartitions);
     const parts = grouped.map((partition) => {
       const out: [K, S][] = [];
-      for (const [key, [states, vs]] of partition as [K, [S[], V[]]][]) {
-        const next = this.update(vs, states[0], key, time);
+      for (const [key, [keyStates, vs]] of partition as [K, [S[], V[]]][]) {
+        const next = this.update(vs, keyStates[0], key, time);
         if (next !== undefined) out.push([key, next]);
       }
       return out;

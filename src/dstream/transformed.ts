@@ -5,6 +5,14 @@ import { FlintError } from '../errors.js';
 import type { DStream } from './dstream.js';
 import type { Operator } from './operator.js';
 
+/**
+ * What to do when a parent yields no batch at a valid time. Spark's element-wise streams
+ * (MappedDStream, FilteredDStream, ...) pass the absence on; its TransformedDStream and
+ * UnionDStream fail, because a user function given fewer batches than parents would silently
+ * compute something else.
+ */
+export type MissingParentPolicy = 'propagate' | 'fail';
+
 /** Computes `f(parentBatches, time)` at every slide of the parents. */
 export class TransformedDStream<U> implements Operator<U> {
   readonly slideDuration: number;
@@ -13,6 +21,7 @@ export class TransformedDStream<U> implements Operator<U> {
     readonly name: string,
     readonly dependencies: readonly DStream<any>[],
     private readonly f: (batches: Batch<unknown>[], time: number) => Batch<U> | Promise<Batch<U>>,
+    private readonly onMissingParent: MissingParentPolicy = 'fail',
   ) {
     const slides = new Set(dependencies.map((d) => d.slideDuration));
     if (slides.size !== 1) {
@@ -27,15 +36,20 @@ export class TransformedDStream<U> implements Operator<U> {
 
   async compute(time: number): Promise<Batch<U> | undefined> {
     const batches = await Promise.all(this.dependencies.map((d) => d.getOrCompute(time)));
-    if (batches.some((b) => b === undefined)) {
-      if (batches.every((b) => b === undefined)) return undefined;
-      throw new FlintError('INVALID_TIME', `${this.name} could not get a batch from every parent at time ${time} ms`);
+    const missing = batches.findIndex((b) => b === undefined);
+    if (missing >= 0) {
+      if (this.onMissingParent === 'propagate') return undefined;
+      throw new FlintError(
+        'INVALID_TIME',
+        `${this.name} could not get a batch from its parent ${this.dependencies[missing]} at time ${time} ms; ` +
+          `every parent must yield a batch at each batch time (an input that has no data should yield an empty batch)`,
+      );
     }
     const out = await this.f(batches as Batch<unknown>[], time);
     if (!out || !Array.isArray((out as Batch<U>).partitions)) {
       throw new FlintError(
         'INVALID_ARGUMENT',
-        `the function given to ${this.name} must return a Batch (e.g. batch.map(...) or Batch.of([...])), got ${String(out)}`,
+        `the function given to ${this.name} must return a Batch (e.g. batch.map(...) or Batch.empty()), got ${String(out)}`,
       );
     }
     return out;

@@ -6,7 +6,7 @@
 //   at t=6:                             [  4     5     6  ]
 //
 // Early windows are partial: times at or before zero time contribute nothing.
-import { Batch } from '../batch/batch.js';
+import { unionBatches, type Batch } from '../batch/batch.js';
 import { FlintError } from '../errors.js';
 import { checkDuration } from '../streaming/duration.js';
 import type { DStream } from './dstream.js';
@@ -32,20 +32,6 @@ export function checkWindow(parentSlide: number, windowDuration: number, slideDu
   return [windowDuration, slideDuration];
 }
 
-/**
- * Unions a window of parent batches. When every batch in the window is hash-partitioned the same
- * way, partition i of the result is partition i of each batch (Spark's PartitionerAwareUnionRDD);
- * otherwise the partitions are concatenated (UnionRDD).
- */
-export function unionWindow<T>(batches: readonly Batch<T>[]): Batch<T> {
-  const n = batches[0]?.hashPartitions;
-  if (n !== undefined && batches.every((b) => b.hashPartitions === n)) {
-    const parts = Array.from({ length: n }, (_, i) => batches.flatMap((b) => b.partitions[i] as T[]));
-    return new Batch(parts, n);
-  }
-  return new Batch(batches.flatMap((b) => b.partitions as T[][]));
-}
-
 /** Spark's `WindowedDStream`. */
 export class WindowedDStream<T> implements Operator<T> {
   readonly name = 'WindowedDStream';
@@ -64,6 +50,6 @@ export class WindowedDStream<T> implements Operator<T> {
 
   async compute(time: number): Promise<Batch<T>> {
     const from = time - this.windowDuration + this.parent.slideDuration;
-    return unionWindow(await this.parent.slice(from, time));
+    return unionBatches(await this.parent.slice(from, time));
   }
 }
