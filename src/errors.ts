@@ -14,6 +14,7 @@ export type FlintErrorCode =
   | 'CONTEXT_STOPPED'
   | 'CONTEXT_NOT_STARTED'
   | 'INVALID_TIME'
+  | 'MISSING_BATCH'
   | 'STATE_ERROR'
   | 'KEY_CONSISTENCY'
   | 'SOURCE_ERROR'

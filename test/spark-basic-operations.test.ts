@@ -175,7 +175,7 @@ describe.each(CORES)('BasicOperationsSuite (%s core)', (core: TestCore) => {
         core,
         numBatches: input.length,
       }),
-      'INVALID_TIME',
+      'MISSING_BATCH',
     );
   });
 
@@ -221,7 +221,7 @@ describe.each(CORES)('BasicOperationsSuite (%s core)', (core: TestCore) => {
         input.filter((b) => b !== null).map((b) => b.map(String)),
         { core, numBatches: input.length },
       ),
-      'INVALID_TIME',
+      'MISSING_BATCH',
     );
   });
 
@@ -249,7 +249,7 @@ describe.each(CORES)('BasicOperationsSuite (%s core)', (core: TestCore) => {
         numBatches: inputData1.length,
         useSet: true,
       }),
-      'INVALID_TIME',
+      'MISSING_BATCH',
     );
   });
 
@@ -271,7 +271,7 @@ describe.each(CORES)('BasicOperationsSuite (%s core)', (core: TestCore) => {
       ssc.transform([s, s.map((x) => x + 4), s.map((x) => x + 8)], (rdds: Batch<number>[]) =>
         rdds[0]!.union(...rdds.slice(1)),
       );
-    await expectFlintError(testOperation(input, operation, output, { core, numBatches: input.length }), 'INVALID_TIME');
+    await expectFlintError(testOperation(input, operation, output, { core, numBatches: input.length }), 'MISSING_BATCH');
   });
 
   it('cogroup', async () => {

@@ -40,7 +40,7 @@ export class TransformedDStream<U> implements Operator<U> {
     if (missing >= 0) {
       if (this.onMissingParent === 'propagate') return undefined;
       throw new FlintError(
-        'INVALID_TIME',
+        'MISSING_BATCH',
         `${this.name} could not get a batch from its parent ${this.dependencies[missing]} at time ${time} ms; ` +
           `every parent must yield a batch at each batch time (an input that has no data should yield an empty batch)`,
       );

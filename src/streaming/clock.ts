@@ -78,21 +78,28 @@ export class ManualClock implements Clock {
 
   /**
    * Moves time forward by `ms` and waits for everything due by then. Listeners run in time
-   * order; a listener may schedule the next tick, which runs too if it is due.
+   * order; a listener may schedule the next tick, which runs too if it is due. Every due
+   * listener runs even if an earlier one fails; the promise then rejects with the first error.
    */
   async advance(ms: number): Promise<void> {
     if (!Number.isFinite(ms) || ms < 0) {
       throw new RangeError(`ManualClock.advance needs a non-negative number of ms, got ${ms}`);
     }
     const target = this.time + ms;
+    const errors: unknown[] = [];
     for (;;) {
       const due = this.nextDue(target);
       if (!due) break;
       this.pending = this.pending.filter((e) => e !== due);
       this.time = Math.max(this.time, due.time);
-      await due.listener(this.time);
+      try {
+        await due.listener(this.time);
+      } catch (error) {
+        errors.push(error);
+      }
     }
     this.time = target;
+    if (errors.length > 0) throw errors[0];
   }
 
   /** Sets the time to `time` (not backwards) and runs what is due, like `advance`. */
