@@ -1,107 +1,161 @@
 // FileInputDStream: textFileStream. Each batch picks up files that appeared in a directory since
 // the last batch, each exactly once, oldest modification first; one partition per file.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Batch } from '../../batch/batch.js';
 import type { DStream } from '../../dstream/dstream.js';
 import type { InputOperator, StreamEnv } from '../../dstream/operator.js';
 import { FlintError } from '../../errors.js';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './line-splitter.js';
+import { checkMaxLineBytes, LineSplitter, lineTooLongError } from './line-splitter.js';
 
 /** Options of `textFileStream`. */
 export interface FileStreamOptions {
-  /** Longest line accepted, in bytes; longer lines are reported and skipped (default 64 MiB). */
+  /**
+   * Longest line accepted, in bytes, not counting the line ending (default 64 MiB). A longer
+   * line is skipped and reported to listeners' `onReceiverError`; the message names how many
+   * lines were skipped so far.
+   */
   maxLineBytes?: number;
 }
 
 /**
- * Names that are never read: dotfiles (`.part`, editors' swap files) and the temporary names
- * copy tools use while writing. Write elsewhere, then move the finished file into the directory.
+ * Names that are never read because they mark files still being written: dotfiles (rsync's
+ * `.name.XXXXXX`, editors' swap files), Hadoop's `_SUCCESS` / `_temporary` markers, and the
+ * temporary names of `hadoop fs -put` (`*._COPYING_`) and many tools (`*.tmp`).
  */
 export function isIgnoredFileName(name: string): boolean {
-  return name.startsWith('.') || name.startsWith('_') || name.endsWith('._COPYING_') || name.endsWith('.tmp');
+  return name.startsWith('.') || name.startsWith('_') || name.endsWith('._COPYING_') || name.toLowerCase().endsWith('.tmp');
 }
 
-/** Spark's `FileInputDStream` for text files. */
+interface NewFile {
+  name: string;
+  mtimeMs: number;
+}
+
+/**
+ * Spark's `FileInputDStream` for text files (`ssc.textFileStream(dir)`).
+ *
+ * Files must appear atomically: write them elsewhere (or under an ignored name) and move them
+ * into the directory when complete. Each file name is read once while it stays in the
+ * directory; files present at start() are not read. A name that is deleted and later reused is
+ * a new file. A file's lines are read as UTF-8 (invalid bytes become U+FFFD, a leading byte
+ * order mark is dropped) and form one partition of the batch.
+ */
 export class FileInputDStream implements InputOperator<string> {
   readonly dependencies: readonly DStream<unknown>[] = [];
   readonly slideDuration: number;
   readonly name: string;
+  /** Names already read or present at start; only names still in the directory are kept. */
   private readonly seen = new Set<string>();
   private readonly maxLineBytes: number;
-  /** Lines skipped for exceeding `maxLineBytes`. */
-  droppedLines = 0;
+  private dropped = 0;
+  private listingFailed = false;
 
+  /** Checks the arguments; the directory itself is checked by start(). */
   constructor(
     private readonly env: StreamEnv,
     readonly directory: string,
     options: FileStreamOptions = {},
   ) {
     if (typeof directory !== 'string' || directory === '') {
-      throw new FlintError('INVALID_ARGUMENT', 'textFileStream needs a directory path');
+      throw new FlintError('INVALID_ARGUMENT', 'textFileStream needs a directory path, e.g. ssc.textFileStream("/data/incoming")');
     }
     this.slideDuration = env.batchInterval;
     this.name = `FileInputDStream(${directory})`;
-    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.maxLineBytes = checkMaxLineBytes(options.maxLineBytes, 'textFileStream');
   }
 
+  /** Lines skipped so far for exceeding `maxLineBytes`. */
+  get droppedLines(): number {
+    return this.dropped;
+  }
+
+  /** Fails with a FlintError when the directory is missing or unreadable; remembers its files. */
   async start(): Promise<void> {
-    const info = await stat(this.directory).catch(() => undefined);
-    if (!info?.isDirectory()) {
-      throw new FlintError('SOURCE_ERROR', `textFileStream directory "${this.directory}" does not exist or is not a directory; create it before start()`);
+    let names: string[];
+    try {
+      const info = await stat(this.directory);
+      if (!info.isDirectory()) throw new Error('it is not a directory');
+      names = await readdir(this.directory);
+    } catch (error) {
+      const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message;
+      throw new FlintError(
+        'SOURCE_ERROR',
+        `textFileStream directory "${this.directory}" cannot be watched: ${why}; create the directory before ssc.start()`,
+        { cause: error },
+      );
     }
     // Files already there at start are not new data.
-    for (const name of await readdir(this.directory)) this.seen.add(name);
+    for (const name of names) this.seen.add(name);
   }
 
+  /** Nothing to release: the directory is only read during compute. */
   async stop(): Promise<void> {}
 
+  /** The lines of the files that appeared since the previous batch, one partition per file. */
   async compute(): Promise<Batch<string>> {
-    const files = await this.newFiles();
     const partitions: string[][] = [];
-    for (const file of files) {
+    for (const file of await this.newFiles()) {
       const lines = await this.readLines(file.name);
       if (lines) partitions.push(lines);
     }
     return new Batch(partitions);
   }
 
-  private async newFiles(): Promise<{ name: string; mtimeMs: number }[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.directory);
-    } catch (error) {
-      this.env.reportSourceError({ source: this.name, message: `cannot list "${this.directory}": ${(error as Error).message}`, error });
-      return [];
-    }
+  private async newFiles(): Promise<NewFile[]> {
+    const names = await this.list();
+    if (!names) return [];
     const present = new Set(names);
-    // Forget names that left the directory, so the set does not grow forever.
+    // Forget names that left the directory: the set stays small, and a reused name is new.
     for (const name of this.seen) if (!present.has(name)) this.seen.delete(name);
-    const candidates = names.filter((n) => !this.seen.has(n) && !isIgnoredFileName(n));
-    const files: { name: string; mtimeMs: number }[] = [];
-    for (const name of candidates) {
+    const files: NewFile[] = [];
+    for (const name of names) {
+      if (this.seen.has(name) || isIgnoredFileName(name)) continue;
       const info = await stat(join(this.directory, name)).catch(() => undefined);
-      if (info?.isFile()) files.push({ name, mtimeMs: info.mtimeMs });
+      if (!info) continue; // gone again (moved on by another consumer): nothing to read
+      this.seen.add(name);
+      if (info.isFile()) files.push({ name, mtimeMs: info.mtimeMs });
     }
     return files.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  private async readLines(name: string): Promise<string[] | undefined> {
-    this.seen.add(name);
-    let bytes: Buffer;
+  // Lists the directory; a failure is reported once per outage, not once per batch.
+  private async list(): Promise<string[] | undefined> {
     try {
-      bytes = await readFile(join(this.directory, name));
+      const names = await readdir(this.directory);
+      this.listingFailed = false;
+      return names;
+    } catch (error) {
+      if (!this.listingFailed) {
+        this.env.reportSourceError({ source: this.name, message: `cannot list "${this.directory}": ${(error as Error).message}; retrying every batch`, error });
+      }
+      this.listingFailed = true;
+      return undefined;
+    }
+  }
+
+  // Streams the file through a LineSplitter, so a huge line is dropped without being buffered.
+  private async readLines(name: string): Promise<string[] | undefined> {
+    const splitter = new LineSplitter(
+      this.maxLineBytes,
+      () => {
+        this.dropped++;
+        const error = lineTooLongError(this.maxLineBytes, `in "${name}"`, this.dropped);
+        this.env.reportSourceError({ source: this.name, message: error.message, error });
+      },
+      { skipBom: true },
+    );
+    const lines: string[] = [];
+    try {
+      for await (const chunk of createReadStream(join(this.directory, name))) {
+        for (const line of splitter.push(chunk as Buffer)) lines.push(line);
+      }
     } catch (error) {
       this.env.reportSourceError({ source: this.name, message: `cannot read "${name}": ${(error as Error).message}; file skipped`, error });
       return undefined;
     }
-    const splitter = new LineSplitter(this.maxLineBytes, (n) => {
-      this.droppedLines++;
-      this.env.reportSourceError({
-        source: this.name,
-        message: `line of more than ${this.maxLineBytes} bytes (${n} so far) in "${name}" skipped; raise maxLineBytes if such lines are expected`,
-      });
-    });
-    return [...splitter.push(bytes), ...splitter.end()];
+    for (const line of splitter.end()) lines.push(line);
+    return lines;
   }
 }

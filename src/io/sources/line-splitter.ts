@@ -1,58 +1,80 @@
-// LineSplitter: cuts a byte stream into UTF-8 lines on \n (dropping a trailing \r), across chunk
-// boundaries, replacing invalid UTF-8 and skipping lines longer than a limit.
+// LineSplitter: cuts a byte stream into UTF-8 lines on \n (dropping a \r before it), across chunk
+// boundaries, replacing invalid UTF-8 with U+FFFD and skipping lines longer than a limit.
+import { FlintError } from '../../errors.js';
 
 /** Default longest line accepted: 64 MiB. */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
-/** Splits chunks of bytes into lines. */
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Options of a {@link LineSplitter}. */
+export interface LineSplitterOptions {
+  /** Drop a UTF-8 byte order mark at the start of the stream (files written by some editors). */
+  skipBom?: boolean;
+}
+
+/**
+ * Splits chunks of bytes into lines. Lines are decoded only once complete, so a multi-byte
+ * character cut by a chunk boundary decodes correctly: 0x0A never occurs inside a UTF-8
+ * sequence, so splitting on it before decoding is safe. Bytes that are not UTF-8 become U+FFFD.
+ *
+ * A line is too long when its bytes, without the `\n` and a `\r` before it, exceed
+ * `maxLineBytes`. Its bytes are discarded as soon as the limit is passed (memory stays bounded by
+ * the limit), `onTooLong` is called once with the bytes of the line seen so far (more than the
+ * limit), and the rest of the line up to the next `\n` is skipped.
+ */
 export class LineSplitter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private skipping = false;
-  /** Lines dropped because they exceeded the limit. */
-  droppedLines = 0;
+  private atStart = true;
 
   constructor(
     private readonly maxLineBytes: number,
-    private readonly onTooLong: (bytes: number) => void,
+    private readonly onTooLong: (bytesSoFar: number) => void,
+    private readonly options: LineSplitterOptions = {},
   ) {}
 
-  /** Feeds a chunk; returns the lines it completed. */
+  /** Feeds a chunk; returns the lines it completed, in order. */
   push(chunk: Buffer): string[] {
     const lines: string[] = [];
-    let start = 0;
-    for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
-      this.append(chunk, start, nl);
+    let from = 0;
+    for (let nl = chunk.indexOf(LF); nl !== -1; nl = chunk.indexOf(LF, from)) {
+      this.append(chunk, from, nl);
       const line = this.take();
       if (line !== undefined) lines.push(line);
-      start = nl + 1;
+      from = nl + 1;
     }
-    this.append(chunk, start, chunk.length);
+    this.append(chunk, from, chunk.length);
     return lines;
   }
 
-  /** Ends the stream: returns the last line if it had no newline. */
+  /** Ends the stream: returns the last line if it did not end with a newline. */
   end(): string[] {
-    const had = this.pendingBytes > 0 || this.skipping;
+    if (this.pendingBytes === 0 && !this.skipping) return [];
     const line = this.take();
-    return had && line !== undefined ? [line] : [];
+    return line === undefined ? [] : [line];
   }
 
   private append(chunk: Buffer, from: number, to: number): void {
     if (this.skipping || to <= from) return;
-    if (this.pendingBytes + (to - from) > this.maxLineBytes) {
+    const total = this.pendingBytes + (to - from);
+    // One byte of slack: a \r that turns out to precede the \n is not part of the line.
+    if (total > this.maxLineBytes + 1) {
       this.skipping = true;
-      this.onTooLong(this.pendingBytes + (to - from));
-      this.droppedLines++;
       this.pending = [];
       this.pendingBytes = 0;
+      this.onTooLong(total);
       return;
     }
     this.pending.push(chunk.subarray(from, to));
-    this.pendingBytes += to - from;
+    this.pendingBytes = total;
   }
 
   private take(): string | undefined {
+    const first = this.atStart;
+    this.atStart = false;
     if (this.skipping) {
       this.skipping = false;
       return undefined;
@@ -60,7 +82,41 @@ export class LineSplitter {
     const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
-    const end = bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
-    return bytes.toString('utf8', 0, end);
+    const end = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
+    if (end > this.maxLineBytes) {
+      this.onTooLong(end);
+      return undefined;
+    }
+    const start = first && this.options.skipBom && hasBom(bytes) ? 3 : 0;
+    return bytes.toString('utf8', start, Math.max(start, end));
   }
+}
+
+function hasBom(bytes: Buffer): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
+/**
+ * Checks `options.maxLineBytes` of a text source (`call` names it in the message) and returns it,
+ * or the 64 MiB default when it is not set.
+ */
+export function checkMaxLineBytes(value: unknown, call: string): number {
+  if (value === undefined) return DEFAULT_MAX_LINE_BYTES;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new FlintError('INVALID_ARGUMENT', `${call} options.maxLineBytes must be a positive integer number of bytes, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * The error a text source reports to streaming listeners when it skips a line; the message
+ * names the running count of skipped lines, so listeners can read it from `lastErrorMessage`.
+ */
+export function lineTooLongError(maxLineBytes: number, where: string, droppedLines: number): FlintError {
+  const count = droppedLines === 1 ? '1 line skipped' : `${droppedLines} lines skipped`;
+  return new FlintError(
+    'RECORD_TOO_LONG',
+    `line longer than maxLineBytes (${maxLineBytes} bytes) ${where} skipped (${count} so far); ` +
+      'raise options.maxLineBytes if such lines are expected',
+  );
 }

@@ -2,54 +2,72 @@
 import { Batch } from '../../batch/batch.js';
 import type { DStream } from '../../dstream/dstream.js';
 import type { InputOperator } from '../../dstream/operator.js';
+import { FlintError } from '../../errors.js';
 
 /** Options of `queueStream`. */
 export interface QueueStreamOptions<T> {
-  /** Take one queued batch per batch time (default), or everything queued. */
+  /** Take one queued entry per batch time (default), or everything queued, as one batch. */
   oneAtATime?: boolean;
   /** Partitions of each batch made from an array (default 2). */
   numPartitions?: number;
-  /** What a batch is when the queue is empty (default: no elements). */
+  /** The batch when the queue is empty (default: a batch with no elements). */
   defaultBatch?: readonly T[] | Batch<T>;
 }
 
 /**
  * Spark's `QueueInputDStream`. The queue is live: arrays pushed onto it later are picked up, and
- * consumed entries are removed from it, as with Spark's mutable queue.
+ * consumed entries are removed from it, as with Spark's mutable queue. With `oneAtATime: false`
+ * every queued entry is taken at once and their partitions are concatenated (Spark's union).
  */
 export class QueueInputDStream<T> implements InputOperator<T> {
   readonly name = 'QueueInputDStream';
   readonly dependencies: readonly DStream<unknown>[] = [];
   private readonly oneAtATime: boolean;
   private readonly numPartitions: number;
-  private readonly defaultBatch: readonly T[] | Batch<T>;
+  private readonly defaultBatch: Batch<T>;
 
+  /** Checks the options at the call, so a bad one fails before start(). */
   constructor(
     private readonly queue: (readonly T[] | Batch<T>)[],
     readonly slideDuration: number,
     options: QueueStreamOptions<T>,
   ) {
-    this.oneAtATime = options.oneAtATime ?? true;
-    this.numPartitions = options.numPartitions ?? 2;
-    this.defaultBatch = options.defaultBatch ?? [];
+    const { oneAtATime = true, numPartitions = 2, defaultBatch = [] } = options;
+    if (typeof oneAtATime !== 'boolean') {
+      throw new FlintError('INVALID_ARGUMENT', `queueStream options.oneAtATime must be true or false, got ${String(oneAtATime)}`);
+    }
+    if (!Number.isInteger(numPartitions) || numPartitions < 1) {
+      throw new FlintError('INVALID_ARGUMENT', `queueStream options.numPartitions must be a positive integer, got ${String(numPartitions)}`);
+    }
+    this.oneAtATime = oneAtATime;
+    this.numPartitions = numPartitions;
+    this.defaultBatch = this.toBatch(defaultBatch, 'queueStream options.defaultBatch');
   }
 
+  /** Nothing to start: the queue is read at each batch. */
   async start(): Promise<void> {}
 
+  /** Nothing to release. */
   async stop(): Promise<void> {}
 
+  /** True while the queue holds entries (graceful stop drains them). */
   hasPendingData(): boolean {
     return this.queue.length > 0;
   }
 
+  /** The next queued entry (or all of them), or the default batch when the queue is empty. */
   async compute(): Promise<Batch<T>> {
-    if (this.queue.length === 0) return this.toBatch(this.defaultBatch);
+    if (this.queue.length === 0) return this.defaultBatch;
     const taken = this.oneAtATime ? [this.queue.shift()!] : this.queue.splice(0);
-    const batches = taken.map((b) => this.toBatch(b));
+    const batches = taken.map((entry) => this.toBatch(entry, 'queueStream: each queued entry'));
     return batches.length === 1 ? batches[0]! : batches[0]!.union(...batches.slice(1));
   }
 
-  private toBatch(items: readonly T[] | Batch<T>): Batch<T> {
-    return items instanceof Batch ? items : Batch.of(items, this.numPartitions);
+  private toBatch(entry: readonly T[] | Batch<T>, what: string): Batch<T> {
+    if (entry instanceof Batch) return entry;
+    if (!Array.isArray(entry)) {
+      throw new FlintError('INVALID_ARGUMENT', `${what} must be an array or a Batch, got ${typeof entry}`);
+    }
+    return Batch.of(entry, this.numPartitions);
   }
 }

@@ -3,15 +3,30 @@
 import { Batch } from '../../batch/batch.js';
 import type { DStream } from '../../dstream/dstream.js';
 import type { InputOperator, StreamEnv } from '../../dstream/operator.js';
-import type { Receiver, ReceiverSupervisor } from './receiver.js';
+import { DEFAULT_RESTART_DELAY, superviseReceiver, type Receiver, type ReceiverSupervisor } from './receiver.js';
 
-/** Spark's `ReceiverInputDStream` plus its `ReceiverSupervisor`. */
+/**
+ * Spark's `ReceiverInputDStream` plus its `ReceiverSupervisor`. Everything stored between two
+ * batch times becomes the later batch, cut into `numPartitions` slices.
+ *
+ * Starting and stopping flip the receiver's state at once (so `isStopped()` and the dropping of
+ * late `store` calls take effect immediately), while the onStart and onStop calls themselves are
+ * chained: each waits for the previous one, so they never overlap, even when a restart is asked
+ * for while onStart is still running.
+ */
 export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSupervisor<T> {
   readonly dependencies: readonly DStream<unknown>[] = [];
   readonly slideDuration: number;
   private buffer: T[] = [];
+  /** Between the stream's start() and stop(), unless the receiver stopped itself for good. */
   private running = false;
+  /** Between the receiver's onStart and onStop. */
+  private receiverStarted = false;
+  private restartPending = false;
   private restartTimer: NodeJS.Timeout | undefined;
+  /** The latest onStart call, and the latest onStop call; each settles without rejecting. */
+  private starting: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly env: StreamEnv,
@@ -20,69 +35,108 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
     private readonly numPartitions: number,
   ) {
     this.slideDuration = env.batchInterval;
-    receiver.attachSupervisor(this);
+    superviseReceiver(receiver, this);
   }
 
+  /** Starts the receiver; a failing onStart is reported and retried, not thrown. */
   async start(): Promise<void> {
     this.running = true;
     await this.startReceiver();
   }
 
+  /** Stops the receiver and cancels a pending restart; resolves once onStop has finished. */
   async stop(): Promise<void> {
     this.running = false;
-    clearTimeout(this.restartTimer);
+    this.cancelRestart();
     await this.stopReceiver();
   }
 
+  /** True while stored data waits for the next batch (graceful stop drains it). */
   hasPendingData(): boolean {
     return this.buffer.length > 0;
   }
 
+  /** The data stored since the previous batch. */
   async compute(): Promise<Batch<T>> {
     const items = this.buffer;
     this.buffer = [];
     return Batch.of(items, this.numPartitions);
   }
 
+  /** {@inheritDoc ReceiverSupervisor.push} */
   push(items: readonly T[]): void {
-    if (!this.running) return;
+    if (!this.running || !this.receiverStarted) return;
     for (const item of items) this.buffer.push(item);
   }
 
+  /** {@inheritDoc ReceiverSupervisor.restart} */
   restart(message: string, error: unknown, delayMs: number): void {
-    this.reportError(`restarting receiver: ${message}`, error);
+    this.reportError(`restarting receiver in ${delayMs} ms: ${message}`, error);
+    if (!this.running || this.restartPending) return;
+    this.restartPending = true;
+    // The delay counts from the end of onStop, as in Spark.
     void this.stopReceiver().then(() => {
-      if (!this.running) return;
-      this.restartTimer = setTimeout(() => void this.startReceiver(), delayMs);
+      if (!this.restartPending) return; // cancelled by a stop meanwhile
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = undefined;
+        this.restartPending = false;
+        void this.startReceiver();
+      }, delayMs);
     });
   }
 
+  /** {@inheritDoc ReceiverSupervisor.stopReceiving} */
   stopReceiving(message: string, error?: unknown): void {
     this.reportError(`receiver stopped: ${message}`, error);
+    this.running = false;
+    this.cancelRestart();
     void this.stopReceiver();
   }
 
+  /** {@inheritDoc ReceiverSupervisor.reportError} */
   reportError(message: string, error?: unknown): void {
     this.env.reportSourceError({ source: this.name, message, error });
   }
 
-  private async startReceiver(): Promise<void> {
-    if (!this.running || this.receiver.isStarted()) return;
-    this.receiver.markStarted(true);
-    try {
-      await this.receiver.onStart();
-    } catch (error) {
-      this.restart(`onStart failed: ${(error as Error)?.message ?? String(error)}`, error, 2000);
-    }
+  /** {@inheritDoc ReceiverSupervisor.isReceiverStarted} */
+  isReceiverStarted(): boolean {
+    return this.receiverStarted;
   }
 
-  private async stopReceiver(): Promise<void> {
-    if (!this.receiver.isStarted()) return;
-    this.receiver.markStarted(false);
-    try {
-      await this.receiver.onStop();
-    } catch (error) {
-      this.reportError(`onStop failed: ${(error as Error)?.message ?? String(error)}`, error);
-    }
+  private cancelRestart(): void {
+    this.restartPending = false;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
   }
+
+  private startReceiver(): Promise<void> {
+    if (!this.running || this.receiverStarted) return this.starting;
+    // Marked first, so data stored from inside onStart is kept.
+    this.receiverStarted = true;
+    this.starting = this.stopping.then(async () => {
+      try {
+        await this.receiver.onStart();
+      } catch (error) {
+        this.restart(`onStart failed: ${describe(error)}`, error, DEFAULT_RESTART_DELAY);
+      }
+    });
+    return this.starting;
+  }
+
+  private stopReceiver(): Promise<void> {
+    if (!this.receiverStarted) return this.stopping;
+    this.receiverStarted = false;
+    this.stopping = this.starting.then(async () => {
+      try {
+        await this.receiver.onStop();
+      } catch (error) {
+        this.reportError(`onStop failed: ${describe(error)}`, error);
+      }
+    });
+    return this.stopping;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,17 +1,44 @@
 // Receiver: the base class for custom sources (Spark's `Receiver`). Subclasses implement
-// onStart/onStop and push data with store(); the supervisor owns buffering and restarts.
+// onStart/onStop and push data with store(); the supervisor owns buffering, restarts and errors.
 import { FlintError } from '../../errors.js';
 
-/** What a running receiver reports to; provided by the receiver input stream. */
+/** Restart delay when none is given, as Spark's `spark.streaming.receiverRestartDelay`. */
+export const DEFAULT_RESTART_DELAY = 2000;
+
+/** What a receiver reports to; implemented by the receiver input stream that runs it. */
 export interface ReceiverSupervisor<T> {
+  /** Adds stored items to the next batch (ignored while the receiver is not running). */
   push(items: readonly T[]): void;
+  /** Stops the receiver and starts it again after `delayMs`. */
   restart(message: string, error: unknown, delayMs: number): void;
+  /** Stops the receiver for good. */
   stopReceiving(message: string, error?: unknown): void;
+  /** Reports an error to streaming listeners. */
   reportError(message: string, error?: unknown): void;
+  /** True between the receiver's start and the following stop. */
+  isReceiverStarted(): boolean;
+}
+
+// Kept outside the class so subclasses are free to name their own fields as they like.
+const supervisors = new WeakMap<Receiver<unknown>, ReceiverSupervisor<unknown>>();
+
+/**
+ * Connects `receiver` to the stream that runs it; called by Flint only. A receiver serves one
+ * stream: a second call throws.
+ */
+export function superviseReceiver<T>(receiver: Receiver<T>, supervisor: ReceiverSupervisor<T>): void {
+  if (supervisors.has(receiver)) {
+    throw new FlintError('INVALID_ARGUMENT', 'this Receiver is already used by a stream; create one Receiver per receiverStream()');
+  }
+  supervisors.set(receiver, supervisor as ReceiverSupervisor<unknown>);
 }
 
 /**
- * Extend this to receive data from any system:
+ * Extend this to receive data from any system (Spark's `Receiver`). `onStart` opens
+ * connections or timers and returns without waiting for data; data arrives later through
+ * {@link Receiver.store}. Whatever is stored between two batch times lands in the later batch.
+ * Problems go to streaming listeners (`onReceiverError`) through {@link Receiver.reportError}
+ * or {@link Receiver.restart}; they never stop the context.
  *
  * ```ts
  * class Ticker extends Receiver<number> {
@@ -23,69 +50,67 @@ export interface ReceiverSupervisor<T> {
  * ```
  */
 export abstract class Receiver<T> {
-  private supervisor: ReceiverSupervisor<T> | undefined;
-  private started = false;
-
-  /** Starts receiving: open connections, start timers. Must not block. */
+  /**
+   * Starts receiving: open connections, start timers. Must not wait for data. If it throws (or
+   * rejects), the error is reported and the receiver is restarted after 2 s.
+   */
   abstract onStart(): void | Promise<void>;
-  /** Stops receiving: close what onStart opened. */
+  /**
+   * Stops receiving: close everything onStart opened. Flint waits for a returned promise, so
+   * resolve it once sockets and files are closed; `ssc.stop()` then leaves nothing open.
+   */
   abstract onStop(): void | Promise<void>;
 
   /**
    * Stores received data for the next batch: one item, or an array of items. A receiver whose
-   * items are themselves arrays (e.g. pairs) stores them with {@link Receiver.storeItem}.
+   * items are themselves arrays (e.g. pairs) stores them with {@link Receiver.storeItem}. Data
+   * stored while the receiver is stopped (say, by a late callback) is dropped.
    */
   store(data: T | readonly T[]): void {
-    this.requireSupervisor('store').push(Array.isArray(data) ? (data as readonly T[]) : [data as T]);
+    supervisorOf(this, 'store').push(Array.isArray(data) ? (data as readonly T[]) : [data as T]);
   }
 
   /** Stores exactly one item, even when it is an array. */
   storeItem(item: T): void {
-    this.requireSupervisor('storeItem').push([item]);
+    supervisorOf(this, 'storeItem').push([item]);
   }
 
-  /** Stops the receiver, reports `message`, and starts it again after `delayMs` (default 2 s). */
-  restart(message: string, error?: unknown, delayMs = 2000): void {
-    this.requireSupervisor('restart').restart(message, error, delayMs);
+  /**
+   * Reports `message` to listeners, stops the receiver (onStop) and starts it again (onStart)
+   * after `delayMs` (default 2000). Calls while a restart is already pending are only reported.
+   */
+  restart(message: string, error?: unknown, delayMs = DEFAULT_RESTART_DELAY): void {
+    if (!Number.isFinite(delayMs) || delayMs < 0) {
+      throw new FlintError('INVALID_ARGUMENT', `Receiver.restart delayMs must be a non-negative number of ms, got ${String(delayMs)}`);
+    }
+    supervisorOf(this, 'restart').restart(message, error, delayMs);
   }
 
-  /** Stops the receiver for good, reporting `message`. */
+  /** Reports `message` and stops the receiver for good; the stream then yields empty batches. */
   stop(message: string, error?: unknown): void {
-    this.requireSupervisor('stop').stopReceiving(message, error);
+    supervisorOf(this, 'stop').stopReceiving(message, error);
   }
 
-  /** Reports an error to the streaming listeners without stopping. */
+  /** Reports an error to the streaming listeners (`onReceiverError`) and keeps running. */
   reportError(message: string, error?: unknown): void {
-    this.requireSupervisor('reportError').reportError(message, error);
+    supervisorOf(this, 'reportError').reportError(message, error);
   }
 
   /** True between a start and the following stop. */
   isStarted(): boolean {
-    return this.started;
+    return supervisors.get(this)?.isReceiverStarted() ?? false;
   }
 
-  /** True when the receiver is not running. */
+  /** True when the receiver is not running; long-running loops in a receiver should check it. */
   isStopped(): boolean {
-    return !this.started;
+    return !this.isStarted();
   }
+}
 
-  /** Connects the receiver to its supervisor; called by Flint only. */
-  attachSupervisor(supervisor: ReceiverSupervisor<T>): void {
-    if (this.supervisor) {
-      throw new FlintError('INVALID_ARGUMENT', 'this Receiver is already used by a stream; create one Receiver per receiverStream()');
-    }
-    this.supervisor = supervisor;
+function supervisorOf<T>(receiver: Receiver<T>, what: string): ReceiverSupervisor<T> {
+  const supervisor = supervisors.get(receiver);
+  if (!supervisor) {
+    throw new FlintError('INVALID_ARGUMENT', `Receiver.${what}() called on a receiver that no stream runs; pass it to ssc.receiverStream() first`);
   }
-
-  /** Marks the receiver running or not; called by Flint only. */
-  markStarted(started: boolean): void {
-    this.started = started;
-  }
-
-  private requireSupervisor(what: string): ReceiverSupervisor<T> {
-    if (!this.supervisor) {
-      throw new FlintError('INVALID_ARGUMENT', `Receiver.${what}() called before the receiver was started by a StreamingContext`);
-    }
-    return this.supervisor;
-  }
+  return supervisor as ReceiverSupervisor<T>;
 }
