@@ -1,0 +1,61 @@
+// The text of `flint --help` and `flint wordcount --help`. The flag list is generated from the
+// same table the parser uses, so help cannot drift from what is accepted.
+import { WORDCOUNT_FLAGS, type FlagSpec } from './args.js';
+
+/** `flint --help`. */
+export function flintHelp(): string {
+  return `flint: Spark Streaming's DStream model for Node.js
+
+Usage:
+  flint <command> [flags]
+
+Commands:
+  wordcount   count words in a live stream of lines, batch by batch, and print the top words
+
+Flags:
+  -h, --help  show help (flint wordcount --help for the command's flags)
+  --version   print the version
+
+Examples:
+  flint wordcount --demo --duration 10s
+  flint wordcount --socket localhost:9999 --window 30s --slide 5s
+
+Exit status: 0 when the job ran and stopped, 1 when it failed, 2 for a usage mistake.
+`;
+}
+
+/** `flint wordcount --help`. */
+export function wordCountHelp(): string {
+  return `Usage:
+  flint wordcount (--socket HOST:PORT | --dir DIR | --stdin | --demo) [flags]
+
+Counts the words of every batch (or of a sliding window, with --window) and prints the top
+words in Spark's print() format on stdout, most frequent first (ties by word). On a terminal, a
+status line on stderr shows the input rate, processing time and scheduling delay of the last
+batch. At the end a summary (batches, records, words, elapsed time, words/s) goes to stderr.
+
+Flags:
+${flagLines(WORDCOUNT_FLAGS)}
+
+Durations are written 500ms, 1s, 30s, 5m or 1h. --window uses an incremental window (added
+batches summed in, departed ones subtracted, keys back at 0 dropped); it needs a checkpoint
+directory, a temporary one unless --checkpoint is given. Ctrl-C (SIGINT) or SIGTERM stops
+gracefully: what was received is processed, the summary is printed, and flint exits with 0.
+
+Examples:
+  flint wordcount --demo --duration 10s               # what npm start runs
+  nc -lk 9999   # in another terminal, then type lines into it
+  flint wordcount --socket localhost:9999 --batch 2s --top 5
+  flint wordcount --dir incoming --window 1m --slide 10s
+  cat book.txt | flint wordcount --stdin --top 20
+`;
+}
+
+function flagLines(specs: Readonly<Record<string, FlagSpec>>): string {
+  const rows = Object.entries(specs).map(([name, s]) => [
+    `${name === 'help' ? '-h, ' : ''}--${name}${s.value ? ` ${s.value}` : ''}`,
+    s.help,
+  ]);
+  const width = Math.max(...rows.map(([flag]) => flag!.length)) + 2;
+  return rows.map(([flag, help]) => `  ${flag!.padEnd(width)}${help}`).join('\n');
+}

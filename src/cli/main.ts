@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// The `flint` command: parses the command line, runs the command, and turns every outcome into an
+// exit status: 0 done, 1 the job failed, 2 a usage or configuration mistake (one line, no stack).
+import { readFileSync } from 'node:fs';
+import { FlintError } from '../errors.js';
+import { parseCommandLine, UsageError } from './args.js';
+import { flintHelp, wordCountHelp } from './help.js';
+import { runWordCount } from './wordcount.js';
+
+/** Runs `flint` with `argv` (without `node` and the script) and returns the exit status. */
+async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const command = parseCommandLine(argv);
+    switch (command.kind) {
+      case 'help':
+        process.stdout.write(command.topic === 'wordcount' ? wordCountHelp() : flintHelp());
+        return 0;
+      case 'version':
+        process.stdout.write(`flint ${version()}\n`);
+        return 0;
+      case 'wordcount':
+        return await runWordCount(
+          command.config,
+          { out: process.stdout, err: process.stderr, statusLine: process.stderr.isTTY === true },
+          stopSignal(),
+        );
+    }
+  } catch (error) {
+    // Mistakes in flags or options (a bad core, an unusable directory) are the user's to fix:
+    // say what and how in one line. Anything else is a bug, and its stack helps to report it.
+    if (error instanceof UsageError || error instanceof FlintError) {
+      process.stderr.write(`flint: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`flint: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+/**
+ * Aborts on the first SIGINT or SIGTERM (the job then stops gracefully) and when stdout is closed
+ * by its reader (`flint ... | head`). A second signal exits at once.
+ */
+function stopSignal(): AbortSignal {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    controller.abort();
+  });
+  return controller.signal;
+}
+
+function version(): string {
+  // dist/src/cli/main.js and src/cli/main.ts both sit three levels below package.json.
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+process.exitCode = await main(process.argv.slice(2));

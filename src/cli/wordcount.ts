@@ -1,0 +1,159 @@
+// `flint wordcount`: the word-count job. It takes its clock, input and outputs from the caller,
+// so tests run it in-process with a ManualClock and the CLI runs it on the real process.
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { DStream } from '../dstream/dstream.js';
+import type { TextOutput } from '../dstream/operator.js';
+import { pair, subtract, sum, words } from '../functions/building-blocks.js';
+import { ReadableReceiver } from '../io/sources/readable-receiver.js';
+import type { Clock } from '../streaming/clock.js';
+import { StreamingContext } from '../streaming/context.js';
+import { UsageError, type InputSpec, type WordCountConfig } from './args.js';
+import { DemoReceiver } from './demo-source.js';
+import { formatSummary, RunStats, StatusLine, type RunSummary } from './status.js';
+
+/** What the job reads from and writes to. */
+export interface WordCountEnv {
+  /** Where the counts are printed (the CLI passes stdout). */
+  out: TextOutput;
+  /** Where the status line, receiver errors and the summary go (the CLI passes stderr). */
+  err: TextOutput;
+  /** Draw a live status line on `err` (the CLI does when stderr is a terminal). */
+  statusLine?: boolean;
+  /** Source of time (default: the system clock). */
+  clock?: Clock;
+  /** What `--stdin` reads (default `process.stdin`). */
+  stdin?: Readable;
+}
+
+/** A started word-count job. */
+export interface WordCountJob {
+  readonly ssc: StreamingContext;
+  /** Resolves when a finite input (stdin) has ended; never for live sources. */
+  readonly inputEnded: Promise<void>;
+  /** Stops the context (once), removes a temporary checkpoint directory, returns the totals. */
+  stop(graceful?: boolean): Promise<RunSummary>;
+}
+
+/**
+ * The word counts of `lines`: per batch, or with `window` over the last `duration` ms every
+ * `slide` ms. The window is incremental with Flint's tagged `sum`/`subtract`, so words whose
+ * count returns to 0 leave it. `perBatch` is what the window adds up, for totals.
+ */
+export function countWords(
+  lines: DStream<string>,
+  window?: { duration: number; slide: number },
+): { perBatch: DStream<[string, number]>; counts: DStream<[string, number]> } {
+  const perBatch = lines.flatMap(words).map<[string, number]>(pair(1)).reduceByKey(sum);
+  const counts = window ? perBatch.reduceByKeyAndWindow(sum, subtract, window.duration, window.slide) : perBatch;
+  return { perBatch, counts };
+}
+
+/** Sorts each batch of counts by count, descending, then by word, for printing the top words. */
+export function byCountDescending(counts: DStream<[string, number]>): DStream<[string, number]> {
+  return counts.transform((batch) => batch.sortBy(([word, n]) => [-n, word]));
+}
+
+/** Creates the context, the input and the outputs of `config`, and starts it. */
+export async function startWordCount(config: WordCountConfig, env: WordCountEnv): Promise<WordCountJob> {
+  await checkInput(config.input);
+  const status = env.statusLine ? new StatusLine(env.err, config.batch) : undefined;
+  // Counts and messages share the terminal with the status line, so they erase it first.
+  const write = (stream: TextOutput) => (text: string) => (status?.clear(), stream.write(text));
+  const err = { write: write(env.err) };
+  const ssc = new StreamingContext({
+    batchInterval: config.batch,
+    appName: 'flint wordcount',
+    clock: env.clock,
+    out: { write: write(env.out) },
+    core: config.core,
+    ...(config.master !== undefined && { master: config.master }),
+  });
+  const stats = new RunStats();
+  ssc.addStreamingListener(stats);
+  ssc.addStreamingListener({ onReceiverError: ({ receiverInfo }) => void err.write(`flint: ${receiverInfo.lastErrorMessage}\n`) });
+  if (status) ssc.addStreamingListener(status);
+
+  let endInput!: () => void;
+  const inputEnded = new Promise<void>((resolve) => (endInput = resolve));
+  const { perBatch, counts } = countWords(openInput(ssc, config.input, env, () => endInput()), config.window);
+  byCountDescending(counts).print(config.top);
+  perBatch.foreachRDD((batch) => {
+    for (const partition of batch.partitions) for (const [, n] of partition) stats.words += n;
+  });
+
+  const checkpoint = await checkpointDirectory(config);
+  if (checkpoint.path !== undefined) ssc.checkpoint(checkpoint.path);
+  try {
+    await ssc.start();
+  } catch (error) {
+    await ssc.stop();
+    await checkpoint.removeTemporary();
+    throw error;
+  }
+  const startedAt = ssc.clock.now();
+  const stop = async (graceful: boolean): Promise<RunSummary> => {
+    await ssc.stop({ graceful });
+    await checkpoint.removeTemporary();
+    status?.clear();
+    return { batches: stats.batches, records: stats.records, words: stats.words, elapsedMs: ssc.clock.now() - startedAt };
+  };
+  let stopping: Promise<RunSummary> | undefined;
+  return { ssc, inputEnded, stop: (graceful = true) => (stopping ??= stop(graceful)) };
+}
+
+// The window needs a checkpoint directory; without --checkpoint, a temporary one that is removed.
+async function checkpointDirectory(config: WordCountConfig): Promise<{ path?: string; removeTemporary(): Promise<void> }> {
+  if (!config.window || config.checkpoint !== undefined) return { path: config.checkpoint, removeTemporary: async () => {} };
+  const path = await mkdtemp(join(tmpdir(), 'flint-wordcount-'));
+  return { path, removeTemporary: () => rm(path, { recursive: true, force: true }) };
+}
+
+// Checked before the context exists, so a typo in --dir costs no cleanup.
+async function checkInput(input: InputSpec): Promise<void> {
+  if (input.kind !== 'dir') return;
+  const info = await stat(input.directory).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new UsageError(`--dir "${input.directory}" is not a directory; create it (mkdir -p ${input.directory}), then move files into it`);
+  }
+}
+
+function openInput(ssc: StreamingContext, input: InputSpec, env: WordCountEnv, onEnd: () => void): DStream<string> {
+  switch (input.kind) {
+    case 'socket':
+      return ssc.socketTextStream(input.host, input.port);
+    case 'dir':
+      return ssc.textFileStream(input.directory);
+    case 'stdin':
+      return ssc.receiverStream(new ReadableReceiver(env.stdin ?? process.stdin, { onEnd }), 'stdin');
+    case 'demo':
+      return ssc.receiverStream(new DemoReceiver({ rate: input.rate, seed: input.seed }), `DemoReceiver(seed ${input.seed})`);
+  }
+}
+
+/**
+ * Runs the job until `config.duration` has passed (0: no limit), `signal` aborts, the input ends
+ * or a batch fails; then stops gracefully and writes the summary. Returns the exit status.
+ */
+export async function runWordCount(config: WordCountConfig, env: WordCountEnv, signal?: AbortSignal): Promise<number> {
+  const job = await startWordCount(config, env);
+  const stopRequested = new Promise<void>((resolve) => {
+    signal?.addEventListener('abort', () => resolve(), { once: true });
+    if (signal?.aborted) resolve();
+    void job.inputEnded.then(resolve);
+  });
+  let failure: unknown;
+  try {
+    const terminated = config.duration > 0 ? job.ssc.awaitTerminationOrTimeout(config.duration) : job.ssc.awaitTermination();
+    await Promise.race([terminated, stopRequested]);
+  } catch (error) {
+    failure = error;
+  }
+  const summary = await job.stop(failure === undefined);
+  env.err.write(formatSummary(summary));
+  if (failure === undefined) return 0;
+  env.err.write(`flint: the job failed: ${(failure as Error)?.message ?? String(failure)}\n`);
+  return 1;
+}

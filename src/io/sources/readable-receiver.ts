@@ -1,0 +1,58 @@
+// ReadableReceiver: lines of UTF-8 text from a Node.js Readable, such as process.stdin (used by
+// `flint wordcount --stdin`). Unlike a socket it cannot reconnect: at the end of the input it
+// tells its owner, who usually stops the context gracefully.
+import type { Readable } from 'node:stream';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './line-splitter.js';
+import { Receiver } from './receiver.js';
+
+/** Options of a {@link ReadableReceiver}. */
+export interface ReadableReceiverOptions {
+  /** Longest line accepted, in bytes; longer lines are reported and skipped (default 64 MiB). */
+  maxLineBytes?: number;
+  /** Called once, after the last line of the input has been stored. */
+  onEnd?: () => void;
+}
+
+/** Reads lines from `input` until it ends or the receiver stops. */
+export class ReadableReceiver extends Receiver<string> {
+  private readonly maxLineBytes: number;
+  private readonly onEnd: (() => void) | undefined;
+  private detach: (() => void) | undefined;
+
+  constructor(
+    private readonly input: Readable,
+    options: ReadableReceiverOptions = {},
+  ) {
+    super();
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.onEnd = options.onEnd;
+  }
+
+  onStart(): void {
+    const splitter = new LineSplitter(this.maxLineBytes, (bytes) =>
+      this.reportError(`line of more than ${this.maxLineBytes} bytes (${bytes} so far) skipped; raise maxLineBytes if such lines are expected`),
+    );
+    const onData = (chunk: Buffer | string): void => {
+      const lines = splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      if (lines.length > 0) this.store(lines);
+    };
+    const onEnd = (): void => {
+      const last = splitter.end();
+      if (last.length > 0) this.store(last);
+      this.onEnd?.();
+    };
+    const onError = (error: Error): void => this.stop(`input failed: ${error.message}`, error);
+    this.input.on('data', onData).once('end', onEnd).once('error', onError);
+    this.detach = () => {
+      this.input.off('data', onData).off('end', onEnd).off('error', onError);
+    };
+    this.input.resume();
+  }
+
+  onStop(): void {
+    this.detach?.();
+    this.detach = undefined;
+    // A paused stream with no listeners no longer keeps the process alive.
+    this.input.pause();
+  }
+}

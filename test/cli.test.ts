@@ -1,0 +1,318 @@
+// The flint CLI: argument parsing (pure), the word-count job run in-process on a ManualClock, the
+// demo generator, and the built command spawned for real (needs `npm run build:ts` first).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseCommandLine, UsageError, type WordCountConfig } from '../src/cli/args.js';
+import { DemoLines, demoVocabulary, ZipfSampler } from '../src/cli/demo-source.js';
+import { flintHelp, wordCountHelp } from '../src/cli/help.js';
+import { formatStatus, formatSummary } from '../src/cli/status.js';
+import { runWordCount, startWordCount } from '../src/cli/wordcount.js';
+import { formatBatch, Batch, ManualClock } from '../src/index.js';
+
+const wordcount = (...args: string[]): WordCountConfig => {
+  const command = parseCommandLine(['wordcount', ...args]);
+  if (command.kind !== 'wordcount') throw new Error(`expected a wordcount command, got ${command.kind}`);
+  return command.config;
+};
+
+const usageError = (argv: string[]): string => {
+  try {
+    parseCommandLine(argv);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error(`no error for ${argv.join(' ')}`);
+};
+
+describe('flint argument parsing', () => {
+  it('applies the documented defaults', () => {
+    expect(wordcount('--demo')).toEqual({
+      input: { kind: 'demo', rate: 20000, seed: 42 },
+      batch: 1000,
+      top: 10,
+      core: 'js',
+      duration: 0,
+    });
+  });
+
+  it('reads every flag', () => {
+    const config = wordcount(
+      '--socket', 'example.org:9999', '--batch', '500ms', '--window', '30s', '--slide=5s',
+      '--checkpoint', '/tmp/cp', '--top', '3', '--core', 'wasm', '--master', 'local[4]', '--duration', '1m',
+    );
+    expect(config).toEqual({
+      input: { kind: 'socket', host: 'example.org', port: 9999 },
+      batch: 500,
+      window: { duration: 30000, slide: 5000 },
+      checkpoint: '/tmp/cp',
+      top: 3,
+      core: 'wasm',
+      master: 'local[4]',
+      duration: 60000,
+    });
+    expect(wordcount('--socket', '[::1]:7').input).toEqual({ kind: 'socket', host: '::1', port: 7 });
+    expect(wordcount('--dir', 'in', '--window', '4s').window).toEqual({ duration: 4000, slide: 1000 });
+    expect(wordcount('--demo', '--rate', '5', '--seed', '0').input).toEqual({ kind: 'demo', rate: 5, seed: 0 });
+    expect(wordcount('--stdin').input).toEqual({ kind: 'stdin' });
+  });
+
+  it('recognises help and version', () => {
+    expect(parseCommandLine(['--help'])).toEqual({ kind: 'help', topic: 'flint' });
+    expect(parseCommandLine(['-h'])).toEqual({ kind: 'help', topic: 'flint' });
+    expect(parseCommandLine(['help', 'wordcount'])).toEqual({ kind: 'help', topic: 'wordcount' });
+    expect(parseCommandLine(['wordcount', '--help'])).toEqual({ kind: 'help', topic: 'wordcount' });
+    // Help wins over other flags, even incomplete ones: it is what someone stuck asks for.
+    expect(parseCommandLine(['wordcount', '--demo', '-h'])).toEqual({ kind: 'help', topic: 'wordcount' });
+    expect(parseCommandLine(['--version'])).toEqual({ kind: 'version' });
+  });
+
+  it.each([
+    [[], 'no command given'],
+    [['count'], 'unknown command "count"'],
+    [['--demo'], '--demo must follow a command'],
+    [['wordcount'], 'no input given; choose one input'],
+    [['wordcount', '--demo', '--stdin'], '--stdin and --demo given together'],
+    [['wordcount', '--demo', '--bogus'], 'unknown flag --bogus'],
+    [['wordcount', '--demo', 'extra'], 'unexpected argument "extra"'],
+    [['wordcount', '--demo', '--batch'], '--batch needs a value, e.g. --batch 1s'],
+    [['wordcount', '--demo', '--batch', '--top', '3'], '--batch needs a value'],
+    [['wordcount', '--demo', '--batch', 'soon'], '--batch "soon" is not a duration'],
+    [['wordcount', '--demo', '--batch', '0'], '--batch must be longer than 0'],
+    [['wordcount', '--demo', '--window', '2500ms'], '--window 2500ms (2500 ms) must be a multiple of --batch (1000 ms)'],
+    [['wordcount', '--demo', '--window', '4s', '--slide', '1500ms'], '--slide 1500ms (1500 ms) must be a multiple of --batch'],
+    [['wordcount', '--demo', '--slide', '2s'], '--slide needs --window'],
+    [['wordcount', '--demo', '--checkpoint', 'cp'], '--checkpoint is only used with --window'],
+    [['wordcount', '--demo', '--top', '0'], '--top must be a whole number of at least 1'],
+    [['wordcount', '--demo', '--rate', '1.5'], '--rate must be a whole number'],
+    [['wordcount', '--demo', '--seed', '-1'], '--seed must be a whole number'],
+    [['wordcount', '--stdin', '--rate', '5'], '--rate only applies to --demo'],
+    [['wordcount', '--demo', '--core', 'gpu'], '--core must be js or wasm'],
+    [['wordcount', '--demo', '--master', 'yarn'], '--master "yarn" is not valid'],
+    [['wordcount', '--socket', '9999'], '--socket "9999" is not HOST:PORT'],
+    [['wordcount', '--socket', 'localhost:99999'], 'is not HOST:PORT'],
+    [['wordcount', '--stdin=yes'], '--stdin takes no value'],
+    [['wordcount', '--demo', '--top', '3', '--top', '4'], '--top is given twice'],
+  ])('rejects %j with a message naming the flag and the fix', (argv, message) => {
+    const text = usageError(argv);
+    expect(text).toContain(message);
+    expect(text).not.toContain('\n');
+  });
+
+  it('documents every flag in help', () => {
+    const help = wordCountHelp();
+    for (const flag of ['socket', 'dir', 'stdin', 'demo', 'rate', 'seed', 'batch', 'window', 'slide', 'checkpoint', 'top', 'core', 'master', 'duration', 'help']) {
+      expect(help).toContain(`--${flag}`);
+    }
+    expect(flintHelp()).toContain('wordcount');
+  });
+});
+
+describe('demo source', () => {
+  it('is deterministic for a seed and differs across seeds', () => {
+    expect(new DemoLines({ seed: 1 }).take(50)).toEqual(new DemoLines({ seed: 1 }).take(50));
+    expect(new DemoLines({ seed: 1 }).take(50)).not.toEqual(new DemoLines({ seed: 2 }).take(50));
+    for (const line of new DemoLines().take(100)) {
+      const n = line.split(' ').length;
+      expect(n).toBeGreaterThanOrEqual(5);
+      expect(n).toBeLessThanOrEqual(12);
+    }
+  });
+
+  it('draws ranks with Zipf frequencies', () => {
+    const sampler = new ZipfSampler(1000);
+    const counts = new Array<number>(1000).fill(0);
+    const n = 200_000;
+    for (let i = 0; i < n; i++) counts[sampler.sample((i + 0.5) / n)]!++;
+    // With exponent 1, rank r has 1/r of rank 1's frequency; a stratified draw is nearly exact.
+    expect(counts[0]! / counts[1]!).toBeCloseTo(2, 1);
+    expect(counts[0]! / counts[9]!).toBeCloseTo(10, 0);
+    expect(sampler.sample(0)).toBe(0);
+    expect(sampler.sample(0.999999999)).toBe(999);
+  });
+
+  it('has distinct words, common English first', () => {
+    const vocabulary = demoVocabulary(10_000);
+    expect(new Set(vocabulary).size).toBe(10_000);
+    expect(vocabulary.slice(0, 3)).toEqual(['the', 'of', 'and']);
+  });
+});
+
+describe('status and summary', () => {
+  it('formats a batch status and the summary', () => {
+    const info = { batchTime: 2000, numRecords: 1500, submissionTime: 2000, schedulingDelay: 3, processingDelay: 42, outputOperationInfos: [] };
+    expect(formatStatus(info, 500)).toBe('input 3,000 records/s | processing 42 ms | scheduling delay 3 ms');
+    expect(formatSummary({ batches: 10, records: 200_000, words: 1_700_000, elapsedMs: 10_000 })).toBe(
+      'flint: 10 batches, 200,000 records, 1,700,000 words in 10.0 s (170,000 words/s)\n',
+    );
+    expect(formatSummary({ batches: 1, records: 1, words: 1, elapsedMs: 0 })).toBe('flint: 1 batch, 1 record, 1 word in 0.0 s (0 words/s)\n');
+  });
+});
+
+/** A TextOutput that remembers what was written. */
+function sink(): { write(text: string): void; text: () => string } {
+  let all = '';
+  return { write: (text: string) => void (all += text), text: () => all };
+}
+
+/** Lets stream 'data' events reach the receiver before the next batch is cut. */
+const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+const printed = (time: number, pairs: [string, number][], top = 10): string => formatBatch(Batch.of(pairs), time, top);
+
+describe('wordcount job on a manual clock', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function runBatches(config: WordCountConfig, batches: string[], statusLine = false) {
+    const clock = new ManualClock(0);
+    const stdin = new PassThrough();
+    const out = sink();
+    const err = sink();
+    const job = await startWordCount(config, { out, err, clock, stdin, statusLine });
+    for (const text of batches) {
+      stdin.write(text);
+      await flush();
+      await clock.advance(config.batch);
+    }
+    return { out, err, job, stdin, summary: await job.stop() };
+  }
+
+  it('prints each batch top words by count, then word, in Spark format, and sums up', async () => {
+    const { out, summary } = await runBatches(wordcount('--stdin', '--top', '2'), ['b a c a\nb\n', 'z y\ny x\n', '']);
+    expect(out.text()).toBe(
+      printed(1000, [['a', 2], ['b', 2], ['c', 1]], 2) + printed(2000, [['y', 2], ['x', 1], ['z', 1]], 2) + printed(3000, [], 2),
+    );
+    expect(out.text()).toContain('(a,2)\n(b,2)\n...\n');
+    expect(summary).toEqual({ batches: 3, records: 4, words: 9, elapsedMs: 3000 });
+  });
+
+  it('counts over an incremental window and drops words back at 0', async () => {
+    const checkpoint = mkdtempSync(join(tmpdir(), 'flint-cli-test-'));
+    dirs.push(checkpoint);
+    const config = wordcount('--stdin', '--window', '2s', '--checkpoint', join(checkpoint, 'cp'));
+    const { out, summary } = await runBatches(config, ['a b\n', 'b\n', '', '']);
+    expect(out.text()).toBe(
+      printed(1000, [['a', 1], ['b', 1]]) + printed(2000, [['b', 2], ['a', 1]]) + printed(3000, [['b', 1]]) + printed(4000, []),
+    );
+    // Words are counted once, in the batch they arrived in, not once per window.
+    expect(summary.words).toBe(3);
+    expect(existsSync(join(checkpoint, 'cp'))).toBe(true);
+  });
+
+  it('draws a status line on the error output when asked, and erases it before printing', async () => {
+    const { err } = await runBatches(wordcount('--stdin'), ['a\n', 'b\n'], true);
+    expect(err.text()).toContain('\r\x1b[2Kinput 1 records/s | processing 0 ms | scheduling delay 0 ms');
+    expect(err.text().endsWith('\r\x1b[2K')).toBe(true);
+  });
+
+  it('reports the end of stdin, and runWordCount stops there with a summary', async () => {
+    const clock = new ManualClock(0);
+    const stdin = new PassThrough();
+    const out = sink();
+    const err = sink();
+    const exit = runWordCount(wordcount('--stdin'), { out, err, clock, stdin });
+    await flush();
+    stdin.end('to be or not to be\n');
+    await flush();
+    await clock.advance(1000);
+    expect(await exit).toBe(0);
+    expect(out.text()).toBe(printed(1000, [['be', 2], ['to', 2], ['not', 1], ['or', 1]]));
+    expect(err.text()).toBe('flint: 1 batch, 1 record, 6 words in 1.0 s (6 words/s)\n');
+  });
+
+  it('stops when the abort signal fires', async () => {
+    const controller = new AbortController();
+    const err = sink();
+    const exit = runWordCount(wordcount('--stdin'), { out: sink(), err, clock: new ManualClock(0), stdin: new PassThrough() }, controller.signal);
+    await flush();
+    controller.abort();
+    expect(await exit).toBe(0);
+    expect(err.text()).toContain('flint: 0 batches');
+  });
+
+  it('fails fast on an engine core that is not built', async () => {
+    await expect(startWordCount(wordcount('--stdin', '--core', 'wasm'), { out: sink(), err: sink(), stdin: new PassThrough() })).rejects.toMatchObject({
+      code: 'INVALID_CORE',
+    });
+  });
+});
+
+describe('the built flint command', () => {
+  const main = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'main.js');
+
+  beforeAll(() => {
+    if (!existsSync(main)) throw new Error(`${main} is missing; run npm run build:ts first`);
+  });
+
+  function flint(args: string[], options: { input?: string; signalAfterOutput?: NodeJS.Signals } = {}) {
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [main, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      let signalled = false;
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        // One signal only: a second one would make flint exit at once, by design.
+        if (options.signalAfterOutput && !signalled && stdout.includes('Time:')) {
+          signalled = true;
+          child.kill(options.signalAfterOutput);
+        }
+      });
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      if (options.input !== undefined) child.stdin.end(options.input);
+    });
+  }
+
+  it('counts piped stdin and exits 0 with a summary', async () => {
+    const { code, stdout, stderr } = await flint(['wordcount', '--stdin', '--batch', '200ms', '--duration', '1s'], { input: 'a b a\nb c\n' });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^-{43}\nTime: \d+ ms\n-{43}\n\(a,2\)\n\(b,2\)\n\(c,1\)\n\n/m);
+    expect(stderr).toMatch(/^flint: \d+ batch(es)?, 2 records, 5 words in \d+\.\d s/);
+    // stderr is not a terminal here, so there is no status line.
+    expect(stderr).not.toContain('records/s');
+  });
+
+  it('runs the demo for its duration', async () => {
+    const { code, stdout, stderr } = await flint(['wordcount', '--demo', '--rate', '2000', '--batch', '200ms', '--duration', '1s', '--top', '3']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('(the,');
+    expect(stderr).toMatch(/^flint: \d+ batches, [\d,]+ records, [\d,]+ words in \d+\.\d s/);
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('stops gracefully on %s and exits 0', async (signal) => {
+    const { code, stderr } = await flint(['wordcount', '--demo', '--rate', '1000', '--batch', '100ms'], { signalAfterOutput: signal });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^flint: \d+ batch/);
+  });
+
+  it('prints help and exits 0', async () => {
+    const top = await flint(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toBe(flintHelp());
+    const sub = await flint(['wordcount', '--help']);
+    expect(sub.code).toBe(0);
+    expect(sub.stdout).toBe(wordCountHelp());
+  });
+
+  it('rejects a bad flag with one line and exit status 2', async () => {
+    const { code, stdout, stderr } = await flint(['wordcount', '--demo', '--batch', 'fast']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('flint: --batch "fast" is not a duration; write it like 500ms, 1s, 30s, 5m or 1h\n');
+  });
+
+  it('reports the missing wasm core without a stack trace, exit status 2', async () => {
+    const { code, stderr } = await flint(['wordcount', '--demo', '--core', 'wasm', '--duration', '1s']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^flint: core 'wasm' is not available[^\n]*\n$/);
+  });
+});
