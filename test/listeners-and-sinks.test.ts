@@ -109,3 +109,34 @@ describe('system clock', () => {
     expect(times[0]! % 50).toBe(0);
   });
 });
+
+describe('receiver info', () => {
+  it('counts lines skipped for exceeding maxLineBytes', async () => {
+    const { mkdir, writeFile, rename } = await import('node:fs/promises');
+    const dir = mkdtempSync(join(tmpdir(), 'flint-dropped-'));
+    const inbox = join(dir, 'in');
+    await mkdir(inbox);
+    const clock = new ManualClock(0);
+    const ssc = new StreamingContext({ batchInterval: 1000, master: 'local[2]', clock });
+    const dropped: number[] = [];
+    ssc.addStreamingListener({ onReceiverError: ({ receiverInfo }) => void dropped.push(receiverInfo.droppedRecords) });
+    const lines: string[] = [];
+    ssc.textFileStream(inbox, { maxLineBytes: 4 }).foreachRDD((b) => void lines.push(...b.collect()));
+    await ssc.start();
+    await writeFile(join(dir, 'f'), 'ok\ntoo long\nfine\nalso too long\n');
+    await rename(join(dir, 'f'), join(inbox, 'f'));
+    await clock.advance(1000);
+    await ssc.stop();
+    expect(lines).toEqual(['ok', 'fine']);
+    expect(dropped).toEqual([1, 2]);
+  });
+
+  it('graceful stop returns after its timeout even if a ManualClock never advances', async () => {
+    const clock = new ManualClock(0);
+    const ssc = new StreamingContext({ batchInterval: 1000, master: 'local[2]', clock });
+    ssc.queueStream([[1]]).foreachRDD(() => undefined);
+    await ssc.start();
+    await ssc.stop({ graceful: true, gracefulTimeout: 50 });
+    expect(ssc.getState()).toBe('STOPPED');
+  });
+});

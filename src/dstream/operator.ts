@@ -51,6 +51,8 @@ export interface SourceErrorReport {
   message: string;
   /** The underlying error, if any. */
   error?: unknown;
+  /** The source's running total of records it skipped as malformed (e.g. over-long lines). */
+  droppedRecords?: number;
 }
 
 /** A place text can be written to, such as `process.stdout`. */

@@ -39,6 +39,8 @@ export interface ReceiverInfo {
   lastErrorMessage: string;
   lastError: string;
   lastErrorTime: number;
+  /** Records the source skipped as malformed so far (lines over `maxLineBytes`); 0 if none. */
+  droppedRecords: number;
 }
 
 /** Callbacks for streaming events; implement any subset (Spark's `StreamingListener`). */

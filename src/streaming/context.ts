@@ -239,7 +239,12 @@ export class StreamingContext implements StreamEnv {
     const error = report.error as Error | undefined;
     this.updateReceiver(
       report.source,
-      { lastErrorMessage: report.message, lastError: error?.stack ?? (error ? String(error) : ''), lastErrorTime: this.clock.now() },
+      {
+        lastErrorMessage: report.message,
+        lastError: error?.stack ?? (error ? String(error) : ''),
+        lastErrorTime: this.clock.now(),
+        ...(report.droppedRecords !== undefined && { droppedRecords: report.droppedRecords }),
+      },
       'onReceiverError',
     );
   }
@@ -262,6 +267,7 @@ export class StreamingContext implements StreamEnv {
       lastErrorMessage: '',
       lastError: '',
       lastErrorTime: -1,
+      droppedRecords: 0,
     };
     Object.assign(info, change);
     this.receiverInfos.set(name, info);
@@ -289,10 +295,11 @@ export class StreamingContext implements StreamEnv {
     this.waiter.notifyStop();
   }
 
-  // Received data is assigned to a batch at the next tick; wait (on the context's clock) for it.
+  // Received data is assigned to a batch at the next tick, which the context's clock drives. The
+  // timeout is real time, so a graceful stop returns even if a ManualClock is never advanced.
   private async waitForPendingData(inputs: InputOperator<unknown>[], timeout: number): Promise<void> {
-    const deadline = this.clock.now() + timeout;
-    while (inputs.some((i) => i.hasPendingData?.()) && this.clock.now() < deadline) {
+    const deadline = performance.now() + timeout;
+    while (inputs.some((i) => i.hasPendingData?.()) && performance.now() < deadline) {
       await new Promise<void>((resolve) => setTimeout(resolve, 5));
     }
   }

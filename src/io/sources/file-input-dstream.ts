@@ -142,7 +142,7 @@ export class FileInputDStream implements InputOperator<string> {
       () => {
         this.dropped++;
         const error = lineTooLongError(this.maxLineBytes, `in "${name}"`, this.dropped);
-        this.env.reportSourceError({ source: this.name, message: error.message, error });
+        this.env.reportSourceError({ source: this.name, message: error.message, error, droppedRecords: this.dropped });
       },
       { skipBom: true },
     );

@@ -2,7 +2,7 @@
 // `flint wordcount --stdin`). Unlike a socket it cannot reconnect: at the end of the input it
 // tells its owner, who usually stops the context gracefully.
 import type { Readable } from 'node:stream';
-import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from './line-splitter.js';
+import { checkMaxLineBytes, LineSplitter, lineTooLongError } from './line-splitter.js';
 import { Receiver } from './receiver.js';
 
 /** Options of a {@link ReadableReceiver}. */
@@ -18,20 +18,23 @@ export class ReadableReceiver extends Receiver<string> {
   private readonly maxLineBytes: number;
   private readonly onEnd: (() => void) | undefined;
   private detach: (() => void) | undefined;
+  private dropped = 0;
 
   constructor(
     private readonly input: Readable,
     options: ReadableReceiverOptions = {},
   ) {
     super();
-    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.maxLineBytes = checkMaxLineBytes(options.maxLineBytes, 'ReadableReceiver');
     this.onEnd = options.onEnd;
   }
 
   onStart(): void {
-    const splitter = new LineSplitter(this.maxLineBytes, (bytes) =>
-      this.reportError(`line of more than ${this.maxLineBytes} bytes (${bytes} so far) skipped; raise maxLineBytes if such lines are expected`),
-    );
+    const splitter = new LineSplitter(this.maxLineBytes, () => {
+      this.dropped++;
+      const error = lineTooLongError(this.maxLineBytes, 'from the input', this.dropped);
+      this.reportError(error.message, error, this.dropped);
+    });
     const onData = (chunk: Buffer | string): void => {
       const lines = splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
       if (lines.length > 0) this.store(lines);

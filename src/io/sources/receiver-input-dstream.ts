@@ -94,8 +94,8 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
   }
 
   /** {@inheritDoc ReceiverSupervisor.reportError} */
-  reportError(message: string, error?: unknown): void {
-    this.env.reportSourceError({ source: this.name, message, error });
+  reportError(message: string, error?: unknown, droppedRecords?: number): void {
+    this.env.reportSourceError({ source: this.name, message, error, droppedRecords });
   }
 
   /** {@inheritDoc ReceiverSupervisor.isReceiverStarted} */

@@ -14,7 +14,7 @@ export interface ReceiverSupervisor<T> {
   /** Stops the receiver for good. */
   stopReceiving(message: string, error?: unknown): void;
   /** Reports an error to streaming listeners. */
-  reportError(message: string, error?: unknown): void;
+  reportError(message: string, error?: unknown, droppedRecords?: number): void;
   /** True between the receiver's start and the following stop. */
   isReceiverStarted(): boolean;
 }
@@ -91,9 +91,13 @@ export abstract class Receiver<T> {
     supervisorOf(this, 'stop').stopReceiving(message, error);
   }
 
-  /** Reports an error to the streaming listeners (`onReceiverError`) and keeps running. */
-  reportError(message: string, error?: unknown): void {
-    supervisorOf(this, 'reportError').reportError(message, error);
+  /**
+   * Reports an error to the streaming listeners (`onReceiverError`) and keeps running. A receiver
+   * that skips malformed records passes its running total as `droppedRecords`, which listeners
+   * see in `ReceiverInfo.droppedRecords`.
+   */
+  reportError(message: string, error?: unknown, droppedRecords?: number): void {
+    supervisorOf(this, 'reportError').reportError(message, error, droppedRecords);
   }
 
   /** True between a start and the following stop. */

@@ -137,7 +137,7 @@ export class SocketReceiver extends Receiver<string> {
     const splitter = new LineSplitter(this.maxLineBytes, () => {
       this.dropped++;
       const error = lineTooLongError(this.maxLineBytes, `from ${this.where}`, this.dropped);
-      this.reportError(error.message, error);
+      this.reportError(error.message, error, this.dropped);
     });
     let failure: Error | undefined;
     let connected = false;
