@@ -19,7 +19,7 @@ const ssc = new StreamingContext({ batchInterval: Seconds(2), appName: 'FileWord
 ssc
   .textFileStream(directory)
   .flatMap(words)
-  .map<[string, number]>(pair(1))
+  .map(pair(1))
   .reduceByKey(sum)
   .print();
 

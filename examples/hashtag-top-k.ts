@@ -72,7 +72,7 @@ export function trendingHashtags(tweets: DStream<string>, window: number, slide:
   return tweets
     .flatMap(words)
     .filter((word) => word.length > 1 && word.startsWith('#'))
-    .map<[string, number]>(pair(1))
+    .map(pair(1))
     .reduceByKeyAndWindow(sum, subtract, window, slide)
     .transform((batch) => batch.sortBy(([tag, n]) => [-n, tag]));
 }

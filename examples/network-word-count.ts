@@ -17,7 +17,7 @@ const ssc = new StreamingContext({ batchInterval: Seconds(1), appName: 'NetworkW
 ssc
   .socketTextStream(host, Number(port))
   .flatMap(words)
-  .map<[string, number]>(pair(1))
+  .map(pair(1))
   .reduceByKey(sum)
   .print();
 // The receiver reconnects on its own; say why nothing arrives (e.g. nc is not running yet).

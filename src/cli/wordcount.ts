@@ -46,7 +46,7 @@ export function countWords(
   lines: DStream<string>,
   window?: { duration: number; slide: number },
 ): { perBatch: DStream<[string, number]>; counts: DStream<[string, number]> } {
-  const perBatch = lines.flatMap(words).map<[string, number]>(pair(1)).reduceByKey(sum);
+  const perBatch = lines.flatMap(words).map(pair(1)).reduceByKey(sum);
   const counts = window ? perBatch.reduceByKeyAndWindow(sum, subtract, window.duration, window.slide) : perBatch;
   return { perBatch, counts };
 }

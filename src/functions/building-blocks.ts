@@ -55,7 +55,9 @@ export function split(separators = ' \t\n\r\f\v'): Tagged<(line: string) => stri
 export const words = split();
 
 /** Pairs every element with `value`: `words.map(pair(1))` gives `[word, 1]`. */
-export function pair<V>(value: V): Tagged<<K>(key: K) => [K, V]> {
+export function pair<V>(value: V): <K>(key: K) => [K, V] {
+  // The tag is for the cores only; the declared type stays a plain generic function so that
+  // `stream.map(pair(1))` infers the key type.
   return tag(<K>(key: K): [K, V] => [key, value], 'pair', value);
 }
 
