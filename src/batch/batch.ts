@@ -47,20 +47,35 @@ export function compareValues(a: unknown, b: unknown): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** Partitions computed on first use: batches that hold bytes decode only when asked. */
+export interface LazyPartitions<T> {
+  /** Number of partitions, known without decoding. */
+  readonly numPartitions: number;
+  /** Builds the partitions; called at most once. */
+  materialize(): readonly (readonly T[])[];
+}
+
 /**
  * One batch of a DStream: an immutable list of partitions. `hashPartitions` is set when the
  * batch is hash-partitioned by key into that many partitions (Spark's `partitioner`).
  */
 export class Batch<T> {
-  /** The partitions, in order. */
-  readonly partitions: readonly (readonly T[])[];
   /** Set when the batch is hash-partitioned by key into exactly this many partitions. */
   readonly hashPartitions: number | undefined;
+  private parts: readonly (readonly T[])[] | undefined;
+  private readonly lazy: LazyPartitions<T> | undefined;
 
-  /** Wraps existing partitions; use {@link Batch.of} to cut a flat array. */
-  constructor(partitions: readonly (readonly T[])[], hashPartitions?: number) {
-    this.partitions = partitions;
+  /** Wraps partitions (or a lazy source of them); use {@link Batch.of} to cut a flat array. */
+  constructor(partitions: readonly (readonly T[])[] | LazyPartitions<T>, hashPartitions?: number) {
+    if (Array.isArray(partitions)) this.parts = partitions;
+    else this.lazy = partitions as LazyPartitions<T>;
     this.hashPartitions = hashPartitions;
+  }
+
+  /** The partitions, in order. */
+  get partitions(): readonly (readonly T[])[] {
+    this.parts ??= this.lazy!.materialize();
+    return this.parts;
   }
 
   /** A batch of `items` cut into `numPartitions` contiguous slices (Spark's `parallelize`). */
@@ -75,7 +90,7 @@ export class Batch<T> {
 
   /** Number of partitions. */
   get numPartitions(): number {
-    return this.partitions.length;
+    return this.parts ? this.parts.length : this.lazy!.numPartitions;
   }
 
   /** All elements, partitions in order. */

@@ -3,7 +3,8 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Batch } from '../../batch/batch.js';
+import type { Batch } from '../../batch/batch.js';
+import { TextBatch, type LineBlock } from '../../batch/text-batch.js';
 import type { DStream } from '../../dstream/dstream.js';
 import type { InputOperator, StreamEnv } from '../../dstream/operator.js';
 import { FlintError } from '../../errors.js';
@@ -95,12 +96,12 @@ export class FileInputDStream implements InputOperator<string> {
 
   /** The lines of the files that appeared since the previous batch, one partition per file. */
   async compute(): Promise<Batch<string>> {
-    const partitions: string[][] = [];
+    const partitions: LineBlock[][] = [];
     for (const file of await this.newFiles()) {
-      const lines = await this.readLines(file.name);
-      if (lines) partitions.push(lines);
+      const blocks = await this.readLines(file.name);
+      if (blocks) partitions.push(blocks);
     }
-    return new Batch(partitions);
+    return new TextBatch(partitions);
   }
 
   private async newFiles(): Promise<NewFile[]> {
@@ -136,7 +137,7 @@ export class FileInputDStream implements InputOperator<string> {
   }
 
   // Streams the file through a LineSplitter, so a huge line is dropped without being buffered.
-  private async readLines(name: string): Promise<string[] | undefined> {
+  private async readLines(name: string): Promise<LineBlock[] | undefined> {
     const splitter = new LineSplitter(
       this.maxLineBytes,
       () => {
@@ -146,16 +147,18 @@ export class FileInputDStream implements InputOperator<string> {
       },
       { skipBom: true },
     );
-    const lines: string[] = [];
+    const blocks: LineBlock[] = [];
     try {
       for await (const chunk of createReadStream(join(this.directory, name))) {
-        for (const line of splitter.push(chunk as Buffer)) lines.push(line);
+        const block = splitter.pushBlock(chunk as Buffer);
+        if (block) blocks.push(block);
       }
     } catch (error) {
       this.env.reportSourceError({ source: this.name, message: `cannot read "${name}": ${(error as Error).message}; file skipped`, error });
       return undefined;
     }
-    for (const line of splitter.end()) lines.push(line);
-    return lines;
+    const last = splitter.endBlock();
+    if (last) blocks.push(last);
+    return blocks;
   }
 }

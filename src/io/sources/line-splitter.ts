@@ -1,5 +1,7 @@
 // LineSplitter: cuts a byte stream into UTF-8 lines on \n (dropping a \r before it), across chunk
 // boundaries, replacing invalid UTF-8 with U+FFFD and skipping lines longer than a limit.
+import { isUtf8 } from 'node:buffer';
+import { blockOfLines, type LineBlock } from '../../batch/text-batch.js';
 import { FlintError } from '../../errors.js';
 
 /** Default longest line accepted: 64 MiB. */
@@ -50,6 +52,36 @@ export class LineSplitter {
     return lines;
   }
 
+  /**
+   * Feeds a chunk; returns the lines it completed as one block of bytes, or undefined. When the
+   * bytes are already clean (valid UTF-8, no \r, no line over the limit, no BOM to drop) the
+   * block is the received bytes themselves, with no decoding; otherwise the lines are decoded
+   * and re-encoded exactly as {@link LineSplitter.push} returns them.
+   */
+  pushBlock(chunk: Buffer): LineBlock | undefined {
+    const lastLf = chunk.lastIndexOf(LF);
+    if (lastLf !== -1 && !this.skipping && !(this.atStart && this.options.skipBom)) {
+      const head = chunk.subarray(0, lastLf + 1);
+      const region = this.pendingBytes > 0 ? Buffer.concat([...this.pending, head]) : head;
+      const lines = countCleanLines(region, this.maxLineBytes);
+      if (lines > 0 && region.indexOf(CR) === -1 && isUtf8(region)) {
+        this.pending = [];
+        this.pendingBytes = 0;
+        this.atStart = false;
+        this.append(chunk, lastLf + 1, chunk.length);
+        return { bytes: region, lines };
+      }
+    }
+    const lines = this.push(chunk);
+    return lines.length > 0 ? blockOfLines(lines) : undefined;
+  }
+
+  /** Ends the stream: the last line as a block if it did not end with a newline. */
+  endBlock(): LineBlock | undefined {
+    const lines = this.end();
+    return lines.length > 0 ? blockOfLines(lines) : undefined;
+  }
+
   /** Ends the stream: returns the last line if it did not end with a newline. */
   end(): string[] {
     if (this.pendingBytes === 0 && !this.skipping) return [];
@@ -90,6 +122,18 @@ export class LineSplitter {
     const start = first && this.options.skipBom && hasBom(bytes) ? 3 : 0;
     return bytes.toString('utf8', start, Math.max(start, end));
   }
+}
+
+// Lines in `region` (which ends with \n), or -1 when one is longer than `max` bytes.
+function countCleanLines(region: Buffer, max: number): number {
+  let lines = 0;
+  let from = 0;
+  for (let nl = region.indexOf(LF); nl !== -1; nl = region.indexOf(LF, from)) {
+    if (nl - from > max) return -1;
+    lines++;
+    from = nl + 1;
+  }
+  return lines;
 }
 
 function hasBom(bytes: Buffer): boolean {

@@ -36,12 +36,12 @@ export class ReadableReceiver extends Receiver<string> {
       this.reportError(error.message, error, this.dropped);
     });
     const onData = (chunk: Buffer | string): void => {
-      const lines = splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-      if (lines.length > 0) this.store(lines);
+      const block = splitter.pushBlock(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      if (block) this.storeLines(block);
     };
     const onEnd = (): void => {
-      const last = splitter.end();
-      if (last.length > 0) this.store(last);
+      const last = splitter.endBlock();
+      if (last) this.storeLines(last);
       this.onEnd?.();
     };
     const onError = (error: Error): void => this.stop(`input failed: ${error.message}`, error);

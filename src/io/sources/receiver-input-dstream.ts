@@ -1,6 +1,7 @@
 // ReceiverInputDStream: runs a Receiver, buffers what it stores, and turns the buffer into the
 // batch at each batch time. Restarts and errors are reported to listeners, never thrown.
 import { Batch } from '../../batch/batch.js';
+import { blockOfLines, TextBatch, type LineBlock } from '../../batch/text-batch.js';
 import type { DStream } from '../../dstream/dstream.js';
 import type { InputOperator, StreamEnv } from '../../dstream/operator.js';
 import { DEFAULT_RESTART_DELAY, superviseReceiver, type Receiver, type ReceiverSupervisor } from './receiver.js';
@@ -18,6 +19,8 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
   readonly dependencies: readonly DStream<unknown>[] = [];
   readonly slideDuration: number;
   private buffer: T[] = [];
+  /** Text stored as bytes; once there is any, stored strings join it, keeping arrival order. */
+  private blocks: LineBlock[] = [];
   /** Between the stream's start() and stop(), unless the receiver stopped itself for good. */
   private running = false;
   /** Between the receiver's onStart and onStop. */
@@ -53,20 +56,36 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
 
   /** True while stored data waits for the next batch (graceful stop drains it). */
   hasPendingData(): boolean {
-    return this.buffer.length > 0;
+    return this.buffer.length > 0 || this.blocks.length > 0;
   }
 
   /** The data stored since the previous batch. */
   async compute(): Promise<Batch<T>> {
+    if (this.blocks.length > 0) {
+      const blocks = this.blocks;
+      this.blocks = [];
+      return TextBatch.fromBlocks(blocks, this.numPartitions) as unknown as Batch<T>;
+    }
     const items = this.buffer;
     this.buffer = [];
     return Batch.of(items, this.numPartitions);
   }
 
+  /** {@inheritDoc ReceiverSupervisor.pushLines} */
+  pushLines(block: LineBlock): void {
+    if (!this.running || !this.receiverStarted) return;
+    if (this.buffer.length > 0) {
+      this.blocks.push(blockOfLines(this.buffer as unknown as string[]));
+      this.buffer = [];
+    }
+    this.blocks.push(block);
+  }
+
   /** {@inheritDoc ReceiverSupervisor.push} */
   push(items: readonly T[]): void {
     if (!this.running || !this.receiverStarted) return;
-    for (const item of items) this.buffer.push(item);
+    if (this.blocks.length > 0) this.blocks.push(blockOfLines(items as unknown as string[]));
+    else for (const item of items) this.buffer.push(item);
   }
 
   /** {@inheritDoc ReceiverSupervisor.restart} */

@@ -1,5 +1,6 @@
 // Receiver: the base class for custom sources (Spark's `Receiver`). Subclasses implement
 // onStart/onStop and push data with store(); the supervisor owns buffering, restarts and errors.
+import type { LineBlock } from '../../batch/text-batch.js';
 import { FlintError } from '../../errors.js';
 
 /** Restart delay when none is given, as Spark's `spark.streaming.receiverRestartDelay`. */
@@ -9,6 +10,8 @@ export const DEFAULT_RESTART_DELAY = 2000;
 export interface ReceiverSupervisor<T> {
   /** Adds stored items to the next batch (ignored while the receiver is not running). */
   push(items: readonly T[]): void;
+  /** Adds whole lines of text, kept as bytes, to the next batch. */
+  pushLines(block: LineBlock): void;
   /** Stops the receiver and starts it again after `delayMs`. */
   restart(message: string, error: unknown, delayMs: number): void;
   /** Stops the receiver for good. */
@@ -68,6 +71,15 @@ export abstract class Receiver<T> {
    */
   store(data: T | readonly T[]): void {
     supervisorOf(this, 'store').push(Array.isArray(data) ? (data as readonly T[]) : [data as T]);
+  }
+
+  /**
+   * Stores whole lines of UTF-8 text as bytes (see `LineBlock`): text receivers use this instead
+   * of `store(lines)` so that the text is decoded only if a user function asks for strings. Once a
+   * receiver has stored bytes, strings it stores in the same batch join them as lines.
+   */
+  storeLines(this: Receiver<string>, block: LineBlock): void {
+    supervisorOf(this, 'storeLines').pushLines(block);
   }
 
   /** Stores exactly one item, even when it is an array. */

@@ -154,8 +154,8 @@ export class SocketReceiver extends Receiver<string> {
     });
     socket.on('data', (chunk: Buffer) => {
       this.delay = this.initialDelay;
-      const lines = splitter.push(chunk);
-      if (lines.length > 0) this.store(lines);
+      const block = splitter.pushBlock(chunk);
+      if (block) this.storeLines(block);
     });
     socket.on('error', (error) => {
       failure = error;
@@ -165,8 +165,8 @@ export class SocketReceiver extends Receiver<string> {
       if (this.socket !== socket) return;
       this.socket = undefined;
       if (!failure) {
-        const last = splitter.end();
-        if (last.length > 0) this.store(last);
+        const last = splitter.endBlock();
+        if (last) this.storeLines(last);
       }
       this.scheduleReconnect(connected, failure);
     });

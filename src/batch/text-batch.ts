@@ -1,0 +1,137 @@
+// Text kept as UTF-8 bytes until something needs strings. A TextBatch holds whole lines; flatMap
+// with Flint's `split`/`words` gives a TokenBatch and map with `pair(v)` a PairedTokenBatch, both
+// still bytes underneath, so a core with kernels can count words without one JS string per word.
+// Every one of them decodes to exactly what the plain JS functions would compute.
+import { buildingBlockOf } from '../functions/building-blocks.js';
+import { Batch } from './batch.js';
+
+/**
+ * Whole lines of text: `bytes` is valid UTF-8 in which every line ends with `\n` (no `\r`
+ * before it), and `lines` says how many there are.
+ */
+export interface LineBlock {
+  readonly bytes: Uint8Array;
+  readonly lines: number;
+}
+
+const LF = 0x0a;
+
+/** Number of `\n` in `bytes`. */
+export function countLines(bytes: Uint8Array): number {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let n = 0;
+  for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, i + 1)) n++;
+  return n;
+}
+
+/** A block of the given lines (none of which contains `\n`). */
+export function blockOfLines(lines: readonly string[]): LineBlock {
+  return { bytes: Buffer.from(lines.length === 0 ? '' : lines.join('\n') + '\n'), lines: lines.length };
+}
+
+function decodeLines(blocks: readonly LineBlock[]): string[] {
+  const out: string[] = [];
+  for (const { bytes } of blocks) {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    const lines = text.split('\n');
+    lines.pop(); // the text ends with \n: the last piece is empty
+    for (const line of lines) out.push(line);
+  }
+  return out;
+}
+
+/** ASCII separator set of a tagged `split`, or undefined when the kernels cannot run it. */
+export function asciiSeparators(f: unknown): string | undefined {
+  const tag = buildingBlockOf(f);
+  if (tag?.kind !== 'split') return undefined;
+  const seps = tag.param as string;
+  return [...seps].every((c) => c.charCodeAt(0) < 0x80) ? seps : undefined;
+}
+
+/** Lines of text, kept as bytes per partition. */
+export class TextBatch extends Batch<string> {
+  /** The line blocks of each partition. */
+  readonly blocks: readonly (readonly LineBlock[])[];
+
+  constructor(blocks: readonly (readonly LineBlock[])[]) {
+    super({ numPartitions: blocks.length, materialize: () => blocks.map(decodeLines) });
+    this.blocks = blocks;
+  }
+
+  /**
+   * The lines of `blocks`, in order, cut at line boundaries into `numPartitions` partitions of
+   * about the same number of bytes (received text is partitioned by size, as Spark cuts
+   * received data into blocks).
+   */
+  static fromBlocks(blocks: readonly LineBlock[], numPartitions: number): TextBatch {
+    const all = blocks.length === 1 ? blocks[0]!.bytes : Buffer.concat(blocks.map((b) => b.bytes));
+    const buf = Buffer.from(all.buffer, all.byteOffset, all.byteLength);
+    const parts: LineBlock[][] = [];
+    let from = 0;
+    for (let i = 1; i <= numPartitions; i++) {
+      let to = buf.length;
+      if (i < numPartitions) {
+        const target = Math.floor((i * buf.length) / numPartitions);
+        to = target <= from ? from : buf.indexOf(LF, target - 1) + 1 || buf.length;
+      }
+      const bytes = buf.subarray(from, to);
+      parts.push(bytes.length > 0 ? [{ bytes, lines: countLines(bytes) }] : []);
+      from = to;
+    }
+    return new TextBatch(parts);
+  }
+
+  /** Number of lines, without decoding. */
+  override count(): number {
+    let n = 0;
+    for (const p of this.blocks) for (const b of p) n += b.lines;
+    return n;
+  }
+
+  /** True when there is no line. */
+  override isEmpty(): boolean {
+    return this.count() === 0;
+  }
+
+  /** With Flint's `split`/`words` on ASCII separators, stays in bytes; otherwise decodes. */
+  override flatMap<U>(f: (x: string) => Iterable<U>): Batch<U> {
+    const seps = asciiSeparators(f);
+    if (seps === undefined) return super.flatMap(f);
+    return new TokenBatch(this, seps, f as unknown as (line: string) => Iterable<string>) as unknown as Batch<U>;
+  }
+}
+
+/** The tokens of a TextBatch split on ASCII separators (`lines.flatMap(words)`). */
+export class TokenBatch extends Batch<string> {
+  constructor(
+    readonly text: TextBatch,
+    readonly separators: string,
+    split: (line: string) => Iterable<string>,
+  ) {
+    super({
+      numPartitions: text.numPartitions,
+      materialize: () => text.partitions.map((lines) => lines.flatMap((line) => [...split(line)])),
+    });
+  }
+
+  /** With Flint's `pair(v)`, stays in bytes; otherwise decodes. */
+  override map<U>(f: (x: string) => U): Batch<U> {
+    const tag = buildingBlockOf(f);
+    if (tag?.kind !== 'pair') return super.map(f);
+    return new PairedTokenBatch(this, tag.param, f as unknown as (token: string) => [string, unknown]) as unknown as Batch<U>;
+  }
+}
+
+/** Every token paired with one value (`tokens.map(pair(1))`). */
+export class PairedTokenBatch<V> extends Batch<[string, V]> {
+  constructor(
+    readonly tokens: TokenBatch,
+    readonly value: V,
+    pairWith: (token: string) => [string, V],
+  ) {
+    super({
+      numPartitions: tokens.numPartitions,
+      materialize: () => tokens.partitions.map((p) => p.map(pairWith)),
+    });
+  }
+}
