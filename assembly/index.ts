@@ -1,2 +1,15 @@
 // The kernels' exports. Each kernel lives in its own file; this file only lists them.
 export { xxhash32 } from './hash';
+export { tableNew, tableFree, tableClear, tableMerge, tableDropZeros } from './table';
+export {
+  combinerNew,
+  combinerFree,
+  combinerClear,
+  combinerTable,
+  combinerAddTokens,
+  combinerAddKeys,
+  combinerMerge,
+  combinerDropZeros,
+} from './combine';
+export { combinerPackedSize, combinerPack, combinerMergePacked } from './packed';
+export { scratch, outBuffer, tableCount, tableArena, tableKeyOffsets, tableKeyLengths, tableValues } from './exports';

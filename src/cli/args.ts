@@ -37,7 +37,7 @@ export const WORDCOUNT_FLAGS: Readonly<Record<string, FlagSpec>> = {
   slide: { type: 'string', value: 'DURATION', example: '5s', help: 'how often the window moves (default: --batch; a multiple of --batch)' },
   checkpoint: { type: 'string', value: 'DIR', example: '/tmp/flint-checkpoint', help: 'checkpoint directory for --window (default: a temporary one)' },
   top: { type: 'string', value: 'N', example: '10', help: 'words printed per batch (default 10)' },
-  core: { type: 'string', value: 'js|wasm', example: 'js', help: 'engine core (default js; wasm is not built yet)' },
+  core: { type: 'string', value: 'js|wasm', example: 'js', help: 'engine core (default wasm: kernels on a worker pool; js: pure TypeScript)' },
   master: { type: 'string', value: 'MASTER', example: 'local[4]', help: "local, local[n] or local[*]: partitions of each shuffle (default local[*])" },
   duration: { type: 'string', value: 'DURATION', example: '10s', help: 'stop after this long; 0 runs until Ctrl-C (default 0)' },
   help: { type: 'boolean', help: 'show this help' },
@@ -125,7 +125,7 @@ export function wordCountConfig(flags: Flags): WordCountConfig {
     input: inputSpec(flags),
     batch,
     top: positiveInt('--top', text('top') ?? '10'),
-    core: coreFlag(text('core') ?? 'js'),
+    core: coreFlag(text('core') ?? 'wasm'),
     duration: durationFlag('--duration', text('duration') ?? '0', false),
   };
   const master = text('master');

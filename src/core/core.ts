@@ -14,6 +14,31 @@ export interface Core {
   reduceByKey<K, V>(batch: Batch<[K, V]>, f: (a: V, b: V) => V, numPartitions: number): Promise<Batch<[K, V]>>;
   /** Spark's `combineByKey` into `numPartitions` hash partitions. */
   combineByKey<K, V, C>(batch: Batch<[K, V]>, combiner: Combiner<V, C>, numPartitions: number): Promise<Batch<[K, C]>>;
+  /**
+   * A resident window for `reduceByKeyAndWindow(sum, subtract)` with `numPartitions`, when the core
+   * keeps one (the wasm core does; the js core recomputes from the previous window's batch).
+   */
+  createSumWindow?(numPartitions: number): SumWindowState;
   /** Releases threads and memory; the core is unusable afterwards. */
   close(): Promise<void>;
+}
+
+/**
+ * A window of `[key, number]` sums kept by a core. Each method returns the new window, or
+ * `undefined` when its inputs are not in a form the core holds (the caller then computes the
+ * window itself, and the state rebuilds from the previous window at its next slide).
+ */
+export interface SumWindowState {
+  /** Subtracts the leaving panes and adds the entering ones; `previous` is the window at `previousTime`. */
+  slide(
+    time: number,
+    previousTime: number,
+    previous: Batch<[string, number]> | undefined,
+    oldPanes: Batch<unknown>[],
+    newPanes: Batch<unknown>[],
+  ): Batch<[string, number]> | undefined;
+  /** Rebuilds the window from all its panes (bounds float drift). */
+  recompute(time: number, panes: Batch<unknown>[]): Batch<[string, number]> | undefined;
+  /** Frees the state. */
+  close(): void;
 }

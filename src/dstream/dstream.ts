@@ -4,6 +4,7 @@ import { Batch } from '../batch/batch.js';
 import { FlintError } from '../errors.js';
 import { formatRecord, printBatch } from '../io/sinks/print.js';
 import { saveAsTextFiles } from '../io/sinks/text-files.js';
+import { pair, subtract, sum } from '../functions/building-blocks.js';
 import { checkDuration } from '../streaming/duration.js';
 import { ForEachDStream } from './foreach.js';
 import { InternalMapWithStateDStream, mappedRecordsOperator, stateSnapshotsOperator } from './map-with-state.js';
@@ -201,7 +202,7 @@ export class DStream<T> {
 
   /** Occurrences of each distinct element per batch. */
   countByValue(numPartitions = this.ssc.defaultParallelism): DStream<[T, number]> {
-    return this.map((x) => [x, 1] as [T, number]).reduceByKey((a, b) => a + b, numPartitions);
+    return this.map(pair(1)).reduceByKey(sum, numPartitions);
   }
 
   /** Applies `f` to each batch with its time. */
@@ -254,20 +255,16 @@ export class DStream<T> {
       .map(([, v]) => v);
   }
 
-  /** Count of each distinct element over the window; zero counts are dropped. */
+  /**
+   * Count of each distinct element over the window; zero counts are dropped. Built on Flint's
+   * sum/subtract, so the wasm core keeps the window resident.
+   */
   countByValueAndWindow(
     windowDuration: number,
     slideDuration: number = this.slideDuration,
     numPartitions = this.ssc.defaultParallelism,
   ): DStream<[T, number]> {
-    return this.map((x) => [x, 1] as [T, number]).reduceByKeyAndWindow(
-      (a, b) => a + b,
-      (a, b) => a - b,
-      windowDuration,
-      slideDuration,
-      numPartitions,
-      ([, n]) => n !== 0,
-    );
+    return this.map(pair(1)).reduceByKeyAndWindow(sum, subtract, windowDuration, slideDuration, numPartitions);
   }
 
   /** The batches generated for times in `[fromTime, toTime]` (aligned to the slide). */

@@ -11,8 +11,9 @@
 //
 // With window W, slide S and parent slide P: old = parent times [t-S-W+P, t-W],
 // new = parent times [t-S+P, t], previous = this stream at t-S (empty before the first window).
-import { Batch } from '../batch/batch.js';
-import { cogroupPartitions } from '../batch/shuffle.js';
+import { Batch, unionBatches } from '../batch/batch.js';
+import { cogroupPartitions, reduceByKeyPartitions } from '../batch/shuffle.js';
+import type { SumWindowState } from '../core/core.js';
 import { FlintError } from '../errors.js';
 import { isSumWithInverse } from '../functions/building-blocks.js';
 import type { DStream } from './dstream.js';
@@ -27,6 +28,9 @@ export class ReducedWindowedDStream<K, V> implements Operator<[K, V]> {
   readonly windowDuration: number;
   readonly slideDuration: number;
   private readonly keep: (pair: [K, V]) => boolean;
+  /** Flint's sum/subtract without a filterFunc: a core may keep the window resident. */
+  private readonly sumWindow: boolean;
+  private coreWindow: SumWindowState | undefined;
   private self: DStream<[K, V]> | undefined;
 
   constructor(
@@ -43,6 +47,7 @@ export class ReducedWindowedDStream<K, V> implements Operator<[K, V]> {
     // Flint's own sum/subtract pair knows its identity, so keys back at 0 leave the window.
     const dropZero = isSumWithInverse(f, inv);
     this.keep = (pair) => (!dropZero || (pair[1] as unknown) !== 0) && (!filterFunc || filterFunc(pair));
+    this.sumWindow = dropZero && !filterFunc;
   }
 
   get parentRememberExtra(): number {
@@ -55,12 +60,15 @@ export class ReducedWindowedDStream<K, V> implements Operator<[K, V]> {
   }
 
   async compute(time: number): Promise<Batch<[K, V]>> {
+    if (this.isRecomputeTime(time)) return this.recompute(time);
     const W = this.windowDuration;
     const S = this.slideDuration;
     const P = this.reduced.slideDuration;
     const oldBatches = await this.reduced.slice(time - S - W + P, time - W);
     const newBatches = await this.reduced.slice(time - S + P, time);
     const previous = time - S > this.reduced.zero ? await this.self!.getOrCompute(time - S) : undefined;
+    const fromCore = this.window()?.slide(time, time - S, previous as Batch<[string, number]> | undefined, oldBatches, newBatches);
+    if (fromCore) return fromCore as unknown as Batch<[K, V]>;
     const inputs = [(previous ?? Batch.empty<[K, V]>()).partitions, ...oldBatches.map((b) => b.partitions), ...newBatches.map((b) => b.partitions)];
     const grouped = cogroupPartitions<K>(inputs, this.numPartitions);
     const nOld = oldBatches.length;
@@ -70,6 +78,30 @@ export class ReducedWindowedDStream<K, V> implements Operator<[K, V]> {
         .filter(this.keep),
     );
     return new Batch(parts, this.numPartitions);
+  }
+
+  /**
+   * Float sums drift when values are added and subtracted over and over, so a window of Flint's
+   * sum/subtract is rebuilt from its panes once per window length (every W/S slides). Both cores
+   * do this at the same times, and integer sums come out the same either way.
+   */
+  private isRecomputeTime(time: number): boolean {
+    const slides = (time - this.reduced.zero) / this.slideDuration;
+    return this.sumWindow && slides % (this.windowDuration / this.slideDuration) === 0;
+  }
+
+  private async recompute(time: number): Promise<Batch<[K, V]>> {
+    const panes = await this.reduced.slice(time - this.windowDuration + this.reduced.slideDuration, time);
+    const fromCore = this.window()?.recompute(time, panes);
+    if (fromCore) return fromCore as unknown as Batch<[K, V]>;
+    const union = unionBatches(panes);
+    const parts = reduceByKeyPartitions(union.partitions, this.f, this.numPartitions).map((p) => p.filter(this.keep));
+    return new Batch(parts, this.numPartitions);
+  }
+
+  private window(): SumWindowState | undefined {
+    if (this.sumWindow) this.coreWindow ??= this.reduced.ssc.core.createSumWindow?.(this.numPartitions);
+    return this.coreWindow;
   }
 
   private merge(key: K, groups: V[][], nOld: number): V {

@@ -31,7 +31,7 @@ export interface StreamingContextOptions {
   master?: string;
   /** Name shown in logs and the CLI (default `flint`). */
   appName?: string;
-  /** Engine core (default `js`). */
+  /** Engine core: `wasm` (default; kernels on a worker pool of `local[n]` threads) or `js`. */
   core?: CoreName;
   /** Source of time; pass a `ManualClock` to drive batches by hand in tests. */
   clock?: Clock;
@@ -79,7 +79,7 @@ export class StreamingContext implements StreamEnv {
     this.appName = options.appName ?? 'flint';
     this.clock = options.clock ?? new SystemClock();
     this.out = options.out ?? process.stdout;
-    this.core = createCore(options.core ?? 'js');
+    this.core = createCore(options.core ?? 'wasm', this.defaultParallelism);
     this.scheduler = new JobScheduler(this.clock, this.bus, {
       onJobError: (error) => this.waiter.notifyError(error),
       onBatchDone: (time) => this.graph.clearMetadata(time),

@@ -7,8 +7,8 @@ import { expect } from 'vitest';
 import { Batch, DStream, ManualClock, StreamingContext } from '../../src/index.js';
 import type { InputOperator } from '../../src/dstream/operator.js';
 
-/** The engine cores every table test runs on (a later change adds 'wasm'). */
-export const CORES = ['js'] as const;
+/** The engine cores every table test runs on. */
+export const CORES = ['js', 'wasm'] as const;
 
 /** A core a table test can run on. */
 export type TestCore = 'js' | 'wasm';

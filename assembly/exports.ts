@@ -1,0 +1,52 @@
+// Raw accessors the JS side uses to read tables and pass buffers: pointers and lengths only.
+import { Table } from './table';
+
+let scratchPtr: usize = 0;
+let scratchCap: usize = 0;
+let outPtr: usize = 0;
+let outCap: usize = 0;
+
+/** A reusable input buffer of at least `size` bytes (its contents are the caller's). */
+export function scratch(size: usize): usize {
+  if (size > scratchCap) {
+    if (scratchPtr != 0) heap.free(scratchPtr);
+    scratchCap = size;
+    scratchPtr = heap.alloc(size);
+  }
+  return scratchPtr;
+}
+
+/** A second reusable buffer, for output, independent of {@link scratch}. */
+export function outBuffer(size: usize): usize {
+  if (size > outCap) {
+    if (outPtr != 0) heap.free(outPtr);
+    outCap = size;
+    outPtr = heap.alloc(size);
+  }
+  return outPtr;
+}
+
+/** Number of entries. */
+export function tableCount(t: Table): u32 {
+  return t.count;
+}
+
+/** Start of the key bytes. */
+export function tableArena(t: Table): usize {
+  return t.arena;
+}
+
+/** Start of the u32 key offsets. */
+export function tableKeyOffsets(t: Table): usize {
+  return t.keyOff;
+}
+
+/** Start of the u32 key lengths. */
+export function tableKeyLengths(t: Table): usize {
+  return t.keyLen;
+}
+
+/** Start of the 8-byte values. */
+export function tableValues(t: Table): usize {
+  return t.values;
+}

@@ -1,0 +1,93 @@
+// The packed table format that crosses threads: one buffer holding every partition of a combiner.
+//
+//   u32 n, then per partition u32 count, u32 arenaLen      (header, padded to 8 bytes)
+//   per partition, 8-byte aligned:
+//     f64 values[count] | u32 offsets[count + 1] | u32 hashes[count] | u8 arena[arenaLen]
+//
+// Offsets index the partition's arena; key i is arena[offsets[i] .. offsets[i + 1]). Values are
+// always f64 (i64 counts convert exactly up to 2^53), so the JS side reads one layout.
+import { Combiner, combinerTable } from './combine';
+import { KIND_I64, Table, tableAdd } from './table';
+
+// @ts-ignore: decorator
+@inline
+function align8(x: usize): usize {
+  return (x + 7) & ~(<usize>7);
+}
+
+function headerSize(n: u32): usize {
+  return align8((1 + 2 * <usize>n) << 2);
+}
+
+function sectionSize(count: u32, arenaLen: u32): usize {
+  return align8(((<usize>count) << 3) + ((<usize>count + 1) << 2) + ((<usize>count) << 2) + <usize>arenaLen);
+}
+
+/** Bytes needed to pack every partition of `c`. */
+export function combinerPackedSize(c: Combiner): usize {
+  let size = headerSize(c.n);
+  for (let p: u32 = 0; p < c.n; p++) {
+    const t = combinerTable(c, p);
+    size += sectionSize(t.count, t.arenaLen);
+  }
+  return size;
+}
+
+function packTable(t: Table, dst: usize): usize {
+  const count = t.count;
+  let p = dst;
+  if (t.kind == KIND_I64) {
+    for (let e: u32 = 0; e < count; e++) store<f64>(p + ((<usize>e) << 3), <f64>load<i64>(t.values + ((<usize>e) << 3)));
+  } else {
+    memory.copy(p, t.values, (<usize>count) << 3);
+  }
+  p += (<usize>count) << 3;
+  memory.copy(p, t.keyOff, (<usize>count) << 2);
+  store<u32>(p + ((<usize>count) << 2), t.arenaLen);
+  p += (<usize>count + 1) << 2;
+  memory.copy(p, t.hashes, (<usize>count) << 2);
+  p += (<usize>count) << 2;
+  memory.copy(p, t.arena, t.arenaLen);
+  return dst + sectionSize(count, t.arenaLen);
+}
+
+/** Writes every partition of `c` to `dst` (combinerPackedSize bytes). */
+export function combinerPack(c: Combiner, dst: usize): void {
+  store<u32>(dst, c.n);
+  for (let p: u32 = 0; p < c.n; p++) {
+    const t = combinerTable(c, p);
+    store<u32>(dst + ((1 + 2 * <usize>p) << 2), t.count);
+    store<u32>(dst + ((2 + 2 * <usize>p) << 2), t.arenaLen);
+  }
+  let at = dst + headerSize(c.n);
+  for (let p: u32 = 0; p < c.n; p++) at = packTable(combinerTable(c, p), at);
+}
+
+/**
+ * Folds a packed buffer at `src` into `c` with `op`, partition by partition, in each partition's
+ * entry order. Returns false when the buffer's partition count differs from the combiner's.
+ */
+export function combinerMergePacked(c: Combiner, src: usize, op: i32): bool {
+  const n = load<u32>(src);
+  if (n != c.n) return false;
+  let at = src + headerSize(n);
+  for (let p: u32 = 0; p < n; p++) {
+    const count = load<u32>(src + ((1 + 2 * <usize>p) << 2));
+    const arenaLen = load<u32>(src + ((2 + 2 * <usize>p) << 2));
+    const values = at;
+    const offsets = values + ((<usize>count) << 3);
+    const hashes = offsets + ((<usize>count + 1) << 2);
+    const arena = hashes + ((<usize>count) << 2);
+    const t = combinerTable(c, p);
+    const i64 = t.kind == KIND_I64;
+    for (let i: u32 = 0; i < count; i++) {
+      const from = load<u32>(offsets + ((<usize>i) << 2));
+      const len = load<u32>(offsets + ((<usize>i + 1) << 2)) - from;
+      const v = load<f64>(values + ((<usize>i) << 3));
+      const raw: u64 = i64 ? <u64><i64>v : reinterpret<u64>(v);
+      tableAdd(t, arena + from, len, load<u32>(hashes + ((<usize>i) << 2)), raw, op);
+    }
+    at += sectionSize(count, arenaLen);
+  }
+  return true;
+}

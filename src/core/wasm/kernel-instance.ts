@@ -1,0 +1,123 @@
+// Kernels: one WASM instance with the JS helpers around its raw exports. Each worker thread owns
+// one, and the wasm core owns one on the main thread for merges and resident window state.
+import { instantiateKernels, type KernelExports } from './kernels.js';
+
+/** Value kinds and reducer codes, as in assembly/table.ts. */
+export const KIND = { i64: 0, f64: 1 } as const;
+export const OP = { sum: 0, min: 1, max: 2, subtract: 3 } as const;
+export type ValueKind = (typeof KIND)[keyof typeof KIND];
+export type OpCode = (typeof OP)[keyof typeof OP];
+
+/** Input is fed to the tokenizer in pieces of about this size (PERF-NOTES, point 2). */
+const CHUNK_BYTES = 1 << 20;
+const LF = 0x0a;
+
+/** The 256-entry separator table for `separators`; `\n` always separates (lines never join). */
+export function separatorTable(separators: string): Uint8Array {
+  const table = new Uint8Array(256);
+  for (const c of separators) table[c.charCodeAt(0)] = 1;
+  table[LF] = 1;
+  return table;
+}
+
+/** The 8 raw bytes the kernel takes for `value` in a table of `kind`. */
+export function rawValue(value: number, kind: ValueKind): bigint {
+  if (kind === KIND.i64) return BigInt(value);
+  return new BigUint64Array(new Float64Array([value]).buffer)[0]!;
+}
+
+/** A kernel instance with named, typed operations. */
+export class Kernels {
+  private ex: KernelExports;
+  private readonly combiners = new Map<string, number>();
+
+  constructor() {
+    this.ex = instantiateKernels();
+  }
+
+  /** An empty combiner of `n` partitions of `kind`; the same one is reused for the same shape. */
+  combiner(n: number, kind: ValueKind, slot = 'default'): number {
+    const key = `${slot}:${n}:${kind}`;
+    let c = this.combiners.get(key);
+    if (c === undefined) {
+      c = this.ex.combinerNew(n, kind) >>> 0;
+      this.combiners.set(key, c);
+    } else {
+      this.ex.combinerClear(c);
+    }
+    return c;
+  }
+
+  /** A combiner that keeps its contents between calls (resident state), created on first use. */
+  resident(name: string, n: number, kind: ValueKind): number {
+    const key = `resident:${name}`;
+    let c = this.combiners.get(key);
+    if (c === undefined) {
+      c = this.ex.combinerNew(n, kind) >>> 0;
+      this.combiners.set(key, c);
+    }
+    return c;
+  }
+
+  /** Frees a resident combiner. */
+  freeResident(name: string): void {
+    const key = `resident:${name}`;
+    const c = this.combiners.get(key);
+    if (c !== undefined) this.ex.combinerFree(c);
+    this.combiners.delete(key);
+  }
+
+  /** Empties a combiner. */
+  clear(c: number): void {
+    this.ex.combinerClear(c);
+  }
+
+  /**
+   * Tokenizes `bytes` (whole lines) and folds `value` per token into `c` with `op`, feeding the
+   * kernel pieces of about 1 MB cut at line ends. Returns the number of tokens.
+   */
+  addTokens(c: number, bytes: Uint8Array, seps: Uint8Array, value: number, kind: ValueKind, op: OpCode): number {
+    const raw = rawValue(value, kind);
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let tokens = 0;
+    for (let from = 0; from < buf.length; ) {
+      let to = Math.min(buf.length, from + CHUNK_BYTES);
+      if (to < buf.length) to = buf.indexOf(LF, to - 1) + 1 || buf.length;
+      const len = to - from;
+      const ptr = this.ex.scratch(len + 256) >>> 0;
+      const mem = new Uint8Array(this.ex.memory.buffer);
+      mem.set(buf.subarray(from, to), ptr);
+      mem.set(seps, ptr + len);
+      tokens += this.ex.combinerAddTokens(c, ptr, len, ptr + len, raw, op) >>> 0;
+      from = to;
+    }
+    return tokens;
+  }
+
+  /** Folds a packed buffer into `c` with `op`. */
+  mergePacked(c: number, packed: ArrayBuffer, op: OpCode): void {
+    const ptr = this.ex.scratch(packed.byteLength) >>> 0;
+    new Uint8Array(this.ex.memory.buffer).set(new Uint8Array(packed), ptr);
+    if (!this.ex.combinerMergePacked(c, ptr, op)) {
+      throw new Error('packed buffer has a different number of partitions than the combiner');
+    }
+  }
+
+  /** Folds combiner `src` into `dst` with `op`, partition by partition. */
+  merge(dst: number, src: number, op: OpCode): void {
+    this.ex.combinerMerge(dst, src, op);
+  }
+
+  /** Drops keys whose value is 0 in every partition. */
+  dropZeros(c: number): void {
+    this.ex.combinerDropZeros(c);
+  }
+
+  /** Copies `c` out as a packed buffer owned by JS. */
+  pack(c: number): ArrayBuffer {
+    const size = this.ex.combinerPackedSize(c) >>> 0;
+    const ptr = this.ex.outBuffer(size) >>> 0;
+    this.ex.combinerPack(c, ptr);
+    return new Uint8Array(this.ex.memory.buffer, ptr, size).slice().buffer;
+  }
+}

@@ -1,0 +1,70 @@
+// Loads the AssemblyScript kernels (build/flint.wasm) and types their exports in one interface.
+// Typed-array views are rebuilt only when memory has grown (PERF-NOTES, point 3).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { FlintError } from '../../errors.js';
+
+/** The raw exports of build/flint.wasm. Pointers are unsigned: read them with `>>> 0`. */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  xxhash32(ptr: number, len: number, seed: number): number;
+  scratch(size: number): number;
+  tableNew(kind: number): number;
+  tableFree(t: number): void;
+  tableClear(t: number): void;
+  tableMerge(dst: number, src: number, op: number): void;
+  tableDropZeros(t: number): void;
+  tableCount(t: number): number;
+  tableArena(t: number): number;
+  tableKeyOffsets(t: number): number;
+  tableKeyLengths(t: number): number;
+  tableValues(t: number): number;
+  combinerNew(n: number, kind: number): number;
+  combinerFree(c: number): void;
+  combinerClear(c: number): void;
+  combinerTable(c: number, p: number): number;
+  combinerAddTokens(c: number, input: number, len: number, seps: number, value: bigint, op: number): number;
+  combinerAddKeys(c: number, arena: number, offsets: number, count: number, values: number, op: number): void;
+  combinerMerge(dst: number, src: number, op: number): void;
+  combinerDropZeros(c: number): void;
+  combinerPackedSize(c: number): number;
+  combinerPack(c: number, dst: number): void;
+  combinerMergePacked(c: number, src: number, op: number): number;
+  outBuffer(size: number): number;
+}
+
+// dist/src/core/wasm/kernels.js when built, src/core/wasm/kernels.ts under vitest.
+const WASM_URLS = [new URL('../../../../build/flint.wasm', import.meta.url), new URL('../../../build/flint.wasm', import.meta.url)];
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The compiled kernel module, read once per thread. */
+export function kernelModule(): WebAssembly.Module {
+  if (compiled) return compiled;
+  let bytes: Buffer | undefined;
+  for (const url of WASM_URLS) {
+    try {
+      bytes = readFileSync(fileURLToPath(url));
+      break;
+    } catch {
+      // not in this layout; try the next
+    }
+  }
+  if (!bytes) {
+    throw new FlintError('INVALID_CORE', "the WASM kernels (build/flint.wasm) are missing; run 'npm run asbuild' (npm ci does it)");
+  }
+  compiled = new WebAssembly.Module(bytes);
+  return compiled;
+}
+
+/** A fresh kernel instance with its own memory. */
+export function instantiateKernels(): KernelExports {
+  const instance = new WebAssembly.Instance(kernelModule(), {
+    env: {
+      abort(_msg: number, _file: number, line: number, col: number) {
+        throw new FlintError('JOB_FAILED', `WASM kernel aborted at line ${line}:${col}`);
+      },
+    },
+  });
+  return instance.exports as unknown as KernelExports;
+}

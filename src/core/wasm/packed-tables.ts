@@ -1,0 +1,69 @@
+// Reading the packed table format (assembly/packed.ts) and the batch that decodes it lazily.
+import { Batch } from '../../batch/batch.js';
+
+/** One partition of a packed buffer, as views (no copy). */
+export interface PackedPartition {
+  readonly count: number;
+  readonly values: Float64Array;
+  readonly offsets: Uint32Array;
+  readonly hashes: Uint32Array;
+  readonly arena: Uint8Array;
+}
+
+const align8 = (x: number): number => (x + 7) & ~7;
+
+/** Views on every partition of a packed buffer. */
+export function parsePacked(buffer: ArrayBuffer): PackedPartition[] {
+  const header = new Uint32Array(buffer, 0, 1);
+  const n = header[0]!;
+  const sizes = new Uint32Array(buffer, 4, 2 * n);
+  let at = align8(4 * (1 + 2 * n));
+  const parts: PackedPartition[] = [];
+  for (let p = 0; p < n; p++) {
+    const count = sizes[2 * p]!;
+    const arenaLen = sizes[2 * p + 1]!;
+    const values = new Float64Array(buffer, at, count);
+    const offsets = new Uint32Array(buffer, at + 8 * count, count + 1);
+    const hashes = new Uint32Array(buffer, at + 12 * count + 4, count);
+    const arena = new Uint8Array(buffer, at + 16 * count + 4, arenaLen);
+    parts.push({ count, values, offsets, hashes, arena });
+    at += align8(16 * count + 4 + arenaLen);
+  }
+  return parts;
+}
+
+function decodePartition(part: PackedPartition): [string, number][] {
+  const text = Buffer.from(part.arena.buffer, part.arena.byteOffset, part.arena.byteLength);
+  const out: [string, number][] = new Array(part.count);
+  for (let i = 0; i < part.count; i++) {
+    out[i] = [text.toString('utf8', part.offsets[i]!, part.offsets[i + 1]!), part.values[i]!];
+  }
+  return out;
+}
+
+/**
+ * A hash-partitioned batch of `[key, number]` pairs held in a packed buffer: keys become JS
+ * strings only when the partitions are read.
+ */
+export class PackedBatch extends Batch<[string, number]> {
+  /** The packed buffer, owned by this batch (never written after creation). */
+  readonly packed: ArrayBuffer;
+  private readonly counts: number[];
+
+  constructor(packed: ArrayBuffer) {
+    const parts = parsePacked(packed);
+    super({ numPartitions: parts.length, materialize: () => parts.map(decodePartition) }, parts.length);
+    this.packed = packed;
+    this.counts = parts.map((p) => p.count);
+  }
+
+  /** Number of pairs, without decoding. */
+  override count(): number {
+    return this.counts.reduce((a, b) => a + b, 0);
+  }
+
+  /** True when there is no pair. */
+  override isEmpty(): boolean {
+    return this.count() === 0;
+  }
+}

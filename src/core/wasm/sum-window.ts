@@ -1,0 +1,79 @@
+// SumWindow: the resident window table of reduceByKeyAndWindow(sum, subtract), kept in the main
+// thread's kernel instance. A slide folds in only the panes that enter and leave the window, so
+// its cost follows the panes' keys, not the window's length.
+import type { Batch } from '../../batch/batch.js';
+import type { SumWindowState } from '../core.js';
+import { KIND, OP, type Kernels } from './kernel-instance.js';
+import { PackedBatch } from './packed-tables.js';
+
+let nextId = 0;
+
+/**
+ * The window as one resident combiner of f64 values (JS numbers, so results equal the js core's
+ * bit for bit). Several panes entering or leaving together are summed first, then applied once,
+ * as the js core computes `f(inv(prev, reduce(old)), reduce(new))`.
+ */
+export class KernelSumWindow implements SumWindowState {
+  private readonly name = `window-${nextId++}`;
+  private lastTime: number | undefined;
+
+  constructor(
+    private readonly kernels: Kernels,
+    private readonly numPartitions: number,
+  ) {}
+
+  slide(time: number, previousTime: number, previous: Batch<[string, number]> | undefined, oldPanes: Batch<unknown>[], newPanes: Batch<unknown>[]): Batch<[string, number]> | undefined {
+    if (!allPacked(oldPanes) || !allPacked(newPanes)) return this.invalidate();
+    const win = this.window();
+    if (this.lastTime !== previousTime) {
+      // Not the window this state last produced (first window, or after a fallback): rebuild.
+      if (previous && !(previous instanceof PackedBatch)) return this.invalidate();
+      this.kernels.clear(win);
+      if (previous) this.kernels.mergePacked(win, (previous as PackedBatch).packed, OP.sum);
+    }
+    this.apply(win, oldPanes, OP.subtract);
+    this.apply(win, newPanes, OP.sum);
+    return this.emit(win, time);
+  }
+
+  recompute(time: number, panes: Batch<unknown>[]): Batch<[string, number]> | undefined {
+    if (!allPacked(panes)) return this.invalidate();
+    const win = this.window();
+    this.kernels.clear(win);
+    for (const pane of panes) this.kernels.mergePacked(win, pane.packed, OP.sum);
+    return this.emit(win, time);
+  }
+
+  close(): void {
+    this.kernels.freeResident(this.name);
+  }
+
+  private window(): number {
+    return this.kernels.resident(this.name, this.numPartitions, KIND.f64);
+  }
+
+  private apply(win: number, panes: PackedBatch[], op: typeof OP.sum | typeof OP.subtract): void {
+    if (panes.length === 1) {
+      this.kernels.mergePacked(win, panes[0]!.packed, op);
+    } else if (panes.length > 1) {
+      const total = this.kernels.combiner(this.numPartitions, KIND.f64, 'window-panes');
+      for (const pane of panes) this.kernels.mergePacked(total, pane.packed, OP.sum);
+      this.kernels.merge(win, total, op);
+    }
+  }
+
+  private emit(win: number, time: number): PackedBatch {
+    this.kernels.dropZeros(win);
+    this.lastTime = time;
+    return new PackedBatch(this.kernels.pack(win));
+  }
+
+  private invalidate(): undefined {
+    this.lastTime = undefined;
+    return undefined;
+  }
+}
+
+function allPacked(batches: Batch<unknown>[]): batches is PackedBatch[] {
+  return batches.every((b) => b instanceof PackedBatch);
+}

@@ -1,0 +1,99 @@
+// The wasm core: word-count pipelines on text (split -> pair -> reduceByKey with sum, min or max)
+// run as AssemblyScript kernels on a worker pool, one task per input partition; their partial
+// tables are merged in input-partition order in the main thread's kernel instance, so results
+// equal the js core's partition by partition. Everything else runs on the js core.
+import type { Batch } from '../../batch/batch.js';
+import type { Combiner } from '../../batch/shuffle.js';
+import { PairedTokenBatch } from '../../batch/text-batch.js';
+import { buildingBlockOf } from '../../functions/building-blocks.js';
+import { WorkerPool } from '../../pool/pool.js';
+import type { CombineTextTask } from '../../pool/tasks.js';
+import type { Core, SumWindowState } from '../core.js';
+import { JsCore } from '../js/js-core.js';
+import { KIND, Kernels, OP, type OpCode } from './kernel-instance.js';
+import { PackedBatch } from './packed-tables.js';
+import { KernelSumWindow } from './sum-window.js';
+
+const REDUCER_OPS: Record<string, OpCode> = { sum: OP.sum, min: OP.min, max: OP.max };
+
+/** The kernel op for a tagged reducer, if it is one. */
+function reducerOp(f: unknown): OpCode | undefined {
+  const kind = buildingBlockOf(f)?.kind;
+  return kind === undefined ? undefined : REDUCER_OPS[kind];
+}
+
+/** Runs the hot paths as WASM kernels on `threads` workers. */
+export class WasmCore implements Core {
+  readonly name = 'wasm' as const;
+  private readonly js = new JsCore();
+  private poolInstance: WorkerPool | undefined;
+  private kernelsInstance: Kernels | undefined;
+  private readonly windows = new Set<SumWindowState>();
+
+  constructor(private readonly threads: number) {}
+
+  async reduceByKey<K, V>(batch: Batch<[K, V]>, f: (a: V, b: V) => V, numPartitions: number): Promise<Batch<[K, V]>> {
+    const op = reducerOp(f);
+    if (op === undefined || !(batch instanceof PairedTokenBatch) || typeof batch.value !== 'number' || !Number.isFinite(batch.value)) {
+      return this.js.reduceByKey(batch, f, numPartitions);
+    }
+    const result = await this.countTokens(batch as PairedTokenBatch<number>, op, numPartitions);
+    return result as unknown as Batch<[K, V]>;
+  }
+
+  combineByKey<K, V, C>(batch: Batch<[K, V]>, combiner: Combiner<V, C>, numPartitions: number): Promise<Batch<[K, C]>> {
+    return this.js.combineByKey(batch, combiner, numPartitions);
+  }
+
+  createSumWindow(numPartitions: number): SumWindowState {
+    const window = new KernelSumWindow(this.kernels, numPartitions);
+    this.windows.add(window);
+    return window;
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.windows) w.close();
+    this.windows.clear();
+    await this.poolInstance?.close();
+  }
+
+  // One task per non-empty input partition; partials merged in partition order.
+  private async countTokens(batch: PairedTokenBatch<number>, op: OpCode, numPartitions: number): Promise<PackedBatch> {
+    const { value } = batch;
+    const valueKind = Number.isSafeInteger(value) ? KIND.i64 : KIND.f64;
+    const tasks = batch.tokens.text.blocks
+      .filter((blocks) => blocks.length > 0)
+      .map((blocks) => {
+        const bytes = copyToTransferable(blocks.map((b) => b.bytes));
+        const task: CombineTextTask = { kind: 'combineText', bytes, separators: batch.tokens.separators, value, valueKind, op, numPartitions };
+        return this.pool.run<ArrayBuffer>(task, [bytes.buffer as ArrayBuffer]);
+      });
+    const partials = await Promise.all(tasks);
+    if (partials.length === 1) return new PackedBatch(partials[0]!);
+    const merged = this.kernels.combiner(numPartitions, valueKind, 'merge');
+    for (const partial of partials) this.kernels.mergePacked(merged, partial, op);
+    return new PackedBatch(this.kernels.pack(merged));
+  }
+
+  private get pool(): WorkerPool {
+    this.poolInstance ??= new WorkerPool(this.threads);
+    return this.poolInstance;
+  }
+
+  private get kernels(): Kernels {
+    this.kernelsInstance ??= new Kernels();
+    return this.kernelsInstance;
+  }
+}
+
+// Task input gets its own ArrayBuffer so it can be transferred, not cloned, to the worker.
+function copyToTransferable(parts: Uint8Array[]): Uint8Array {
+  const total = parts.reduce((n, p) => n + p.byteLength, 0);
+  const out = new Uint8Array(new ArrayBuffer(total));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}

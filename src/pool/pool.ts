@@ -1,0 +1,51 @@
+// WorkerPool: the piscina pool of kernel workers, sized by `local[n]`. A task that traps or a
+// worker that dies rejects with a FlintError; piscina replaces the worker and the pool goes on.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { FlintError } from '../errors.js';
+import type { Task } from './tasks.js';
+
+// The worker must be JavaScript: dist/src/pool/worker.js next to this file when built, or the
+// built copy when this file runs from source (vitest).
+function workerFile(): string {
+  const candidates = [new URL('./worker.js', import.meta.url), new URL('../../dist/src/pool/worker.js', import.meta.url)];
+  for (const url of candidates) {
+    const path = fileURLToPath(url);
+    if (existsSync(path)) return path;
+  }
+  throw new FlintError('INVALID_CORE', "the wasm core's worker (dist/src/pool/worker.js) is missing; run 'npm run build'");
+}
+
+/** A fixed-size pool of kernel workers. */
+export class WorkerPool {
+  private readonly pool: Piscina;
+  private closed = false;
+
+  /** Starts `threads` workers (a positive integer). */
+  constructor(readonly threads: number) {
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new FlintError('INVALID_ARGUMENT', `WorkerPool threads must be a positive integer, got ${threads}`);
+    }
+    this.pool = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  }
+
+  /** Runs `task`, transferring `transfer`; rejects with JOB_FAILED when the worker fails. */
+  async run<R>(task: Task, transfer: ArrayBuffer[] = []): Promise<R> {
+    if (this.closed) throw new FlintError('CONTEXT_STOPPED', 'the worker pool is closed; the StreamingContext was stopped');
+    try {
+      return (await this.pool.run(task, { transferList: transfer })) as R;
+    } catch (error) {
+      throw new FlintError('JOB_FAILED', `wasm core task ${task.kind} failed in a worker: ${(error as Error)?.message ?? String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Stops every worker; resolves when they have exited. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.destroy();
+  }
+}
