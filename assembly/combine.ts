@@ -19,6 +19,14 @@ export function combinerNew(n: u32, kind: i32): Combiner {
   return c;
 }
 
+/** The partition of hash `h`: h % n, the js core's rule (a mask when n is a power of two). */
+// @ts-ignore: decorator
+@inline
+export function partitionOf(c: Combiner, h: u32): u32 {
+  const n = c.n;
+  return (n & (n - 1)) == 0 ? h & (n - 1) : h % n;
+}
+
 /** The table of partition `p`. */
 export function combinerTable(c: Combiner, p: u32): Table {
   return changetype<Table>(<usize>load<u32>(c.tables + ((<usize>p) << 2)));
@@ -36,26 +44,69 @@ export function combinerFree(c: Combiner): void {
   heap.free(changetype<usize>(c));
 }
 
-/**
- * Splits `len` bytes at `input` into tokens on the bytes flagged in the 256-byte table `seps`
- * and adds `value` for each token. Returns the number of tokens.
- */
-export function combinerAddTokens(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32): u32 {
+// @ts-ignore: decorator
+@inline
+function addToken(c: Combiner, start: usize, len: u32, value: u64, op: i32): void {
+  const h = keyHash(start, len);
+  tableAdd(combinerTable(c, partitionOf(c, h)), start, len, h, value, op);
+}
+
+// True when no byte above 0x20 (space) is a separator: then separators can be found 16 bytes at
+// a time as "bytes <= 0x20" and checked against the table only there.
+function separatorsAreControlOrSpace(seps: usize): bool {
+  for (let b: usize = 0x21; b < 256; b++) if (load<u8>(seps + b) != 0) return false;
+  return true;
+}
+
+// SIMD scan: a bitmask of bytes <= 0x20 per 16-byte block; each set bit that is a real separator
+// ends a token. Bytes past `end` count as separators, which also closes the last token.
+function addTokensSimd(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32): u32 {
+  const end = input + len;
+  const space = i8x16.splat(0x20);
+  let start = input;
+  let tokens: u32 = 0;
+  for (let base = input; base < end; base += 16) {
+    let mask = <u32>i8x16.bitmask(i8x16.le_u(v128.load(base), space));
+    const remain = end - base;
+    if (remain < 16) mask |= <u32>0xffff << <u32>remain;
+    while (mask != 0) {
+      const pos = base + <usize>ctz(mask);
+      mask &= mask - 1;
+      if (pos < end && load<u8>(seps + load<u8>(pos)) == 0) continue;
+      if (pos > start) {
+        addToken(c, start, <u32>(pos - start), value, op);
+        tokens++;
+      }
+      start = pos + 1;
+    }
+  }
+  return tokens;
+}
+
+function addTokensBytewise(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32): u32 {
   const end = input + len;
   let p = input;
   let tokens: u32 = 0;
-  const n = c.n;
   while (p < end) {
     while (p < end && load<u8>(seps + load<u8>(p)) != 0) p++;
     if (p >= end) break;
     const start = p;
     while (p < end && load<u8>(seps + load<u8>(p)) == 0) p++;
-    const klen = <u32>(p - start);
-    const h = keyHash(start, klen);
-    tableAdd(combinerTable(c, n == 1 ? 0 : h % n), start, klen, h, value, op);
+    addToken(c, start, <u32>(p - start), value, op);
     tokens++;
   }
   return tokens;
+}
+
+/**
+ * Splits `len` bytes at `input` into tokens on the bytes flagged in the 256-byte table `seps`
+ * and adds `value` for each token. Returns the number of tokens. The input needs 256 readable
+ * bytes after its end (the SIMD scan reads whole 16-byte blocks; keys are read as words).
+ */
+export function combinerAddTokens(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32): u32 {
+  return separatorsAreControlOrSpace(seps)
+    ? addTokensSimd(c, input, len, seps, value, op)
+    : addTokensBytewise(c, input, len, seps, value, op);
 }
 
 /**
@@ -63,12 +114,11 @@ export function combinerAddTokens(c: Combiner, input: usize, len: u32, seps: usi
  * with 8-byte values at `values`.
  */
 export function combinerAddKeys(c: Combiner, arena: usize, offsets: usize, count: u32, values: usize, op: i32): void {
-  const n = c.n;
   for (let i: u32 = 0; i < count; i++) {
     const from = load<u32>(offsets + ((<usize>i) << 2));
     const klen = load<u32>(offsets + ((<usize>(i + 1)) << 2)) - from;
     const h = keyHash(arena + from, klen);
-    tableAdd(combinerTable(c, n == 1 ? 0 : h % n), arena + from, klen, h, load<u64>(values + ((<usize>i) << 3)), op);
+    tableAdd(combinerTable(c, partitionOf(c, h)), arena + from, klen, h, load<u64>(values + ((<usize>i) << 3)), op);
   }
 }
 

@@ -30,23 +30,3 @@ export function outBuffer(size: usize): usize {
 export function tableCount(t: Table): u32 {
   return t.count;
 }
-
-/** Start of the key bytes. */
-export function tableArena(t: Table): usize {
-  return t.arena;
-}
-
-/** Start of the u32 key offsets. */
-export function tableKeyOffsets(t: Table): usize {
-  return t.keyOff;
-}
-
-/** Start of the u32 key lengths. */
-export function tableKeyLengths(t: Table): usize {
-  return t.keyLen;
-}
-
-/** Start of the 8-byte values. */
-export function tableValues(t: Table): usize {
-  return t.values;
-}

@@ -15,6 +15,13 @@ function round(acc: u32, lane: u32): u32 {
 
 /** xxHash32 of `len` bytes at `ptr`. */
 export function xxhash32(ptr: usize, len: i32, seed: u32): u32 {
+  return xxh32(ptr, len, seed);
+}
+
+/** The same, inlined into the kernels' hot loops. */
+// @ts-ignore: decorator
+@inline
+export function xxh32(ptr: usize, len: i32, seed: u32): u32 {
   const end = ptr + <usize>len;
   let p = ptr;
   let h: u32;

@@ -12,4 +12,4 @@ export {
   combinerDropZeros,
 } from './combine';
 export { combinerPackedSize, combinerPack, combinerMergePacked } from './packed';
-export { scratch, outBuffer, tableCount, tableArena, tableKeyOffsets, tableKeyLengths, tableValues } from './exports';
+export { scratch, outBuffer, tableCount } from './exports';

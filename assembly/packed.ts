@@ -7,7 +7,7 @@
 // Offsets index the partition's arena; key i is arena[offsets[i] .. offsets[i + 1]). Values are
 // always f64 (i64 counts convert exactly up to 2^53), so the JS side reads one layout.
 import { Combiner, combinerTable } from './combine';
-import { KIND_I64, Table, tableAdd } from './table';
+import { entryAt, entryKey, KIND_I64, Table, tableAdd } from './table';
 
 // @ts-ignore: decorator
 @inline
@@ -28,27 +28,30 @@ export function combinerPackedSize(c: Combiner): usize {
   let size = headerSize(c.n);
   for (let p: u32 = 0; p < c.n; p++) {
     const t = combinerTable(c, p);
-    size += sectionSize(t.count, t.arenaLen);
+    size += sectionSize(t.count, t.keyBytes);
   }
   return size;
 }
 
 function packTable(t: Table, dst: usize): usize {
   const count = t.count;
-  let p = dst;
-  if (t.kind == KIND_I64) {
-    for (let e: u32 = 0; e < count; e++) store<f64>(p + ((<usize>e) << 3), <f64>load<i64>(t.values + ((<usize>e) << 3)));
-  } else {
-    memory.copy(p, t.values, (<usize>count) << 3);
+  const values = dst;
+  const offsets = values + ((<usize>count) << 3);
+  const hashes = offsets + ((<usize>count + 1) << 2);
+  const arena = hashes + ((<usize>count) << 2);
+  let at: u32 = 0;
+  for (let e: u32 = 0; e < count; e++) {
+    const ep = entryAt(t, e);
+    const raw = load<u64>(ep, 8);
+    store<f64>(values + ((<usize>e) << 3), t.kind == KIND_I64 ? <f64><i64>raw : reinterpret<f64>(raw));
+    store<u32>(offsets + ((<usize>e) << 2), at);
+    store<u32>(hashes + ((<usize>e) << 2), load<u32>(ep));
+    const len = load<u32>(ep, 4);
+    memory.copy(arena + at, entryKey(t, ep), len);
+    at += len;
   }
-  p += (<usize>count) << 3;
-  memory.copy(p, t.keyOff, (<usize>count) << 2);
-  store<u32>(p + ((<usize>count) << 2), t.arenaLen);
-  p += (<usize>count + 1) << 2;
-  memory.copy(p, t.hashes, (<usize>count) << 2);
-  p += (<usize>count) << 2;
-  memory.copy(p, t.arena, t.arenaLen);
-  return dst + sectionSize(count, t.arenaLen);
+  store<u32>(offsets + ((<usize>count) << 2), at);
+  return dst + sectionSize(count, t.keyBytes);
 }
 
 /** Writes every partition of `c` to `dst` (combinerPackedSize bytes). */
@@ -57,7 +60,7 @@ export function combinerPack(c: Combiner, dst: usize): void {
   for (let p: u32 = 0; p < c.n; p++) {
     const t = combinerTable(c, p);
     store<u32>(dst + ((1 + 2 * <usize>p) << 2), t.count);
-    store<u32>(dst + ((2 + 2 * <usize>p) << 2), t.arenaLen);
+    store<u32>(dst + ((2 + 2 * <usize>p) << 2), t.keyBytes);
   }
   let at = dst + headerSize(c.n);
   for (let p: u32 = 0; p < c.n; p++) at = packTable(combinerTable(c, p), at);
@@ -65,7 +68,8 @@ export function combinerPack(c: Combiner, dst: usize): void {
 
 /**
  * Folds a packed buffer at `src` into `c` with `op`, partition by partition, in each partition's
- * entry order. Returns false when the buffer's partition count differs from the combiner's.
+ * entry order. Returns false when the buffer's partition count differs from the combiner's. The
+ * buffer needs KEY_SLACK readable bytes after its end.
  */
 export function combinerMergePacked(c: Combiner, src: usize, op: i32): bool {
   const n = load<u32>(src);

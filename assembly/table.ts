@@ -1,8 +1,16 @@
 // An open-addressing hash table from byte keys to 8-byte aggregates (i64 or f64), in manually
 // managed memory. Entries are stored in insertion order, so iterating a table yields keys in
-// first-seen order (the order the JS core produces). Slots hold the key's hash next to the entry
-// index, so most probes never touch the key arena (see PERF-NOTES, point 1).
-import { xxhash32 } from './hash';
+// first-seen order (the order the JS core produces).
+//
+// Cache lines are the cost (PERF-NOTES, point 1), so a lookup touches as few as it can:
+//   slot  (8 bytes):  hash << 32 | entry + 1       -- most mismatches end here
+//   entry (32 bytes): hash u32 | len u32 | value u64 | key: 16 bytes inline, zero-padded,
+//                     or, for keys over 16 bytes, a u32 offset into the arena
+// A short key (most words) is compared as two u64 words, without touching the arena.
+//
+// Key pointers handed to this file must have 16 readable bytes past the key's end (callers
+// leave slack after their buffers): short keys are read as whole words, then masked.
+import { xxh32 } from './hash';
 
 /** Value kinds. */
 export const KIND_I64: i32 = 0;
@@ -15,18 +23,23 @@ export const OP_MAX: i32 = 2;
 /** Subtracts the incoming value (the inverse of OP_SUM). */
 export const OP_SUBTRACT: i32 = 3;
 
+/** Bytes per entry record. */
+export const ENTRY: usize = 32;
+/** Longest key stored inside its entry. */
+export const INLINE_KEY: u32 = 16;
+/** Readable bytes callers keep after every key they pass in. */
+export const KEY_SLACK: usize = 16;
+
 @unmanaged
 export class Table {
   kind: i32;
   cap: u32; // slots, a power of two
   count: u32; // entries
-  slots: usize; // u64: (hash << 32) | (entry + 1); 0 = empty
+  slots: usize;
   entryCap: u32;
-  keyOff: usize; // u32 per entry
-  keyLen: usize; // u32 per entry
-  hashes: usize; // u32 per entry
-  values: usize; // 8 bytes per entry
-  arena: usize;
+  entries: usize;
+  keyBytes: u32; // total bytes of all keys (the packed arena's size)
+  arena: usize; // keys longer than INLINE_KEY
   arenaLen: u32;
   arenaCap: u32;
 }
@@ -45,12 +58,10 @@ export function tableNew(kind: i32): Table {
   t.count = 0;
   t.slots = zeroed(64 << 3);
   t.entryCap = 32;
-  t.keyOff = heap.alloc(32 << 2);
-  t.keyLen = heap.alloc(32 << 2);
-  t.hashes = heap.alloc(32 << 2);
-  t.values = heap.alloc(32 << 3);
+  t.entries = heap.alloc(32 * ENTRY);
+  t.keyBytes = 0;
   t.arenaCap = 1024;
-  t.arena = heap.alloc(1024);
+  t.arena = heap.alloc(1024 + KEY_SLACK);
   t.arenaLen = 0;
   return t;
 }
@@ -58,10 +69,7 @@ export function tableNew(kind: i32): Table {
 /** Frees a table and everything it owns. */
 export function tableFree(t: Table): void {
   heap.free(t.slots);
-  heap.free(t.keyOff);
-  heap.free(t.keyLen);
-  heap.free(t.hashes);
-  heap.free(t.values);
+  heap.free(t.entries);
   heap.free(t.arena);
   heap.free(changetype<usize>(t));
 }
@@ -70,17 +78,58 @@ export function tableFree(t: Table): void {
 export function tableClear(t: Table): void {
   memory.fill(t.slots, 0, (<usize>t.cap) << 3);
   t.count = 0;
+  t.keyBytes = 0;
   t.arenaLen = 0;
 }
 
-// Doubling the slot array re-inserts entry indices only: keys and values stay where they are.
+/** Address of entry `e`. */
+// @ts-ignore: decorator
+@inline
+export function entryAt(t: Table, e: u32): usize {
+  return t.entries + (<usize>e) * ENTRY;
+}
+
+/** Address of the key bytes of the entry at `ep`. */
+// @ts-ignore: decorator
+@inline
+export function entryKey(t: Table, ep: usize): usize {
+  return load<u32>(ep, 4) <= INLINE_KEY ? ep + 16 : t.arena + load<u32>(ep, 16);
+}
+
+// The first 8 key bytes at `key + at` of a key of `len` bytes, zero beyond the key.
+// @ts-ignore: decorator
+@inline
+function keyWord(key: usize, len: u32, at: u32): u64 {
+  if (len <= at) return 0;
+  const word = load<u64>(key + at);
+  const rest = len - at;
+  return rest >= 8 ? word : word & ((<u64>1 << (<u64>rest << 3)) - 1);
+}
+
+// @ts-ignore: decorator
+@inline
+function longKeysEqual(a: usize, b: usize, len: u32): bool {
+  let i: usize = 0;
+  const n = <usize>len;
+  while (i + 8 <= n) {
+    if (load<u64>(a + i) != load<u64>(b + i)) return false;
+    i += 8;
+  }
+  while (i < n) {
+    if (load<u8>(a + i) != load<u8>(b + i)) return false;
+    i++;
+  }
+  return true;
+}
+
+// Doubling the slot array re-inserts entry indices only: entries stay where they are.
 function growSlots(t: Table, newCap: u32): void {
   heap.free(t.slots);
   t.cap = newCap;
   t.slots = zeroed((<usize>newCap) << 3);
   const mask = newCap - 1;
   for (let e: u32 = 0; e < t.count; e++) {
-    const h = load<u32>(t.hashes + ((<usize>e) << 2));
+    const h = load<u32>(entryAt(t, e));
     let i = h & mask;
     while (load<u64>(t.slots + ((<usize>i) << 3)) != 0) i = (i + 1) & mask;
     store<u64>(t.slots + ((<usize>i) << 3), ((<u64>h) << 32) | <u64>(e + 1));
@@ -88,20 +137,16 @@ function growSlots(t: Table, newCap: u32): void {
 }
 
 function growEntries(t: Table): void {
-  const cap = t.entryCap << 1;
-  t.keyOff = heap.realloc(t.keyOff, (<usize>cap) << 2);
-  t.keyLen = heap.realloc(t.keyLen, (<usize>cap) << 2);
-  t.hashes = heap.realloc(t.hashes, (<usize>cap) << 2);
-  t.values = heap.realloc(t.values, (<usize>cap) << 3);
-  t.entryCap = cap;
+  t.entryCap <<= 1;
+  t.entries = heap.realloc(t.entries, (<usize>t.entryCap) * ENTRY);
 }
 
-function appendKey(t: Table, key: usize, len: u32): u32 {
+function appendLongKey(t: Table, key: usize, len: u32): u32 {
   const need = t.arenaLen + len;
   if (need > t.arenaCap) {
     let cap = t.arenaCap << 1;
     while (cap < need) cap <<= 1;
-    t.arena = heap.realloc(t.arena, cap);
+    t.arena = heap.realloc(t.arena, <usize>cap + KEY_SLACK);
     t.arenaCap = cap;
   }
   const off = t.arenaLen;
@@ -114,6 +159,8 @@ function appendKey(t: Table, key: usize, len: u32): u32 {
 // @ts-ignore: decorator
 @inline
 export function tableUpsert(t: Table, key: usize, len: u32, h: u32): u32 {
+  const w0 = keyWord(key, len, 0);
+  const w1 = keyWord(key, len, 8);
   const mask = t.cap - 1;
   let i = h & mask;
   for (;;) {
@@ -121,17 +168,30 @@ export function tableUpsert(t: Table, key: usize, len: u32, h: u32): u32 {
     if (slot == 0) break;
     if (<u32>(slot >> 32) == h) {
       const e = <u32>slot - 1;
-      const eLen = load<u32>(t.keyLen + ((<usize>e) << 2));
-      if (eLen == len && memory.compare(t.arena + load<u32>(t.keyOff + ((<usize>e) << 2)), key, len) == 0) return e;
+      const ep = entryAt(t, e);
+      if (load<u32>(ep, 4) == len) {
+        if (len <= INLINE_KEY) {
+          if (load<u64>(ep, 16) == w0 && load<u64>(ep, 24) == w1) return e;
+        } else if (longKeysEqual(t.arena + load<u32>(ep, 16), key, len)) {
+          return e;
+        }
+      }
     }
     i = (i + 1) & mask;
   }
   if (t.count == t.entryCap) growEntries(t);
   const e = t.count++;
-  store<u32>(t.keyOff + ((<usize>e) << 2), appendKey(t, key, len));
-  store<u32>(t.keyLen + ((<usize>e) << 2), len);
-  store<u32>(t.hashes + ((<usize>e) << 2), h);
-  store<u64>(t.values + ((<usize>e) << 3), 0);
+  const ep = entryAt(t, e);
+  store<u32>(ep, h);
+  store<u32>(ep, len, 4);
+  store<u64>(ep, 0, 8);
+  if (len <= INLINE_KEY) {
+    store<u64>(ep, w0, 16);
+    store<u64>(ep, w1, 24);
+  } else {
+    store<u32>(ep, appendLongKey(t, key, len), 16);
+  }
+  t.keyBytes += len;
   store<u64>(t.slots + ((<usize>i) << 3), ((<u64>h) << 32) | <u64>(e + 1));
   // Keep the load factor under 1/2 so probe runs stay short.
   if (t.count << 1 > t.cap) growSlots(t, t.cap << 1);
@@ -142,7 +202,7 @@ export function tableUpsert(t: Table, key: usize, len: u32, h: u32): u32 {
 // @ts-ignore: decorator
 @inline
 export function tableApply(t: Table, e: u32, v: u64, op: i32, fresh: bool): void {
-  const p = t.values + ((<usize>e) << 3);
+  const p = entryAt(t, e) + 8;
   if (t.kind == KIND_I64) {
     const x = <i64>v;
     const cur = load<i64>(p);
@@ -175,39 +235,42 @@ export function tableAdd(t: Table, key: usize, len: u32, h: u32, v: u64, op: i32
   tableApply(t, e, v, op, t.count != before);
 }
 
-/** Folds every live entry of `src` into `dst` with `op`, in `src`'s order. */
+/** Folds every entry of `src` into `dst` with `op`, in `src`'s order. */
 export function tableMerge(dst: Table, src: Table, op: i32): void {
   for (let e: u32 = 0; e < src.count; e++) {
-    const len = load<u32>(src.keyLen + ((<usize>e) << 2));
-    const key = src.arena + load<u32>(src.keyOff + ((<usize>e) << 2));
-    const h = load<u32>(src.hashes + ((<usize>e) << 2));
-    tableAdd(dst, key, len, h, load<u64>(src.values + ((<usize>e) << 3)), op);
+    const ep = entryAt(src, e);
+    const len = load<u32>(ep, 4);
+    tableAdd(dst, entryKey(src, ep), len, load<u32>(ep), load<u64>(ep, 8), op);
   }
 }
 
 /**
- * Removes entries whose value is zero (the identity of sum), then compacts so entries stay
- * dense and in their original order.
+ * Removes entries whose value is zero (the identity of sum), then compacts entries and long
+ * keys so they stay dense and in their original order.
  */
 export function tableDropZeros(t: Table): void {
   let w: u32 = 0;
   let arenaW: u32 = 0;
+  let keyBytes: u32 = 0;
   for (let e: u32 = 0; e < t.count; e++) {
-    const len = load<u32>(t.keyLen + ((<usize>e) << 2));
-    const raw = load<u64>(t.values + ((<usize>e) << 3));
+    const ep = entryAt(t, e);
+    const raw = load<u64>(ep, 8);
     const zero = t.kind == KIND_I64 ? raw == 0 : reinterpret<f64>(raw) == 0.0;
     if (zero) continue;
-    const off = load<u32>(t.keyOff + ((<usize>e) << 2));
-    memory.copy(t.arena + arenaW, t.arena + off, len);
-    store<u32>(t.keyOff + ((<usize>w) << 2), arenaW);
-    store<u32>(t.keyLen + ((<usize>w) << 2), len);
-    store<u32>(t.hashes + ((<usize>w) << 2), load<u32>(t.hashes + ((<usize>e) << 2)));
-    store<u64>(t.values + ((<usize>w) << 3), raw);
-    arenaW += len;
+    const len = load<u32>(ep, 4);
+    const wp = entryAt(t, w);
+    if (wp != ep) memory.copy(wp, ep, ENTRY);
+    if (len > INLINE_KEY) {
+      memory.copy(t.arena + arenaW, t.arena + load<u32>(ep, 16), len);
+      store<u32>(wp, arenaW, 16);
+      arenaW += len;
+    }
+    keyBytes += len;
     w++;
   }
   t.count = w;
   t.arenaLen = arenaW;
+  t.keyBytes = keyBytes;
   growSlots(t, t.cap);
 }
 
@@ -215,5 +278,5 @@ export function tableDropZeros(t: Table): void {
 // @ts-ignore: decorator
 @inline
 export function keyHash(key: usize, len: u32): u32 {
-  return xxhash32(key, <i32>len, 0);
+  return xxh32(key, <i32>len, 0);
 }

@@ -8,6 +8,9 @@ export const OP = { sum: 0, min: 1, max: 2, subtract: 3 } as const;
 export type ValueKind = (typeof KIND)[keyof typeof KIND];
 export type OpCode = (typeof OP)[keyof typeof OP];
 
+/** Readable bytes the kernels need after any key they read (assembly/table.ts, KEY_SLACK). */
+const KEY_SLACK = 16;
+
 /** Input is fed to the tokenizer in pieces of about this size (PERF-NOTES, point 2). */
 const CHUNK_BYTES = 1 << 20;
 const LF = 0x0a;
@@ -96,7 +99,7 @@ export class Kernels {
 
   /** Folds a packed buffer into `c` with `op`. */
   mergePacked(c: number, packed: ArrayBuffer, op: OpCode): void {
-    const ptr = this.ex.scratch(packed.byteLength) >>> 0;
+    const ptr = this.ex.scratch(packed.byteLength + KEY_SLACK) >>> 0;
     new Uint8Array(this.ex.memory.buffer).set(new Uint8Array(packed), ptr);
     if (!this.ex.combinerMergePacked(c, ptr, op)) {
       throw new Error('packed buffer has a different number of partitions than the combiner');

@@ -14,11 +14,6 @@ export interface KernelExports {
   tableClear(t: number): void;
   tableMerge(dst: number, src: number, op: number): void;
   tableDropZeros(t: number): void;
-  tableCount(t: number): number;
-  tableArena(t: number): number;
-  tableKeyOffsets(t: number): number;
-  tableKeyLengths(t: number): number;
-  tableValues(t: number): number;
   combinerNew(n: number, kind: number): number;
   combinerFree(c: number): void;
   combinerClear(c: number): void;
