@@ -12,4 +12,5 @@ export {
   combinerDropZeros,
 } from './combine';
 export { combinerPackedSize, combinerPack, combinerMergePacked } from './packed';
+export { slidingNew, slidingFree, slidingClear, slidingSize, slidingPush, slidingEvict, slidingResult } from './window';
 export { scratch, outBuffer, tableCount } from './exports';

@@ -19,6 +19,11 @@ export interface Core {
    * keeps one (the wasm core does; the js core recomputes from the previous window's batch).
    */
   createSumWindow?(numPartitions: number): SumWindowState;
+  /**
+   * A resident window for `reduceByKeyAndWindow(min|max)` (no inverse) with `numPartitions`, when
+   * the core keeps one (the wasm core does, with two stacks; the js core recomputes each window).
+   */
+  createSlidingWindow?(reducer: SlidingReducer, numPartitions: number): SlidingWindowState;
   /** Releases threads and memory; the core is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -39,6 +44,24 @@ export interface SumWindowState {
   ): Batch<[string, number]> | undefined;
   /** Rebuilds the window from all its panes (bounds float drift). */
   recompute(time: number, panes: Batch<unknown>[]): Batch<[string, number]> | undefined;
+  /** Frees the state. */
+  close(): void;
+}
+
+/** Flint's tagged reducers without an inverse that a sliding window can keep. */
+export type SlidingReducer = 'min' | 'max';
+
+/**
+ * A window of `[key, number]` values reduced with min or max, kept by a core across slides. It
+ * remembers which panes it holds, so a slide folds in only the panes that entered and drops the
+ * ones that left.
+ */
+export interface SlidingWindowState {
+  /**
+   * The window over `panes` (the per-batch reductions inside it, oldest first), or `undefined`
+   * when they are not in a form the core holds (the caller then recomputes the window).
+   */
+  slide(panes: readonly Batch<unknown>[]): Batch<[string, number]> | undefined;
   /** Frees the state. */
   close(): void;
 }

@@ -11,6 +11,7 @@ import { InternalMapWithStateDStream, mappedRecordsOperator, stateSnapshotsOpera
 import type { Operator, StreamEnv } from './operator.js';
 import { ReducedWindowedDStream } from './reduced-windowed.js';
 import { ShuffledDStream } from './shuffled.js';
+import { SlidingReducedWindowedDStream, slidingReducerOf } from './sliding-reduced-windowed.js';
 import type { StateSpec } from './state-spec.js';
 import { StateDStream, type UpdateStateOptions } from './state.js';
 import { TransformedDStream, type MissingParentPolicy } from './transformed.js';
@@ -404,7 +405,10 @@ export class DStream<T> {
     return this.transformWith(other, (a, b) => a.cogroup(b, numPartitions));
   }
 
-  /** Per-key reduce over each window, recomputed from the window's batches. */
+  /**
+   * Per-key reduce over each window, recomputed from the window's batches (Spark's definition).
+   * With Flint's `min` or `max` a core may instead keep the window with two stacks (same results).
+   */
   reduceByKeyAndWindow<K, V>(
     this: DStream<[K, V]>,
     f: ReduceFunc<V>,
@@ -432,7 +436,10 @@ export class DStream<T> {
   ): DStream<[K, V]> {
     if (typeof rest[0] !== 'function') {
       const [windowDuration, slide = this.slideDuration, np = this.ssc.defaultParallelism] = rest as number[];
-      return this.reduceByKey(f, np).window(windowDuration!, slide).reduceByKey(f, np);
+      const reduced = this.reduceByKey(f, np);
+      const reducer = slidingReducerOf(f);
+      if (reducer === undefined) return reduced.window(windowDuration!, slide).reduceByKey(f, np);
+      return new DStream(this.ssc, new SlidingReducedWindowedDStream(reduced, f, reducer, windowDuration!, slide, np));
     }
     const [inv, windowDuration, slide, np, filterFunc] = rest as [
       ReduceFunc<V>,

@@ -26,10 +26,10 @@ export const sum = tag((a: number, b: number): number => a + b, 'sum');
 /** Subtracts: the inverse of {@link sum} for incremental windows. */
 export const subtract = tag((a: number, b: number): number => a - b, 'subtract');
 
-/** The smaller of two numbers (no inverse: windows over it are recomputed). */
+/** The smaller of two numbers (no inverse: the wasm core keeps windows over it with two stacks). */
 export const min = tag((a: number, b: number): number => (b < a ? b : a), 'min');
 
-/** The larger of two numbers (no inverse: windows over it are recomputed). */
+/** The larger of two numbers (no inverse: the wasm core keeps windows over it with two stacks). */
 export const max = tag((a: number, b: number): number => (b > a ? b : a), 'max');
 
 /**

@@ -116,6 +116,40 @@ export class Kernels {
     this.ex.combinerDropZeros(c);
   }
 
+  /** A two-stacks sliding window (assembly/window.ts) of `n` partitions of f64 reduced with `op`. */
+  slidingNew(n: number, op: OpCode): number {
+    return this.ex.slidingNew(n, op) >>> 0;
+  }
+
+  /** Frees a sliding window and its tables. */
+  slidingFree(w: number): void {
+    this.ex.slidingFree(w);
+  }
+
+  /** Number of panes in a sliding window. */
+  slidingSize(w: number): number {
+    return this.ex.slidingSize(w) >>> 0;
+  }
+
+  /** Appends a packed pane as the newest pane of `w`. */
+  slidingPush(w: number, packed: ArrayBuffer): void {
+    const ptr = this.ex.scratch(packed.byteLength + KEY_SLACK) >>> 0;
+    new Uint8Array(this.ex.memory.buffer).set(new Uint8Array(packed), ptr);
+    if (!this.ex.slidingPush(w, ptr)) {
+      throw new Error('packed pane has a different number of partitions than the sliding window');
+    }
+  }
+
+  /** Drops the `count` oldest panes of `w` (all of them when `count` is at least its size). */
+  slidingEvict(w: number, count: number): void {
+    this.ex.slidingEvict(w, count);
+  }
+
+  /** The combiner holding the whole window of `w`; valid until the next push or evict. */
+  slidingResult(w: number): number {
+    return this.ex.slidingResult(w) >>> 0;
+  }
+
   /** Copies `c` out as a packed buffer owned by JS. */
   pack(c: number): ArrayBuffer {
     const size = this.ex.combinerPackedSize(c) >>> 0;

@@ -26,6 +26,13 @@ export interface KernelExports {
   combinerPack(c: number, dst: number): void;
   combinerMergePacked(c: number, src: number, op: number): number;
   outBuffer(size: number): number;
+  slidingNew(n: number, op: number): number;
+  slidingFree(w: number): void;
+  slidingClear(w: number): void;
+  slidingSize(w: number): number;
+  slidingPush(w: number, packed: number): number;
+  slidingEvict(w: number, count: number): void;
+  slidingResult(w: number): number;
 }
 
 // dist/src/core/wasm/kernels.js when built, src/core/wasm/kernels.ts under vitest.

@@ -8,10 +8,11 @@ import { PairedTokenBatch } from '../../batch/text-batch.js';
 import { buildingBlockOf } from '../../functions/building-blocks.js';
 import { WorkerPool } from '../../pool/pool.js';
 import type { CombineTextTask } from '../../pool/tasks.js';
-import type { Core, SumWindowState } from '../core.js';
+import type { Core, SlidingReducer, SlidingWindowState, SumWindowState } from '../core.js';
 import { JsCore } from '../js/js-core.js';
 import { KIND, Kernels, OP, type OpCode } from './kernel-instance.js';
 import { PackedBatch } from './packed-tables.js';
+import { KernelSlidingWindow } from './sliding-window.js';
 import { KernelSumWindow } from './sum-window.js';
 
 const REDUCER_OPS: Record<string, OpCode> = { sum: OP.sum, min: OP.min, max: OP.max };
@@ -28,7 +29,7 @@ export class WasmCore implements Core {
   private readonly js = new JsCore();
   private poolInstance: WorkerPool | undefined;
   private kernelsInstance: Kernels | undefined;
-  private readonly windows = new Set<SumWindowState>();
+  private readonly windows = new Set<SumWindowState | SlidingWindowState>();
 
   constructor(private readonly threads: number) {}
 
@@ -47,6 +48,12 @@ export class WasmCore implements Core {
 
   createSumWindow(numPartitions: number): SumWindowState {
     const window = new KernelSumWindow(this.kernels, numPartitions);
+    this.windows.add(window);
+    return window;
+  }
+
+  createSlidingWindow(reducer: SlidingReducer, numPartitions: number): SlidingWindowState {
+    const window = new KernelSlidingWindow(this.kernels, reducer, numPartitions);
     this.windows.add(window);
     return window;
   }
