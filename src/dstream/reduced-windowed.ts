@@ -28,6 +28,8 @@ export class ReducedWindowedDStream<K, V> implements Operator<[K, V]> {
   readonly windowDuration: number;
   readonly slideDuration: number;
   private readonly keep: (pair: [K, V]) => boolean;
+  /** Flint's sum/subtract: 0 is the identity, and keys whose value reaches it leave the window. */
+  private readonly dropZero: boolean;
   /** Flint's sum/subtract without a filterFunc: a core may keep the window resident. */
   private readonly sumWindow: boolean;
   private coreWindow: SumWindowState | undefined;
@@ -46,6 +48,7 @@ export class ReducedWindowedDStream<K, V> implements Operator<[K, V]> {
     this.dependencies = [reduced];
     // Flint's own sum/subtract pair knows its identity, so keys back at 0 leave the window.
     const dropZero = isSumWithInverse(f, inv);
+    this.dropZero = dropZero;
     this.keep = (pair) => (!dropZero || (pair[1] as unknown) !== 0) && (!filterFunc || filterFunc(pair));
     this.sumWindow = dropZero && !filterFunc;
   }
@@ -108,6 +111,13 @@ export class ReducedWindowedDStream<K, V> implements Operator<[K, V]> {
     const [prev, ...rest] = groups;
     const oldValues = rest.slice(0, nOld).flat();
     const newValues = rest.slice(nOld).flat();
+    if (prev!.length === 0 && this.dropZero && oldValues.length > 0) {
+      // With values of both signs a key's sum can reach 0, and the key leave, while panes holding
+      // it are still in the window. Its previous value is then 0, and those panes must still be
+      // subtracted when they leave (as the wasm core's resident window does).
+      const value = this.inv(0 as V, oldValues.reduce(this.f));
+      return newValues.length > 0 ? this.f(value, newValues.reduce(this.f)) : value;
+    }
     if (prev!.length === 0) {
       if (newValues.length === 0) {
         throw new FlintError(

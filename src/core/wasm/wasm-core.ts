@@ -5,12 +5,13 @@
 import type { Batch } from '../../batch/batch.js';
 import type { Combiner } from '../../batch/shuffle.js';
 import { PairedTokenBatch } from '../../batch/text-batch.js';
+import { FlintError } from '../../errors.js';
 import { buildingBlockOf } from '../../functions/building-blocks.js';
 import { WorkerPool } from '../../pool/pool.js';
 import type { CombineTextTask } from '../../pool/tasks.js';
 import type { Core, SlidingReducer, SlidingWindowState, SumWindowState } from '../core.js';
 import { JsCore } from '../js/js-core.js';
-import { KIND, Kernels, OP, type OpCode } from './kernel-instance.js';
+import { KIND, Kernels, OP, type OpCode, type ValueKind } from './kernel-instance.js';
 import { PackedBatch } from './packed-tables.js';
 import { KernelSlidingWindow } from './sliding-window.js';
 import { KernelSumWindow } from './sum-window.js';
@@ -23,12 +24,24 @@ function reducerOp(f: unknown): OpCode | undefined {
   return kind === undefined ? undefined : REDUCER_OPS[kind];
 }
 
+/**
+ * The table kind for `value` folded with `op` over `bytes` of text. i64 only where it is exact
+ * the way JS numbers are: JS adds f64 values one at a time, rounding once a sum passes 2^53 (so
+ * 74 x 123456789012345 differs from the exact integer), and keeps -0. A token is at least one
+ * byte, so `bytes` bounds how many values a sum adds up.
+ */
+function valueKindFor(value: number, op: OpCode, bytes: number): ValueKind {
+  if (!Number.isSafeInteger(value) || Object.is(value, -0)) return KIND.f64;
+  return op !== OP.sum || Math.abs(value) * bytes <= Number.MAX_SAFE_INTEGER ? KIND.i64 : KIND.f64;
+}
+
 /** Runs the hot paths as WASM kernels on `threads` workers. */
 export class WasmCore implements Core {
   readonly name = 'wasm' as const;
   private readonly js = new JsCore();
   private poolInstance: WorkerPool | undefined;
   private kernelsInstance: Kernels | undefined;
+  private closed = false;
   private readonly windows = new Set<SumWindowState | SlidingWindowState>();
 
   constructor(private readonly threads: number) {}
@@ -59,6 +72,7 @@ export class WasmCore implements Core {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const w of this.windows) w.close();
     this.windows.clear();
     await this.poolInstance?.close();
@@ -67,7 +81,8 @@ export class WasmCore implements Core {
   // One task per non-empty input partition; partials merged in partition order.
   private async countTokens(batch: PairedTokenBatch<number>, op: OpCode, numPartitions: number): Promise<PackedBatch> {
     const { value } = batch;
-    const valueKind = Number.isSafeInteger(value) ? KIND.i64 : KIND.f64;
+    const bytes = batch.tokens.text.blocks.flat().reduce((n, b) => n + b.bytes.byteLength, 0);
+    const valueKind = valueKindFor(value, op, bytes);
     const tasks = batch.tokens.text.blocks
       .filter((blocks) => blocks.length > 0)
       .map((blocks) => {
@@ -83,6 +98,9 @@ export class WasmCore implements Core {
   }
 
   private get pool(): WorkerPool {
+    // A closed core must not start a new pool: nothing would close it, and its threads would
+    // keep the process alive.
+    if (this.closed) throw new FlintError('CONTEXT_STOPPED', 'the wasm core is closed; the StreamingContext was stopped');
     this.poolInstance ??= new WorkerPool(this.threads);
     return this.poolInstance;
   }

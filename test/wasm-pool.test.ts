@@ -1,0 +1,183 @@
+// Failures in the wasm core's worker pool: a kernel trap or a worker crash fails its task (in a
+// context, its batch, reported to listeners) with a FlintError; the pool replaces the worker and
+// the context keeps running. Stopping the context shuts the pool down, so a process exits.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { PackedBatch } from '../src/core/wasm/packed-tables.js';
+import { KIND, OP } from '../src/core/wasm/kernel-instance.js';
+import { WorkerPool } from '../src/pool/pool.js';
+import type { CombineTextTask, FailTask } from '../src/pool/tasks.js';
+import { ManualClock, StreamingContext, pair, sum, words, type OutputOperationInfo } from '../src/index.js';
+import { textBatch } from './support/random-text.js';
+
+const TRAP: FailTask = { kind: 'fail', how: 'trap' };
+const CRASH: FailTask = { kind: 'fail', how: 'exit' };
+
+/** A word-count task over `text` into one partition. */
+function countTask(text: string): CombineTextTask {
+  const bytes = new Uint8Array(Buffer.from(text));
+  return { kind: 'combineText', bytes, separators: ' ', value: 1, valueKind: KIND.i64, op: OP.sum, numPartitions: 1 };
+}
+
+/** Runs a word count on `pool` and decodes it. */
+async function count(pool: WorkerPool, text: string): Promise<[string, number][]> {
+  const task = countTask(text);
+  return new PackedBatch(await pool.run<ArrayBuffer>(task, [task.bytes.buffer as ArrayBuffer])).collect();
+}
+
+describe('WorkerPool', () => {
+  it('a trap or a crash rejects that task with JOB_FAILED; the pool replaces the worker and goes on', async () => {
+    const pool = new WorkerPool(2);
+    try {
+      expect(await count(pool, 'a b a\n')).toEqual([['a', 2], ['b', 1]]);
+      await expect(pool.run(TRAP)).rejects.toMatchObject({
+        name: 'FlintError',
+        code: 'JOB_FAILED',
+        message: expect.stringMatching(/^wasm core task fail failed in a worker: .*unreachable/),
+      });
+      await expect(pool.run(CRASH)).rejects.toMatchObject({
+        code: 'JOB_FAILED',
+        message: expect.stringMatching(/^wasm core task fail failed in a worker: worker exited with code: 1/),
+      });
+      // A crash next to running tasks fails only itself.
+      const settled = await Promise.allSettled([count(pool, 'x\n'), pool.run(CRASH), count(pool, 'y y\n')]);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      // More tasks than threads, twice over: every worker slot works again.
+      const texts = Array.from({ length: 6 }, (_, i) => `w${i} w${i} v\n`);
+      expect(await Promise.all(texts.map((t) => count(pool, t)))).toEqual(texts.map((_, i) => [[`w${i}`, 2], ['v', 1]]));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('close() ends the workers; later tasks reject with CONTEXT_STOPPED; closing twice is fine', async () => {
+    const pool = new WorkerPool(1);
+    expect(await count(pool, 'a\n')).toEqual([['a', 1]]);
+    await pool.close();
+    await pool.close();
+    await expect(count(pool, 'a\n')).rejects.toMatchObject({ code: 'CONTEXT_STOPPED' });
+  });
+
+  it('checks its thread count up front', () => {
+    for (const threads of [0, 1.5, -1]) {
+      expect(() => new WorkerPool(threads)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: `WorkerPool threads must be a positive integer, got ${threads}` }));
+    }
+  });
+});
+
+/** The pool the context's wasm core runs its kernels on (a private getter, reached on purpose). */
+function poolOf(ssc: StreamingContext): WorkerPool {
+  return (ssc.core as unknown as { pool: WorkerPool }).pool;
+}
+
+describe('a failing task in a running context', () => {
+  it('fails only its batch, tells listeners why, and later batches run on replaced workers', async () => {
+    const clock = new ManualClock(0);
+    const ssc = new StreamingContext({ batchInterval: 1000, master: 'local[2]', core: 'wasm', clock });
+    const pool = poolOf(ssc);
+    const queue = [['a b a'], ['b c'], ['c c'], ['d'], ['a']].map((lines) => textBatch(lines, 2));
+    const outputs: [number, [string, number][], boolean][] = [];
+    ssc
+      .queueStream(queue)
+      .flatMap(words)
+      .map(pair(1))
+      .reduceByKey(sum)
+      .foreachRDD(async (batch, time) => {
+        if (time === 2000) await pool.run(CRASH);
+        if (time === 3000) await pool.run(TRAP);
+        outputs.push([time, batch.collect().sort(), batch instanceof PackedBatch]);
+      });
+    const completed: OutputOperationInfo[] = [];
+    const batches: number[] = [];
+    ssc.addStreamingListener({
+      onOutputOperationCompleted: ({ outputOperationInfo }) => void completed.push(outputOperationInfo),
+      onBatchCompleted: ({ batchInfo }) => void batches.push(batchInfo.batchTime),
+    });
+    try {
+      await ssc.start();
+      await expect(clock.advance(5000)).rejects.toMatchObject({ code: 'JOB_FAILED' });
+      expect(ssc.getState()).toBe('ACTIVE');
+      expect(batches).toEqual([1000, 2000, 3000, 4000, 5000]);
+      expect(completed.map((op) => [op.batchTime, op.failureReason?.split('\n')[0]])).toEqual([
+        [1000, undefined],
+        [2000, 'FlintError: wasm core task fail failed in a worker: worker exited with code: 1'],
+        [3000, 'FlintError: wasm core task fail failed in a worker: unreachable (test trap)'],
+        [4000, undefined],
+        [5000, undefined],
+      ]);
+      expect(outputs).toEqual([
+        [1000, [['a', 2], ['b', 1]], true],
+        [4000, [['d', 1]], true],
+        [5000, [['a', 1]], true],
+      ]);
+      // The context goes on: a batch queued now runs on the kernels as before.
+      queue.push(textBatch(['e e f'], 2));
+      await clock.advance(1000);
+      expect(outputs.at(-1)).toEqual([6000, [['e', 2], ['f', 1]], true]);
+      // awaitTermination reports the first failure, as Spark's does.
+      await expect(ssc.awaitTerminationOrTimeout(0)).rejects.toMatchObject({ code: 'JOB_FAILED' });
+    } finally {
+      await ssc.stop();
+    }
+    await expect(pool.run(TRAP)).rejects.toMatchObject({ code: 'CONTEXT_STOPPED' });
+  });
+});
+
+describe('ssc.stop()', () => {
+  const index = pathToFileURL(join(import.meta.dirname, '..', 'dist', 'src', 'index.js')).href;
+  const textBatchModule = pathToFileURL(join(import.meta.dirname, '..', 'dist', 'src', 'batch', 'text-batch.js')).href;
+
+  /** A wasm word count on the system clock, from the built package; stops after two batches when `stop`. */
+  const program = (stop: boolean) => `
+    import { StreamingContext, pair, sum, words } from ${JSON.stringify(index)};
+    import { blockOfLines, TextBatch } from ${JSON.stringify(textBatchModule)};
+    const ssc = new StreamingContext({ batchInterval: 50, master: 'local[2]', core: 'wasm' });
+    const batch = (lines) => TextBatch.fromBlocks([blockOfLines(lines)], 2);
+    let seen = 0;
+    let twoBatches;
+    const done = new Promise((resolve) => (twoBatches = resolve));
+    ssc.queueStream([batch(['a b a', 'c']), batch(['b'])]).flatMap(words).map(pair(1)).reduceByKey(sum)
+      .foreachRDD((b) => {
+        console.log(b.constructor.name, JSON.stringify(b.collect().sort()));
+        if (++seen === 2) twoBatches();
+      });
+    await ssc.start();
+    await done;
+    ${stop ? "await ssc.stop(); console.log('stopped');" : ''}
+  `;
+
+  /** Runs `program(stop)` in a child node; resolves with its exit code, or 'running' after `ms`. */
+  function runChild(stop: boolean, ms: number): Promise<{ code: number | null | 'running'; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', program(stop)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve({ code: 'running', stdout, stderr });
+      }, ms);
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+
+  it('shuts the pool and timers down: the process exits by itself', async () => {
+    const { code, stdout, stderr } = await runChild(true, 5000);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toBe('PackedBatch [["a",2],["b",1],["c",1]]\nPackedBatch [["b",1]]\nstopped\n');
+  });
+
+  it('(control) without stop() the same program keeps running', async () => {
+    const { code, stdout } = await runChild(false, 1000);
+    expect(stdout).toContain('PackedBatch [["b",1]]');
+    expect(code).toBe('running');
+  });
+});
