@@ -13,7 +13,11 @@ export interface Combiner<V, C> {
   mergeCombiners: (a: C, b: C) => C;
 }
 
-/** Hash-partitions `partitions` of pairs into `n` partitions, combining values per key. */
+/**
+ * Hash-partitions `partitions` of pairs into `n` partitions, combining values per key. The
+ * map-side combine keeps one table per input partition, so a key is hashed once per input
+ * partition rather than once per record.
+ */
 export function combineByKeyPartitions<K, V, C>(
   partitions: Partitions<readonly [K, V]>,
   combiner: Combiner<V, C>,
@@ -21,20 +25,17 @@ export function combineByKeyPartitions<K, V, C>(
 ): [K, C][][] {
   const merged = Array.from({ length: n }, () => new KeyMap<K, C>());
   for (const partition of partitions) {
-    const local = Array.from({ length: n }, () => new KeyMap<K, C>());
+    const local = new KeyMap<K, C>();
     for (const [k, v] of partition) {
-      const table = local[partitionOf(k, n)]!;
-      const entry = table.getEntry(k);
+      const entry = local.getEntry(k);
       if (entry) entry[1] = combiner.mergeValue(entry[1], v);
-      else table.set(k, combiner.createCombiner(v));
+      else local.set(k, combiner.createCombiner(v));
     }
-    for (let p = 0; p < n; p++) {
-      const target = merged[p]!;
-      for (const [k, c] of local[p]!.entries()) {
-        const entry = target.getEntry(k);
-        if (entry) entry[1] = combiner.mergeCombiners(entry[1], c);
-        else target.set(k, c);
-      }
+    for (const [k, c] of local.entries()) {
+      const target = merged[partitionOf(k, n)]!;
+      const entry = target.getEntry(k);
+      if (entry) entry[1] = combiner.mergeCombiners(entry[1], c);
+      else target.set(k, c);
     }
   }
   return merged.map((table) => [...table.entries()]);

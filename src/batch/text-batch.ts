@@ -110,7 +110,12 @@ export class TokenBatch extends Batch<string> {
   ) {
     super({
       numPartitions: text.numPartitions,
-      materialize: () => text.partitions.map((lines) => lines.flatMap((line) => [...split(line)])),
+      materialize: () =>
+        text.partitions.map((lines) => {
+          const tokens: string[] = [];
+          for (const line of lines) for (const token of split(line)) tokens.push(token);
+          return tokens;
+        }),
     });
   }
 

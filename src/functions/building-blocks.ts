@@ -1,6 +1,7 @@
 // Built-in building blocks: ordinary functions that any core can call, tagged so that a core can
 // recognise them (and, on the wasm core, run them as kernels) and so that the algebra is known:
 // `sum` has the inverse `subtract`, and a window over them drops keys that return to 0.
+import { FlintError } from '../errors.js';
 
 /** What a tagged building block is. */
 export type BuildingBlockKind = 'sum' | 'subtract' | 'min' | 'max' | 'split' | 'pair';
@@ -37,18 +38,21 @@ export const max = tag((a: number, b: number): number => (b > a ? b : a), 'max')
  * whitespace) and drops empty tokens.
  */
 export function split(separators = ' \t\n\r\f\v'): Tagged<(line: string) => string[]> {
-  const set = new Set(separators);
+  if (typeof separators !== 'string' || separators === '') {
+    throw new FlintError('INVALID_ARGUMENT', `split needs at least one separator character, got ${JSON.stringify(separators)}`);
+  }
+  // One regular expression over the whole line is far faster in V8 than a loop over characters.
+  const runs = new RegExp(`[${[...separators].map(escapeForClass).join('')}]+`, 'u');
   return tag((line: string): string[] => {
-    const out: string[] = [];
-    let start = 0;
-    for (let i = 0; i <= line.length; i++) {
-      if (i === line.length || set.has(line[i]!)) {
-        if (i > start) out.push(line.slice(start, i));
-        start = i + 1;
-      }
-    }
-    return out;
+    const parts = line.split(runs);
+    if (parts[0] === '') parts.shift();
+    if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+    return parts;
   }, 'split', separators);
+}
+
+function escapeForClass(c: string): string {
+  return /[\\\]\[^-]/.test(c) ? `\\${c}` : c;
 }
 
 /** Splits a line into words on ASCII whitespace: `lines.flatMap(words)`. */

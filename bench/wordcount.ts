@@ -1,0 +1,113 @@
+// Per-batch word count (tokenize + reduceByKey) on a deterministic Zipf corpus: idiomatic JS,
+// Flint's js core, Flint's wasm core on one worker and on local[2], and the C reference of the
+// kernel's algorithm. Prints medians and ratios measured in the same run.
+//
+//   npm run bench:wordcount            (200 MB; BENCH_MB=50 for a quicker run)
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Bench } from 'tinybench';
+import type { Batch } from '../src/batch/batch.js';
+import { TextBatch } from '../src/batch/text-batch.js';
+import type { Core } from '../src/core/core.js';
+import { JsCore } from '../src/core/js/js-core.js';
+import { WasmCore } from '../src/core/wasm/wasm-core.js';
+import { pair, sum, words } from '../src/index.js';
+import { zipfCorpus } from './corpus.js';
+import { machineLine } from './machine.js';
+import { buildReference, runReference } from './reference/build.js';
+
+const MB = Number(process.env.BENCH_MB ?? 200);
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 5);
+
+function idiomaticJs(corpus: Buffer): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const line of corpus.toString('utf8').split('\n')) {
+    for (const word of line.split(' ')) if (word) counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function textBatch(corpus: Buffer, partitions: number): TextBatch {
+  return TextBatch.fromBlocks([{ bytes: corpus, lines: 0 }], partitions);
+}
+
+async function flintCount(core: Core, text: TextBatch, partitions: number): Promise<Batch<[string, number]>> {
+  return core.reduceByKey(text.flatMap(words).map(pair(1)), sum, partitions);
+}
+
+function topTen(pairs: Iterable<[string, number]>): string {
+  return [...pairs]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, 10)
+    .map(([w, n]) => `${w}:${n}`)
+    .join(' ');
+}
+
+async function main(): Promise<void> {
+  console.log(`word count, ${MB} MB Zipf corpus (100k distinct words), ${ITERATIONS} iterations each`);
+  console.log(machineLine());
+  const corpus = zipfCorpus(MB * 1e6);
+  const single = textBatch(corpus, 1);
+  const double = textBatch(corpus, 2);
+  const js = new JsCore();
+  const wasm1 = new WasmCore(1);
+  const wasm2 = new WasmCore(2);
+
+  // Every contestant must find the same top 10.
+  const expected = topTen(idiomaticJs(corpus));
+  for (const [name, result] of [
+    ['wasm 1', await flintCount(wasm1, single, 2)],
+    ['wasm 2', await flintCount(wasm2, double, 2)],
+  ] as const) {
+    if (topTen(result.collect()) !== expected) throw new Error(`${name} disagrees on the top 10`);
+  }
+
+  const bench = new Bench({ iterations: ITERATIONS, time: 0, warmupIterations: 1, warmupTime: 0 });
+  bench
+    .add('idiomatic JS (split + Map)', () => void idiomaticJs(corpus))
+    .add('Flint js core', async () => void (await flintCount(js, double, 2)).count())
+    .add('Flint wasm core, 1 worker', async () => void (await flintCount(wasm1, single, 2)).count())
+    .add('Flint wasm core, local[2]', async () => void (await flintCount(wasm2, double, 2)).count());
+  if (process.env.BENCH_SKIP_JS_CORE) bench.remove('Flint js core');
+  await bench.run();
+
+  const rows = new Map<string, number>();
+  for (const task of bench.tasks) {
+    const result = task.result as { latency?: { p50: number } } | undefined;
+    if (result?.latency) rows.set(task.name, MB / (result.latency.p50 / 1000));
+  }
+  const file = join(tmpdir(), `flint-corpus-${MB}.txt`);
+  writeFileSync(file, corpus);
+  const ref = buildReference(join(tmpdir(), 'flint-bench'));
+  if (ref.binary) rows.set('C -O2 reference (same algorithm)', runReference(ref.binary, file, ITERATIONS, 2).mbPerS);
+  else console.log(ref.skipped);
+
+  const wasm = rows.get('Flint wasm core, 1 worker')!;
+  console.log('\n| contestant | MB/s (median) | words/s | vs wasm 1 worker |');
+  console.log('|---|---:|---:|---:|');
+  const wordsPerMb = countWords(corpus) / MB;
+  for (const [name, mbps] of rows) {
+    console.log(`| ${name} | ${mbps.toFixed(0)} | ${(mbps * wordsPerMb / 1e6).toFixed(1)} M | ${(mbps / wasm).toFixed(2)}x |`);
+  }
+  const ratio = (a: string, b: string) => (rows.get(a)! / rows.get(b)!).toFixed(2);
+  console.log(`\nwasm 1 worker / idiomatic JS: ${ratio('Flint wasm core, 1 worker', 'idiomatic JS (split + Map)')}x (target >= 10)`);
+  if (rows.has('C -O2 reference (same algorithm)')) {
+    console.log(`wasm 1 worker / C -O2: ${ratio('Flint wasm core, 1 worker', 'C -O2 reference (same algorithm)')}x (target >= 1.0)`);
+  }
+  console.log(`wasm local[2] / wasm 1 worker: ${ratio('Flint wasm core, local[2]', 'Flint wasm core, 1 worker')}x (target >= 1.7)`);
+  await Promise.all([wasm1.close(), wasm2.close(), js.close()]);
+}
+
+function countWords(corpus: Buffer): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < corpus.length; i++) {
+    const sep = corpus[i]! <= 0x20;
+    if (!sep && !inWord) n++;
+    inWord = !sep;
+  }
+  return n;
+}
+
+await main();
