@@ -1,6 +1,6 @@
 // Map-side combine: tokenize UTF-8 text (or take keys given as bytes), hash each key, and fold its
 // value into one table per output partition (hash % n), as reduceByKey's first stage does.
-import { keyHash, Table, tableAdd, tableClear, tableDropZeros, tableFree, tableMerge, tableNew } from './table';
+import { keyHash, Table, tableAdd, tableClear, tableDropZeros, tableFree, tableMerge, tableNew, tableTrackZeros } from './table';
 
 @unmanaged
 export class Combiner {
@@ -127,7 +127,12 @@ export function combinerMerge(dst: Combiner, src: Combiner, op: i32): void {
   for (let p: u32 = 0; p < dst.n; p++) tableMerge(combinerTable(dst, p), combinerTable(src, p), op);
 }
 
-/** Removes zero values from every partition table (keys back at the identity of sum). */
+/** Removes keys whose value became 0 (the identity of sum) in every partition table. */
 export function combinerDropZeros(c: Combiner): void {
   for (let p: u32 = 0; p < c.n; p++) tableDropZeros(combinerTable(c, p));
+}
+
+/** Makes every partition table remember keys whose value becomes 0, for combinerDropZeros. */
+export function combinerTrackZeros(c: Combiner): void {
+  for (let p: u32 = 0; p < c.n; p++) tableTrackZeros(combinerTable(c, p), true);
 }

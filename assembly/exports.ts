@@ -26,7 +26,7 @@ export function outBuffer(size: usize): usize {
   return outPtr;
 }
 
-/** Number of entries. */
+/** Number of entries (not counting removed ones). */
 export function tableCount(t: Table): u32 {
-  return t.count;
+  return t.live;
 }

@@ -10,6 +10,7 @@ export {
   combinerAddKeys,
   combinerMerge,
   combinerDropZeros,
+  combinerTrackZeros,
 } from './combine';
 export { combinerPackedSize, combinerPack, combinerMergePacked } from './packed';
 export { slidingNew, slidingFree, slidingClear, slidingSize, slidingPush, slidingEvict, slidingResult } from './window';

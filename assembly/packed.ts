@@ -7,7 +7,7 @@
 // Offsets index the partition's arena; key i is arena[offsets[i] .. offsets[i + 1]). Values are
 // always f64 (i64 counts convert exactly up to 2^53), so the JS side reads one layout.
 import { Combiner, combinerTable } from './combine';
-import { entryAt, entryKey, KIND_I64, Table, tableAdd } from './table';
+import { entryAt, entryDead, entryKey, KIND_I64, Table, tableAdd } from './table';
 
 // @ts-ignore: decorator
 @inline
@@ -28,27 +28,30 @@ export function combinerPackedSize(c: Combiner): usize {
   let size = headerSize(c.n);
   for (let p: u32 = 0; p < c.n; p++) {
     const t = combinerTable(c, p);
-    size += sectionSize(t.count, t.keyBytes);
+    size += sectionSize(t.live, t.keyBytes);
   }
   return size;
 }
 
 function packTable(t: Table, dst: usize): usize {
-  const count = t.count;
+  const count = t.live;
   const values = dst;
   const offsets = values + ((<usize>count) << 3);
   const hashes = offsets + ((<usize>count + 1) << 2);
   const arena = hashes + ((<usize>count) << 2);
   let at: u32 = 0;
-  for (let e: u32 = 0; e < count; e++) {
+  let i: u32 = 0;
+  for (let e: u32 = 0; e < t.count; e++) {
     const ep = entryAt(t, e);
+    if (entryDead(ep)) continue;
     const raw = load<u64>(ep, 8);
-    store<f64>(values + ((<usize>e) << 3), t.kind == KIND_I64 ? <f64><i64>raw : reinterpret<f64>(raw));
-    store<u32>(offsets + ((<usize>e) << 2), at);
-    store<u32>(hashes + ((<usize>e) << 2), load<u32>(ep));
+    store<f64>(values + ((<usize>i) << 3), t.kind == KIND_I64 ? <f64><i64>raw : reinterpret<f64>(raw));
+    store<u32>(offsets + ((<usize>i) << 2), at);
+    store<u32>(hashes + ((<usize>i) << 2), load<u32>(ep));
     const len = load<u32>(ep, 4);
     memory.copy(arena + at, entryKey(t, ep), len);
     at += len;
+    i++;
   }
   store<u32>(offsets + ((<usize>count) << 2), at);
   return dst + sectionSize(count, t.keyBytes);
@@ -59,7 +62,7 @@ export function combinerPack(c: Combiner, dst: usize): void {
   store<u32>(dst, c.n);
   for (let p: u32 = 0; p < c.n; p++) {
     const t = combinerTable(c, p);
-    store<u32>(dst + ((1 + 2 * <usize>p) << 2), t.count);
+    store<u32>(dst + ((1 + 2 * <usize>p) << 2), t.live);
     store<u32>(dst + ((2 + 2 * <usize>p) << 2), t.keyBytes);
   }
   let at = dst + headerSize(c.n);

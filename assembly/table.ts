@@ -29,12 +29,19 @@ export const ENTRY: usize = 32;
 export const INLINE_KEY: u32 = 16;
 /** Readable bytes callers keep after every key they pass in. */
 export const KEY_SLACK: usize = 16;
+/** Length field of a removed entry: it matches no key, so its slot works as a tombstone. */
+const DEAD: u32 = 0xffffffff;
 
 @unmanaged
 export class Table {
   kind: i32;
   cap: u32; // slots, a power of two
-  count: u32; // entries
+  count: u32; // entries, including removed ones
+  live: u32; // entries not removed
+  trackZeros: bool; // remember entries whose value becomes 0, for tableDropZeros
+  zeros: usize; // u32 entry indices
+  zerosLen: u32;
+  zerosCap: u32;
   slots: usize;
   entryCap: u32;
   entries: usize;
@@ -56,6 +63,11 @@ export function tableNew(kind: i32): Table {
   t.kind = kind;
   t.cap = 64;
   t.count = 0;
+  t.live = 0;
+  t.trackZeros = false;
+  t.zerosCap = 16;
+  t.zerosLen = 0;
+  t.zeros = heap.alloc(16 << 2);
   t.slots = zeroed(64 << 3);
   t.entryCap = 32;
   t.entries = heap.alloc(32 * ENTRY);
@@ -71,6 +83,7 @@ export function tableFree(t: Table): void {
   heap.free(t.slots);
   heap.free(t.entries);
   heap.free(t.arena);
+  heap.free(t.zeros);
   heap.free(changetype<usize>(t));
 }
 
@@ -78,6 +91,8 @@ export function tableFree(t: Table): void {
 export function tableClear(t: Table): void {
   memory.fill(t.slots, 0, (<usize>t.cap) << 3);
   t.count = 0;
+  t.live = 0;
+  t.zerosLen = 0;
   t.keyBytes = 0;
   t.arenaLen = 0;
 }
@@ -87,6 +102,13 @@ export function tableClear(t: Table): void {
 @inline
 export function entryAt(t: Table, e: u32): usize {
   return t.entries + (<usize>e) * ENTRY;
+}
+
+/** True when the entry at `ep` has been removed. */
+// @ts-ignore: decorator
+@inline
+export function entryDead(ep: usize): bool {
+  return load<u32>(ep, 4) == DEAD;
 }
 
 /** Address of the key bytes of the entry at `ep`. */
@@ -129,6 +151,7 @@ function growSlots(t: Table, newCap: u32): void {
   t.slots = zeroed((<usize>newCap) << 3);
   const mask = newCap - 1;
   for (let e: u32 = 0; e < t.count; e++) {
+    if (entryDead(entryAt(t, e))) continue;
     const h = load<u32>(entryAt(t, e));
     let i = h & mask;
     while (load<u64>(t.slots + ((<usize>i) << 3)) != 0) i = (i + 1) & mask;
@@ -181,6 +204,7 @@ export function tableUpsert(t: Table, key: usize, len: u32, h: u32): u32 {
   }
   if (t.count == t.entryCap) growEntries(t);
   const e = t.count++;
+  t.live++;
   const ep = entryAt(t, e);
   store<u32>(ep, h);
   store<u32>(ep, len, 4);
@@ -213,6 +237,7 @@ export function tableApply(t: Table, e: u32, v: u64, op: i32, fresh: bool): void
     else if (op == OP_MIN) r = x < cur ? x : cur;
     else r = x > cur ? x : cur;
     store<i64>(p, r);
+    if (r == 0 && t.trackZeros) noteZero(t, e);
   } else {
     const x = reinterpret<f64>(v);
     const cur = load<f64>(p);
@@ -223,7 +248,17 @@ export function tableApply(t: Table, e: u32, v: u64, op: i32, fresh: bool): void
     else if (op == OP_MIN) r = x < cur ? x : cur;
     else r = x > cur ? x : cur;
     store<f64>(p, r);
+    if (r == 0.0 && t.trackZeros) noteZero(t, e);
   }
+}
+
+function noteZero(t: Table, e: u32): void {
+  if (t.zerosLen == t.zerosCap) {
+    t.zerosCap <<= 1;
+    t.zeros = heap.realloc(t.zeros, (<usize>t.zerosCap) << 2);
+  }
+  store<u32>(t.zeros + ((<usize>t.zerosLen) << 2), e);
+  t.zerosLen++;
 }
 
 /** Adds key -> v with `op`. */
@@ -239,24 +274,45 @@ export function tableAdd(t: Table, key: usize, len: u32, h: u32, v: u64, op: i32
 export function tableMerge(dst: Table, src: Table, op: i32): void {
   for (let e: u32 = 0; e < src.count; e++) {
     const ep = entryAt(src, e);
+    if (entryDead(ep)) continue;
     const len = load<u32>(ep, 4);
     tableAdd(dst, entryKey(src, ep), len, load<u32>(ep), load<u64>(ep, 8), op);
   }
 }
 
 /**
- * Removes entries whose value is zero (the identity of sum), then compacts entries and long
- * keys so they stay dense and in their original order.
+ * Removes entries whose value became zero (the identity of sum) since the last call: the table
+ * must track zeros (see tableTrackZeros). Removed entries keep their slot as a tombstone, so the
+ * cost follows the entries that changed, not the table's size; once removed entries outnumber
+ * live ones, entries and long keys are compacted (still in their original order).
  */
 export function tableDropZeros(t: Table): void {
+  for (let i: u32 = 0; i < t.zerosLen; i++) {
+    const ep = entryAt(t, load<u32>(t.zeros + ((<usize>i) << 2)));
+    if (entryDead(ep)) continue;
+    const raw = load<u64>(ep, 8);
+    if (t.kind == KIND_I64 ? raw != 0 : reinterpret<f64>(raw) != 0.0) continue; // changed again since
+    t.keyBytes -= load<u32>(ep, 4);
+    store<u32>(ep, DEAD, 4);
+    t.live--;
+  }
+  t.zerosLen = 0;
+  if (t.count - t.live > t.live) compact(t);
+}
+
+/** Starts (or stops) remembering entries whose value becomes zero. */
+export function tableTrackZeros(t: Table, on: bool): void {
+  t.trackZeros = on;
+  t.zerosLen = 0;
+}
+
+// Drops removed entries and their long keys, keeping order, then rebuilds the slots.
+function compact(t: Table): void {
   let w: u32 = 0;
   let arenaW: u32 = 0;
-  let keyBytes: u32 = 0;
   for (let e: u32 = 0; e < t.count; e++) {
     const ep = entryAt(t, e);
-    const raw = load<u64>(ep, 8);
-    const zero = t.kind == KIND_I64 ? raw == 0 : reinterpret<f64>(raw) == 0.0;
-    if (zero) continue;
+    if (entryDead(ep)) continue;
     const len = load<u32>(ep, 4);
     const wp = entryAt(t, w);
     if (wp != ep) memory.copy(wp, ep, ENTRY);
@@ -265,12 +321,11 @@ export function tableDropZeros(t: Table): void {
       store<u32>(wp, arenaW, 16);
       arenaW += len;
     }
-    keyBytes += len;
     w++;
   }
   t.count = w;
+  t.live = w;
   t.arenaLen = arenaW;
-  t.keyBytes = keyBytes;
   growSlots(t, t.cap);
 }
 

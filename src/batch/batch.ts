@@ -62,8 +62,11 @@ export interface LazyPartitions<T> {
 export class Batch<T> {
   /** Set when the batch is hash-partitioned by key into exactly this many partitions. */
   readonly hashPartitions: number | undefined;
-  private parts: readonly (readonly T[])[] | undefined;
+  private readonly parts: readonly (readonly T[])[] | undefined;
   private readonly lazy: LazyPartitions<T> | undefined;
+  // Decoded partitions of a lazy batch are held weakly: they can always be decoded again, and a
+  // remembered window of batches must not pin every decoded string.
+  private decoded: WeakRef<readonly (readonly T[])[]> | undefined;
 
   /** Wraps partitions (or a lazy source of them); use {@link Batch.of} to cut a flat array. */
   constructor(partitions: readonly (readonly T[])[] | LazyPartitions<T>, hashPartitions?: number) {
@@ -74,8 +77,13 @@ export class Batch<T> {
 
   /** The partitions, in order. */
   get partitions(): readonly (readonly T[])[] {
-    this.parts ??= this.lazy!.materialize();
-    return this.parts;
+    if (this.parts) return this.parts;
+    let parts = this.decoded?.deref();
+    if (!parts) {
+      parts = this.lazy!.materialize();
+      this.decoded = new WeakRef(parts);
+    }
+    return parts;
   }
 
   /** A batch of `items` cut into `numPartitions` contiguous slices (Spark's `parallelize`). */

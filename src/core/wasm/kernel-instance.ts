@@ -51,12 +51,16 @@ export class Kernels {
     return c;
   }
 
-  /** A combiner that keeps its contents between calls (resident state), created on first use. */
-  resident(name: string, n: number, kind: ValueKind): number {
+  /**
+   * A combiner that keeps its contents between calls (resident state), created on first use.
+   * With `trackZeros`, {@link Kernels.dropZeros} can remove keys whose value became 0.
+   */
+  resident(name: string, n: number, kind: ValueKind, { trackZeros = false } = {}): number {
     const key = `resident:${name}`;
     let c = this.combiners.get(key);
     if (c === undefined) {
       c = this.ex.combinerNew(n, kind) >>> 0;
+      if (trackZeros) this.ex.combinerTrackZeros(c);
       this.combiners.set(key, c);
     }
     return c;
@@ -111,7 +115,7 @@ export class Kernels {
     this.ex.combinerMerge(dst, src, op);
   }
 
-  /** Drops keys whose value is 0 in every partition. */
+  /** Drops keys whose value became 0, in every partition (the combiner must track zeros). */
   dropZeros(c: number): void {
     this.ex.combinerDropZeros(c);
   }

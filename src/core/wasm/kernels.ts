@@ -22,6 +22,7 @@ export interface KernelExports {
   combinerAddKeys(c: number, arena: number, offsets: number, count: number, values: number, op: number): void;
   combinerMerge(dst: number, src: number, op: number): void;
   combinerDropZeros(c: number): void;
+  combinerTrackZeros(c: number): void;
   combinerPackedSize(c: number): number;
   combinerPack(c: number, dst: number): void;
   combinerMergePacked(c: number, src: number, op: number): number;

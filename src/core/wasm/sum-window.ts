@@ -49,7 +49,7 @@ export class KernelSumWindow implements SumWindowState {
   }
 
   private window(): number {
-    return this.kernels.resident(this.name, this.numPartitions, KIND.f64);
+    return this.kernels.resident(this.name, this.numPartitions, KIND.f64, { trackZeros: true });
   }
 
   private apply(win: number, panes: PackedBatch[], op: typeof OP.sum | typeof OP.subtract): void {
