@@ -1,5 +1,6 @@
 // Kernels: one WASM instance with the JS helpers around its raw exports. Each worker thread owns
 // one, and the wasm core owns one on the main thread for merges and resident window state.
+import { FlintError } from '../../errors.js';
 import { instantiateKernels, type KernelExports } from './kernels.js';
 
 /** Value kinds and reducer codes, as in assembly/table.ts. */
@@ -29,13 +30,25 @@ export function rawValue(value: number, kind: ValueKind): bigint {
   return new BigUint64Array(new Float64Array([value]).buffer)[0]!;
 }
 
-/** A kernel instance with named, typed operations. */
+/**
+ * A kernel instance with named, typed operations. A kernel that traps may leave its tables half
+ * updated, so after any failing call the instance is replaced: every combiner and window made
+ * before is gone, and {@link Kernels.generation} tells their owners to rebuild.
+ */
 export class Kernels {
-  private ex: KernelExports;
+  private raw: KernelExports = instantiateKernels();
+  private readonly ex: KernelExports = guardExports(
+    () => this.raw,
+    () => this.replaceInstance(),
+  );
   private readonly combiners = new Map<string, number>();
+  /** Incremented each time the instance is replaced after a failure. */
+  generation = 0;
 
-  constructor() {
-    this.ex = instantiateKernels();
+  private replaceInstance(): void {
+    this.raw = instantiateKernels();
+    this.combiners.clear();
+    this.generation++;
   }
 
   /** An empty combiner of `n` partitions of `kind`; the same one is reused for the same shape. */
@@ -161,4 +174,27 @@ export class Kernels {
     this.ex.combinerPack(c, ptr);
     return new Uint8Array(this.ex.memory.buffer, ptr, size).slice().buffer;
   }
+}
+
+// Every call into the instance goes through here: a trap replaces the instance and surfaces as a
+// FlintError naming what failed.
+function guardExports(current: () => KernelExports, replace: () => void): KernelExports {
+  return new Proxy({} as KernelExports, {
+    get(_, name: string) {
+      const value = (current() as unknown as Record<string, unknown>)[name];
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        try {
+          return (value as (...a: unknown[]) => unknown)(...args);
+        } catch (error) {
+          replace();
+          throw new FlintError(
+            'JOB_FAILED',
+            `WASM kernel ${name} failed (${(error as Error)?.message ?? String(error)}); the kernel instance was replaced and its windows will be rebuilt`,
+            { cause: error },
+          );
+        }
+      };
+    },
+  });
 }

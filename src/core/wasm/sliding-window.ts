@@ -12,7 +12,9 @@ import { PackedBatch } from './packed-tables.js';
  * (first window, a fallback, a recomputed pane) rebuilds the window from its panes.
  */
 export class KernelSlidingWindow implements SlidingWindowState {
-  private readonly window: number;
+  private readonly op: (typeof OP)[keyof typeof OP];
+  private window: number;
+  private generation: number;
   private held: readonly PackedBatch[] = [];
 
   constructor(
@@ -21,9 +23,22 @@ export class KernelSlidingWindow implements SlidingWindowState {
     private readonly numPartitions: number,
   ) {
     this.window = kernels.slidingNew(numPartitions, OP[reducer]);
+    this.generation = kernels.generation;
+    this.op = OP[reducer];
+  }
+
+  // A replaced kernel instance lost the resident window: start a new one, rebuilt from the panes.
+  private current(): number {
+    if (this.generation !== this.kernels.generation) {
+      this.generation = this.kernels.generation;
+      this.window = this.kernels.slidingNew(this.numPartitions, this.op);
+      this.held = [];
+    }
+    return this.window;
   }
 
   slide(panes: readonly Batch<unknown>[]): Batch<[string, number]> | undefined {
+    this.current();
     if (!panes.every((p) => p instanceof PackedBatch && p.numPartitions === this.numPartitions)) {
       this.kernels.slidingEvict(this.window, this.held.length);
       this.held = [];
@@ -38,7 +53,7 @@ export class KernelSlidingWindow implements SlidingWindowState {
   }
 
   close(): void {
-    this.kernels.slidingFree(this.window);
+    if (this.generation === this.kernels.generation) this.kernels.slidingFree(this.window);
   }
 }
 

@@ -16,11 +16,14 @@ let nextId = 0;
 export class KernelSumWindow implements SumWindowState {
   private readonly name = `window-${nextId++}`;
   private lastTime: number | undefined;
+  private generation: number;
 
   constructor(
     private readonly kernels: Kernels,
     private readonly numPartitions: number,
-  ) {}
+  ) {
+    this.generation = kernels.generation;
+  }
 
   slide(time: number, previousTime: number, previous: Batch<[string, number]> | undefined, oldPanes: Batch<unknown>[], newPanes: Batch<unknown>[]): Batch<[string, number]> | undefined {
     if (!allPacked(oldPanes) || !allPacked(newPanes)) return this.invalidate();
@@ -49,6 +52,11 @@ export class KernelSumWindow implements SumWindowState {
   }
 
   private window(): number {
+    // A replaced kernel instance lost the resident table: rebuild from the previous window.
+    if (this.generation !== this.kernels.generation) {
+      this.generation = this.kernels.generation;
+      this.lastTime = undefined;
+    }
     return this.kernels.resident(this.name, this.numPartitions, KIND.f64, { trackZeros: true });
   }
 
