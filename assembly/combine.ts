@@ -1,6 +1,8 @@
-// Map-side combine: tokenize UTF-8 text (or take keys given as bytes), hash each key, and fold its
-// value into one table per output partition (hash % n), as reduceByKey's first stage does.
-import { keyHash, Table, tableAdd, tableClear, tableDropZeros, tableFree, tableMerge, tableNew, tableTrackZeros } from './table';
+// Map-side combine: tokenize UTF-8 text and fold each token's value into the table of its output
+// partition (xxHash32 % n), as reduceByKey's first stage does. A combiner of one table takes
+// tokens for every partition at once; packed.ts splits it by partition when it is packed, so the
+// per-token path never computes xxHash32.
+import { partitionOfKey, probeHash, Table, tableAdd, tableClear, tableDropZeros, tableFree, tableMerge, tableNew, tableTrackZeros } from './table';
 
 @unmanaged
 export class Combiner {
@@ -17,14 +19,6 @@ export function combinerNew(n: u32, kind: i32): Combiner {
   c.tables = heap.alloc((<usize>n) << 2);
   for (let p: u32 = 0; p < n; p++) store<u32>(c.tables + ((<usize>p) << 2), changetype<u32>(tableNew(kind)));
   return c;
-}
-
-/** The partition of hash `h`: h % n, the js core's rule (a mask when n is a power of two). */
-// @ts-ignore: decorator
-@inline
-export function partitionOf(c: Combiner, h: u32): u32 {
-  const n = c.n;
-  return (n & (n - 1)) == 0 ? h & (n - 1) : h % n;
 }
 
 /** The table of partition `p`. */
@@ -47,8 +41,7 @@ export function combinerFree(c: Combiner): void {
 // @ts-ignore: decorator
 @inline
 function addToken(c: Combiner, start: usize, len: u32, value: u64, op: i32): void {
-  const h = keyHash(start, len);
-  tableAdd(combinerTable(c, partitionOf(c, h)), start, len, h, value, op);
+  tableAdd(combinerTable(c, partitionOfKey(start, len, c.n)), start, len, probeHash(start, len), value, op);
 }
 
 // True when no byte above 0x20 (space) is a separator: then separators can be found 16 bytes at
@@ -107,19 +100,6 @@ export function combinerAddTokens(c: Combiner, input: usize, len: u32, seps: usi
   return separatorsAreControlOrSpace(seps)
     ? addTokensSimd(c, input, len, seps, value, op)
     : addTokensBytewise(c, input, len, seps, value, op);
-}
-
-/**
- * Adds `count` keys stored back to back at `arena` (key i spans offsets[i]..offsets[i+1], u32)
- * with 8-byte values at `values`.
- */
-export function combinerAddKeys(c: Combiner, arena: usize, offsets: usize, count: u32, values: usize, op: i32): void {
-  for (let i: u32 = 0; i < count; i++) {
-    const from = load<u32>(offsets + ((<usize>i) << 2));
-    const klen = load<u32>(offsets + ((<usize>(i + 1)) << 2)) - from;
-    const h = keyHash(arena + from, klen);
-    tableAdd(combinerTable(c, partitionOf(c, h)), arena + from, klen, h, load<u64>(values + ((<usize>i) << 3)), op);
-  }
 }
 
 /** Folds every partition of `src` into the same partition of `dst`. */

@@ -7,11 +7,10 @@ export {
   combinerClear,
   combinerTable,
   combinerAddTokens,
-  combinerAddKeys,
   combinerMerge,
   combinerDropZeros,
   combinerTrackZeros,
 } from './combine';
-export { combinerPackedSize, combinerPack, combinerMergePacked } from './packed';
+export { combinerPackedSize, combinerPack, combinerPackSplit, packedSplitSize, combinerMergePacked } from './packed';
 export { slidingNew, slidingFree, slidingClear, slidingSize, slidingPush, slidingEvict, slidingResult } from './window';
 export { scratch, outBuffer, tableCount } from './exports';

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { PackedBatch } from '../src/core/wasm/packed-tables.js';
 import { KIND, OP } from '../src/core/wasm/kernel-instance.js';
 import { WorkerPool } from '../src/pool/pool.js';
+import type { CombineTextReply } from '../src/pool/worker.js';
 import type { CombineTextTask, FailTask } from '../src/pool/tasks.js';
 import { ManualClock, StreamingContext, pair, sum, words, type OutputOperationInfo } from '../src/index.js';
 import { textBatch } from './support/random-text.js';
@@ -24,7 +25,8 @@ function countTask(text: string): CombineTextTask {
 /** Runs a word count on `pool` and decodes it. */
 async function count(pool: WorkerPool, text: string): Promise<[string, number][]> {
   const task = countTask(text);
-  return new PackedBatch(await pool.run<ArrayBuffer>(task, [task.bytes.buffer as ArrayBuffer])).collect();
+  const reply = await pool.run<CombineTextReply>(task, [task.bytes.buffer as ArrayBuffer]);
+  return new PackedBatch(reply.packed).collect();
 }
 
 describe('WorkerPool', () => {

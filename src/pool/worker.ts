@@ -1,10 +1,27 @@
 // The worker entry piscina runs: one kernel instance per thread, created on first use and
 // replaced after a trap (a trapped instance may hold half-updated tables).
-import { move } from 'piscina';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { Kernels, separatorTable } from '../core/wasm/kernel-instance.js';
 import type { Task } from './tasks.js';
 
 let kernels: Kernels | undefined;
+
+/** What a combineText task returns: the packed partials, and the input buffer for reuse. */
+export interface CombineTextReply {
+  packed: ArrayBuffer;
+  input: ArrayBuffer;
+}
+
+// Both buffers go back transferred, not copied (piscina's transferable protocol).
+class Reply {
+  constructor(private readonly value: CombineTextReply) {}
+  get [transferableSymbol](): ArrayBuffer[] {
+    return [this.value.packed, this.value.input];
+  }
+  get [valueSymbol](): CombineTextReply {
+    return this.value;
+  }
+}
 
 /** Runs one task; the result buffer is transferred back, not copied. */
 export default function run(task: Task): unknown {
@@ -12,9 +29,11 @@ export default function run(task: Task): unknown {
   try {
     switch (task.kind) {
       case 'combineText': {
-        const c = kernels.combiner(task.numPartitions, task.valueKind);
+        // One table for all partitions; it is split by partition once, when packed.
+        const c = kernels.combiner(1, task.valueKind);
         kernels.addTokens(c, task.bytes, separatorTable(task.separators), task.value, task.valueKind, task.op);
-        return move(kernels.pack(c));
+        const packed = kernels.packSplit(c, task.numPartitions);
+        return move(new Reply({ packed, input: task.bytes.buffer as ArrayBuffer }));
       }
       case 'fail':
         if (task.how === 'exit') process.exit(1);

@@ -167,6 +167,16 @@ export class Kernels {
     return this.ex.slidingResult(w) >>> 0;
   }
 
+  /**
+   * Copies the single table of `c` out as a packed buffer of `n` partitions (each key in
+   * partition xxHash32 % n), owned by JS.
+   */
+  packSplit(c: number, n: number): ArrayBuffer {
+    const ptr = this.ex.combinerPackSplit(c, n) >>> 0;
+    const size = this.ex.packedSplitSize() >>> 0;
+    return new Uint8Array(this.ex.memory.buffer, ptr, size).slice().buffer;
+  }
+
   /** Copies `c` out as a packed buffer owned by JS. */
   pack(c: number): ArrayBuffer {
     const size = this.ex.combinerPackedSize(c) >>> 0;

@@ -19,12 +19,13 @@ export interface KernelExports {
   combinerClear(c: number): void;
   combinerTable(c: number, p: number): number;
   combinerAddTokens(c: number, input: number, len: number, seps: number, value: bigint, op: number): number;
-  combinerAddKeys(c: number, arena: number, offsets: number, count: number, values: number, op: number): void;
   combinerMerge(dst: number, src: number, op: number): void;
   combinerDropZeros(c: number): void;
   combinerTrackZeros(c: number): void;
   combinerPackedSize(c: number): number;
   combinerPack(c: number, dst: number): void;
+  combinerPackSplit(c: number, n: number): number;
+  packedSplitSize(): number;
   combinerMergePacked(c: number, src: number, op: number): number;
   outBuffer(size: number): number;
   slidingNew(n: number, op: number): number;

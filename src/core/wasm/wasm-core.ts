@@ -7,8 +7,10 @@ import type { Combiner } from '../../batch/shuffle.js';
 import { PairedTokenBatch } from '../../batch/text-batch.js';
 import { FlintError } from '../../errors.js';
 import { buildingBlockOf } from '../../functions/building-blocks.js';
+import { BufferRecycler } from '../../pool/buffer-recycler.js';
 import { WorkerPool } from '../../pool/pool.js';
 import type { CombineTextTask } from '../../pool/tasks.js';
+import type { CombineTextReply } from '../../pool/worker.js';
 import type { Core, SlidingReducer, SlidingWindowState, SumWindowState } from '../core.js';
 import { JsCore } from '../js/js-core.js';
 import { KIND, Kernels, OP, type OpCode, type ValueKind } from './kernel-instance.js';
@@ -42,9 +44,12 @@ export class WasmCore implements Core {
   private poolInstance: WorkerPool | undefined;
   private kernelsInstance: Kernels | undefined;
   private closed = false;
+  private readonly buffers: BufferRecycler;
   private readonly windows = new Set<SumWindowState | SlidingWindowState>();
 
-  constructor(private readonly threads: number) {}
+  constructor(private readonly threads: number) {
+    this.buffers = new BufferRecycler(2 * threads);
+  }
 
   async reduceByKey<K, V>(batch: Batch<[K, V]>, f: (a: V, b: V) => V, numPartitions: number): Promise<Batch<[K, V]>> {
     const op = reducerOp(f);
@@ -85,16 +90,30 @@ export class WasmCore implements Core {
     const valueKind = valueKindFor(value, op, bytes);
     const tasks = batch.tokens.text.blocks
       .filter((blocks) => blocks.length > 0)
-      .map((blocks) => {
-        const bytes = copyToTransferable(blocks.map((b) => b.bytes));
+      .map(async (blocks) => {
+        const bytes = this.copyToTransferable(blocks.map((b) => b.bytes));
         const task: CombineTextTask = { kind: 'combineText', bytes, separators: batch.tokens.separators, value, valueKind, op, numPartitions };
-        return this.pool.run<ArrayBuffer>(task, [bytes.buffer as ArrayBuffer]);
+        const reply = await this.pool.run<CombineTextReply>(task, [bytes.buffer as ArrayBuffer]);
+        this.buffers.give(reply.input);
+        return reply.packed;
       });
     const partials = await Promise.all(tasks);
     if (partials.length === 1) return new PackedBatch(partials[0]!);
     const merged = this.kernels.combiner(numPartitions, valueKind, 'merge');
     for (const partial of partials) this.kernels.mergePacked(merged, partial, op);
     return new PackedBatch(this.kernels.pack(merged));
+  }
+
+  // Task input gets its own ArrayBuffer (a recycled one) so it can be transferred, not cloned.
+  private copyToTransferable(parts: Uint8Array[]): Uint8Array {
+    const total = parts.reduce((n, p) => n + p.byteLength, 0);
+    const out = new Uint8Array(this.buffers.take(total), 0, total);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.byteLength;
+    }
+    return out;
   }
 
   private get pool(): WorkerPool {
@@ -109,16 +128,4 @@ export class WasmCore implements Core {
     this.kernelsInstance ??= new Kernels();
     return this.kernelsInstance;
   }
-}
-
-// Task input gets its own ArrayBuffer so it can be transferred, not cloned, to the worker.
-function copyToTransferable(parts: Uint8Array[]): Uint8Array {
-  const total = parts.reduce((n, p) => n + p.byteLength, 0);
-  const out = new Uint8Array(new ArrayBuffer(total));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
 }
