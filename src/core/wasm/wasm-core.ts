@@ -15,10 +15,16 @@ import type { Core, SlidingReducer, SlidingWindowState, SumWindowState } from '.
 import { JsCore } from '../js/js-core.js';
 import { KIND, Kernels, OP, type OpCode, type ValueKind } from './kernel-instance.js';
 import { PackedBatch } from './packed-tables.js';
+import { piecesOf } from './pieces.js';
 import { KernelSlidingWindow } from './sliding-window.js';
 import { KernelSumWindow } from './sum-window.js';
 
 const REDUCER_OPS: Record<string, OpCode> = { sum: OP.sum, min: OP.min, max: OP.max };
+
+/** Pieces per worker thread when a batch can be cut freely (a fast worker takes more of them). */
+const PIECES_PER_THREAD = 3;
+/** Smaller pieces cost more in task round trips and merges than they win in balance. */
+const MIN_PIECE_BYTES = 4 << 20;
 
 /** The kernel op for a tagged reducer, if it is one. */
 function reducerOp(f: unknown): OpCode | undefined {
@@ -83,15 +89,23 @@ export class WasmCore implements Core {
     await this.poolInstance?.close();
   }
 
-  // One task per non-empty input partition; partials merged in partition order.
+  /**
+   * One task per non-empty input partition, partials merged in partition order, which adds up
+   * each key's values in the js core's order. When regrouping cannot change a result (exact i64
+   * sums, or min/max), large partitions are also cut into pieces, so that every worker gets a
+   * share of the batch even when it has fewer partitions than threads, or uneven ones.
+   */
   private async countTokens(batch: PairedTokenBatch<number>, op: OpCode, numPartitions: number): Promise<PackedBatch> {
     const { value } = batch;
-    const bytes = batch.tokens.text.blocks.flat().reduce((n, b) => n + b.bytes.byteLength, 0);
+    const partitions = batch.tokens.text.blocks.filter((blocks) => blocks.length > 0);
+    const bytes = partitions.flat().reduce((n, b) => n + b.bytes.byteLength, 0);
     const valueKind = valueKindFor(value, op, bytes);
-    const tasks = batch.tokens.text.blocks
-      .filter((blocks) => blocks.length > 0)
-      .map(async (blocks) => {
-        const bytes = this.copyToTransferable(blocks.map((b) => b.bytes));
+    const exactInAnyOrder = valueKind === KIND.i64 || op !== OP.sum;
+    const pieceBytes = exactInAnyOrder && this.threads > 1 ? Math.max(MIN_PIECE_BYTES, Math.ceil(bytes / (PIECES_PER_THREAD * this.threads))) : Infinity;
+    const tasks = partitions
+      .flatMap((blocks) => piecesOf(blocks, pieceBytes))
+      .map(async (piece) => {
+        const bytes = this.copyToTransferable(piece);
         const task: CombineTextTask = { kind: 'combineText', bytes, separators: batch.tokens.separators, value, valueKind, op, numPartitions };
         const reply = await this.pool.run<CombineTextReply>(task, [bytes.buffer as ArrayBuffer]);
         this.buffers.give(reply.input);
