@@ -1,6 +1,6 @@
 // TransformedDStream: any per-batch function of the same-time batches of one or more parents.
 // map, flatMap, filter, mapPartitions, glom, mapValues, transform and the joins are built on it.
-import type { Batch } from '../batch/batch.js';
+import { Batch } from '../batch/batch.js';
 import { FlintError } from '../errors.js';
 import type { DStream } from './dstream.js';
 import type { Operator } from './operator.js';
@@ -46,7 +46,8 @@ export class TransformedDStream<U> implements Operator<U> {
       );
     }
     const out = await this.f(batches as Batch<unknown>[], time);
-    if (!out || !Array.isArray((out as Batch<U>).partitions)) {
+    // instanceof, not a look at `partitions`: that would decode lazy batches (text kept as bytes).
+    if (!(out instanceof Batch)) {
       throw new FlintError(
         'INVALID_ARGUMENT',
         `the function given to ${this.name} must return a Batch (e.g. batch.map(...) or Batch.empty()), got ${String(out)}`,
