@@ -21,8 +21,14 @@ export function buildReference(outDir: string): { binary?: string; skipped?: str
   return { skipped: 'no C compiler (cc, gcc or clang) found; the C reference was skipped' };
 }
 
-/** Runs the C reference on `file`: median MB/s over `reps` runs, single thread. */
-export function runReference(binary: string, file: string, reps: number, partitions: number): { mbPerS: number; keys: number } {
+/** Runs the C reference on `file`: median MB/s over `reps` runs, single thread, and its top 10. */
+export function runReference(binary: string, file: string, reps: number, partitions: number): { mbPerS: number; keys: number; top10: string } {
   const out = execFileSync(binary, [file, String(reps), String(partitions)], { encoding: 'utf8' });
-  return JSON.parse(out) as { mbPerS: number; keys: number };
+  return JSON.parse(out) as { mbPerS: number; keys: number; top10: string };
+}
+
+/** The raw byte scan of the C reference (`scan` mode): median MB/s of one pass over `file` in memory. */
+export function runByteScan(binary: string, file: string, reps: number): { mbPerS: number } {
+  const out = execFileSync(binary, [file, String(reps), '1', 'scan'], { encoding: 'utf8' });
+  return JSON.parse(out) as { mbPerS: number };
 }

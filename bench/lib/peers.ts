@@ -1,0 +1,60 @@
+// The peer contestants (RxJS, DuckDB) live in bench/peers with their own package.json, so they are
+// not dependencies of Flint: the bench installs them, and loads them by path at run time.
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { repoPath } from './paths.js';
+import type { WordCount } from './top-ten.js';
+
+/** bench/peers in the checkout. */
+export const PEERS_DIR = repoPath('bench/peers');
+
+/**
+ * Installs the peers unless their installed tree is newer than their lockfile: `npm ci` from
+ * the lockfile, or `npm install` when there is none. Returns what was done.
+ */
+export function installPeers(): string {
+  const lock = join(PEERS_DIR, 'package-lock.json');
+  const installed = join(PEERS_DIR, 'node_modules', '.package-lock.json');
+  if (existsSync(installed) && (!existsSync(lock) || statSync(installed).mtimeMs >= statSync(lock).mtimeMs)) return 'peers already installed';
+  const command = existsSync(lock) ? 'ci' : 'install';
+  execFileSync('npm', [command, '--prefix', PEERS_DIR, '--no-audit', '--no-fund'], { stdio: 'pipe' });
+  return `peers installed (npm ${command} --prefix bench/peers)`;
+}
+
+/** A sliding window driven by hand: each `slide(pane)` adds one pane and moves the window. */
+export interface PeerWindow {
+  slide(pane: Buffer): void | Promise<void>;
+  close(): void | Promise<void>;
+}
+
+/** bench/peers/rxjs.mjs */
+export interface RxjsPeer {
+  typicalWordCount(text: Buffer): WordCount[];
+  batchedWordCount(text: Buffer): Map<string, number>;
+  typicalWindow(windowPanes: number): PeerWindow & { pairs(): Iterable<WordCount> };
+  paneWindow(windowPanes: number): PeerWindow & { pairs(): Iterable<WordCount> };
+}
+
+/** An in-memory DuckDB database of bench/peers/duckdb.mjs. */
+export interface DuckDbPeer {
+  readonly threads: number;
+  wordCountTop10(path: string): Promise<WordCount[]>;
+  openWindow(windowPanes: number): Promise<PeerWindow & { top10(): Promise<WordCount[]> }>;
+  close(): void;
+}
+
+async function load<T>(file: string): Promise<T> {
+  return (await import(pathToFileURL(join(PEERS_DIR, file)).href)) as T;
+}
+
+/** The RxJS contestants. */
+export function loadRxjs(): Promise<RxjsPeer> {
+  return load<RxjsPeer>('rxjs.mjs');
+}
+
+/** A fresh in-memory DuckDB database. */
+export async function openDuckDb(): Promise<DuckDbPeer> {
+  return (await load<{ createDuckDB(): Promise<DuckDbPeer> }>('duckdb.mjs')).createDuckDB();
+}

@@ -1,0 +1,134 @@
+// What each workload reports to the parent, which writes BENCHMARKS.md from it.
+import type { BenchConfig } from './config.js';
+
+/** Who a contestant is: Flint, a peer, a baseline or a limit. */
+export type Group = 'flint' | 'peer' | 'baseline' | 'limit';
+
+/** One contestant's median speed. */
+export interface WordCountRow {
+  name: string;
+  group: Group;
+  /** MB of corpus it ran on. */
+  mb: number;
+  mbPerS: number;
+  wordsPerS: number;
+  note?: string;
+}
+
+/** Workload 1 (word count of one batch). */
+export interface WordCountResult {
+  mb: number;
+  distinct: number;
+  words: number;
+  iterations: number;
+  top10: string;
+  rows: WordCountRow[];
+  skipped: string[];
+}
+
+/** One contestant's median ms per slide at each window length (null: skipped). */
+export interface WindowRow {
+  name: string;
+  group: Group;
+  perSlideMs: (number | null)[];
+  /** Mean ms per slide over the measured slides, per length (shows occasional rebuilds). */
+  meanMs: (number | null)[];
+  note?: string;
+}
+
+/** Workload 2 (sliding-window word count). */
+export interface WindowResult {
+  paneKb: number;
+  slideMs: number;
+  lengths: number[];
+  slides: number;
+  budgetSeconds: number;
+  rows: WindowRow[];
+}
+
+/** How one input rate went. */
+export interface StepResult {
+  mbPerS: number;
+  ok: boolean;
+  reason?: string;
+  batches: number;
+  receivedMbPerS: number;
+  processingP50: number;
+  processingMax: number;
+  schedulingMax: number;
+  latencyP50: number;
+  latencyP99: number;
+}
+
+/** One contestant: its steps and the highest sustained one. */
+export interface StreamingRow {
+  name: string;
+  group: Group;
+  best?: StepResult;
+  steps: StepResult[];
+  verifiedBatches: number;
+}
+
+/** The soak run: RSS over time at a fixed rate. */
+export interface SoakResult {
+  name: string;
+  mbPerS: number;
+  seconds: number;
+  /** [seconds since start, RSS MB] every second. */
+  samples: [number, number][];
+  /** Least-squares slope of RSS after the first 20 % of the run, MB per minute. */
+  slopeMbPerMin: number;
+  batches: number;
+  failedBatches: number;
+  latencyP50: number;
+  latencyP99: number;
+}
+
+/** Workload 3 (streaming over TCP). */
+export interface StreamingResult {
+  batchMs: number;
+  stepSeconds: number;
+  corpusMb: number;
+  /** Words per MB of the generated text. */
+  wordsPerMb: number;
+  rows: StreamingRow[];
+}
+
+/** Peak RSS of one contestant holding the large window, in a fresh process. */
+export interface MemoryRow {
+  name: string;
+  group: Group;
+  /** RSS after start-up and generating the input, before the window, MB. */
+  baselineMb: number;
+  /** Peak RSS of the process (getrusage maxrss), MB. */
+  peakMb: number;
+  /** Median ms per slide once the window is full. */
+  slideMs: number;
+}
+
+/** Workload 4 (memory): peak RSS with a window of `keys` distinct keys, and the soak run. */
+export interface MemoryResult {
+  keys: number;
+  windowPanes: number;
+  paneMb: number;
+  rows: MemoryRow[];
+  notRun: string[];
+  soak: SoakResult;
+}
+
+/** Everything one run measured; saved as bench/report/results.json next to the charts. */
+export interface Results {
+  mode: 'full' | 'quick';
+  /** CPU model, cores, memory. */
+  machine: string;
+  node: string;
+  /** ISO date and time the run started. */
+  date: string;
+  /** Wall-clock seconds the run took. */
+  seconds: number;
+  config: BenchConfig;
+  wordcount?: WordCountResult;
+  window?: WindowResult;
+  streaming?: StreamingResult;
+  memory?: MemoryResult;
+}

@@ -1,0 +1,64 @@
+// DuckDB contestant of Flint's benchmarks (@duckdb/node-api, in-process, all cores): word count as
+// SQL over a text file, and a sliding word count that recomputes the window with SQL each slide
+// from per-pane counts (Spark's reduce, window, reduce, in SQL).
+import { DuckDBInstance } from '@duckdb/node-api';
+
+/** Rows of [word, count] with counts as numbers. */
+const pairsOf = (reader) => reader.getRows().map(([word, n]) => [word, Number(n)]);
+
+/** The words of a text passed as parameter `$text`, one row each, in column `word`. */
+const WORDS_OF_TEXT = `SELECT unnest(string_split(replace($text, chr(10), ' '), ' ')) AS word`;
+
+/** Opens an in-memory database. */
+export async function createDuckDB() {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  const threads = Number((await connection.runAndReadAll("SELECT current_setting('threads')")).getRows()[0][0]);
+  let windows = 0;
+  return {
+    threads,
+    /** The top 10 words of a text file (lines of space-separated words), by SQL. */
+    async wordCountTop10(path) {
+      const reader = await connection.runAndReadAll(
+        `SELECT word, count(*) AS n
+           FROM (SELECT unnest(string_split(line, ' ')) AS word
+                   FROM read_csv('${path.replaceAll("'", "''")}', columns = {'line': 'VARCHAR'}, header = false,
+                                 delim = '\t', quote = '', escape = '', auto_detect = false))
+          WHERE word <> '' GROUP BY word ORDER BY n DESC, word LIMIT 10`,
+      );
+      return pairsOf(reader);
+    },
+    /**
+     * A window of `windowPanes` slides: `slide(pane)` counts the pane's words into a pane table,
+     * drops the pane that left and rebuilds the window table from all panes in it.
+     */
+    async openWindow(windowPanes) {
+      const id = windows++;
+      const panes = `panes_${id}`;
+      const win = `window_${id}`;
+      await connection.run(`CREATE TABLE ${panes} (pane INTEGER, word VARCHAR, n BIGINT)`);
+      let next = 0;
+      return {
+        async slide(pane) {
+          await connection.run(
+            `INSERT INTO ${panes} SELECT $pane, word, count(*) FROM (${WORDS_OF_TEXT}) WHERE word <> '' GROUP BY word`,
+            { pane: next, text: pane.toString('utf8') },
+          );
+          await connection.run(`DELETE FROM ${panes} WHERE pane <= $old`, { old: next - windowPanes });
+          await connection.run(`CREATE OR REPLACE TABLE ${win} AS SELECT word, sum(n)::BIGINT AS n FROM ${panes} GROUP BY word`);
+          next++;
+        },
+        async top10() {
+          return pairsOf(await connection.runAndReadAll(`SELECT word, n FROM ${win} ORDER BY n DESC, word LIMIT 10`));
+        },
+        async close() {
+          await connection.run(`DROP TABLE IF EXISTS ${panes}; DROP TABLE IF EXISTS ${win}`);
+        },
+      };
+    },
+    close() {
+      connection.closeSync();
+      instance.closeSync?.();
+    },
+  };
+}

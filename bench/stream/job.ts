@@ -1,0 +1,126 @@
+// The two ends of the streaming workload: the generator process (driven over IPC) and the Flint
+// job reading from it, a word count per 1-second batch whose output takes each batch's top 10
+// and the latency of every timestamp token, with BatchInfo from a StreamingListener.
+import { fork, type ChildProcess } from 'node:child_process';
+import type { CoreName } from '../../src/core/core.js';
+import { pair, StreamingContext, sum, words, type BatchInfo } from '../../src/index.js';
+import { benchScript } from '../lib/paths.js';
+import { topTen } from '../lib/top-ten.js';
+import { MARKER, type GeneratorCommand, type GeneratorReport, type GeneratorStats } from './protocol.js';
+
+/** Batch interval of the streaming workload, ms. */
+export const BATCH_MS = 1000;
+
+/** The generator process: a TCP server on 127.0.0.1 writing a corpus file at a set rate. */
+export class Generator {
+  private latest: GeneratorStats = { time: 0, sentBytes: 0, dueBytes: 0, backlogBytes: 0, connections: 0 };
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {
+    child.on('message', (m: GeneratorReport) => {
+      if ('stats' in m) this.latest = m.stats;
+    });
+  }
+
+  /** Starts the generator on `corpusFile`; resolves once it listens. */
+  static start(corpusFile: string): Promise<Generator> {
+    const child = fork(benchScript('stream/generator.js'), [corpusFile], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`the generator exited (${code}) before listening`)));
+      child.once('message', (m: GeneratorReport) => {
+        if ('listening' in m) resolve(new Generator(child, m.listening));
+      });
+    });
+  }
+
+  /** Sets the input rate, MB/s (0 pauses). */
+  setRate(mbPerS: number): void {
+    this.child.send({ rate: mbPerS * 1e6 } satisfies GeneratorCommand);
+  }
+
+  /** The latest counters (sent every 250 ms). */
+  get stats(): GeneratorStats {
+    return this.latest;
+  }
+
+  /** Stops the generator process. */
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.send({ stop: true } satisfies GeneratorCommand);
+    await exited;
+  }
+}
+
+/** One completed batch: its BatchInfo timings and what its output saw. */
+export interface BatchRecord {
+  time: number;
+  numRecords: number;
+  processingDelay: number;
+  schedulingDelay: number;
+  /** ms from each timestamp token's writing to the batch's output. */
+  latencies: number[];
+  top10: string;
+}
+
+const isMarker = (word: string) => word.startsWith(MARKER);
+
+/** A running Flint word count on the generator's socket. */
+export class StreamingJob {
+  /** Completed batches, in time order. */
+  readonly batches: BatchRecord[] = [];
+  private readonly outputs = new Map<number, { latencies: number[]; top10: string }>();
+  private submitted = 0;
+
+  private constructor(readonly ssc: StreamingContext) {}
+
+  /** Starts `socketTextStream -> flatMap(words) -> map(pair(1)) -> reduceByKey(sum)` on `core`. */
+  static async start(core: CoreName, master: string, port: number): Promise<StreamingJob> {
+    const ssc = new StreamingContext({ batchInterval: BATCH_MS, master, core, appName: 'bench streaming' });
+    const job = new StreamingJob(ssc);
+    ssc
+      .socketTextStream('127.0.0.1', port)
+      .flatMap(words)
+      .map(pair(1))
+      .reduceByKey(sum)
+      .foreachRDD((batch, time) => {
+        const pairs = batch.collect();
+        const now = Date.now();
+        const latencies: number[] = [];
+        for (const [word, n] of pairs) {
+          if (isMarker(word)) for (let i = 0; i < n; i++) latencies.push(now - Number(word.slice(MARKER.length)));
+        }
+        job.outputs.set(time, { latencies, top10: topTen(pairs, isMarker) });
+      });
+    ssc.addStreamingListener({
+      onBatchSubmitted: () => void job.submitted++,
+      onBatchCompleted: ({ batchInfo }) => job.record(batchInfo),
+    });
+    await ssc.start();
+    return job;
+  }
+
+  /** Batches submitted and not completed yet. */
+  get pending(): number {
+    return this.submitted - this.batches.length;
+  }
+
+  /** Stops at once (queued batches are dropped). */
+  stop(): Promise<void> {
+    return this.ssc.stop();
+  }
+
+  private record(info: BatchInfo): void {
+    const output = this.outputs.get(info.batchTime) ?? { latencies: [], top10: '' };
+    this.outputs.delete(info.batchTime);
+    this.batches.push({
+      time: info.batchTime,
+      numRecords: info.numRecords,
+      processingDelay: info.processingDelay ?? NaN,
+      schedulingDelay: info.schedulingDelay ?? NaN,
+      ...output,
+    });
+  }
+}

@@ -1,0 +1,182 @@
+// Workload 3: end-to-end streaming over a real TCP socket. A generator process writes Zipf text to
+// 127.0.0.1 at a rate raised step by step; Flint counts words per 1-second batch. A rate is
+// sustained when every batch's processing delay stays under the interval, the scheduling delay
+// does not grow, and the socket keeps up (all text written and received). Reported: the highest
+// sustained rate per contestant and, at that rate, the latency from a record's writing to its
+// appearance in the output (p50, p99).
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CoreName } from '../../src/core/core.js';
+import { zipfCorpus } from '../corpus.js';
+import { childConfig, finish, log, progress } from '../lib/child.js';
+import type { BenchConfig } from '../lib/config.js';
+import { percentile } from '../lib/stats.js';
+import { addCounts, checkTopTen, countWords, topTen } from '../lib/top-ten.js';
+import { BATCH_MS, Generator, StreamingJob, type BatchRecord } from '../stream/job.js';
+import type { StepResult, StreamingResult, StreamingRow } from '../lib/results.js';
+
+/** Input rates above this are not tried, MB/s. */
+const MAX_RATE = 1000;
+/** Batches after a rate change that are not judged (the change is in flight). */
+const SETTLE_BATCHES = 2;
+
+/** The corpus the generator cycles through, with what a range of its lines should count. */
+class CycledCorpus {
+  readonly lineStarts: number[] = [0];
+  private readonly all: Map<string, number>;
+  /** Words in one cycle. */
+  readonly words: number;
+
+  constructor(readonly bytes: Buffer) {
+    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) this.lineStarts.push(i + 1);
+    this.all = countWords(bytes);
+    this.words = [...this.all.values()].reduce((a, b) => a + b, 0);
+  }
+
+  get lines(): number {
+    return this.lineStarts.length - 1;
+  }
+
+  /** Top 10 of `count` lines starting at line `first` of the endless cycle. */
+  top10(first: number, count: number): string {
+    const total = addCounts(new Map(), this.all, Math.floor(count / this.lines));
+    let at = first % this.lines;
+    for (let left = count % this.lines; left > 0; ) {
+      const n = Math.min(left, this.lines - at);
+      countWords(this.bytes.subarray(this.lineStarts[at]!, this.lineStarts[at + n]!), total);
+      left -= n;
+      at = (at + n) % this.lines;
+    }
+    return topTen(total);
+  }
+}
+
+/** Judges the batches of one step that ran from `start` to `end` (ms) at `mbPerS`. */
+function judge(batches: BatchRecord[], mbPerS: number, start: number, end: number, avgLineBytes: number, deficitBytes: number, pending: number): StepResult {
+  const judged = batches.filter((b) => b.time > start + SETTLE_BATCHES * BATCH_MS && b.time <= end);
+  const processing = judged.map((b) => b.processingDelay);
+  const latencies = judged.flatMap((b) => b.latencies);
+  const received = judged.reduce((n, b) => n + b.numRecords, 0) * avgLineBytes;
+  const step: StepResult = {
+    mbPerS,
+    ok: true,
+    batches: judged.length,
+    receivedMbPerS: judged.length ? received / 1e6 / ((judged.length * BATCH_MS) / 1000) : 0,
+    processingP50: percentile(processing, 50),
+    processingMax: Math.max(...processing),
+    schedulingMax: Math.max(...judged.map((b) => b.schedulingDelay)),
+    latencyP50: percentile(latencies, 50),
+    latencyP99: percentile(latencies, 99),
+  };
+  const fail = (reason: string) => Object.assign(step, { ok: false, reason });
+  if (judged.length === 0) return fail('no batch completed');
+  if (pending > 1) return fail(`${pending} batches queued`);
+  if (step.processingMax >= BATCH_MS) return fail(`processing delay ${step.processingMax.toFixed(0)} ms >= ${BATCH_MS} ms`);
+  const [first, last] = [judged[0]!, judged.at(-1)!];
+  if (last.schedulingDelay > Math.max(100, first.schedulingDelay)) return fail(`scheduling delay grew to ${last.schedulingDelay} ms`);
+  if (deficitBytes > 0.1 * mbPerS * 1e6) return fail(`the socket fell behind by ${(deficitBytes / 1e6).toFixed(1)} MB`);
+  if (step.receivedMbPerS < 0.9 * mbPerS) return fail(`received ${step.receivedMbPerS.toFixed(1)} MB/s`);
+  return step;
+}
+
+/** Runs `mbPerS` for `seconds` (plus settling batches) on a started job. */
+async function runStep(job: StreamingJob, gen: Generator, mbPerS: number, seconds: number, avgLineBytes: number): Promise<StepResult> {
+  const start = Date.now();
+  gen.setRate(mbPerS);
+  await sleep(seconds * 1000 + SETTLE_BATCHES * BATCH_MS);
+  const end = Date.now();
+  const { dueBytes, sentBytes, backlogBytes } = gen.stats;
+  const lastTime = Math.floor(end / BATCH_MS) * BATCH_MS;
+  for (let waited = 0; waited < 2 * BATCH_MS && (job.batches.at(-1)?.time ?? 0) < lastTime; waited += 50) await sleep(50);
+  return judge(job.batches, mbPerS, start, end, avgLineBytes, dueBytes - sentBytes + backlogBytes, job.pending);
+}
+
+/** Checks the top 10 of `batches` against the corpus lines each one received (batches in order). */
+function verify(name: string, batches: BatchRecord[], corpus: CycledCorpus, pick: (b: BatchRecord) => boolean): number {
+  let line = 0;
+  let checked = 0;
+  for (const b of batches) {
+    if (pick(b) && b.numRecords > 0) {
+      checkTopTen(name, `batch ${b.time} (${b.numRecords} lines)`, b.top10, corpus.top10(line, b.numRecords));
+      checked++;
+    }
+    line += b.numRecords;
+  }
+  return checked;
+}
+
+/** Raises the rate until it is not sustained, then bisects (geometrically) between the two in fresh jobs. */
+async function searchRate(
+  name: string,
+  core: CoreName,
+  master: string,
+  gen: Generator,
+  corpus: CycledCorpus,
+  config: BenchConfig['streaming'],
+): Promise<StreamingRow> {
+  const avgLineBytes = corpus.bytes.length / corpus.lines;
+  const row: StreamingRow = { name, group: 'flint', steps: [], verifiedBatches: 0 };
+  let failed: number | undefined;
+  const job = await StreamingJob.start(core, master, gen.port);
+  for (let rate = config.startMbPerS; rate <= MAX_RATE && failed === undefined; rate *= config.factor) {
+    progress(null, `${name}: ${rate.toFixed(1)} MB/s`);
+    const step = await runStep(job, gen, rate, config.stepSeconds, avgLineBytes);
+    row.steps.push(step);
+    log(`  ${name}, ${rate.toFixed(1)} MB/s: ${step.ok ? 'sustained' : `not sustained (${step.reason})`}`);
+    if (step.ok) row.best = step;
+    else failed = rate;
+  }
+  gen.setRate(0);
+  await job.stop();
+  // The first batch with data and the largest one are recounted from the corpus lines they got.
+  const withData = job.batches.filter((b) => b.numRecords > 0);
+  const largest = withData.reduce((a, b) => (b.numRecords > a.numRecords ? b : a), withData[0]);
+  row.verifiedBatches = verify(name, job.batches, corpus, (b) => b === withData[0] || b === largest);
+  // Without any sustained rate yet, lower rates are tried (up to 3) even when not refining.
+  for (let i = 0; failed !== undefined && (i < config.refineSteps || (!row.best && i < 3)); i++) {
+    const rate = row.best ? Math.sqrt(row.best.mbPerS * failed) : failed / config.factor;
+    const probe = await StreamingJob.start(core, master, gen.port);
+    progress(null, `${name}: ${rate.toFixed(1)} MB/s (refining)`);
+    const step = await runStep(probe, gen, rate, config.stepSeconds, avgLineBytes);
+    gen.setRate(0);
+    await probe.stop();
+    row.steps.push(step);
+    log(`  ${name}, ${rate.toFixed(1)} MB/s: ${step.ok ? 'sustained' : `not sustained (${step.reason})`}`);
+    if (step.ok && step.mbPerS > (row.best?.mbPerS ?? 0)) row.best = step;
+    else if (!step.ok) failed = rate;
+  }
+  return row;
+}
+
+async function main(): Promise<void> {
+  const config = childConfig();
+  const { corpusMb } = config.streaming;
+  const n = availableParallelism();
+  const corpus = new CycledCorpus(zipfCorpus(corpusMb * 1e6, 100_000, 11));
+  const file = join(tmpdir(), `flint-bench-stream-${process.pid}.txt`);
+  writeFileSync(file, corpus.bytes);
+  const gen = await Generator.start(file);
+  const contestants: [string, CoreName, string][] = [
+    ['Flint js core', 'js', `local[${n}]`],
+    ['Flint wasm core, 1 worker', 'wasm', 'local[1]'],
+    [`Flint wasm core, local[*] (${n} workers)`, 'wasm', `local[${n}]`],
+  ];
+  const rows: StreamingRow[] = [];
+  for (const [i, [name, core, master]] of contestants.entries()) {
+    progress(i / contestants.length, name);
+    rows.push(await searchRate(name, core, master, gen, corpus, config.streaming));
+  }
+  await gen.stop();
+  const result: StreamingResult = {
+    batchMs: BATCH_MS,
+    stepSeconds: config.streaming.stepSeconds,
+    corpusMb,
+    wordsPerMb: corpus.words / (corpus.bytes.length / 1e6),
+    rows,
+  };
+  finish(result);
+}
+
+await main();
