@@ -14,7 +14,7 @@ import { JsCore } from '../src/core/js/js-core.js';
 import { WasmCore } from '../src/core/wasm/wasm-core.js';
 import { pair, sum, words } from '../src/index.js';
 import { zipfCorpus } from './corpus.js';
-import { machineLine } from './machine.js';
+import { machineLine, median } from './machine.js';
 import { buildReference, runReference } from './reference/build.js';
 
 const MB = Number(process.env.BENCH_MB ?? 200);
@@ -22,6 +22,8 @@ const MB = Number(process.env.BENCH_MB ?? 200);
 // runs on the first JS_CORE_MB of the corpus; its MB/s is comparable, its size is not.
 const JS_CORE_MB = Math.min(MB, 20);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 5);
+// Warm-up rounds: workers tier their kernels up and size their tables, as in a long stream.
+const WARMUP_ROUNDS = 2;
 
 function idiomaticJs(corpus: Buffer): Map<string, number> {
   const counts = new Map<string, number>();
@@ -48,7 +50,7 @@ function topTen(pairs: Iterable<[string, number]>): string {
 }
 
 async function main(): Promise<void> {
-  console.log(`word count, ${MB} MB Zipf corpus (100k distinct words), ${ITERATIONS} iterations each`);
+  console.log(`word count, ${MB} MB Zipf corpus (100k distinct words), medians of ${ITERATIONS} interleaved rounds`);
   console.log(machineLine());
   const corpus = zipfCorpus(MB * 1e6);
   const single = textBatch(corpus, 1);
@@ -67,25 +69,40 @@ async function main(): Promise<void> {
     if (topTen(result.collect()) !== expected) throw new Error(`${name} disagrees on the top 10`);
   }
 
-  const bench = new Bench({ iterations: ITERATIONS, time: 0, warmupIterations: 1, warmupTime: 0 });
-  bench
-    .add('idiomatic JS (split + Map)', () => void idiomaticJs(corpus))
-    .add(`Flint js core (first ${JS_CORE_MB} MB)`, async () => void (await flintCount(js, jsSample, 2)).count())
-    .add('Flint wasm core, 1 worker', async () => void (await flintCount(wasm1, single, 2)).count())
-    .add('Flint wasm core, local[2]', async () => void (await flintCount(wasm2, double, 2)).count());
-  await bench.run();
-
-  const rows = new Map<string, number>();
-  for (const task of bench.tasks) {
-    const result = task.result as { latency?: { p50: number } } | undefined;
-    const mb = task.name.startsWith('Flint js core') ? JS_CORE_MB : MB;
-    if (result?.latency) rows.set(task.name, mb / (result.latency.p50 / 1000));
-  }
   const file = join(tmpdir(), `flint-corpus-${MB}.txt`);
   writeFileSync(file, corpus);
   const ref = buildReference(join(tmpdir(), 'flint-bench'));
-  if (ref.binary) rows.set('C -O2 reference (same algorithm)', runReference(ref.binary, file, ITERATIONS, 2).mbPerS);
-  else console.log(ref.skipped);
+  if (!ref.binary) console.log(ref.skipped);
+
+  // This machine's speed drifts by tens of percent within minutes (shared host), so contestants
+  // run interleaved: each round runs every contestant once, and medians are taken over rounds.
+  const contestants: [string, number, () => Promise<unknown> | unknown][] = [
+    ['idiomatic JS (split + Map)', MB, () => idiomaticJs(corpus)],
+    [`Flint js core (first ${JS_CORE_MB} MB)`, JS_CORE_MB, async () => (await flintCount(js, jsSample, 2)).count()],
+    ['Flint wasm core, 1 worker', MB, async () => (await flintCount(wasm1, single, 2)).count()],
+    ['Flint wasm core, local[2]', MB, async () => (await flintCount(wasm2, double, 2)).count()],
+  ];
+  const samples = new Map<string, number[]>(contestants.map(([name]) => [name, []]));
+  const refName = 'C -O2 reference (same algorithm)';
+  if (ref.binary) samples.set(refName, []);
+  const rounds = WARMUP_ROUNDS + ITERATIONS;
+  for (let round = 0; round < rounds; round++) {
+    // One tinybench run per round, one iteration per contestant.
+    const bench = new Bench({ iterations: 1, time: 0, warmup: false });
+    // Each contestant starts on a collected heap: with two cores, V8 collecting the previous
+    // contestant's garbage in the background would take a core from the next one.
+    for (const [name, , fn] of contestants) bench.add(name, fn, { beforeEach: collectGarbage });
+    await bench.run();
+    if (round < WARMUP_ROUNDS) continue;
+    for (const [name, mb] of contestants) {
+      const task = bench.getTask(name)!;
+      samples.get(name)!.push(mb / ((task.result as { latency: { mean: number } }).latency.mean / 1000));
+    }
+    if (ref.binary) samples.get(refName)!.push(runReference(ref.binary, file, 1, 2).mbPerS);
+    process.stderr.write(`\rround ${round + 1 - WARMUP_ROUNDS}/${ITERATIONS}`);
+  }
+  process.stderr.write('\n');
+  const rows = new Map<string, number>([...samples].map(([name, xs]) => [name, median(xs)]));
 
   const wasm = rows.get('Flint wasm core, 1 worker')!;
   console.log('\n| contestant | MB/s (median) | words/s | vs wasm 1 worker |');
@@ -101,6 +118,10 @@ async function main(): Promise<void> {
   }
   console.log(`wasm local[2] / wasm 1 worker: ${ratio('Flint wasm core, local[2]', 'Flint wasm core, 1 worker')}x (target >= 1.7)`);
   await Promise.all([wasm1.close(), wasm2.close(), js.close()]);
+}
+
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }
 
 function countWords(corpus: Buffer): number {
