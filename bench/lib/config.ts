@@ -52,7 +52,7 @@ export interface BenchConfig {
 
 const FULL: Omit<BenchConfig, 'mode' | 'workloads'> = {
   wordcount: { mb: 200, iterations: 5, jsCoreMb: 20, slowMb: 2 },
-  window: { paneKb: 256, lengths: [2, 5, 10, 30, 100, 300, 600], slides: 30, budgetSeconds: 60 },
+  window: { paneKb: 256, lengths: [2, 5, 10, 30, 100, 300, 600], slides: 30, budgetSeconds: 45 },
   streaming: { stepSeconds: 8, startMbPerS: 4, factor: 1.5, refineSteps: 2, corpusMb: 32 },
   memory: { keys: 1_000_000, soakSeconds: 600, soakMbPerS: 10 },
 };

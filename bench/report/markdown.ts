@@ -186,6 +186,48 @@ function targets(r: Results): string[] {
   ];
 }
 
+/** One line per workload with Flint's figure and its ratios to the peers. */
+function summary(r: Results): string[] {
+  const out: string[] = [];
+  const x = (a: number | null | undefined, b: number | null | undefined) => (a && b ? `${(a / b).toFixed(1)}x` : 'n/a');
+  if (r.wordcount) {
+    const mbps = (re: RegExp) => find(r.wordcount!.rows, re)?.mbPerS;
+    const wasm = mbps(/local\[\*\]/);
+    out.push(
+      `- Word count of one batch: Flint wasm local[*] ${fmt(wasm, 0)} MB/s (1 worker ${fmt(mbps(/1 worker/), 0)}): ` +
+        `${x(wasm, mbps(/idiomatic/))} idiomatic JS, ${x(wasm, mbps(/RxJS, lines/))} RxJS batched, ${x(wasm, mbps(/DuckDB/))} DuckDB; ` +
+        `C reference ${fmt(mbps(/C -O2/), 0)} MB/s, raw byte scan ${fmt(mbps(/byte scan/), 0)} MB/s.`,
+    );
+  }
+  if (r.window) {
+    const w = r.window;
+    const l = w.lengths.at(-1)!;
+    const ms = (re: RegExp) => find(w.rows, re)?.perSlideMs[w.lengths.length - 1];
+    const wasm = ms(/wasm, incremental/);
+    const peer = (re: RegExp, name: string) => (ms(re) ? `${name} ${fmt(ms(re), 1)} ms (${x(ms(re), wasm)})` : `${name} over budget`);
+    out.push(
+      `- Sliding window, W/S=${l}: Flint wasm incremental ${fmt(wasm, 1)} ms per slide; ${peer(/RxJS, panes/, 'RxJS panes')}, ` +
+        `${peer(/DuckDB/, 'DuckDB')}, ${peer(/wasm, recompute/, 'Flint without inverse')}.`,
+    );
+  }
+  if (r.streaming) {
+    const best = find(r.streaming.rows, /local\[\*\]/)?.best;
+    out.push(
+      `- Streaming over TCP, 1 s batches: Flint wasm local[*] sustains ${fmt(best?.mbPerS)} MB/s ` +
+        `(latency p50 ${fmt(best?.latencyP50, 0)} ms, p99 ${fmt(best?.latencyP99, 0)} ms); js core ${fmt(find(r.streaming.rows, /js core/)?.best?.mbPerS)} MB/s.`,
+    );
+  }
+  if (r.memory) {
+    const m = r.memory;
+    out.push(
+      `- Memory: peak RSS ${fmt(find(m.rows, /wasm, incremental/)?.peakMb, 0)} MB with ${compact(m.keys)} keys in the window ` +
+        `(RxJS panes ${fmt(find(m.rows, /RxJS/)?.peakMb, 0)} MB, DuckDB ${fmt(find(m.rows, /DuckDB/)?.peakMb, 0)} MB); ` +
+        `RSS slope ${fmt(m.soak.slopeMbPerMin, 2)} MB/min over ${m.soak.seconds} s of streaming.`,
+    );
+  }
+  return out;
+}
+
 /** The report of `results`, with chart links relative to the markdown file as `chartDir`. */
 export function buildReport(results: Results, chartDir: string): Report {
   const charts = new Map<string, string>();
@@ -193,7 +235,8 @@ export function buildReport(results: Results, chartDir: string): Report {
     charts.set(name, svg);
     return `![${name.replace('.svg', '')}](${chartDir}/${name})`;
   };
-  const headline = targets(results);
+  const goals = targets(results);
+  const headline = [...summary(results), ...goals];
   const minutes = (results.seconds / 60).toFixed(1);
   const markdown = [
     '# Flint benchmarks',
@@ -205,9 +248,13 @@ export function buildReport(results: Results, chartDir: string): Report {
     `- Node ${results.node}; every contestant runs in the same run, on the same generated input`,
     '- Peers: RxJS and DuckDB (`@duckdb/node-api`) from `bench/peers`, installed by the bench, not dependencies of Flint',
     '',
+    '## Summary',
+    '',
+    ...summary(results),
+    '',
     '## Targets of the wasm core (issue 3)',
     '',
-    ...headline,
+    ...goals,
     '',
     results.wordcount ? wordcountSection(results.wordcount, chart) : '',
     results.window ? windowSection(results.window, chart) : '',

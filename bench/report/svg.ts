@@ -123,9 +123,9 @@ export function lineChart(
   y: { label: string; log: boolean },
   series: Series[],
 ): string {
-  const width = 860;
-  const height = 420;
-  const [left, right, top, bottom] = [64, 560, 44, height - 52];
+  const width = 960;
+  const height = 430;
+  const [left, right, top, bottom] = [64, 560, 60, height - 52];
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = series.flatMap((s) => s.points.map((p) => p[1])).filter((v) => v > 0);
   const ax = new Axis(Math.min(...xs), Math.max(...xs), x.log, left, right);
@@ -148,7 +148,7 @@ export function lineChart(
     const pts = s.points.filter(([, v]) => v > 0).map(([px, py]) => `${r(ax.at(px))},${r(ay.at(py))}`);
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     if (pts.length > 1) body.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${s.color}" stroke-width="2"${dash}/>`);
-    for (const p of pts) body.push(`<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="3" fill="${s.color}"/>`);
+    if (pts.length <= 60) for (const p of pts) body.push(`<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="3" fill="${s.color}"/>`);
     const ly = top + 8 + i * 20;
     body.push(`<line x1="${right + 16}" y1="${ly}" x2="${right + 40}" y2="${ly}" stroke="${s.color}" stroke-width="2"${dash}/>`);
     body.push(text(right + 46, ly + 4, s.name, 'fill="#212529" font-size="11.5"'));
