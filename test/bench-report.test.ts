@@ -1,0 +1,72 @@
+// The benchmark suite's own logic: the top-10 check every contestant passes, the statistics, the
+// SVG writer and the report built from a run's results (on small made-up results, no run).
+import { describe, expect, it } from 'vitest';
+import { configFor } from '../bench/lib/config.js';
+import type { Results } from '../bench/lib/results.js';
+import { percentile, slope } from '../bench/lib/stats.js';
+import { checkTopTen, countWords, topTen } from '../bench/lib/top-ten.js';
+import { buildReport } from '../bench/report/markdown.js';
+import { barChart, lineChart } from '../bench/report/svg.js';
+
+describe('top 10', () => {
+  it('orders by count, then by word, and skips what it is told to', () => {
+    const pairs: [string, number][] = [['b', 2], ['~1700000000000', 9], ...'cdefghijklm'.split('').map((w) => [w, 1] as [string, number]), ['a', 2]];
+    expect(topTen(pairs, (w) => w.startsWith('~'))).toBe('a:2 b:2 c:1 d:1 e:1 f:1 g:1 h:1 i:1 j:1');
+  });
+
+  it('counts like split and a Map, and a mismatch throws', () => {
+    const counts = countWords(Buffer.from('to be or\nnot to be\n'));
+    expect(topTen(counts)).toBe('be:2 to:2 not:1 or:1');
+    expect(() => checkTopTen('x', 'input', 'a:1', 'b:1')).toThrow(/x disagrees on the top 10 of input/);
+  });
+});
+
+describe('stats', () => {
+  it('percentile by nearest rank and least-squares slope', () => {
+    expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
+    expect(percentile([1, 2, 3, 4], 99)).toBe(4);
+    expect(slope([[0, 1], [1, 3], [2, 5]])).toBeCloseTo(2);
+  });
+});
+
+describe('svg', () => {
+  it('draws one bar per contestant and one line per series', () => {
+    const bars = barChart('t', 'MB/s', [{ label: 'a & b', value: 10, color: '#000' }, { label: 'c', value: 1000, color: '#111' }], true);
+    expect(bars.startsWith('<svg')).toBe(true);
+    expect(bars).toContain('a &amp; b');
+    expect(bars.match(/<rect /g)).toHaveLength(3); // background and two bars
+    const lines = lineChart('t', { label: 'x', log: true }, { label: 'y', log: true }, [
+      { name: 's', color: '#000', points: [[2, 1], [600, 3]] },
+    ]);
+    expect(lines.match(/<polyline /g)).toHaveLength(1);
+  });
+});
+
+describe('report', () => {
+  it('writes ratios to Flint wasm and judges the targets', () => {
+    const row = (name: string, mbPerS: number) => ({ name, group: 'flint' as const, mb: 10, mbPerS, wordsPerS: mbPerS * 2e5 });
+    const results: Results = {
+      mode: 'quick',
+      machine: 'test CPU',
+      node: 'v20',
+      date: '2026-01-01T00:00:00.000Z',
+      seconds: 60,
+      config: configFor('quick'),
+      wordcount: {
+        mb: 10,
+        distinct: 100_000,
+        words: 2e6,
+        iterations: 3,
+        top10: '',
+        skipped: [],
+        rows: [row('idiomatic JS (split + Map)', 20), row('Flint wasm core, 1 worker', 250), row('Flint wasm core, local[*] (2 workers)', 450), row('C -O2 reference', 300)],
+      },
+    };
+    const report = buildReport(results, 'bench/report');
+    expect(report.markdown).toContain('| Flint wasm core, local[*] (2 workers) | 10 MB | 450.0 | 90M | 1.80x |');
+    expect(report.headline).toContain('- Flint wasm, 1 worker vs idiomatic JS: **12.50x** (target >= 10): met');
+    expect(report.headline).toContain('- Flint wasm, 1 worker vs the C reference: **0.83x** (target >= 1): not met');
+    expect(report.markdown).toContain('![wordcount](bench/report/wordcount.svg)');
+    expect([...report.charts.keys()]).toEqual(['wordcount.svg']);
+  });
+});
