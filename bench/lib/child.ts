@@ -56,7 +56,7 @@ export interface ChildOptions {
 export function runChild<R>(script: string, options: ChildOptions): Promise<R> {
   const child = fork(script, options.args ?? [], {
     env: { ...process.env, BENCH_CONFIG: JSON.stringify(options.config) },
-    execArgv: options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : [],
+    execArgv: ['--expose-gc', ...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : [])],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let output = '';

@@ -1,7 +1,8 @@
 // Workload 1: word count of one batch (tokenize + reduceByKey) of a Zipf corpus (100k distinct
 // words) by every contestant: idiomatic JS, Flint's js core, Flint's wasm core on 1 worker and on
 // local[*], RxJS two ways, DuckDB, the C reference and a raw byte scan. Medians of MB/s and words/s.
-// Every contestant's top 10 is checked against idiomatic JS on the same bytes before timing.
+// Every contestant's top 10 is checked against idiomatic JS on the same bytes before timing;
+// rounds interleave the contestants (as bench/wordcount.ts does).
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,23 +11,30 @@ import { JsCore } from '../../src/core/js/js-core.js';
 import { WasmCore } from '../../src/core/wasm/wasm-core.js';
 import { zipfCorpus } from '../corpus.js';
 import { childConfig, finish, log, progress } from '../lib/child.js';
+import { median } from '../machine.js';
 import { flintCount, textBatch } from '../lib/flint.js';
 import { loadRxjs, openDuckDb } from '../lib/peers.js';
 import { checkTopTen, countWords, topTen } from '../lib/top-ten.js';
 import type { Group, WordCountResult, WordCountRow } from '../lib/results.js';
 import { buildReference, runByteScan, runReference } from '../reference/build.js';
 
-/** A contestant timed in process: `run` is timed; `top10` is checked first. */
+/** A contestant timed in process: `run` is timed; `top10` is checked before any timing. */
 interface Contestant {
   name: string;
   group: Group;
   input: Buffer;
   run(): unknown;
   top10(): Promise<string> | string;
-  warmups: number;
 }
 
 const DISTINCT = 100_000;
+/** Rounds before the measured ones. */
+const WARMUP_ROUNDS = 2;
+
+/** A full GC (the child runs with --expose-gc), so each contestant starts on a collected heap. */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
 
 /** The first `mb` MB of `corpus`, cut at a line end. */
 function prefix(corpus: Buffer, mb: number): Buffer {
@@ -62,22 +70,20 @@ async function main(): Promise<void> {
   const flint = (core: JsCore | WasmCore, batch: ReturnType<typeof textBatch>, partitions: number) => ({
     run: async () => (await flintCount(core, batch, partitions)).count(),
     top10: async () => topTen((await flintCount(core, batch, partitions)).collect()),
-    warmups: 3, // workers tier their kernels up and size their tables, as in a long stream
   });
   const contestants: Contestant[] = [
-    { name: 'idiomatic JS (split + Map)', group: 'baseline', input: corpus, run: () => countWords(corpus), top10: () => expectedTop(corpus), warmups: 1 },
+    { name: 'idiomatic JS (split + Map)', group: 'baseline', input: corpus, run: () => countWords(corpus), top10: () => expectedTop(corpus) },
     { name: 'Flint js core', group: 'flint', input: jsSample, ...flint(js, jsBatch, 2) },
     { name: 'Flint wasm core, 1 worker', group: 'flint', input: corpus, ...flint(wasm1, single, 2) },
     { name: `Flint wasm core, local[*] (${n} workers)`, group: 'flint', input: corpus, ...flint(wasmN, multi, n) },
-    { name: 'RxJS, typical (groupBy per word)', group: 'peer', input: slowSample, run: () => rx.typicalWordCount(slowSample), top10: () => topTen(rx.typicalWordCount(slowSample)), warmups: 1 },
-    { name: 'RxJS, lines batched into a Map', group: 'peer', input: corpus, run: () => rx.batchedWordCount(corpus), top10: () => topTen(rx.batchedWordCount(corpus)), warmups: 1 },
+    { name: 'RxJS, typical (groupBy per word)', group: 'peer', input: slowSample, run: () => rx.typicalWordCount(slowSample), top10: () => topTen(rx.typicalWordCount(slowSample)) },
+    { name: 'RxJS, lines batched into a Map', group: 'peer', input: corpus, run: () => rx.batchedWordCount(corpus), top10: () => topTen(rx.batchedWordCount(corpus)) },
     {
       name: `DuckDB, SQL over the file (${duck.threads} threads)`,
       group: 'peer',
       input: corpus,
       run: () => duck.wordCountTop10(file),
       top10: async () => topTen(await duck.wordCountTop10(file)),
-      warmups: 1,
     },
   ];
 
@@ -89,34 +95,47 @@ async function main(): Promise<void> {
     mbPerS,
     wordsPerS: (mbPerS * words) / (corpus.length / 1e6),
   });
-  const steps = contestants.length + 1;
   for (const [i, c] of contestants.entries()) {
     const inputMb = c.input.length / 1e6;
-    progress((i + 1) / (steps + 1), `${c.name} (${inputMb.toFixed(0)} MB)`);
+    progress((0.2 * i) / contestants.length, `checking the top 10 of ${c.name} (${inputMb.toFixed(0)} MB)`);
     checkTopTen(c.name, `the first ${inputMb.toFixed(1)} MB of the corpus`, await c.top10(), expectedTop(c.input));
-    const bench = new Bench({ iterations, time: 0, warmupIterations: c.warmups, warmupTime: 0 });
-    bench.add(c.name, async () => void (await c.run()));
-    await bench.run();
-    const p50 = (bench.tasks[0]!.result as { latency?: { p50: number } }).latency?.p50;
-    if (p50 === undefined) throw new Error(`${c.name}: no timing (${JSON.stringify(bench.tasks[0]!.result)})`);
-    rows.push(row(c, inputMb, inputMb / (p50 / 1000)));
-    log(`  ${c.name}: ${rows.at(-1)!.mbPerS.toFixed(1)} MB/s`);
   }
-  await Promise.all([wasm1.close(), wasmN.close(), js.close()]);
-  duck.close();
-
-  progress(steps / (steps + 1), 'C reference and raw byte scan');
   const skipped: string[] = [];
   const ref = buildReference(join(tmpdir(), 'flint-bench'));
-  if (ref.binary) {
-    const c = runReference(ref.binary, file, iterations, 2);
-    const name = 'C -O2 reference (same algorithm, 1 thread)';
-    checkTopTen(name, 'the corpus', c.top10, expected.get(corpus)!);
-    rows.push(row({ name, group: 'limit' }, corpus.length / 1e6, c.mbPerS));
-    rows.push(row({ name: 'raw byte scan (C, SSE2, memory-speed ceiling)', group: 'limit' }, corpus.length / 1e6, runByteScan(ref.binary, file, iterations).mbPerS));
-  } else {
-    skipped.push(ref.skipped!);
+  const refName = 'C -O2 reference (same algorithm, 1 thread)';
+  if (ref.binary) checkTopTen(refName, 'the corpus', runReference(ref.binary, file, 1, 2).top10, expected.get(corpus)!);
+  else skipped.push(ref.skipped!);
+  const scanName = 'raw byte scan (C, SSE2, memory-speed ceiling)';
+
+  // This machine's speed drifts by tens of percent within minutes (shared host), so contestants
+  // run interleaved: each round runs every contestant once (tinybench, one iteration each, on a
+  // collected heap so one contestant's garbage does not take a core from the next), and medians
+  // are taken over rounds. The first rounds warm up: kernels tier up, tables size themselves.
+  const samples = new Map<string, number[]>([...contestants.map((c) => c.name), refName, scanName].map((n) => [n, []]));
+  const rounds = WARMUP_ROUNDS + iterations;
+  for (let round = 0; round < rounds; round++) {
+    progress(0.2 + (0.8 * round) / rounds, `round ${round + 1} of ${rounds}${round < WARMUP_ROUNDS ? ' (warm-up)' : ''}`);
+    const bench = new Bench({ iterations: 1, time: 0, warmup: false });
+    for (const c of contestants) bench.add(c.name, async () => void (await c.run()), { beforeEach: collectGarbage });
+    await bench.run();
+    if (round < WARMUP_ROUNDS) continue;
+    for (const c of contestants) {
+      const mean = (bench.getTask(c.name)!.result as { latency?: { mean: number } }).latency?.mean;
+      if (mean === undefined) throw new Error(`${c.name}: no timing (${JSON.stringify(bench.getTask(c.name)!.result)})`);
+      samples.get(c.name)!.push(c.input.length / 1e6 / (mean / 1000));
+    }
+    if (ref.binary) {
+      samples.get(refName)!.push(runReference(ref.binary, file, 1, 2).mbPerS);
+      samples.get(scanName)!.push(runByteScan(ref.binary, file, 1).mbPerS);
+    }
   }
+  for (const c of [...contestants, { name: refName, group: 'limit' as const, input: corpus }, { name: scanName, group: 'limit' as const, input: corpus }]) {
+    const xs = samples.get(c.name)!;
+    if (xs.length > 0) rows.push(row(c, c.input.length / 1e6, median(xs)));
+  }
+  for (const r of rows) log(`  ${r.name}: ${r.mbPerS.toFixed(1)} MB/s`);
+  await Promise.all([wasm1.close(), wasmN.close(), js.close()]);
+  duck.close();
   const result: WordCountResult = { mb, distinct: DISTINCT, words, iterations, top10: expected.get(corpus)!, rows, skipped };
   finish(result);
 }
