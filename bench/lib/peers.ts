@@ -35,6 +35,11 @@ export interface RxjsPeer {
   batchedWordCount(text: Buffer): Map<string, number>;
   typicalWindow(windowPanes: number): PeerWindow & { pairs(): Iterable<WordCount> };
   paneWindow(windowPanes: number): PeerWindow & { pairs(): Iterable<WordCount> };
+  streamingWordCount(
+    port: number,
+    batchMs: number,
+    onBatch: (batch: { started: number; lines: number; counts: Map<string, number> }) => void,
+  ): { stop(): void };
 }
 
 /** An in-memory DuckDB database of bench/peers/duckdb.mjs. */

@@ -1,7 +1,9 @@
 // RxJS contestants of Flint's benchmarks, two ways each: what a typical user writes (groupBy per
 // word; windowTime for windows) and a fair, batched version (lines counted into a Map; panes kept
 // with bufferTime + scan, subtracting the pane that leaves). Windows run on a virtual-time
-// scheduler, so each `slide` is exactly one slide of the window, with no timers.
+// scheduler, so each `slide` is exactly one slide of the window, with no timers; the streaming
+// word count runs on real time, from a TCP socket.
+import { connect } from 'node:net';
 import {
   bufferCount,
   bufferTime,
@@ -11,6 +13,7 @@ import {
   groupBy,
   map,
   mergeMap,
+  Observable,
   reduce,
   scan,
   Subject,
@@ -123,4 +126,34 @@ export function paneWindow(windowPanes, slideMs = 1000) {
       ),
     slideMs,
   );
+}
+
+/**
+ * Word count per batch of a TCP text stream, the fair RxJS way: lines from the socket are cut
+ * into batches with `bufferTime(batchMs)` and each batch is counted into a Map. `onBatch` gets
+ * the batch's line count, its counts and when its counting started (performance.now()).
+ */
+export function streamingWordCount(port, batchMs, onBatch) {
+  const socket = connect({ host: '127.0.0.1', port });
+  const lines = new Observable((subscriber) => {
+    let rest = '';
+    socket.on('data', (chunk) => {
+      const parts = (rest + chunk.toString('utf8')).split('\n');
+      rest = parts.pop();
+      for (const line of parts) subscriber.next(line);
+    });
+    socket.on('error', (error) => subscriber.error(error));
+  });
+  const subscription = lines
+    .pipe(
+      bufferTime(batchMs),
+      map((batch) => ({ started: performance.now(), lines: batch.length, counts: countLines(batch) })),
+    )
+    .subscribe({ next: onBatch, error: () => undefined });
+  return {
+    stop() {
+      subscription.unsubscribe();
+      socket.destroy();
+    },
+  };
 }

@@ -118,7 +118,8 @@ function streamingSection(s: StreamingResult, chart: (name: string, svg: string)
     '## 3. Streaming over TCP',
     '',
     `A generator process writes Zipf text (a ${s.corpusMb} MB corpus, cycled) to 127.0.0.1; Flint reads it with ` +
-      '`socketTextStream`, counts words per 1-second batch and takes each batch\'s top 10 in `foreachRDD`. The rate ' +
+      '`socketTextStream`, counts words per 1-second batch and takes each batch\'s top 10 in `foreachRDD`; the RxJS ' +
+      'peer reads the same socket, cuts lines into 1-second batches with `bufferTime` and counts each into a Map. The rate ' +
       `rises step by step (${s.stepSeconds} s each, after 2 settling batches). A rate is sustained when every batch's ` +
       'processing delay stays under the interval, the scheduling delay does not grow, and the socket keeps up. Latency ' +
       'is from a record\'s writing (a timestamp token in the text) to the output of its batch, so it includes the wait ' +
@@ -214,7 +215,8 @@ function summary(r: Results): string[] {
     const best = find(r.streaming.rows, /local\[\*\]/)?.best;
     out.push(
       `- Streaming over TCP, 1 s batches: Flint wasm local[*] sustains ${fmt(best?.mbPerS)} MB/s ` +
-        `(latency p50 ${fmt(best?.latencyP50, 0)} ms, p99 ${fmt(best?.latencyP99, 0)} ms); js core ${fmt(find(r.streaming.rows, /js core/)?.best?.mbPerS)} MB/s.`,
+        `(latency p50 ${fmt(best?.latencyP50, 0)} ms, p99 ${fmt(best?.latencyP99, 0)} ms); ` +
+        `js core ${fmt(find(r.streaming.rows, /js core/)?.best?.mbPerS)} MB/s, RxJS ${fmt(find(r.streaming.rows, /RxJS/)?.best?.mbPerS)} MB/s.`,
     );
   }
   if (r.memory) {

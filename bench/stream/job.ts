@@ -1,11 +1,13 @@
-// The two ends of the streaming workload: the generator process (driven over IPC) and the Flint
-// job reading from it, a word count per 1-second batch whose output takes each batch's top 10
-// and the latency of every timestamp token, with BatchInfo from a StreamingListener.
+// The two ends of the streaming workload: the generator process (driven over IPC) and the jobs
+// reading from it: Flint's word count per 1-second batch (timings from a StreamingListener's
+// BatchInfo) and the RxJS peer's. Each batch's output takes its top 10 and the latency of every
+// timestamp token in it.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { CoreName } from '../../src/core/core.js';
 import { pair, StreamingContext, sum, words, type BatchInfo } from '../../src/index.js';
 import { benchScript } from '../lib/paths.js';
-import { topTen } from '../lib/top-ten.js';
+import { loadRxjs } from '../lib/peers.js';
+import { topTen, type WordCount } from '../lib/top-ten.js';
 import { MARKER, type GeneratorCommand, type GeneratorReport, type GeneratorStats } from './protocol.js';
 
 /** Batch interval of the streaming workload, ms. */
@@ -67,8 +69,27 @@ export interface BatchRecord {
 
 const isMarker = (word: string) => word.startsWith(MARKER);
 
+/** What a batch's output computes from its word counts at `now` (ms): its top 10 and latencies. */
+function outputOf(pairs: Iterable<WordCount>, now: number): { latencies: number[]; top10: string } {
+  const all = [...pairs];
+  const latencies: number[] = [];
+  for (const [word, n] of all) {
+    if (isMarker(word)) for (let i = 0; i < n; i++) latencies.push(now - Number(word.slice(MARKER.length)));
+  }
+  return { latencies, top10: topTen(all, isMarker) };
+}
+
+/** A running word count on the generator's socket. */
+export interface Job {
+  /** Completed batches, in time order. */
+  readonly batches: BatchRecord[];
+  /** Batches waiting to be processed. */
+  readonly pending: number;
+  stop(): Promise<void>;
+}
+
 /** A running Flint word count on the generator's socket. */
-export class StreamingJob {
+export class StreamingJob implements Job {
   /** Completed batches, in time order. */
   readonly batches: BatchRecord[] = [];
   private readonly outputs = new Map<number, { latencies: number[]; top10: string }>();
@@ -85,15 +106,7 @@ export class StreamingJob {
       .flatMap(words)
       .map(pair(1))
       .reduceByKey(sum)
-      .foreachRDD((batch, time) => {
-        const pairs = batch.collect();
-        const now = Date.now();
-        const latencies: number[] = [];
-        for (const [word, n] of pairs) {
-          if (isMarker(word)) for (let i = 0; i < n; i++) latencies.push(now - Number(word.slice(MARKER.length)));
-        }
-        job.outputs.set(time, { latencies, top10: topTen(pairs, isMarker) });
-      });
+      .foreachRDD((batch, time) => void job.outputs.set(time, outputOf(batch.collect(), Date.now())));
     ssc.addStreamingListener({
       onBatchSubmitted: () => void job.submitted++,
       onBatchCompleted: ({ batchInfo }) => job.record(batchInfo),
@@ -122,5 +135,39 @@ export class StreamingJob {
       schedulingDelay: info.schedulingDelay ?? NaN,
       ...output,
     });
+  }
+}
+
+/**
+ * The RxJS peer's word count on the generator's socket (`bufferTime` batches counted into a Map),
+ * recorded like Flint's batches: processing from the start of counting to the end of the output.
+ * RxJS has no queue of batches (a busy thread makes the next buffer longer instead), so the
+ * scheduling delay is 0 and falling behind shows as a processing delay or a short received rate.
+ */
+export class RxjsStreamingJob implements Job {
+  readonly batches: BatchRecord[] = [];
+  readonly pending = 0;
+  private stopHandle: (() => void) | undefined;
+
+  /** Connects to `port` and starts counting. */
+  static async start(port: number): Promise<RxjsStreamingJob> {
+    const rx = await loadRxjs();
+    const job = new RxjsStreamingJob();
+    const handle = rx.streamingWordCount(port, BATCH_MS, ({ started, lines, counts }) => {
+      const output = outputOf(counts, Date.now());
+      job.batches.push({
+        time: Date.now(),
+        numRecords: lines,
+        processingDelay: performance.now() - started,
+        schedulingDelay: 0,
+        ...output,
+      });
+    });
+    job.stopHandle = () => handle.stop();
+    return job;
+  }
+
+  async stop(): Promise<void> {
+    this.stopHandle?.();
   }
 }

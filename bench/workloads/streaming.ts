@@ -1,5 +1,5 @@
 // Workload 3: end-to-end streaming over a real TCP socket. A generator process writes Zipf text to
-// 127.0.0.1 at a rate raised step by step; Flint counts words per 1-second batch. A rate is
+// 127.0.0.1 at a rate raised step by step; Flint (and the RxJS peer) count words per 1-second batch. A rate is
 // sustained when every batch's processing delay stays under the interval, the scheduling delay
 // does not grow, and the socket keeps up (all text written and received). Reported: the highest
 // sustained rate per contestant and, at that rate, the latency from a record's writing to its
@@ -8,13 +8,12 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CoreName } from '../../src/core/core.js';
 import { zipfCorpus } from '../corpus.js';
 import { childConfig, finish, log, progress } from '../lib/child.js';
 import type { BenchConfig } from '../lib/config.js';
 import { percentile } from '../lib/stats.js';
 import { addCounts, checkTopTen, countWords, topTen } from '../lib/top-ten.js';
-import { BATCH_MS, Generator, StreamingJob, type BatchRecord } from '../stream/job.js';
+import { BATCH_MS, Generator, RxjsStreamingJob, StreamingJob, type BatchRecord, type Job } from '../stream/job.js';
 import type { StepResult, StreamingResult, StreamingRow } from '../lib/results.js';
 
 /** Input rates above this are not tried, MB/s. */
@@ -82,7 +81,7 @@ function judge(batches: BatchRecord[], mbPerS: number, start: number, end: numbe
 }
 
 /** Runs `mbPerS` for `seconds` (plus settling batches) on a started job. */
-async function runStep(job: StreamingJob, gen: Generator, mbPerS: number, seconds: number, avgLineBytes: number): Promise<StepResult> {
+async function runStep(job: Job, gen: Generator, mbPerS: number, seconds: number, avgLineBytes: number): Promise<StepResult> {
   const start = Date.now();
   gen.setRate(mbPerS);
   await sleep(seconds * 1000 + SETTLE_BATCHES * BATCH_MS);
@@ -110,16 +109,15 @@ function verify(name: string, batches: BatchRecord[], corpus: CycledCorpus, pick
 /** Raises the rate until it is not sustained, then bisects (geometrically) between the two in fresh jobs. */
 async function searchRate(
   name: string,
-  core: CoreName,
-  master: string,
+  start: (port: number) => Promise<Job>,
   gen: Generator,
   corpus: CycledCorpus,
   config: BenchConfig['streaming'],
 ): Promise<StreamingRow> {
   const avgLineBytes = corpus.bytes.length / corpus.lines;
-  const row: StreamingRow = { name, group: 'flint', steps: [], verifiedBatches: 0 };
+  const row: StreamingRow = { name, group: name.startsWith('Flint') ? 'flint' : 'peer', steps: [], verifiedBatches: 0 };
   let failed: number | undefined;
-  const job = await StreamingJob.start(core, master, gen.port);
+  const job = await start(gen.port);
   for (let rate = config.startMbPerS; rate <= MAX_RATE && failed === undefined; rate *= config.factor) {
     progress(null, `${name}: ${rate.toFixed(1)} MB/s`);
     const step = await runStep(job, gen, rate, config.stepSeconds, avgLineBytes);
@@ -137,7 +135,7 @@ async function searchRate(
   // Without any sustained rate yet, lower rates are tried (up to 3) even when not refining.
   for (let i = 0; failed !== undefined && (i < config.refineSteps || (!row.best && i < 3)); i++) {
     const rate = row.best ? Math.sqrt(row.best.mbPerS * failed) : failed / config.factor;
-    const probe = await StreamingJob.start(core, master, gen.port);
+    const probe = await start(gen.port);
     progress(null, `${name}: ${rate.toFixed(1)} MB/s (refining)`);
     const step = await runStep(probe, gen, rate, config.stepSeconds, avgLineBytes);
     gen.setRate(0);
@@ -158,15 +156,16 @@ async function main(): Promise<void> {
   const file = join(tmpdir(), `flint-bench-stream-${process.pid}.txt`);
   writeFileSync(file, corpus.bytes);
   const gen = await Generator.start(file);
-  const contestants: [string, CoreName, string][] = [
-    ['Flint js core', 'js', `local[${n}]`],
-    ['Flint wasm core, 1 worker', 'wasm', 'local[1]'],
-    [`Flint wasm core, local[*] (${n} workers)`, 'wasm', `local[${n}]`],
+  const contestants: [string, (port: number) => Promise<Job>][] = [
+    ['Flint js core', (port) => StreamingJob.start('js', `local[${n}]`, port)],
+    ['Flint wasm core, 1 worker', (port) => StreamingJob.start('wasm', 'local[1]', port)],
+    [`Flint wasm core, local[*] (${n} workers)`, (port) => StreamingJob.start('wasm', `local[${n}]`, port)],
+    ['RxJS, lines batched into a Map (bufferTime)', (port) => RxjsStreamingJob.start(port)],
   ];
   const rows: StreamingRow[] = [];
-  for (const [i, [name, core, master]] of contestants.entries()) {
+  for (const [i, [name, start]] of contestants.entries()) {
     progress(i / contestants.length, name);
-    rows.push(await searchRate(name, core, master, gen, corpus, config.streaming));
+    rows.push(await searchRate(name, start, gen, corpus, config.streaming));
   }
   await gen.stop();
   const result: StreamingResult = {
