@@ -12,8 +12,10 @@ export interface BenchConfig {
   wordcount: {
     /** Corpus size in MB (100k distinct Zipf words). */
     mb: number;
-    /** Measured runs per contestant (medians), after warm-up runs. */
+    /** Measured rounds (every contestant once per round; medians over rounds). */
     iterations: number;
+    /** Rounds before the measured ones: kernels tier up, tables size themselves. */
+    warmupRounds: number;
     /** The js core materializes every token: it runs on the first `jsCoreMb` only. */
     jsCoreMb: number;
     /** RxJS with groupBy per word runs at about 1 MB/s: it gets the first `slowMb` only. */
@@ -51,14 +53,14 @@ export interface BenchConfig {
 }
 
 const FULL: Omit<BenchConfig, 'mode' | 'workloads'> = {
-  wordcount: { mb: 200, iterations: 5, jsCoreMb: 20, slowMb: 2 },
+  wordcount: { mb: 200, iterations: 5, warmupRounds: 2, jsCoreMb: 20, slowMb: 2 },
   window: { paneKb: 256, lengths: [2, 5, 10, 30, 100, 300, 600], slides: 30, budgetSeconds: 45 },
   streaming: { stepSeconds: 8, startMbPerS: 4, factor: 1.5, refineSteps: 2, corpusMb: 32 },
   memory: { keys: 1_000_000, soakSeconds: 600, soakMbPerS: 10 },
 };
 
 const QUICK: Omit<BenchConfig, 'mode' | 'workloads'> = {
-  wordcount: { mb: 10, iterations: 3, jsCoreMb: 10, slowMb: 1 },
+  wordcount: { mb: 10, iterations: 3, warmupRounds: 1, jsCoreMb: 10, slowMb: 1 },
   window: { paneKb: 128, lengths: [2, 10, 60, 600], slides: 10, budgetSeconds: 4 },
   streaming: { stepSeconds: 2, startMbPerS: 8, factor: 2.5, refineSteps: 0, corpusMb: 8 },
   memory: { keys: 250_000, soakSeconds: 10, soakMbPerS: 10 },
@@ -97,6 +99,7 @@ export function configFor(mode: 'full' | 'quick'): BenchConfig {
     wordcount: {
       mb,
       iterations: num('BENCH_ITERATIONS', d.wordcount.iterations),
+      warmupRounds: d.wordcount.warmupRounds,
       jsCoreMb: Math.min(mb, d.wordcount.jsCoreMb),
       slowMb: Math.min(mb, d.wordcount.slowMb),
     },

@@ -8,16 +8,17 @@ import { Bench } from 'tinybench';
 import { zipfCorpus } from '../corpus.js';
 import { childConfig, finish, log, progress } from '../lib/child.js';
 import { SLIDE_MS } from '../lib/flint.js';
+import type { WindowResult, WindowRow } from '../lib/results.js';
 import { addCounts, checkTopTen, countWords, topTen } from '../lib/top-ten.js';
 import { windowContestants, type WindowContestant } from '../lib/window-contestants.js';
-import type { WindowResult, WindowRow } from '../lib/results.js';
 
 /** Distinct panes; the stream cycles through them. */
 const DISTINCT_PANES = 64;
 
 /** Panes of about `paneKb` KB cut at line ends from one corpus. */
 function makePanes(paneKb: number): Buffer[] {
-  const corpus = zipfCorpus(paneKb * 1000 * DISTINCT_PANES + 4096, 100_000, 7);
+  // Each pane ends at the first line end after its size: the slack covers a line per pane.
+  const corpus = zipfCorpus((paneKb * 1000 + 256) * DISTINCT_PANES, 100_000, 7);
   const panes: Buffer[] = [];
   let from = 0;
   for (let i = 0; i < DISTINCT_PANES; i++) {

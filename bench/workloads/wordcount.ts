@@ -11,11 +11,11 @@ import { JsCore } from '../../src/core/js/js-core.js';
 import { WasmCore } from '../../src/core/wasm/wasm-core.js';
 import { zipfCorpus } from '../corpus.js';
 import { childConfig, finish, log, progress } from '../lib/child.js';
-import { median } from '../machine.js';
 import { flintCount, textBatch } from '../lib/flint.js';
 import { loadRxjs, openDuckDb } from '../lib/peers.js';
-import { checkTopTen, countWords, topTen } from '../lib/top-ten.js';
 import type { Group, WordCountResult, WordCountRow } from '../lib/results.js';
+import { checkTopTen, countWords, topTen } from '../lib/top-ten.js';
+import { median } from '../machine.js';
 import { buildReference, runByteScan, runReference } from '../reference/build.js';
 
 /** A contestant timed in process: `run` is timed; `top10` is checked before any timing. */
@@ -28,8 +28,6 @@ interface Contestant {
 }
 
 const DISTINCT = 100_000;
-/** Rounds before the measured ones. */
-const WARMUP_ROUNDS = 2;
 
 /** A full GC (the child runs with --expose-gc), so each contestant starts on a collected heap. */
 function collectGarbage(): void {
@@ -44,7 +42,7 @@ function prefix(corpus: Buffer, mb: number): Buffer {
 
 async function main(): Promise<void> {
   const config = childConfig();
-  const { mb, iterations } = config.wordcount;
+  const { mb, iterations, warmupRounds } = config.wordcount;
   progress(0, `generating a ${mb} MB corpus`);
   const corpus = zipfCorpus(mb * 1e6, DISTINCT);
   const file = join(tmpdir(), `flint-bench-corpus-${mb}.txt`);
@@ -112,13 +110,13 @@ async function main(): Promise<void> {
   // collected heap so one contestant's garbage does not take a core from the next), and medians
   // are taken over rounds. The first rounds warm up: kernels tier up, tables size themselves.
   const samples = new Map<string, number[]>([...contestants.map((c) => c.name), refName, scanName].map((n) => [n, []]));
-  const rounds = WARMUP_ROUNDS + iterations;
+  const rounds = warmupRounds + iterations;
   for (let round = 0; round < rounds; round++) {
-    progress(0.2 + (0.8 * round) / rounds, `round ${round + 1} of ${rounds}${round < WARMUP_ROUNDS ? ' (warm-up)' : ''}`);
+    progress(0.2 + (0.8 * round) / rounds, `round ${round + 1} of ${rounds}${round < warmupRounds ? ' (warm-up)' : ''}`);
     const bench = new Bench({ iterations: 1, time: 0, warmup: false });
     for (const c of contestants) bench.add(c.name, async () => void (await c.run()), { beforeEach: collectGarbage });
     await bench.run();
-    if (round < WARMUP_ROUNDS) continue;
+    if (round < warmupRounds) continue;
     for (const c of contestants) {
       const mean = (bench.getTask(c.name)!.result as { latency?: { mean: number } }).latency?.mean;
       if (mean === undefined) throw new Error(`${c.name}: no timing (${JSON.stringify(bench.getTask(c.name)!.result)})`);
