@@ -163,7 +163,8 @@ function memorySection(m: MemoryResult, chart: (name: string, svg: string) => st
       `(by default half the highest rate it sustained in workload 3) for ${soak.seconds} s: ${soak.batches} batches, ` +
       `${soak.failedBatches} over the interval, latency p50 ${fmt(soak.latencyP50, 0)} ms, p99 ${fmt(soak.latencyP99, 0)} ms. ` +
       `RSS went from ${fmt(rss[0], 0)} MB to ${fmt(rss.at(-1), 0)} MB (min ${fmt(Math.min(...rss), 0)}, max ${fmt(Math.max(...rss), 0)}); ` +
-      `least-squares slope after the first 20 %: **${fmt(soak.slopeMbPerMin, 2)} MB per minute**.`,
+      `least-squares slope after the first 20 %: **${fmt(soak.slopeMbPerMin, 2)} MB per minute**` +
+      (soak.seconds < 300 ? ' (a short run: the slope mostly shows the heap and pool warming up).' : '.'),
     '',
     chart('soak.svg', lineChart(`RSS during the soak run (${soak.name}, ${fmt(soak.mbPerS)} MB/s)`, { label: 'seconds', log: false }, { label: 'RSS (MB)', log: false }, [{ name: 'RSS', color: '#d9480f', points: soak.samples }])),
     '',
@@ -195,7 +196,7 @@ function summary(r: Results): string[] {
     const mbps = (re: RegExp) => find(r.wordcount!.rows, re)?.mbPerS;
     const wasm = mbps(/local\[\*\]/);
     out.push(
-      `- Word count of one batch: Flint wasm local[*] ${fmt(wasm, 0)} MB/s (1 worker ${fmt(mbps(/1 worker/), 0)}): ` +
+      `- Word count of one batch: Flint wasm local[*] ${fmt(wasm, 0)} MB/s (1 worker: ${fmt(mbps(/1 worker/), 0)} MB/s): ` +
         `${x(wasm, mbps(/idiomatic/))} idiomatic JS, ${x(wasm, mbps(/RxJS, lines/))} RxJS batched, ${x(wasm, mbps(/DuckDB/))} DuckDB; ` +
         `C reference ${fmt(mbps(/C -O2/), 0)} MB/s, raw byte scan ${fmt(mbps(/byte scan/), 0)} MB/s.`,
     );
@@ -249,6 +250,18 @@ export function buildReport(results: Results, chartDir: string): Report {
     `- Machine: ${results.machine}`,
     `- Node ${results.node}; every contestant runs in the same run, on the same generated input`,
     '- Peers: RxJS and DuckDB (`@duckdb/node-api`) from `bench/peers`, installed by the bench, not dependencies of Flint',
+    '',
+    '## Contestants',
+    '',
+    '- **Flint js core** and **Flint wasm core** (1 worker: `local[1]`; `local[*]`: one worker per core): the same DStream program, ' +
+      '`flatMap(words).map(pair(1)).reduceByKey(sum)` and `reduceByKeyAndWindow`; code in `bench/lib/flint.ts`.',
+    '- **idiomatic JS**: `split(\'\\n\')`, `split(\' \')` and a `Map`; it is also the oracle every top 10 is checked against.',
+    '- **RxJS** (`bench/peers/rxjs.mjs`), two ways: what a typical user writes (`groupBy` per word; `windowTime` + `groupBy` for ' +
+      'windows) and a fair batched version (lines in batches folded into a `Map`; panes cut by `bufferTime` and kept by a `scan` ' +
+      'that subtracts the pane that leaves).',
+    '- **DuckDB** (`bench/peers/duckdb.mjs`, in process, all cores): SQL over the text file; windows rebuilt with SQL every slide.',
+    '- **C reference** (`bench/reference/wordcount.c`, `cc -O2`, one thread): the wasm kernel\'s algorithm, the practical limit; ' +
+      'and a **raw byte scan** (SSE2, one pass over memory counting separators) as the memory-speed ceiling.',
     '',
     '## Summary',
     '',
