@@ -32,8 +32,10 @@ export interface BenchConfig {
     budgetSeconds: number;
   };
   streaming: {
-    /** Seconds at each input rate. */
+    /** Seconds judged at each input rate. */
     stepSeconds: number;
+    /** Batches at a new rate before the judged ones. */
+    settleBatches: number;
     /** First input rate tried, MB/s; each next step multiplies it by `factor`. */
     startMbPerS: number;
     factor: number;
@@ -55,14 +57,14 @@ export interface BenchConfig {
 const FULL: Omit<BenchConfig, 'mode' | 'workloads'> = {
   wordcount: { mb: 200, iterations: 5, warmupRounds: 2, jsCoreMb: 20, slowMb: 2 },
   window: { paneKb: 256, lengths: [2, 5, 10, 30, 100, 300, 600], slides: 30, budgetSeconds: 45 },
-  streaming: { stepSeconds: 8, startMbPerS: 4, factor: 1.5, refineSteps: 2, corpusMb: 32 },
+  streaming: { stepSeconds: 8, settleBatches: 2, startMbPerS: 4, factor: 1.5, refineSteps: 2, corpusMb: 32 },
   memory: { keys: 1_000_000, soakSeconds: 600, soakMbPerS: 10 },
 };
 
 const QUICK: Omit<BenchConfig, 'mode' | 'workloads'> = {
   wordcount: { mb: 10, iterations: 3, warmupRounds: 1, jsCoreMb: 10, slowMb: 1 },
-  window: { paneKb: 128, lengths: [2, 10, 60, 600], slides: 10, budgetSeconds: 4 },
-  streaming: { stepSeconds: 2, startMbPerS: 8, factor: 2.5, refineSteps: 0, corpusMb: 8 },
+  window: { paneKb: 128, lengths: [2, 10, 60, 600], slides: 10, budgetSeconds: 3 },
+  streaming: { stepSeconds: 2, settleBatches: 1, startMbPerS: 8, factor: 2.5, refineSteps: 0, corpusMb: 8 },
   memory: { keys: 250_000, soakSeconds: 10, soakMbPerS: 10 },
 };
 

@@ -88,6 +88,7 @@ export interface SoakResult {
 export interface StreamingResult {
   batchMs: number;
   stepSeconds: number;
+  settleBatches: number;
   corpusMb: number;
   /** Words per MB of the generated text. */
   wordsPerMb: number;

@@ -120,7 +120,7 @@ function streamingSection(s: StreamingResult, chart: (name: string, svg: string)
     `A generator process writes Zipf text (a ${s.corpusMb} MB corpus, cycled) to 127.0.0.1; Flint reads it with ` +
       '`socketTextStream`, counts words per 1-second batch and takes each batch\'s top 10 in `foreachRDD`; the RxJS ' +
       'peer reads the same socket, cuts lines into 1-second batches with `bufferTime` and counts each into a Map. The rate ' +
-      `rises step by step (${s.stepSeconds} s each, after 2 settling batches). A rate is sustained when every batch's ` +
+      `rises step by step (${s.stepSeconds} s judged at each rate, after ${s.settleBatches} settling batches). A rate is sustained when every batch's ` +
       'processing delay stays under the interval, the scheduling delay does not grow, and the socket keeps up. Latency ' +
       'is from a record\'s writing (a timestamp token in the text) to the output of its batch, so it includes the wait ' +
       'for the batch to close (about half the interval on average). Delays from `StreamingListener` BatchInfo.',

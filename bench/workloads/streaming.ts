@@ -18,8 +18,6 @@ import type { StepResult, StreamingResult, StreamingRow } from '../lib/results.j
 
 /** Input rates above this are not tried, MB/s. */
 const MAX_RATE = 1000;
-/** Batches after a rate change that are not judged (the change is in flight). */
-const SETTLE_BATCHES = 2;
 
 /** The corpus the generator cycles through, with what a range of its lines should count. */
 class CycledCorpus {
@@ -54,7 +52,7 @@ class CycledCorpus {
 
 /** Judges the batches of one step that ran from `start` to `end` (ms) at `mbPerS`. */
 function judge(batches: BatchRecord[], mbPerS: number, start: number, end: number, avgLineBytes: number, deficitBytes: number, pending: number): StepResult {
-  const judged = batches.filter((b) => b.time > start + SETTLE_BATCHES * BATCH_MS && b.time <= end);
+  const judged = batches.filter((b) => b.time > start && b.time <= end);
   const processing = judged.map((b) => b.processingDelay);
   const latencies = judged.flatMap((b) => b.latencies);
   const received = judged.reduce((n, b) => n + b.numRecords, 0) * avgLineBytes;
@@ -80,11 +78,15 @@ function judge(batches: BatchRecord[], mbPerS: number, start: number, end: numbe
   return step;
 }
 
-/** Runs `mbPerS` for `seconds` (plus settling batches) on a started job. */
-async function runStep(job: Job, gen: Generator, mbPerS: number, seconds: number, avgLineBytes: number): Promise<StepResult> {
-  const start = Date.now();
+/**
+ * Runs `mbPerS` on a started job for `settleBatches` batches, which are not judged (the change of rate is
+ * in flight), then for `seconds`, which are.
+ */
+async function runStep(job: Job, gen: Generator, mbPerS: number, config: BenchConfig['streaming'], avgLineBytes: number): Promise<StepResult> {
   gen.setRate(mbPerS);
-  await sleep(seconds * 1000 + SETTLE_BATCHES * BATCH_MS);
+  await sleep(config.settleBatches * BATCH_MS);
+  const start = Date.now();
+  await sleep(config.stepSeconds * 1000);
   const end = Date.now();
   const { dueBytes, sentBytes, backlogBytes } = gen.stats;
   const lastTime = Math.floor(end / BATCH_MS) * BATCH_MS;
@@ -120,7 +122,7 @@ async function searchRate(
   const job = await start(gen.port);
   for (let rate = config.startMbPerS; rate <= MAX_RATE && failed === undefined; rate *= config.factor) {
     progress(null, `${name}: ${rate.toFixed(1)} MB/s`);
-    const step = await runStep(job, gen, rate, config.stepSeconds, avgLineBytes);
+    const step = await runStep(job, gen, rate, config, avgLineBytes);
     row.steps.push(step);
     log(`  ${name}, ${rate.toFixed(1)} MB/s: ${step.ok ? 'sustained' : `not sustained (${step.reason})`}`);
     if (step.ok) row.best = step;
@@ -137,7 +139,7 @@ async function searchRate(
     const rate = row.best ? Math.sqrt(row.best.mbPerS * failed) : failed / config.factor;
     const probe = await start(gen.port);
     progress(null, `${name}: ${rate.toFixed(1)} MB/s (refining)`);
-    const step = await runStep(probe, gen, rate, config.stepSeconds, avgLineBytes);
+    const step = await runStep(probe, gen, rate, config, avgLineBytes);
     gen.setRate(0);
     await probe.stop();
     row.steps.push(step);
@@ -171,6 +173,7 @@ async function main(): Promise<void> {
   const result: StreamingResult = {
     batchMs: BATCH_MS,
     stepSeconds: config.streaming.stepSeconds,
+    settleBatches: config.streaming.settleBatches,
     corpusMb,
     wordsPerMb: corpus.words / (corpus.bytes.length / 1e6),
     rows,
