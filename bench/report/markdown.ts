@@ -1,6 +1,7 @@
 // BENCHMARKS.md from a run's results: the machine, one section per workload with a table of
 // medians and ratios to Flint's wasm core, and the SVG charts the sections link to.
 import type { MemoryResult, Results, StreamingResult, WindowResult, WordCountResult } from '../lib/results.js';
+import { percentile } from '../lib/stats.js';
 import { barChart, compact, lineChart, type Series } from './svg.js';
 
 /** The report: markdown text and charts by file name (linked relative to `chartDir`). */
@@ -33,14 +34,16 @@ const table = (head: string[], align: string[], rows: string[][]) =>
   [`| ${head.join(' | ')} |`, `|${align.join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const find = <T extends { name: string }>(rows: T[], re: RegExp) => rows.find((r) => re.test(r.name));
 
-function wordcountSection(w: WordCountResult, chart: (name: string, svg: string) => string): string {
+function wordcountSection(w: WordCountResult, warmupRounds: number, chart: (name: string, svg: string) => string): string {
   const base = find(w.rows, /wasm core, 1 worker/)?.mbPerS;
   const rows = w.rows.map((r) => [r.name, `${fmt(r.mb, 0)} MB`, fmt(r.mbPerS), `${compact(r.wordsPerS)}`, ratio(r.mbPerS, base)]);
   return [
     '## 1. Word count of one batch',
     '',
     `Tokenize and count a ${w.mb} MB Zipf corpus (${w.distinct.toLocaleString('en-US')} distinct words, ${compact(w.words)} words) ` +
-      `as one batch: \`lines.flatMap(words).map(pair(1)).reduceByKey(sum)\` for Flint. Median of ${w.iterations} runs after warm-up. ` +
+      `as one batch: \`lines.flatMap(words).map(pair(1)).reduceByKey(sum)\` for Flint. Medians of ${w.iterations} rounds after ` +
+      `${warmupRounds} warm-up rounds; each round runs every contestant once, interleaved, after a full GC (the shared host's speed ` +
+      'drifts, so ratios come from the same rounds). ' +
       'Slow contestants run on the first part of the corpus; MB/s is comparable, the input size is not. Every contestant ' +
       'found the same top 10 as idiomatic JS on the same bytes (the raw byte scan counts no words).',
     '',
@@ -141,7 +144,7 @@ function streamingSection(s: StreamingResult, chart: (name: string, svg: string)
 function memorySection(m: MemoryResult, chart: (name: string, svg: string) => string): string {
   const base = find(m.rows, /wasm, incremental/)?.peakMb;
   const soak = m.soak;
-  const rss = soak.samples.map(([, v]) => v);
+  const rss = soak.samples.filter(([t]) => t >= 0.2 * soak.seconds).map(([, v]) => v);
   return [
     '## 4. Memory',
     '',
@@ -162,8 +165,9 @@ function memorySection(m: MemoryResult, chart: (name: string, svg: string) => st
     `**RSS over a long run.** ${soak.name} ran the job of workload 3 in a fresh process at ${fmt(soak.mbPerS)} MB/s ` +
       `(by default half the highest rate it sustained in workload 3) for ${soak.seconds} s: ${soak.batches} batches, ` +
       `${soak.failedBatches} over the interval, latency p50 ${fmt(soak.latencyP50, 0)} ms, p99 ${fmt(soak.latencyP99, 0)} ms. ` +
-      `RSS went from ${fmt(rss[0], 0)} MB to ${fmt(rss.at(-1), 0)} MB (min ${fmt(Math.min(...rss), 0)}, max ${fmt(Math.max(...rss), 0)}); ` +
-      `least-squares slope after the first 20 %: **${fmt(soak.slopeMbPerMin, 2)} MB per minute**` +
+      `After the first 20 % (warm-up), RSS stayed between ${fmt(Math.min(...rss), 0)} and ${fmt(Math.max(...rss), 0)} MB ` +
+      `(median ${fmt(percentile(rss, 50), 0)} MB; the swings are garbage collections); its least-squares slope: ` +
+      `**${fmt(soak.slopeMbPerMin, 2)} MB per minute**` +
       (soak.seconds < 300 ? ' (a short run: the slope mostly shows the heap and pool warming up).' : '.'),
     '',
     chart('soak.svg', lineChart(`RSS during the soak run (${soak.name}, ${fmt(soak.mbPerS)} MB/s)`, { label: 'seconds', log: false }, { label: 'RSS (MB)', log: false }, [{ name: 'RSS', color: '#d9480f', points: soak.samples }])),
@@ -271,7 +275,7 @@ export function buildReport(results: Results, chartDir: string): Report {
     '',
     ...goals,
     '',
-    results.wordcount ? wordcountSection(results.wordcount, chart) : '',
+    results.wordcount ? wordcountSection(results.wordcount, results.config.wordcount.warmupRounds, chart) : '',
     results.window ? windowSection(results.window, chart) : '',
     results.streaming ? streamingSection(results.streaming, chart) : '',
     results.memory ? memorySection(results.memory, chart) : '',
