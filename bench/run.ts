@@ -18,7 +18,7 @@ function estimate(w: WorkloadName, c: BenchConfig): number {
     case 'window':
       return c.window.lengths.length * 7 * Math.min(c.window.budgetSeconds, 20);
     case 'streaming':
-      return 4 * 6 * (c.streaming.stepSeconds + c.streaming.settleBatches);
+      return 4 * 9 * (c.streaming.stepSeconds + c.streaming.settleBatches);
     case 'memory':
       return 40 + c.memory.soakSeconds;
   }
