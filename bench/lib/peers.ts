@@ -11,16 +11,26 @@ import type { WordCount } from './top-ten.js';
 export const PEERS_DIR = repoPath('bench/peers');
 
 /**
- * Installs the peers unless their installed tree is newer than their lockfile: `npm ci` from
- * the lockfile, or `npm install` when there is none. Returns what was done.
+ * Installs the peers unless their installed tree is newer than their lockfile: `npm ci` from the
+ * lockfile; `npm install` when there is no lockfile, or when `npm ci` refuses it (DuckDB's
+ * bindings for other platforms are optional dependencies that a registry mirror may not carry,
+ * and then the lockfile cannot list them). Returns what was done.
  */
 export function installPeers(): string {
   const lock = join(PEERS_DIR, 'package-lock.json');
   const installed = join(PEERS_DIR, 'node_modules', '.package-lock.json');
   if (existsSync(installed) && (!existsSync(lock) || statSync(installed).mtimeMs >= statSync(lock).mtimeMs)) return 'peers already installed';
-  const command = existsSync(lock) ? 'ci' : 'install';
-  execFileSync('npm', [command, '--prefix', PEERS_DIR, '--no-audit', '--no-fund'], { stdio: 'pipe' });
-  return `peers installed (npm ${command} --prefix bench/peers)`;
+  const npm = (command: string) => execFileSync('npm', [command, '--prefix', PEERS_DIR, '--no-audit', '--no-fund'], { stdio: 'pipe' });
+  if (existsSync(lock)) {
+    try {
+      npm('ci');
+      return 'peers installed (npm ci --prefix bench/peers)';
+    } catch {
+      // fall through to npm install, which resolves what the lockfile lacks
+    }
+  }
+  npm('install');
+  return 'peers installed (npm install --prefix bench/peers)';
 }
 
 /** A sliding window driven by hand: each `slide(pane)` adds one pane and moves the window. */
