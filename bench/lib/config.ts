@@ -63,7 +63,7 @@ const FULL: Omit<BenchConfig, 'mode' | 'workloads'> = {
 
 const QUICK: Omit<BenchConfig, 'mode' | 'workloads'> = {
   wordcount: { mb: 10, iterations: 3, warmupRounds: 1, jsCoreMb: 10, slowMb: 1 },
-  window: { paneKb: 128, lengths: [2, 10, 60, 600], slides: 10, budgetSeconds: 3 },
+  window: { paneKb: 64, lengths: [2, 10, 60, 600], slides: 10, budgetSeconds: 4 },
   streaming: { stepSeconds: 2, settleBatches: 1, startMbPerS: 8, factor: 2.5, refineSteps: 0, corpusMb: 8 },
   memory: { keys: 250_000, soakSeconds: 10, soakMbPerS: 10 },
 };
