@@ -4,16 +4,14 @@
 //
 //   npm run bench:window        (BENCH_PANE_KB=256 per batch, BENCH_SLIDES=40 measured slides)
 import { Bench } from 'tinybench';
-import { TextBatch } from '../src/batch/text-batch.js';
 import type { CoreName } from '../src/core/core.js';
-import { ManualClock, pair, StreamingContext, subtract, sum, words } from '../src/index.js';
 import { zipfCorpus } from './corpus.js';
+import { openFlintWindow } from './lib/flint.js';
 import { machineLine } from './machine.js';
 
 const PANE_KB = Number(process.env.BENCH_PANE_KB ?? 256);
 const SLIDES = Number(process.env.BENCH_SLIDES ?? 40);
 const DISTINCT_PANES = 64;
-const BATCH = 1000;
 
 const panes = Array.from({ length: DISTINCT_PANES }, (_, i) => zipfCorpus(PANE_KB * 1000, 100_000, 1000 + i));
 
@@ -22,28 +20,13 @@ interface Run {
   stop(): Promise<void>;
 }
 
-// A context whose queue hands out the pane texts round robin, forever.
+// A window whose stream gets the pane texts round robin, forever, filled before it is measured.
 async function start(core: CoreName, windowSlides: number, inverse: boolean): Promise<Run> {
-  const clock = new ManualClock(0);
-  const ssc = new StreamingContext({ batchInterval: BATCH, master: 'local[2]', core, clock });
-  ssc.checkpoint(`/tmp/flint-bench-window-${process.pid}`);
+  const window = await openFlintWindow(core, 'local[2]', windowSlides, inverse);
   let next = 0;
-  const queue: TextBatch[] = [];
-  const refill = () => {
-    while (queue.length < 4) queue.push(TextBatch.fromBlocks([{ bytes: panes[next++ % DISTINCT_PANES]!, lines: 0 }], 2));
-  };
-  refill();
-  const counts = ssc.queueStream<string>(queue).flatMap(words).map(pair(1));
-  const W = windowSlides * BATCH;
-  const windowed = inverse ? counts.reduceByKeyAndWindow(sum, subtract, W, BATCH) : counts.reduceByKeyAndWindow(sum, W, BATCH);
-  windowed.foreachRDD((b) => void b.count());
-  await ssc.start();
-  const advance = async () => {
-    refill();
-    await clock.advance(BATCH);
-  };
+  const advance = () => window.slide(panes[next++ % DISTINCT_PANES]!);
   for (let i = 0; i < windowSlides + 5; i++) await advance(); // fill the window first
-  return { advance, stop: () => ssc.stop() };
+  return { advance, stop: () => window.close() };
 }
 
 async function main(): Promise<void> {

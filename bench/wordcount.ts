@@ -7,14 +7,12 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
-import type { Batch } from '../src/batch/batch.js';
-import { TextBatch } from '../src/batch/text-batch.js';
-import type { Core } from '../src/core/core.js';
 import { JsCore } from '../src/core/js/js-core.js';
 import { WasmCore } from '../src/core/wasm/wasm-core.js';
-import { pair, sum, words } from '../src/index.js';
 import { zipfCorpus } from './corpus.js';
-import { machineLine, median } from './machine.js';
+import { flintCount, textBatch } from './lib/flint.js';
+import { countWords as idiomaticJs, topTen } from './lib/top-ten.js';
+import { collectGarbage, machineLine, median } from './machine.js';
 import { buildReference, runReference } from './reference/build.js';
 
 const MB = Number(process.env.BENCH_MB ?? 200);
@@ -24,30 +22,6 @@ const JS_CORE_MB = Math.min(MB, 20);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 5);
 // Warm-up rounds: workers tier their kernels up and size their tables, as in a long stream.
 const WARMUP_ROUNDS = 2;
-
-function idiomaticJs(corpus: Buffer): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const line of corpus.toString('utf8').split('\n')) {
-    for (const word of line.split(' ')) if (word) counts.set(word, (counts.get(word) ?? 0) + 1);
-  }
-  return counts;
-}
-
-function textBatch(corpus: Buffer, partitions: number): TextBatch {
-  return TextBatch.fromBlocks([{ bytes: corpus, lines: 0 }], partitions);
-}
-
-async function flintCount(core: Core, text: TextBatch, partitions: number): Promise<Batch<[string, number]>> {
-  return core.reduceByKey(text.flatMap(words).map(pair(1)), sum, partitions);
-}
-
-function topTen(pairs: Iterable<[string, number]>): string {
-  return [...pairs]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, 10)
-    .map(([w, n]) => `${w}:${n}`)
-    .join(' ');
-}
 
 async function main(): Promise<void> {
   console.log(`word count, ${MB} MB Zipf corpus (100k distinct words), medians of ${ITERATIONS} interleaved rounds`);
@@ -118,10 +92,6 @@ async function main(): Promise<void> {
   }
   console.log(`wasm local[2] / wasm 1 worker: ${ratio('Flint wasm core, local[2]', 'Flint wasm core, 1 worker')}x (target >= 1.7)`);
   await Promise.all([wasm1.close(), wasm2.close(), js.close()]);
-}
-
-function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
 }
 
 function countWords(corpus: Buffer): number {

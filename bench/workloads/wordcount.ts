@@ -15,7 +15,7 @@ import { flintCount, textBatch } from '../lib/flint.js';
 import { loadRxjs, openDuckDb } from '../lib/peers.js';
 import type { Group, WordCountResult, WordCountRow } from '../lib/results.js';
 import { checkTopTen, countWords, topTen } from '../lib/top-ten.js';
-import { median } from '../machine.js';
+import { collectGarbage, median } from '../machine.js';
 import { buildReference, runByteScan, runReference } from '../reference/build.js';
 
 /** A contestant timed in process: `run` is timed; `top10` is checked before any timing. */
@@ -28,11 +28,6 @@ interface Contestant {
 }
 
 const DISTINCT = 100_000;
-
-/** A full GC (the child runs with --expose-gc), so each contestant starts on a collected heap. */
-function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
 
 /** The first `mb` MB of `corpus`, cut at a line end. */
 function prefix(corpus: Buffer, mb: number): Buffer {
