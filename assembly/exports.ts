@@ -1,5 +1,4 @@
-// Raw accessors the JS side uses to read tables and pass buffers: pointers and lengths only.
-import { Table } from './table';
+// Reusable buffers the JS side writes input into and reads output from: pointers and lengths only.
 
 let scratchPtr: usize = 0;
 let scratchCap: usize = 0;
@@ -24,9 +23,4 @@ export function outBuffer(size: usize): usize {
     outPtr = heap.alloc(size);
   }
   return outPtr;
-}
-
-/** Number of entries (not counting removed ones). */
-export function tableCount(t: Table): u32 {
-  return t.live;
 }

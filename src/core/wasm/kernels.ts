@@ -9,15 +9,9 @@ export interface KernelExports {
   memory: WebAssembly.Memory;
   xxhash32(ptr: number, len: number, seed: number): number;
   scratch(size: number): number;
-  tableNew(kind: number): number;
-  tableFree(t: number): void;
-  tableClear(t: number): void;
-  tableMerge(dst: number, src: number, op: number): void;
-  tableDropZeros(t: number): void;
   combinerNew(n: number, kind: number): number;
   combinerFree(c: number): void;
   combinerClear(c: number): void;
-  combinerTable(c: number, p: number): number;
   combinerAddTokens(c: number, input: number, len: number, seps: number, value: bigint, op: number): number;
   combinerMerge(dst: number, src: number, op: number): void;
   combinerDropZeros(c: number): void;
@@ -30,7 +24,6 @@ export interface KernelExports {
   outBuffer(size: number): number;
   slidingNew(n: number, op: number): number;
   slidingFree(w: number): void;
-  slidingClear(w: number): void;
   slidingSize(w: number): number;
   slidingPush(w: number, packed: number): number;
   slidingEvict(w: number, count: number): void;
