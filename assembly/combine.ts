@@ -2,7 +2,7 @@
 // partition (xxHash32 % n), as reduceByKey's first stage does. A combiner of one table takes
 // tokens for every partition at once; packed.ts splits it by partition when it is packed, so the
 // per-token path never computes xxHash32.
-import { partitionOfKey, probeHash, Table, tableAdd, tableClear, tableDropZeros, tableFree, tableMerge, tableNew, tableTrackZeros } from './table';
+import { entryValue, KIND_I64, OP_SUM, partitionOfKey, Table, tableApply, tableClear, tableDropZeros, tableFree, tableMerge, tableNew, tableTrackZeros, tableUpsertKey } from './table';
 
 @unmanaged
 export class Combiner {
@@ -41,7 +41,10 @@ export function combinerFree(c: Combiner): void {
 // @ts-ignore: decorator
 @inline
 function addToken(c: Combiner, start: usize, len: u32, value: u64, op: i32): void {
-  tableAdd(combinerTable(c, partitionOfKey(start, len, c.n)), start, len, probeHash(start, len), value, op);
+  const t = combinerTable(c, partitionOfKey(start, len, c.n));
+  const before = t.count;
+  const ep = tableUpsertKey(t, start, len);
+  tableApply(t, ep, value, op, t.count != before);
 }
 
 // True when no byte above 0x20 (space) is a separator: then separators can be found 16 bytes at
@@ -76,6 +79,32 @@ function addTokensSimd(c: Combiner, input: usize, len: u32, seps: usize, value: 
   return tokens;
 }
 
+// addTokensSimd for the map side of a word count (one table, i64 sums, no zero tracking): the
+// same scan, with the table update reduced to one add. Most tokens take this path.
+function countTokensSimd(t: Table, input: usize, len: u32, seps: usize, value: i64): u32 {
+  const end = input + len;
+  const space = i8x16.splat(0x20);
+  let start = input;
+  let tokens: u32 = 0;
+  for (let base = input; base < end; base += 16) {
+    let mask = <u32>i8x16.bitmask(i8x16.le_u(v128.load(base), space));
+    const remain = end - base;
+    if (remain < 16) mask |= <u32>0xffff << <u32>remain;
+    while (mask != 0) {
+      const pos = base + <usize>ctz(mask);
+      mask &= mask - 1;
+      if (pos < end && load<u8>(seps + load<u8>(pos)) == 0) continue;
+      if (pos > start) {
+        const vp = entryValue(tableUpsertKey(t, start, <u32>(pos - start)));
+        store<i64>(vp, load<i64>(vp) + value);
+        tokens++;
+      }
+      start = pos + 1;
+    }
+  }
+  return tokens;
+}
+
 function addTokensBytewise(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32): u32 {
   const end = input + len;
   let p = input;
@@ -97,9 +126,10 @@ function addTokensBytewise(c: Combiner, input: usize, len: u32, seps: usize, val
  * bytes after its end (the SIMD scan reads whole 16-byte blocks; keys are read as words).
  */
 export function combinerAddTokens(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32): u32 {
-  return separatorsAreControlOrSpace(seps)
-    ? addTokensSimd(c, input, len, seps, value, op)
-    : addTokensBytewise(c, input, len, seps, value, op);
+  if (!separatorsAreControlOrSpace(seps)) return addTokensBytewise(c, input, len, seps, value, op);
+  const t = combinerTable(c, 0);
+  if (c.n == 1 && t.kind == KIND_I64 && op == OP_SUM && !t.trackZeros) return countTokensSimd(t, input, len, seps, <i64>value);
+  return addTokensSimd(c, input, len, seps, value, op);
 }
 
 /** Folds every partition of `src` into the same partition of `dst`. */

@@ -8,7 +8,7 @@
 // always f64 (i64 counts convert exactly up to 2^53), so the JS side reads one layout. Hashes are
 // the tables' probe hashes, so a merge never rehashes a key.
 import { Combiner, combinerTable } from './combine';
-import { entryAt, entryDead, entryKey, KIND_I64, partitionOfKey, Table, tableAdd } from './table';
+import { entryAt, entryDead, entryHash, entryKey, entryLen, entryValue, KIND_I64, partitionOfKey, Table, tableAdd } from './table';
 
 // @ts-ignore: decorator
 @inline
@@ -45,11 +45,11 @@ function packTable(t: Table, dst: usize): usize {
   for (let e: u32 = 0; e < t.count; e++) {
     const ep = entryAt(t, e);
     if (entryDead(ep)) continue;
-    const raw = load<u64>(ep, 8);
+    const raw = load<u64>(entryValue(ep));
     store<f64>(values + ((<usize>i) << 3), t.kind == KIND_I64 ? <f64><i64>raw : reinterpret<f64>(raw));
     store<u32>(offsets + ((<usize>i) << 2), at);
-    store<u32>(hashes + ((<usize>i) << 2), load<u32>(ep));
-    const len = load<u32>(ep, 4);
+    store<u32>(hashes + ((<usize>i) << 2), entryHash(ep));
+    const len = entryLen(ep);
     memory.copy(arena + at, entryKey(t, ep), len);
     at += len;
     i++;
@@ -70,14 +70,49 @@ export function combinerPack(c: Combiner, dst: usize): void {
   for (let p: u32 = 0; p < c.n; p++) at = packTable(combinerTable(c, p), at);
 }
 
+/** combinerMergePacked and slidingPush results. */
+export const MERGED: i32 = 0;
+export const WRONG_PARTITIONS: i32 = 1;
+export const MALFORMED: i32 = 2;
+
 /**
- * Folds a packed buffer at `src` into `c` with `op`, partition by partition, in each partition's
- * entry order. Returns false when the buffer's partition count differs from the combiner's. The
- * buffer needs KEY_SLACK readable bytes after its end.
+ * True when the `len` bytes at `src` are a well-formed packed buffer: every section inside the
+ * buffer, key offsets ascending from 0 to the section's arena length. Checked before anything is
+ * merged, so a damaged buffer changes no table (and cannot send a merge through wild memory).
  */
-export function combinerMergePacked(c: Combiner, src: usize, op: i32): bool {
+function packedValid(src: usize, len: usize): bool {
+  if (len < 4) return false;
   const n = load<u32>(src);
-  if (n != c.n) return false;
+  const end = <u64>len;
+  let at = <u64>headerSize(n);
+  if (n == 0 || (<u64>n << 3) + 4 > end || at > end) return false;
+  for (let p: u32 = 0; p < n; p++) {
+    const count = load<u32>(src + ((1 + 2 * <usize>p) << 2));
+    const arenaLen = load<u32>(src + ((2 + 2 * <usize>p) << 2));
+    const size = (<u64>count << 3) + ((<u64>count + 1) << 2) + (<u64>count << 2) + <u64>arenaLen;
+    if (at + size > end) return false;
+    const offsets = src + <usize>at + ((<usize>count) << 3);
+    let previous: u32 = 0;
+    for (let i: u32 = 0; i <= count; i++) {
+      const off = load<u32>(offsets + ((<usize>i) << 2));
+      if (off < previous || (i == 0 && off != 0)) return false;
+      previous = off;
+    }
+    if (previous != arenaLen) return false;
+    at += (size + 7) & ~(<u64>7);
+  }
+  return true;
+}
+
+/**
+ * Folds the packed buffer of `len` bytes at `src` into `c` with `op`, partition by partition, in
+ * each partition's entry order. Returns MERGED, or WRONG_PARTITIONS or MALFORMED having changed
+ * nothing. The buffer needs KEY_SLACK readable bytes after its end.
+ */
+export function combinerMergePacked(c: Combiner, src: usize, len: usize, op: i32): i32 {
+  if (!packedValid(src, len)) return MALFORMED;
+  const n = load<u32>(src);
+  if (n != c.n) return WRONG_PARTITIONS;
   let at = src + headerSize(n);
   for (let p: u32 = 0; p < n; p++) {
     const count = load<u32>(src + ((1 + 2 * <usize>p) << 2));
@@ -97,7 +132,7 @@ export function combinerMergePacked(c: Combiner, src: usize, op: i32): bool {
     }
     at += sectionSize(count, arenaLen);
   }
-  return true;
+  return MERGED;
 }
 
 let splitOut: usize = 0;
@@ -133,7 +168,7 @@ export function combinerPackSplit(c: Combiner, n: u32): usize {
   for (let e: u32 = 0; e < t.count; e++) {
     const ep = entryAt(t, e);
     if (entryDead(ep)) continue;
-    const len = load<u32>(ep, 4);
+    const len = entryLen(ep);
     const p = partitionOfKey(entryKey(t, ep), len, n);
     store<u32>(parts + ((<usize>e) << 2), p);
     store<u32>(counts + ((<usize>p) << 3), load<u32>(counts + ((<usize>p) << 3)) + 1);
@@ -170,11 +205,11 @@ export function combinerPackSplit(c: Combiner, n: u32): usize {
     const cur = cursors + ((<usize>p) << 5);
     const i = <usize>load<u32>(counts + ((<usize>p) << 3));
     const at = load<u32>(counts + ((<usize>p) << 3), 4);
-    const len = load<u32>(ep, 4);
-    const raw = load<u64>(ep, 8);
+    const len = entryLen(ep);
+    const raw = load<u64>(entryValue(ep));
     store<f64>(dst + <usize>load<u64>(cur) + (i << 3), t.kind == KIND_I64 ? <f64><i64>raw : reinterpret<f64>(raw));
     store<u32>(dst + <usize>load<u64>(cur, 8) + (i << 2), at);
-    store<u32>(dst + <usize>load<u64>(cur, 16) + (i << 2), load<u32>(ep));
+    store<u32>(dst + <usize>load<u64>(cur, 16) + (i << 2), entryHash(ep));
     memory.copy(dst + <usize>load<u64>(cur, 24) + <usize>at, entryKey(t, ep), len);
     store<u32>(counts + ((<usize>p) << 3), <u32>i + 1);
     store<u32>(counts + ((<usize>p) << 3), at + len, 4);

@@ -1,15 +1,17 @@
 // An open-addressing hash table from byte keys to 8-byte aggregates (i64 or f64), in manually
-// managed memory. Entries are stored in insertion order, so iterating a table yields keys in
+// managed memory. Entries keep their insertion order, so iterating a table yields keys in
 // first-seen order (the order the JS core produces).
 //
-// Cache lines are the cost (PERF-NOTES, point 1), so a lookup touches as few as it can:
-//   slot  (8 bytes):  hash << 32 | entry + 1       -- most mismatches end here
-//   entry (32 bytes): hash u32 | len u32 | value u64 | key: 16 bytes inline, zero-padded,
-//                     or, for keys over 16 bytes, a u32 offset into the arena
-// A short key (most words) is compared as two u64 words, without touching the arena.
+// Cache misses are the cost (PERF-NOTES, point 1; a profile shows the probe's loads take over
+// half the time), so a lookup touches one cache line: the entry itself lives in the probed array.
+//   bucket (32 bytes, aligned): key: 16 bytes, zero-padded (keys over 16 bytes: u32 arena
+//                               offset, u32 probe hash) | value u64 | len u32 | entry index + 1 u32
+//   order: u32 bucket index per entry, in insertion order
+// A short key (most words) is compared as one 16-byte vector, without touching the arena. Entry
+// indices (insertion order) are stable; bucket indices change when the table grows.
 //
 // Key pointers handed to this file must have 16 readable bytes past the key's end (callers
-// leave slack after their buffers): short keys are read as whole words, then masked.
+// leave slack after their buffers): short keys are read as whole vectors, then masked.
 import { xxh32 } from './hash';
 
 /** Value kinds. */
@@ -23,28 +25,33 @@ export const OP_MAX: i32 = 2;
 /** Subtracts the incoming value (the inverse of OP_SUM). */
 export const OP_SUBTRACT: i32 = 3;
 
-/** Bytes per entry record. */
-export const ENTRY: usize = 32;
-/** Longest key stored inside its entry. */
+/** Bytes per bucket. */
+export const BUCKET: usize = 32;
+/** Longest key stored inside its bucket. */
 export const INLINE_KEY: u32 = 16;
 /** Readable bytes callers keep after every key they pass in. */
 export const KEY_SLACK: usize = 16;
-/** Length field of a removed entry: it matches no key, so its slot works as a tombstone. */
+/** Length field of a removed entry: it matches no key, so its bucket works as a tombstone. */
 const DEAD: u32 = 0xffffffff;
+
+// Field offsets within a bucket.
+const VALUE: usize = 16;
+const LEN: usize = 24;
+const INDEX: usize = 28;
 
 @unmanaged
 export class Table {
   kind: i32;
-  cap: u32; // slots, a power of two
+  cap: u32; // buckets, a power of two
   count: u32; // entries, including removed ones
   live: u32; // entries not removed
   trackZeros: bool; // remember entries whose value becomes 0, for tableDropZeros
   zeros: usize; // u32 entry indices
   zerosLen: u32;
   zerosCap: u32;
-  slots: usize;
-  entryCap: u32;
-  entries: usize;
+  buckets: usize;
+  order: usize; // u32 bucket index per entry
+  orderCap: u32;
   keyBytes: u32; // total bytes of all keys (the packed arena's size)
   arena: usize; // keys longer than INLINE_KEY
   arenaLen: u32;
@@ -68,9 +75,9 @@ export function tableNew(kind: i32): Table {
   t.zerosCap = 16;
   t.zerosLen = 0;
   t.zeros = heap.alloc(16 << 2);
-  t.slots = zeroed(64 << 3);
-  t.entryCap = 32;
-  t.entries = heap.alloc(32 * ENTRY);
+  t.buckets = zeroed(64 * BUCKET);
+  t.orderCap = 32;
+  t.order = heap.alloc(32 << 2);
   t.keyBytes = 0;
   t.arenaCap = 1024;
   t.arena = heap.alloc(1024 + KEY_SLACK);
@@ -80,8 +87,8 @@ export function tableNew(kind: i32): Table {
 
 /** Frees a table and everything it owns. */
 export function tableFree(t: Table): void {
-  heap.free(t.slots);
-  heap.free(t.entries);
+  heap.free(t.buckets);
+  heap.free(t.order);
   heap.free(t.arena);
   heap.free(t.zeros);
   heap.free(changetype<usize>(t));
@@ -89,7 +96,12 @@ export function tableFree(t: Table): void {
 
 /** Empties a table, keeping its capacity. */
 export function tableClear(t: Table): void {
-  memory.fill(t.slots, 0, (<usize>t.cap) << 3);
+  // A table reused per batch may be far larger than its last contents: clear only used buckets.
+  if (<u64>t.count << 3 < <u64>t.cap) {
+    for (let e: u32 = 0; e < t.count; e++) v128.store(entryAt(t, e), i64x2.splat(0), 16);
+  } else {
+    memory.fill(t.buckets, 0, (<usize>t.cap) * BUCKET);
+  }
   t.count = 0;
   t.live = 0;
   t.zerosLen = 0;
@@ -97,25 +109,60 @@ export function tableClear(t: Table): void {
   t.arenaLen = 0;
 }
 
-/** Address of entry `e`. */
+// @ts-ignore: decorator
+@inline
+function bucketAt(t: Table, i: u32): usize {
+  return t.buckets + (<usize>i) * BUCKET;
+}
+
+/** Address of entry `e` (its bucket; valid until the table grows). */
 // @ts-ignore: decorator
 @inline
 export function entryAt(t: Table, e: u32): usize {
-  return t.entries + (<usize>e) * ENTRY;
+  return bucketAt(t, load<u32>(t.order + ((<usize>e) << 2)));
 }
 
 /** True when the entry at `ep` has been removed. */
 // @ts-ignore: decorator
 @inline
 export function entryDead(ep: usize): bool {
-  return load<u32>(ep, 4) == DEAD;
+  return load<u32>(ep, LEN) == DEAD;
+}
+
+/** Key length of the entry at `ep`. */
+// @ts-ignore: decorator
+@inline
+export function entryLen(ep: usize): u32 {
+  return load<u32>(ep, LEN);
+}
+
+/** Address of the 8-byte value of the entry at `ep`. */
+// @ts-ignore: decorator
+@inline
+export function entryValue(ep: usize): usize {
+  return ep + VALUE;
 }
 
 /** Address of the key bytes of the entry at `ep`. */
 // @ts-ignore: decorator
 @inline
 export function entryKey(t: Table, ep: usize): usize {
-  return load<u32>(ep, 4) <= INLINE_KEY ? ep + 16 : t.arena + load<u32>(ep, 16);
+  return load<u32>(ep, LEN) <= INLINE_KEY ? ep : t.arena + load<u32>(ep);
+}
+
+/** The probe hash of the entry at `ep`'s key. */
+// @ts-ignore: decorator
+@inline
+export function entryHash(ep: usize): u32 {
+  const len = load<u32>(ep, LEN);
+  return len <= INLINE_KEY ? probeHashShort(v128.load(ep), len) : load<u32>(ep, 4);
+}
+
+// Entry index of the entry at `ep`.
+// @ts-ignore: decorator
+@inline
+function entryIndex(ep: usize): u32 {
+  return load<u32>(ep, INDEX) - 1;
 }
 
 // The first 8 key bytes at `key + at` of a key of `len` bytes, zero beyond the key.
@@ -144,24 +191,70 @@ function longKeysEqual(a: usize, b: usize, len: u32): bool {
   return true;
 }
 
-// Doubling the slot array re-inserts entry indices only: entries stay where they are.
-function growSlots(t: Table, newCap: u32): void {
-  heap.free(t.slots);
-  t.cap = newCap;
-  t.slots = zeroed((<usize>newCap) << 3);
-  const mask = newCap - 1;
-  for (let e: u32 = 0; e < t.count; e++) {
-    if (entryDead(entryAt(t, e))) continue;
-    const h = load<u32>(entryAt(t, e));
-    let i = h & mask;
-    while (load<u64>(t.slots + ((<usize>i) << 3)) != 0) i = (i + 1) & mask;
-    store<u64>(t.slots + ((<usize>i) << 3), ((<u64>h) << 32) | <u64>(e + 1));
-  }
+// Lanes 0..15, to build "byte i of the key" masks.
+const LANE_INDEX: v128 = i8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+
+/**
+ * A key of at most INLINE_KEY bytes as one 16-byte vector, zero past its end: the form short keys
+ * are stored, hashed and compared in (one load and one mask, no per-length branches).
+ */
+// @ts-ignore: decorator
+@inline
+export function shortKey(key: usize, len: u32): v128 {
+  return v128.and(v128.load(key), i8x16.gt_u(i8x16.splat(<i8>len), LANE_INDEX));
 }
 
-function growEntries(t: Table): void {
-  t.entryCap <<= 1;
-  t.entries = heap.realloc(t.entries, (<usize>t.entryCap) * ENTRY);
+// The probe hash of a short key: two independent multiplies, folded. Short keys are most keys, so
+// this is on the per-token path.
+// @ts-ignore: decorator
+@inline
+function probeHashShort(k: v128, len: u32): u32 {
+  let h: u64 = (i64x2.extract_lane(k, 0) ^ ((<u64>len) << 56)) * 0x9e3779b97f4a7c15;
+  h ^= i64x2.extract_lane(k, 1) * 0xbf58476d1ce4e5b9;
+  return <u32>((h ^ (h >> 29)) >> 32);
+}
+
+/**
+ * The hash tables probe with: a multiply-xorshift mix of the key's bytes, several times cheaper
+ * than xxHash32 on short keys. It only places keys in buckets; which partition a key belongs to
+ * is xxHash32 (hash.ts), the js core's rule, computed once per distinct key.
+ */
+export function probeHash(key: usize, len: u32): u32 {
+  if (len <= INLINE_KEY) return probeHashShort(shortKey(key, len), len);
+  let h: u64 = (<u64>len) * 0x9e3779b97f4a7c15;
+  for (let i: u32 = 0; i < len; i += 8) {
+    h = (h ^ keyWord(key, len, i)) * 0xbf58476d1ce4e5b9;
+    h ^= h >> 29;
+  }
+  return <u32>(h >> 32);
+}
+
+// The first free bucket on the probe path of hash `h`.
+// @ts-ignore: decorator
+@inline
+function freeBucket(buckets: usize, mask: u32, h: u32): usize {
+  let i = h & mask;
+  while (load<u32>(buckets + (<usize>i) * BUCKET, INDEX) != 0) i = (i + 1) & mask;
+  return buckets + (<usize>i) * BUCKET;
+}
+
+// Moves every entry into a bucket array of `newCap` (the same capacity to drop tombstones).
+// Removed entries still waiting in `order` keep a bucket off their key's path (they match nothing).
+function rehash(t: Table, newCap: u32): void {
+  const old = t.buckets;
+  const buckets = zeroed((<usize>newCap) * BUCKET);
+  const mask = newCap - 1;
+  for (let e: u32 = 0; e < t.count; e++) {
+    const ep = old + (<usize>load<u32>(t.order + ((<usize>e) << 2))) * BUCKET;
+    const h = entryDead(ep) ? e * 0x9e3779b1 : entryHash(ep);
+    const bp = freeBucket(buckets, mask, h);
+    v128.store(bp, v128.load(ep));
+    v128.store(bp, v128.load(ep, 16), 16);
+    store<u32>(t.order + ((<usize>e) << 2), <u32>((bp - buckets) / BUCKET));
+  }
+  heap.free(old);
+  t.buckets = buckets;
+  t.cap = newCap;
 }
 
 function appendLongKey(t: Table, key: usize, len: u32): u32 {
@@ -178,55 +271,85 @@ function appendLongKey(t: Table, key: usize, len: u32): u32 {
   return off;
 }
 
-/** Index of the entry for the key, inserting it (value 0) if absent. */
-// @ts-ignore: decorator
-@inline
-export function tableUpsert(t: Table, key: usize, len: u32, h: u32): u32 {
-  const w0 = keyWord(key, len, 0);
-  const w1 = keyWord(key, len, 8);
-  const mask = t.cap - 1;
-  let i = h & mask;
-  for (;;) {
-    const slot = load<u64>(t.slots + ((<usize>i) << 3));
-    if (slot == 0) break;
-    if (<u32>(slot >> 32) == h) {
-      const e = <u32>slot - 1;
-      const ep = entryAt(t, e);
-      if (load<u32>(ep, 4) == len) {
-        if (len <= INLINE_KEY) {
-          if (load<u64>(ep, 16) == w0 && load<u64>(ep, 24) == w1) return e;
-        } else if (longKeysEqual(t.arena + load<u32>(ep, 16), key, len)) {
-          return e;
-        }
-      }
-    }
-    i = (i + 1) & mask;
+// Fills the free bucket `bp` with a new entry (value 0) for the key. Off the per-token path: a key
+// is new once per table. Returns the entry's bucket, which moves if the table grows.
+function insertEntry(t: Table, bp: usize, key: usize, len: u32, h: u32): usize {
+  if (t.count == t.orderCap) {
+    t.orderCap <<= 1;
+    t.order = heap.realloc(t.order, (<usize>t.orderCap) << 2);
   }
-  if (t.count == t.entryCap) growEntries(t);
   const e = t.count++;
   t.live++;
-  const ep = entryAt(t, e);
-  store<u32>(ep, h);
-  store<u32>(ep, len, 4);
-  store<u64>(ep, 0, 8);
   if (len <= INLINE_KEY) {
-    store<u64>(ep, w0, 16);
-    store<u64>(ep, w1, 24);
+    v128.store(bp, shortKey(key, len));
   } else {
-    store<u32>(ep, appendLongKey(t, key, len), 16);
+    store<u32>(bp, appendLongKey(t, key, len));
+    store<u32>(bp, h, 4);
+    store<u64>(bp, 0, 8);
   }
+  store<u64>(bp, 0, VALUE);
+  store<u32>(bp, len, LEN);
+  store<u32>(bp, e + 1, INDEX);
+  store<u32>(t.order + ((<usize>e) << 2), <u32>((bp - t.buckets) / BUCKET));
   t.keyBytes += len;
-  store<u64>(t.slots + ((<usize>i) << 3), ((<u64>h) << 32) | <u64>(e + 1));
   // Keep the load factor under 1/2 so probe runs stay short.
-  if (t.count << 1 > t.cap) growSlots(t, t.cap << 1);
-  return e;
+  if (t.count << 1 > t.cap) {
+    rehash(t, t.cap << 1);
+    return entryAt(t, e);
+  }
+  return bp;
 }
 
-/** Folds `v` (raw 8 bytes, interpreted by the table kind) into entry `e` with `op`. */
+/** The bucket of a key of at most INLINE_KEY bytes given as shortKey(), inserted (value 0) if absent. */
 // @ts-ignore: decorator
 @inline
-export function tableApply(t: Table, e: u32, v: u64, op: i32, fresh: bool): void {
-  const p = entryAt(t, e) + 8;
+export function tableUpsertShort(t: Table, key: usize, k: v128, len: u32, h: u32): usize {
+  const buckets = t.buckets;
+  const mask = t.cap - 1;
+  let i = h & mask;
+  let bp = buckets + (<usize>i) * BUCKET;
+  while (load<u32>(bp, INDEX) != 0) {
+    if (load<u32>(bp, LEN) == len && !v128.any_true(v128.xor(v128.load(bp), k))) return bp;
+    i = (i + 1) & mask;
+    bp = buckets + (<usize>i) * BUCKET;
+  }
+  return insertEntry(t, bp, key, len, h);
+}
+
+// The same for a key longer than INLINE_KEY, compared in the arena.
+function tableUpsertLong(t: Table, key: usize, len: u32, h: u32): usize {
+  const mask = t.cap - 1;
+  let i = h & mask;
+  let bp = bucketAt(t, i);
+  while (load<u32>(bp, INDEX) != 0) {
+    if (load<u32>(bp, LEN) == len && load<u32>(bp, 4) == h && longKeysEqual(t.arena + load<u32>(bp), key, len)) return bp;
+    i = (i + 1) & mask;
+    bp = bucketAt(t, i);
+  }
+  return insertEntry(t, bp, key, len, h);
+}
+
+/** The bucket of the key, inserted (value 0) if absent; hashes the key. */
+// @ts-ignore: decorator
+@inline
+export function tableUpsertKey(t: Table, key: usize, len: u32): usize {
+  if (len > INLINE_KEY) return tableUpsertLong(t, key, len, probeHash(key, len));
+  const k = shortKey(key, len);
+  return tableUpsertShort(t, key, k, len, probeHashShort(k, len));
+}
+
+/** The bucket of the key with probe hash `h`, inserted (value 0) if absent. */
+// @ts-ignore: decorator
+@inline
+export function tableUpsert(t: Table, key: usize, len: u32, h: u32): usize {
+  return len <= INLINE_KEY ? tableUpsertShort(t, key, shortKey(key, len), len, h) : tableUpsertLong(t, key, len, h);
+}
+
+/** Folds `v` (raw 8 bytes, interpreted by the table kind) into the entry at `ep` with `op`. */
+// @ts-ignore: decorator
+@inline
+export function tableApply(t: Table, ep: usize, v: u64, op: i32, fresh: bool): void {
+  const p = ep + VALUE;
   if (t.kind == KIND_I64) {
     const x = <i64>v;
     const cur = load<i64>(p);
@@ -237,7 +360,7 @@ export function tableApply(t: Table, e: u32, v: u64, op: i32, fresh: bool): void
     else if (op == OP_MIN) r = x < cur ? x : cur;
     else r = x > cur ? x : cur;
     store<i64>(p, r);
-    if (r == 0 && t.trackZeros) noteZero(t, e);
+    if (r == 0 && t.trackZeros) noteZero(t, entryIndex(ep));
   } else {
     const x = reinterpret<f64>(v);
     const cur = load<f64>(p);
@@ -248,7 +371,7 @@ export function tableApply(t: Table, e: u32, v: u64, op: i32, fresh: bool): void
     else if (op == OP_MIN) r = x < cur ? x : cur;
     else r = x > cur ? x : cur;
     store<f64>(p, r);
-    if (r == 0.0 && t.trackZeros) noteZero(t, e);
+    if (r == 0.0 && t.trackZeros) noteZero(t, entryIndex(ep));
   }
 }
 
@@ -266,8 +389,8 @@ function noteZero(t: Table, e: u32): void {
 @inline
 export function tableAdd(t: Table, key: usize, len: u32, h: u32, v: u64, op: i32): void {
   const before = t.count;
-  const e = tableUpsert(t, key, len, h);
-  tableApply(t, e, v, op, t.count != before);
+  const ep = tableUpsert(t, key, len, h);
+  tableApply(t, ep, v, op, t.count != before);
 }
 
 /** Folds every entry of `src` into `dst` with `op`, in `src`'s order. */
@@ -275,14 +398,13 @@ export function tableMerge(dst: Table, src: Table, op: i32): void {
   for (let e: u32 = 0; e < src.count; e++) {
     const ep = entryAt(src, e);
     if (entryDead(ep)) continue;
-    const len = load<u32>(ep, 4);
-    tableAdd(dst, entryKey(src, ep), len, load<u32>(ep), load<u64>(ep, 8), op);
+    tableAdd(dst, entryKey(src, ep), entryLen(ep), entryHash(ep), load<u64>(ep, VALUE), op);
   }
 }
 
 /**
  * Removes entries whose value became zero (the identity of sum) since the last call: the table
- * must track zeros (see tableTrackZeros). Removed entries keep their slot as a tombstone, so the
+ * must track zeros (see tableTrackZeros). Removed entries keep their bucket as a tombstone, so the
  * cost follows the entries that changed, not the table's size; once removed entries outnumber
  * live ones, entries and long keys are compacted (still in their original order).
  */
@@ -290,10 +412,10 @@ export function tableDropZeros(t: Table): void {
   for (let i: u32 = 0; i < t.zerosLen; i++) {
     const ep = entryAt(t, load<u32>(t.zeros + ((<usize>i) << 2)));
     if (entryDead(ep)) continue;
-    const raw = load<u64>(ep, 8);
+    const raw = load<u64>(ep, VALUE);
     if (t.kind == KIND_I64 ? raw != 0 : reinterpret<f64>(raw) != 0.0) continue; // changed again since
-    t.keyBytes -= load<u32>(ep, 4);
-    store<u32>(ep, DEAD, 4);
+    t.keyBytes -= entryLen(ep);
+    store<u32>(ep, DEAD, LEN);
     t.live--;
   }
   t.zerosLen = 0;
@@ -306,43 +428,27 @@ export function tableTrackZeros(t: Table, on: bool): void {
   t.zerosLen = 0;
 }
 
-// Drops removed entries and their long keys, keeping order, then rebuilds the slots.
+// Drops removed entries and their long keys, keeping order, then rebuilds the buckets.
 function compact(t: Table): void {
   let w: u32 = 0;
   let arenaW: u32 = 0;
   for (let e: u32 = 0; e < t.count; e++) {
     const ep = entryAt(t, e);
     if (entryDead(ep)) continue;
-    const len = load<u32>(ep, 4);
-    const wp = entryAt(t, w);
-    if (wp != ep) memory.copy(wp, ep, ENTRY);
+    const len = entryLen(ep);
     if (len > INLINE_KEY) {
-      memory.copy(t.arena + arenaW, t.arena + load<u32>(ep, 16), len);
-      store<u32>(wp, arenaW, 16);
+      memory.copy(t.arena + arenaW, t.arena + load<u32>(ep), len);
+      store<u32>(ep, arenaW);
       arenaW += len;
     }
+    store<u32>(ep, w + 1, INDEX);
+    store<u32>(t.order + ((<usize>w) << 2), load<u32>(t.order + ((<usize>e) << 2)));
     w++;
   }
   t.count = w;
   t.live = w;
   t.arenaLen = arenaW;
-  growSlots(t, t.cap);
-}
-
-/**
- * The hash tables probe with: a multiply-xorshift mix of the key's 8-byte words, several times
- * cheaper than xxHash32 on short keys. It only places keys in slots; which partition a key
- * belongs to is xxHash32 (hash.ts), the js core's rule, computed once per distinct key.
- */
-// @ts-ignore: decorator
-@inline
-export function probeHash(key: usize, len: u32): u32 {
-  let h: u64 = (<u64>len) * 0x9e3779b97f4a7c15;
-  for (let i: u32 = 0; i < len; i += 8) {
-    h = (h ^ keyWord(key, len, i)) * 0xbf58476d1ce4e5b9;
-    h ^= h >> 29;
-  }
-  return <u32>(h >> 32);
+  rehash(t, t.cap);
 }
 
 /** The partition (0 .. n-1) of a key: xxHash32 of its bytes modulo n, as the js core computes. */

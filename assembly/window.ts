@@ -16,7 +16,7 @@
 // keeps keys in the order they are first seen over the panes in time order, which is what
 // Spark's union-then-reduceByKey produces partition by partition.
 import { Combiner, combinerClear, combinerFree, combinerMerge, combinerNew } from './combine';
-import { combinerMergePacked } from './packed';
+import { combinerMergePacked, MERGED } from './packed';
 import { KIND_F64 } from './table';
 
 @unmanaged
@@ -93,20 +93,21 @@ function growRing(w: SlidingWindow): void {
 }
 
 /**
- * Appends the packed pane at `packed` (assembly/packed.ts) as the newest pane. Returns false,
- * changing nothing, when its partition count differs from the window's.
+ * Appends the packed pane of `len` bytes at `packed` (assembly/packed.ts) as the newest pane.
+ * Returns MERGED, or (changing nothing) WRONG_PARTITIONS or MALFORMED, as combinerMergePacked.
  */
-export function slidingPush(w: SlidingWindow, packed: usize): bool {
+export function slidingPush(w: SlidingWindow, packed: usize, len: usize): i32 {
   const p = combinerNew(w.n, KIND_F64);
-  if (!combinerMergePacked(p, packed, w.op)) {
+  const status = combinerMergePacked(p, packed, len, w.op);
+  if (status != MERGED) {
     combinerFree(p);
-    return false;
+    return status;
   }
   combinerMerge(w.back, p, w.op);
   if (w.size == w.cap) growRing(w);
   store<u32>(slotAt(w, w.size), changetype<u32>(p));
   w.size++;
-  return true;
+  return MERGED;
 }
 
 // Turns every back pane into a front suffix aggregate, newest first.

@@ -118,9 +118,7 @@ export class Kernels {
   mergePacked(c: number, packed: ArrayBuffer, op: OpCode): void {
     const ptr = this.ex.scratch(packed.byteLength + KEY_SLACK) >>> 0;
     new Uint8Array(this.ex.memory.buffer).set(new Uint8Array(packed), ptr);
-    if (!this.ex.combinerMergePacked(c, ptr, op)) {
-      throw new Error('packed buffer has a different number of partitions than the combiner');
-    }
+    checkMerged(this.ex.combinerMergePacked(c, ptr, packed.byteLength, op), 'combiner');
   }
 
   /** Folds combiner `src` into `dst` with `op`, partition by partition. */
@@ -152,9 +150,7 @@ export class Kernels {
   slidingPush(w: number, packed: ArrayBuffer): void {
     const ptr = this.ex.scratch(packed.byteLength + KEY_SLACK) >>> 0;
     new Uint8Array(this.ex.memory.buffer).set(new Uint8Array(packed), ptr);
-    if (!this.ex.slidingPush(w, ptr)) {
-      throw new Error('packed pane has a different number of partitions than the sliding window');
-    }
+    checkMerged(this.ex.slidingPush(w, ptr, packed.byteLength), 'sliding window');
   }
 
   /** Drops the `count` oldest panes of `w` (all of them when `count` is at least its size). */
@@ -183,6 +179,14 @@ export class Kernels {
     const ptr = this.ex.outBuffer(size) >>> 0;
     this.ex.combinerPack(c, ptr);
     return new Uint8Array(this.ex.memory.buffer, ptr, size).slice().buffer;
+  }
+}
+
+// The status codes of combinerMergePacked and slidingPush (assembly/packed.ts).
+function checkMerged(status: number, into: string): void {
+  if (status === 1) throw new Error(`packed buffer has a different number of partitions than the ${into}`);
+  if (status === 2) {
+    throw new FlintError('JOB_FAILED', `a packed table buffer is malformed (sections past its end or key offsets out of order); nothing was merged into the ${into}`);
   }
 }
 

@@ -20,12 +20,12 @@ export interface KernelExports {
   combinerPack(c: number, dst: number): void;
   combinerPackSplit(c: number, n: number): number;
   packedSplitSize(): number;
-  combinerMergePacked(c: number, src: number, op: number): number;
+  combinerMergePacked(c: number, src: number, len: number, op: number): number;
   outBuffer(size: number): number;
   slidingNew(n: number, op: number): number;
   slidingFree(w: number): void;
   slidingSize(w: number): number;
-  slidingPush(w: number, packed: number): number;
+  slidingPush(w: number, packed: number, len: number): number;
   slidingEvict(w: number, count: number): void;
   slidingResult(w: number): number;
 }
