@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import type { Batch } from '../src/batch/batch.js';
 import type { CoreName } from '../src/core/core.js';
 import { PackedBatch } from '../src/core/wasm/packed-tables.js';
+import { WasmCore } from '../src/core/wasm/wasm-core.js';
+import { JsCore } from '../src/core/js/js-core.js';
+import type { TextBatch } from '../src/batch/text-batch.js';
 import { DStream, ManualClock, StreamingContext, max, min, pair, split, subtract, sum, words } from '../src/index.js';
 import { mulberry32, pick, randomInt, randomLines, textBatch, type Rng } from './support/random-text.js';
 
@@ -149,7 +152,7 @@ async function run(core: CoreName, master: string, input: InputBatch[], numBatch
 
 const label = (spec: Spec) => JSON.stringify(spec);
 
-describe.each(['local[2]', 'local[3]'])('js and wasm cores agree partition by partition (%s)', (master) => {
+describe.each(['local[1]', 'local[2]', 'local[3]'])('js and wasm cores agree partition by partition (%s)', (master) => {
   const seed = master === 'local[2]' ? 11 : 29;
   const all = specs(mulberry32(seed), 20);
 
@@ -204,5 +207,38 @@ describe('a batch of 1M distinct keys', () => {
     expect(wasm.packed[0]).toEqual([true]);
     expect(js.outputs[0]![0]!.flat().length).toBe(1_000_000);
     expectSame(wasm.outputs[0]!, js.outputs[0]!);
+  });
+});
+
+describe('text cut into many pieces for the workers', () => {
+  // Small pieces make every batch a run of many tasks (one thread: one table filled piece by
+  // piece; several: one partial per piece, merged in order). Results must not change.
+  const REDUCE: [string, (b: TextBatch) => Batch<[string, number]>, (a: number, b: number) => number][] = [
+    ['count', (b) => b.flatMap(words).map(pair(1)), sum],
+    ['float sum', (b) => b.flatMap(words).map(pair(2.5)), sum],
+    ['tiny float sum', (b) => b.flatMap(split(' ,')).map(pair(0.1)), sum],
+    ['min', (b) => b.flatMap(words).map(pair(-3)), min],
+    ['max', (b) => b.flatMap(words).map(pair(7.5)), max],
+  ];
+
+  it.each([1, 2, 3])('gives the js core\'s batches partition by partition (%i threads)', async (threads) => {
+    const js = new JsCore();
+    const wasm = new WasmCore(threads, { pieceBytes: 256 });
+    try {
+      const rng = mulberry32(7 + threads);
+      for (let round = 0; round < 12; round++) {
+        const text = textBatch(randomLines(rng, 400), 1 + randomInt(rng, 4));
+        const numPartitions = 1 + randomInt(rng, 4);
+        for (const [name, pairs, f] of REDUCE) {
+          const expected = (await js.reduceByKey(pairs(text), f, numPartitions)).glom().collect();
+          const actual = await wasm.reduceByKey(pairs(text), f, numPartitions);
+          expect(actual, name).toBeInstanceOf(PackedBatch);
+          expect(actual.glom().collect(), `${name}, round ${round}`).toEqual(expected);
+        }
+      }
+    } finally {
+      await wasm.close();
+      await js.close();
+    }
   });
 });

@@ -26,10 +26,26 @@ function countTask(text: string): CombineTextTask {
 async function count(pool: WorkerPool, text: string): Promise<[string, number][]> {
   const task = countTask(text);
   const reply = await pool.run<CombineTextReply>(task, [task.bytes.buffer as ArrayBuffer]);
-  return new PackedBatch(reply.packed).collect();
+  return new PackedBatch(reply.packed!).collect();
 }
 
 describe('WorkerPool', () => {
+  it('a run split over tasks fills one table; a piece of a run the worker does not hold fails', async () => {
+    const pool = new WorkerPool(1);
+    try {
+      const send = (text: string, run: CombineTextTask['run']) => {
+        const task = { ...countTask(text), run };
+        return pool.run<CombineTextReply>(task, [task.bytes.buffer as ArrayBuffer]);
+      };
+      expect((await send('a b\n', { id: 1, first: true, last: false })).packed).toBeUndefined();
+      const last = await send('b c\n', { id: 1, first: false, last: true });
+      expect(new PackedBatch(last.packed!).collect()).toEqual([['a', 1], ['b', 2], ['c', 1]]);
+      await expect(send('d\n', { id: 2, first: false, last: true })).rejects.toThrow(/run 2 reached a worker that does not hold its table/);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('a trap or a crash rejects that task with JOB_FAILED; the pool replaces the worker and goes on', async () => {
     const pool = new WorkerPool(2);
     try {

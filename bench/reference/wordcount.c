@@ -45,29 +45,32 @@ static uint32_t xxh32(const uint8_t *p, size_t len) {
   return h;
 }
 
-/* The table of assembly/table.ts: slots of (hash << 32 | entry + 1); 32-byte entries in insertion
- * order holding hash, length, value and the key inline when it has at most 16 bytes (else an
- * arena offset). Keys are read as masked 8-byte words, so inputs keep 16 bytes of slack. */
-#define ENTRY 32
+/* The table of assembly/table.ts: 32-byte buckets holding the entry itself, so a lookup touches
+ * one cache line: key (16 bytes inline, zero-padded; longer keys: u32 arena offset, u32 probe
+ * hash) | value | len | entry index + 1 (0 = free). An order array keeps insertion order. Short
+ * keys are read as one 16-byte vector and masked, so inputs keep 16 bytes of slack. */
+#include <emmintrin.h>
+#define BUCKET 32
 #define INLINE_KEY 16
 
 typedef struct {
-  uint32_t cap, count, entry_cap, arena_len, arena_cap;
-  uint64_t *slots;
-  uint8_t *entries;
+  uint32_t cap, count, order_cap, arena_len, arena_cap;
+  uint8_t *buckets;
+  uint32_t *order;
   uint8_t *arena;
 } table;
 
 static void table_init(table *t) {
-  t->cap = 64; t->count = 0; t->entry_cap = 32; t->arena_len = 0; t->arena_cap = 1024;
-  t->slots = calloc(t->cap, 8);
-  t->entries = malloc((size_t)ENTRY * t->entry_cap);
+  t->cap = 64; t->count = 0; t->order_cap = 32; t->arena_len = 0; t->arena_cap = 1024;
+  t->buckets = calloc(t->cap, BUCKET);
+  t->order = malloc(4 * (size_t)t->order_cap);
   t->arena = malloc(t->arena_cap + 16);
 }
 
-static void table_clear(table *t) { memset(t->slots, 0, 8 * (size_t)t->cap); t->count = 0; t->arena_len = 0; }
+static void table_clear(table *t) { memset(t->buckets, 0, (size_t)BUCKET * t->cap); t->count = 0; t->arena_len = 0; }
 
 static inline uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static inline uint32_t rd32u(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 
 static inline uint64_t key_word(const uint8_t *key, uint32_t len, uint32_t at) {
   if (len <= at) return 0;
@@ -76,57 +79,22 @@ static inline uint64_t key_word(const uint8_t *key, uint32_t len, uint32_t at) {
   return rest >= 8 ? w : w & ((1ull << (rest * 8)) - 1);
 }
 
-static void grow_slots(table *t) {
-  free(t->slots);
-  t->cap <<= 1;
-  t->slots = calloc(t->cap, 8);
-  uint32_t mask = t->cap - 1;
-  for (uint32_t e = 0; e < t->count; e++) {
-    uint32_t h; memcpy(&h, t->entries + (size_t)e * ENTRY, 4);
-    uint32_t i = h & mask;
-    while (t->slots[i]) i = (i + 1) & mask;
-    t->slots[i] = ((uint64_t)h << 32) | (e + 1);
-  }
+/* shortKey: one load, bytes past the key zeroed. */
+static inline __m128i short_key(const uint8_t *key, uint32_t len) {
+  const __m128i lanes = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  return _mm_and_si128(_mm_loadu_si128((const __m128i *)key), _mm_cmpgt_epi8(_mm_set1_epi8((char)len), lanes));
 }
 
-static void table_add(table *t, const uint8_t *key, uint32_t len, uint32_t h, int64_t v) {
-  uint64_t w0 = key_word(key, len, 0), w1 = key_word(key, len, 8);
-  uint32_t mask = t->cap - 1, i = h & mask;
-  for (;;) {
-    uint64_t s = t->slots[i];
-    if (!s) break;
-    if ((uint32_t)(s >> 32) == h) {
-      uint8_t *ep = t->entries + (size_t)((uint32_t)s - 1) * ENTRY;
-      uint32_t elen; memcpy(&elen, ep + 4, 4);
-      if (elen == len) {
-        int same;
-        if (len <= INLINE_KEY) same = rd64(ep + 16) == w0 && rd64(ep + 24) == w1;
-        else { uint32_t off; memcpy(&off, ep + 16, 4); same = memcmp(t->arena + off, key, len) == 0; }
-        if (same) { int64_t cur; memcpy(&cur, ep + 8, 8); cur += v; memcpy(ep + 8, &cur, 8); return; }
-      }
-    }
-    i = (i + 1) & mask;
-  }
-  if (t->count == t->entry_cap) { t->entry_cap <<= 1; t->entries = realloc(t->entries, (size_t)ENTRY * t->entry_cap); }
-  uint32_t e = t->count++;
-  uint8_t *ep = t->entries + (size_t)e * ENTRY;
-  memcpy(ep, &h, 4); memcpy(ep + 4, &len, 4); memcpy(ep + 8, &v, 8);
-  if (len <= INLINE_KEY) { memcpy(ep + 16, &w0, 8); memcpy(ep + 24, &w1, 8); }
-  else {
-    if (t->arena_len + len > t->arena_cap) {
-      while (t->arena_len + len > t->arena_cap) t->arena_cap <<= 1;
-      t->arena = realloc(t->arena, t->arena_cap + 16);
-    }
-    memcpy(t->arena + t->arena_len, key, len);
-    memcpy(ep + 16, &t->arena_len, 4);
-    t->arena_len += len;
-  }
-  t->slots[i] = ((uint64_t)h << 32) | (e + 1);
-  if (t->count * 2 > t->cap) grow_slots(t);
+/* assembly/table.ts probeHash: for short keys two independent multiplies, folded; longer keys a
+ * multiply-xorshift mix of their 8-byte words. */
+static inline uint32_t probe_hash_short(__m128i k, uint32_t len) {
+  uint64_t w0 = (uint64_t)_mm_cvtsi128_si64(k), w1 = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(k, k));
+  uint64_t h = (w0 ^ ((uint64_t)len << 56)) * 0x9e3779b97f4a7c15ull;
+  h ^= w1 * 0xbf58476d1ce4e5b9ull;
+  return (uint32_t)((h ^ (h >> 29)) >> 32);
 }
 
-/* assembly/table.ts probeHash: a multiply-xorshift mix of the key's masked 8-byte words. */
-static inline uint32_t probe_hash(const uint8_t *key, uint32_t len) {
+static uint32_t probe_hash_long(const uint8_t *key, uint32_t len) {
   uint64_t h = (uint64_t)len * 0x9e3779b97f4a7c15ull;
   for (uint32_t i = 0; i < len; i += 8) {
     h = (h ^ key_word(key, len, i)) * 0xbf58476d1ce4e5b9ull;
@@ -135,9 +103,84 @@ static inline uint32_t probe_hash(const uint8_t *key, uint32_t len) {
   return (uint32_t)(h >> 32);
 }
 
+static inline uint8_t *entry_at(const table *t, uint32_t e) { return t->buckets + (size_t)t->order[e] * BUCKET; }
+static inline uint32_t entry_len(const uint8_t *bp) { return rd32u(bp + 24); }
+static inline uint32_t entry_hash(const uint8_t *bp) {
+  uint32_t len = entry_len(bp);
+  return len <= INLINE_KEY ? probe_hash_short(_mm_loadu_si128((const __m128i *)bp), len) : rd32u(bp + 4);
+}
+static inline const uint8_t *entry_key(const table *t, const uint8_t *bp) {
+  return entry_len(bp) <= INLINE_KEY ? bp : t->arena + rd32u(bp);
+}
+
+static void rehash(table *t, uint32_t cap) {
+  uint8_t *nb = calloc(cap, BUCKET);
+  uint32_t mask = cap - 1;
+  for (uint32_t e = 0; e < t->count; e++) {
+    const uint8_t *ob = entry_at(t, e);
+    uint32_t i = entry_hash(ob) & mask;
+    while (rd32u(nb + (size_t)i * BUCKET + 28)) i = (i + 1) & mask;
+    memcpy(nb + (size_t)i * BUCKET, ob, BUCKET);
+    t->order[e] = i;
+  }
+  free(t->buckets);
+  t->buckets = nb;
+  t->cap = cap;
+}
+
+/* Off the per-token path: a key is new once per table. */
+static __attribute__((noinline)) void insert_entry(table *t, uint8_t *bp, const uint8_t *key, uint32_t len, uint32_t h, int64_t v) {
+  if (t->count == t->order_cap) { t->order_cap <<= 1; t->order = realloc(t->order, 4 * (size_t)t->order_cap); }
+  uint32_t e = t->count++;
+  if (len <= INLINE_KEY) _mm_storeu_si128((__m128i *)bp, short_key(key, len));
+  else {
+    if (t->arena_len + len > t->arena_cap) {
+      while (t->arena_len + len > t->arena_cap) t->arena_cap <<= 1;
+      t->arena = realloc(t->arena, t->arena_cap + 16);
+    }
+    memcpy(t->arena + t->arena_len, key, len);
+    memcpy(bp, &t->arena_len, 4); memcpy(bp + 4, &h, 4); memset(bp + 8, 0, 8);
+    t->arena_len += len;
+  }
+  uint32_t index = e + 1;
+  memcpy(bp + 16, &v, 8); memcpy(bp + 24, &len, 4); memcpy(bp + 28, &index, 4);
+  t->order[e] = (uint32_t)((bp - t->buckets) / BUCKET);
+  if (t->count * 2 > t->cap) rehash(t, t->cap << 1);
+}
+
+static inline void table_add_short(table *t, const uint8_t *key, uint32_t len, __m128i k, uint32_t h, int64_t v) {
+  uint32_t mask = t->cap - 1, i = h & mask;
+  uint8_t *bp = t->buckets + (size_t)i * BUCKET;
+  while (rd32u(bp + 28)) {
+    if (entry_len(bp) == len && _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)bp), k)) == 0xffff) {
+      int64_t cur; memcpy(&cur, bp + 16, 8); cur += v; memcpy(bp + 16, &cur, 8);
+      return;
+    }
+    i = (i + 1) & mask;
+    bp = t->buckets + (size_t)i * BUCKET;
+  }
+  insert_entry(t, bp, key, len, h, v);
+}
+
+static void table_add_long(table *t, const uint8_t *key, uint32_t len, uint32_t h, int64_t v) {
+  uint32_t mask = t->cap - 1, i = h & mask;
+  uint8_t *bp = t->buckets + (size_t)i * BUCKET;
+  while (rd32u(bp + 28)) {
+    if (entry_len(bp) == len && rd32u(bp + 4) == h && memcmp(t->arena + rd32u(bp), key, len) == 0) {
+      int64_t cur; memcpy(&cur, bp + 16, 8); cur += v; memcpy(bp + 16, &cur, 8);
+      return;
+    }
+    i = (i + 1) & mask;
+    bp = t->buckets + (size_t)i * BUCKET;
+  }
+  insert_entry(t, bp, key, len, h, v);
+}
+
 /* As the kernel: every token goes into one table; partitions are assigned afterwards. */
 static inline void add_token(table *t, const uint8_t *start, uint32_t len) {
-  table_add(t, start, len, probe_hash(start, len), 1);
+  if (len > INLINE_KEY) { table_add_long(t, start, len, probe_hash_long(start, len), 1); return; }
+  __m128i k = short_key(start, len);
+  table_add_short(t, start, len, k, probe_hash_short(k, len), 1);
 }
 
 /* assembly/packed.ts combinerPackSplit: each distinct key to partition xxHash32 % n, in table
@@ -145,20 +188,17 @@ static inline void add_token(table *t, const uint8_t *start, uint32_t len) {
 static size_t split_partitions(const table *t, uint32_t n, uint8_t *out, uint32_t *parts, uint32_t *counts) {
   memset(counts, 0, n * sizeof(uint32_t));
   for (uint32_t e = 0; e < t->count; e++) {
-    const uint8_t *ep = t->entries + (size_t)e * ENTRY;
-    uint32_t len; memcpy(&len, ep + 4, 4);
-    const uint8_t *key = len <= INLINE_KEY ? ep + 16 : t->arena + *(const uint32_t *)(ep + 16);
-    uint32_t h = xxh32(key, len);
+    const uint8_t *bp = entry_at(t, e);
+    uint32_t h = xxh32(entry_key(t, bp), entry_len(bp));
     parts[e] = (n & (n - 1)) == 0 ? h & (n - 1) : h % n;
     counts[parts[e]]++;
   }
   size_t at = 0;
   for (uint32_t e = 0; e < t->count; e++) {
-    const uint8_t *ep = t->entries + (size_t)e * ENTRY;
-    uint32_t len; memcpy(&len, ep + 4, 4);
-    const uint8_t *key = len <= INLINE_KEY ? ep + 16 : t->arena + *(const uint32_t *)(ep + 16);
-    memcpy(out + at, ep + 8, 8); memcpy(out + at + 8, ep, 4); memcpy(out + at + 12, &parts[e], 4);
-    memcpy(out + at + 16, key, len);
+    const uint8_t *bp = entry_at(t, e);
+    uint32_t len = entry_len(bp), h = entry_hash(bp);
+    memcpy(out + at, bp + 16, 8); memcpy(out + at + 8, &h, 4); memcpy(out + at + 12, &parts[e], 4);
+    memcpy(out + at + 16, entry_key(t, bp), len);
     at += 16 + len;
   }
   return at;
@@ -166,7 +206,6 @@ static size_t split_partitions(const table *t, uint32_t n, uint8_t *out, uint32_
 
 /* The SIMD scan of assembly/combine.ts with SSE2: bytes <= 0x20 are candidate separators,
  * checked against the table; bytes past the end count as separators. */
-#include <emmintrin.h>
 static void add_tokens(table *t, const uint8_t *p, size_t len, const uint8_t *seps) {
   const uint8_t *end = p + len, *start = p;
   const __m128i space = _mm_set1_epi8(0x20), flip = _mm_set1_epi8((char)0x80);
@@ -190,15 +229,11 @@ static double now_ms(void) { struct timespec ts; clock_gettime(CLOCK_MONOTONIC, 
 static int cmp(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return x < y ? -1 : x > y; }
 
 /* Top 10 entries by count, descending, then by key bytes (as JS compares ASCII strings). */
-static const uint8_t *entry_key(const table *t, const uint8_t *ep, uint32_t *len) {
-  memcpy(len, ep + 4, 4);
-  return *len <= INLINE_KEY ? ep + 16 : t->arena + *(const uint32_t *)(ep + 16);
-}
 
 static int ranks_before(const table *t, const uint8_t *a, const uint8_t *b) {
-  int64_t x, y; memcpy(&x, a + 8, 8); memcpy(&y, b + 8, 8);
+  int64_t x, y; memcpy(&x, a + 16, 8); memcpy(&y, b + 16, 8);
   if (x != y) return x > y;
-  uint32_t la, lb; const uint8_t *ka = entry_key(t, a, &la), *kb = entry_key(t, b, &lb);
+  uint32_t la = entry_len(a), lb = entry_len(b); const uint8_t *ka = entry_key(t, a), *kb = entry_key(t, b);
   int c = memcmp(ka, kb, la < lb ? la : lb);
   return c != 0 ? c < 0 : la < lb;
 }
@@ -206,7 +241,7 @@ static int ranks_before(const table *t, const uint8_t *a, const uint8_t *b) {
 static void print_top10(const table *t) {
   const uint8_t *top[10]; int n = 0;
   for (uint32_t e = 0; e < t->count; e++) {
-    const uint8_t *ep = t->entries + (size_t)e * ENTRY;
+    const uint8_t *ep = entry_at(t, e);
     if (n == 10 && !ranks_before(t, ep, top[9])) continue;
     int i = n < 10 ? n++ : 9;
     while (i > 0 && ranks_before(t, ep, top[i - 1])) { top[i] = top[i - 1]; i--; }
@@ -214,8 +249,8 @@ static void print_top10(const table *t) {
   }
   printf("\"top10\": \"");
   for (int i = 0; i < n; i++) {
-    uint32_t len; const uint8_t *k = entry_key(t, top[i], &len);
-    int64_t v; memcpy(&v, top[i] + 8, 8);
+    uint32_t len = entry_len(top[i]); const uint8_t *k = entry_key(t, top[i]);
+    int64_t v; memcpy(&v, top[i] + 16, 8);
     for (uint32_t j = 0; j < len; j++) if (k[j] != '"' && k[j] != '\\' && k[j] >= 0x20) putchar(k[j]);
     printf(":%lld%s", (long long)v, i + 1 < n ? " " : "");
   }

@@ -13,6 +13,13 @@ export interface CombineTextTask {
   valueKind: ValueKind;
   op: OpCode;
   numPartitions: number;
+  /**
+   * Pieces of one run of text may be sent as several tasks, so the next piece is copied while the
+   * worker counts this one: `run` names the run, `first` starts a fresh table and `last` returns
+   * it packed. Only a pool of one thread may split a run (piscina has no worker affinity). Absent:
+   * the task is a whole run.
+   */
+  run?: { id: number; first: boolean; last: boolean };
 }
 
 /** Makes the worker fail its task, for testing failure handling: a kernel trap or a crash. */

@@ -5,10 +5,15 @@ import { Kernels, separatorTable } from '../core/wasm/kernel-instance.js';
 import type { Task } from './tasks.js';
 
 let kernels: Kernels | undefined;
+// The run whose table this worker holds between the pieces of a split run.
+let openRun: number | undefined;
 
-/** What a combineText task returns: the packed partials, and the input buffer for reuse. */
+/**
+ * What a combineText task returns: the packed partials (absent for a piece that does not end its
+ * run), and the input buffer for reuse.
+ */
 export interface CombineTextReply {
-  packed: ArrayBuffer;
+  packed?: ArrayBuffer;
   input: ArrayBuffer;
 }
 
@@ -16,7 +21,7 @@ export interface CombineTextReply {
 class Reply {
   constructor(private readonly value: CombineTextReply) {}
   get [transferableSymbol](): ArrayBuffer[] {
-    return [this.value.packed, this.value.input];
+    return this.value.packed ? [this.value.packed, this.value.input] : [this.value.input];
   }
   get [valueSymbol](): CombineTextReply {
     return this.value;
@@ -30,9 +35,14 @@ export default function run(task: Task): unknown {
     switch (task.kind) {
       case 'combineText': {
         // One table for all partitions; it is split by partition once, when packed.
-        const c = kernels.combiner(1, task.valueKind);
+        const { first = true, last = true, id } = task.run ?? {};
+        if (!first && openRun !== id) {
+          throw new Error(`piece of run ${id} reached a worker that does not hold its table (the worker was replaced mid-run)`);
+        }
+        const c = first ? kernels.combiner(1, task.valueKind) : kernels.combiner(1, task.valueKind, 'default', { keep: true });
+        openRun = last ? undefined : id;
         kernels.addTokens(c, task.bytes, separatorTable(task.separators), task.value, task.valueKind, task.op);
-        const packed = kernels.packSplit(c, task.numPartitions);
+        const packed = last ? kernels.packSplit(c, task.numPartitions) : undefined;
         return move(new Reply({ packed, input: task.bytes.buffer as ArrayBuffer }));
       }
       case 'fail':
@@ -41,6 +51,7 @@ export default function run(task: Task): unknown {
     }
   } catch (error) {
     kernels = undefined;
+    openRun = undefined;
     throw error;
   }
 }

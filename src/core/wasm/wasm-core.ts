@@ -4,7 +4,7 @@
 // equal the js core's partition by partition. Everything else runs on the js core.
 import type { Batch } from '../../batch/batch.js';
 import type { Combiner } from '../../batch/shuffle.js';
-import { PairedTokenBatch } from '../../batch/text-batch.js';
+import { type LineBlock, PairedTokenBatch } from '../../batch/text-batch.js';
 import { FlintError } from '../../errors.js';
 import { buildingBlockOf } from '../../functions/building-blocks.js';
 import { BufferRecycler } from '../../pool/buffer-recycler.js';
@@ -25,6 +25,17 @@ const REDUCER_OPS: Record<string, OpCode> = { sum: OP.sum, min: OP.min, max: OP.
 const PIECES_PER_THREAD = 3;
 /** Smaller pieces cost more in task round trips and merges than they win in balance. */
 const MIN_PIECE_BYTES = 4 << 20;
+/**
+ * Piece size of a one-thread run: small enough that copying the first piece (the only copy not
+ * overlapped with counting) is short, large enough that task round trips stay negligible.
+ */
+const PIPELINE_PIECE_BYTES = 8 << 20;
+
+/** A piece of text to send: byte ranges copied together, and the run it continues, if any. */
+interface Piece {
+  ranges: Uint8Array[];
+  run?: CombineTextTask['run'];
+}
 
 /** The kernel op for a tagged reducer, if it is one. */
 function reducerOp(f: unknown): OpCode | undefined {
@@ -50,10 +61,18 @@ export class WasmCore implements Core {
   private poolInstance: WorkerPool | undefined;
   private kernelsInstance: Kernels | undefined;
   private closed = false;
+  private nextRun = 0;
   private readonly buffers: BufferRecycler;
   private readonly windows = new Set<SumWindowState | SlidingWindowState>();
 
-  constructor(private readonly threads: number) {
+  /**
+   * `threads` workers. `pieceBytes` sets the size text is cut to for the workers (tests use small
+   * pieces to exercise runs of many pieces); by default it follows the batch and the threads.
+   */
+  constructor(
+    private readonly threads: number,
+    private readonly options: { pieceBytes?: number } = {},
+  ) {
     this.buffers = new BufferRecycler(2 * threads);
   }
 
@@ -90,10 +109,14 @@ export class WasmCore implements Core {
   }
 
   /**
-   * One task per non-empty input partition, partials merged in partition order, which adds up
-   * each key's values in the js core's order. When regrouping cannot change a result (exact i64
-   * sums, or min/max), large partitions are also cut into pieces, so that every worker gets a
-   * share of the batch even when it has fewer partitions than threads, or uneven ones.
+   * The batch's text goes to the workers as pieces cut at line ends, at most `threads + 1` in
+   * flight, so the main thread copies the next piece while the workers count the current ones.
+   * Partials are merged in text order, which adds up each key's values in the js core's order:
+   * - one thread: each run of pieces fills one table in the worker (the whole batch when
+   *   regrouping cannot change a sum, else one run per input partition), so nothing is merged
+   *   but the runs;
+   * - several threads: every piece returns its own partial (pieces only where regrouping cannot
+   *   change a result: exact i64 sums, or min/max; else one per input partition).
    */
   private async countTokens(batch: PairedTokenBatch<number>, op: OpCode, numPartitions: number): Promise<PackedBatch> {
     const { value } = batch;
@@ -101,21 +124,50 @@ export class WasmCore implements Core {
     const bytes = partitions.flat().reduce((n, b) => n + b.bytes.byteLength, 0);
     const valueKind = valueKindFor(value, op, bytes);
     const exactInAnyOrder = valueKind === KIND.i64 || op !== OP.sum;
-    const pieceBytes = exactInAnyOrder && this.threads > 1 ? Math.max(MIN_PIECE_BYTES, Math.ceil(bytes / (PIECES_PER_THREAD * this.threads))) : Infinity;
-    const tasks = partitions
-      .flatMap((blocks) => piecesOf(blocks, pieceBytes))
-      .map(async (piece) => {
-        const bytes = this.copyToTransferable(piece);
-        const task: CombineTextTask = { kind: 'combineText', bytes, separators: batch.tokens.separators, value, valueKind, op, numPartitions };
-        const reply = await this.pool.run<CombineTextReply>(task, [bytes.buffer as ArrayBuffer]);
-        this.buffers.give(reply.input);
-        return reply.packed;
-      });
-    const partials = await Promise.all(tasks);
+    const base = { kind: 'combineText', separators: batch.tokens.separators, value, valueKind, op, numPartitions } as const;
+    const partials = await this.runInOrder(this.plan(partitions, bytes, exactInAnyOrder), base);
     if (partials.length === 1) return new PackedBatch(partials[0]!);
     const merged = this.kernels.combiner(numPartitions, valueKind, 'merge');
     for (const partial of partials) this.kernels.mergePacked(merged, partial, op);
     return new PackedBatch(this.kernels.pack(merged));
+  }
+
+  // The pieces to send, each with the run it belongs to (one thread) or none (a run of its own).
+  private plan(partitions: (readonly LineBlock[])[], bytes: number, exactInAnyOrder: boolean): Piece[] {
+    if (this.threads === 1) {
+      const runs = exactInAnyOrder ? [partitions.flat()] : partitions;
+      return runs.flatMap((blocks) => {
+        const id = this.nextRun++;
+        const pieces = piecesOf(blocks, this.options.pieceBytes ?? PIPELINE_PIECE_BYTES);
+        return pieces.map((ranges, i) => ({ ranges, run: { id, first: i === 0, last: i === pieces.length - 1 } }));
+      });
+    }
+    const pieceBytes = !exactInAnyOrder ? Infinity : this.options.pieceBytes ?? Math.max(MIN_PIECE_BYTES, Math.ceil(bytes / (PIECES_PER_THREAD * this.threads)));
+    return partitions.flatMap((blocks) => piecesOf(blocks, pieceBytes)).map((ranges) => ({ ranges }));
+  }
+
+  // Sends the pieces, keeping at most threads + 1 in flight; resolves to the packed partials in
+  // piece order.
+  private async runInOrder(pieces: Piece[], base: Omit<CombineTextTask, 'bytes' | 'run'>): Promise<ArrayBuffer[]> {
+    const replies: Promise<ArrayBuffer | undefined>[] = [];
+    const inFlight = new Set<Promise<unknown>>();
+    for (const piece of pieces) {
+      while (inFlight.size > this.threads) await Promise.race(inFlight);
+      const bytes = this.copyToTransferable(piece.ranges);
+      const task: CombineTextTask = { ...base, bytes, run: piece.run };
+      const reply = this.pool.run<CombineTextReply>(task, [bytes.buffer as ArrayBuffer]).then((r) => {
+        this.buffers.give(r.input);
+        return r.packed;
+      });
+      replies.push(reply);
+      // Settled either way; a failure surfaces from Promise.all below.
+      const settled: Promise<unknown> = reply.then(
+        (): boolean => inFlight.delete(settled),
+        (): boolean => inFlight.delete(settled),
+      );
+      inFlight.add(settled);
+    }
+    return (await Promise.all(replies)).filter((p): p is ArrayBuffer => p !== undefined);
   }
 
   // Task input gets its own ArrayBuffer (a recycled one) so it can be transferred, not cloned.
