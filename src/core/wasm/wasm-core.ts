@@ -22,7 +22,7 @@ import { KernelSumWindow } from './sum-window.js';
 const REDUCER_OPS: Record<string, OpCode> = { sum: OP.sum, min: OP.min, max: OP.max };
 
 /** Pieces per worker thread when a batch can be cut freely (a fast worker takes more of them). */
-const PIECES_PER_THREAD = 3;
+const PIECES_PER_THREAD = 2;
 /** Smaller pieces cost more in task round trips and merges than they win in balance. */
 const MIN_PIECE_BYTES = 4 << 20;
 /**
