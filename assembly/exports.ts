@@ -15,12 +15,15 @@ export function scratch(size: usize): usize {
   return scratchPtr;
 }
 
-/** A second reusable buffer, for output, independent of {@link scratch}. */
+/**
+ * A second reusable buffer, for output, independent of {@link scratch}. It has 16 writable bytes
+ * past `size`: packing writes short keys as whole 16-byte vectors.
+ */
 export function outBuffer(size: usize): usize {
   if (size > outCap) {
     if (outPtr != 0) heap.free(outPtr);
     outCap = size;
-    outPtr = heap.alloc(size);
+    outPtr = heap.alloc(size + 16);
   }
   return outPtr;
 }

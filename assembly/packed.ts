@@ -8,7 +8,7 @@
 // always f64 (i64 counts convert exactly up to 2^53), so the JS side reads one layout. Hashes are
 // the tables' probe hashes, so a merge never rehashes a key.
 import { Combiner, combinerTable } from './combine';
-import { entryAt, entryDead, entryHash, entryKey, entryLen, entryValue, KIND_I64, partitionOfKey, Table, tableAdd } from './table';
+import { copyEntryKey, entryAt, entryDead, entryHash, entryKey, entryLen, entryValue, KIND_I64, partitionOfKey, Table, tableAdd } from './table';
 
 // @ts-ignore: decorator
 @inline
@@ -34,6 +34,8 @@ export function combinerPackedSize(c: Combiner): usize {
   return size;
 }
 
+// Writes one partition's section; a short key's 16-byte store may run past the section into the
+// next one, which is written after it (the output buffer has 16 bytes of slack at its end).
 function packTable(t: Table, dst: usize): usize {
   const count = t.live;
   const values = dst;
@@ -50,7 +52,7 @@ function packTable(t: Table, dst: usize): usize {
     store<u32>(offsets + ((<usize>i) << 2), at);
     store<u32>(hashes + ((<usize>i) << 2), entryHash(ep));
     const len = entryLen(ep);
-    memory.copy(arena + at, entryKey(t, ep), len);
+    copyEntryKey(t, ep, len, arena + at);
     at += len;
     i++;
   }
@@ -210,7 +212,10 @@ export function combinerPackSplit(c: Combiner, n: u32): usize {
     store<f64>(dst + <usize>load<u64>(cur) + (i << 3), t.kind == KIND_I64 ? <f64><i64>raw : reinterpret<f64>(raw));
     store<u32>(dst + <usize>load<u64>(cur, 8) + (i << 2), at);
     store<u32>(dst + <usize>load<u64>(cur, 16) + (i << 2), entryHash(ep));
-    memory.copy(dst + <usize>load<u64>(cur, 24) + <usize>at, entryKey(t, ep), len);
+    // Partitions are written interleaved: a 16-byte key store must not run into the next one.
+    const keyDst = dst + <usize>load<u64>(cur, 24) + <usize>at;
+    if (at + 16 <= load<u32>(dst + ((2 + 2 * <usize>p) << 2))) copyEntryKey(t, ep, len, keyDst);
+    else memory.copy(keyDst, entryKey(t, ep), len);
     store<u32>(counts + ((<usize>p) << 3), <u32>i + 1);
     store<u32>(counts + ((<usize>p) << 3), at + len, 4);
   }

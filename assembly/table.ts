@@ -150,6 +150,18 @@ export function entryKey(t: Table, ep: usize): usize {
   return load<u32>(ep, LEN) <= INLINE_KEY ? ep : t.arena + load<u32>(ep);
 }
 
+/**
+ * Copies the key of the entry at `ep` (`len` bytes) to `dst`. A short key is written as one
+ * 16-byte vector, so `dst` needs 16 writable bytes; no call per key keeps in-order iteration
+ * (whose buckets are scattered) free to overlap its cache misses.
+ */
+// @ts-ignore: decorator
+@inline
+export function copyEntryKey(t: Table, ep: usize, len: u32, dst: usize): void {
+  if (len <= INLINE_KEY) v128.store(dst, v128.load(ep));
+  else memory.copy(dst, t.arena + load<u32>(ep), len);
+}
+
 /** The probe hash of the entry at `ep`'s key. */
 // @ts-ignore: decorator
 @inline
