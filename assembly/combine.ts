@@ -55,8 +55,13 @@ function separatorsAreControlOrSpace(seps: usize): bool {
 }
 
 // SIMD scan: a bitmask of bytes <= 0x20 per 16-byte block; each set bit that is a real separator
-// ends a token. Bytes past `end` count as separators, which also closes the last token.
-function addTokensSimd(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32): u32 {
+// ends a token. Bytes past `end` count as separators, which also closes the last token. With
+// `counting` (a constant at each call site, folded away once inlined) each token's update is the
+// word count's one add into the single table `t`; otherwise the generic addToken.
+// @ts-ignore: decorator
+@inline
+function scanSimd(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32, counting: bool): u32 {
+  const t = combinerTable(c, 0);
   const end = input + len;
   const space = i8x16.splat(0x20);
   let start = input;
@@ -70,7 +75,12 @@ function addTokensSimd(c: Combiner, input: usize, len: u32, seps: usize, value: 
       mask &= mask - 1;
       if (pos < end && load<u8>(seps + load<u8>(pos)) == 0) continue;
       if (pos > start) {
-        addToken(c, start, <u32>(pos - start), value, op);
+        if (counting) {
+          const vp = entryValue(tableUpsertKey(t, start, <u32>(pos - start)));
+          store<i64>(vp, load<i64>(vp) + <i64>value);
+        } else {
+          addToken(c, start, <u32>(pos - start), value, op);
+        }
         tokens++;
       }
       start = pos + 1;
@@ -79,30 +89,13 @@ function addTokensSimd(c: Combiner, input: usize, len: u32, seps: usize, value: 
   return tokens;
 }
 
-// addTokensSimd for the map side of a word count (one table, i64 sums, no zero tracking): the
-// same scan, with the table update reduced to one add. Most tokens take this path.
-function countTokensSimd(t: Table, input: usize, len: u32, seps: usize, value: i64): u32 {
-  const end = input + len;
-  const space = i8x16.splat(0x20);
-  let start = input;
-  let tokens: u32 = 0;
-  for (let base = input; base < end; base += 16) {
-    let mask = <u32>i8x16.bitmask(i8x16.le_u(v128.load(base), space));
-    const remain = end - base;
-    if (remain < 16) mask |= <u32>0xffff << <u32>remain;
-    while (mask != 0) {
-      const pos = base + <usize>ctz(mask);
-      mask &= mask - 1;
-      if (pos < end && load<u8>(seps + load<u8>(pos)) == 0) continue;
-      if (pos > start) {
-        const vp = entryValue(tableUpsertKey(t, start, <u32>(pos - start)));
-        store<i64>(vp, load<i64>(vp) + value);
-        tokens++;
-      }
-      start = pos + 1;
-    }
-  }
-  return tokens;
+function addTokensSimd(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32): u32 {
+  return scanSimd(c, input, len, seps, value, op, false);
+}
+
+// The map side of a word count (one table, i64 sums, no zero tracking): most tokens take this path.
+function countTokensSimd(c: Combiner, input: usize, len: u32, seps: usize, value: u64): u32 {
+  return scanSimd(c, input, len, seps, value, OP_SUM, true);
 }
 
 function addTokensBytewise(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32): u32 {
@@ -128,7 +121,7 @@ function addTokensBytewise(c: Combiner, input: usize, len: u32, seps: usize, val
 export function combinerAddTokens(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32): u32 {
   if (!separatorsAreControlOrSpace(seps)) return addTokensBytewise(c, input, len, seps, value, op);
   const t = combinerTable(c, 0);
-  if (c.n == 1 && t.kind == KIND_I64 && op == OP_SUM && !t.trackZeros) return countTokensSimd(t, input, len, seps, <i64>value);
+  if (c.n == 1 && t.kind == KIND_I64 && op == OP_SUM && !t.trackZeros) return countTokensSimd(c, input, len, seps, value);
   return addTokensSimd(c, input, len, seps, value, op);
 }
 

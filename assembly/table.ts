@@ -230,13 +230,11 @@ function probeHashShort(k: v128, len: u32): u32 {
   return <u32>((h ^ (h >> 29)) >> 32);
 }
 
-/**
- * The hash tables probe with: a multiply-xorshift mix of the key's bytes, several times cheaper
- * than xxHash32 on short keys. It only places keys in buckets; which partition a key belongs to
- * is xxHash32 (hash.ts), the js core's rule, computed once per distinct key.
- */
-export function probeHash(key: usize, len: u32): u32 {
-  if (len <= INLINE_KEY) return probeHashShort(shortKey(key, len), len);
+// The probe hash of a key longer than INLINE_KEY: a multiply-xorshift mix of its 8-byte words.
+// Probe hashes (this and probeHashShort) only place keys in buckets, several times cheaper than
+// xxHash32; which partition a key belongs to is xxHash32 (hash.ts), the js core's rule, computed
+// once per distinct key.
+function probeHashLong(key: usize, len: u32): u32 {
   let h: u64 = (<u64>len) * 0x9e3779b97f4a7c15;
   for (let i: u32 = 0; i < len; i += 8) {
     h = (h ^ keyWord(key, len, i)) * 0xbf58476d1ce4e5b9;
@@ -349,7 +347,7 @@ function tableUpsertLong(t: Table, key: usize, len: u32, h: u32): usize {
 // @ts-ignore: decorator
 @inline
 export function tableUpsertKey(t: Table, key: usize, len: u32): usize {
-  if (len > INLINE_KEY) return tableUpsertLong(t, key, len, probeHash(key, len));
+  if (len > INLINE_KEY) return tableUpsertLong(t, key, len, probeHashLong(key, len));
   const k = shortKey(key, len);
   return tableUpsertShort(t, key, k, len, probeHashShort(k, len));
 }

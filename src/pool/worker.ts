@@ -39,7 +39,7 @@ export default function run(task: Task): unknown {
         if (!first && openRun !== id) {
           throw new Error(`piece of run ${id} reached a worker that does not hold its table (the worker was replaced mid-run)`);
         }
-        const c = first ? kernels.combiner(1, task.valueKind) : kernels.combiner(1, task.valueKind, 'default', { keep: true });
+        const c = kernels.combiner(1, task.valueKind, 'default', { keep: !first });
         openRun = last ? undefined : id;
         kernels.addTokens(c, task.bytes, separatorTable(task.separators), task.value, task.valueKind, task.op);
         const packed = last ? kernels.packSplit(c, task.numPartitions) : undefined;
