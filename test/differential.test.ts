@@ -211,8 +211,9 @@ describe('a batch of 1M distinct keys', () => {
 });
 
 describe('text cut into many pieces for the workers', () => {
-  // Small pieces make every batch a run of many tasks (one thread: one table filled piece by
-  // piece; several: one partial per piece, merged in order). Results must not change.
+  // Small pieces make every batch many pieces per worker: one table filled piece by piece per
+  // segment, and on several threads segments split by work stealing (it happens here over a
+  // hundred times per test). Results must not change.
   const REDUCE: [string, (b: TextBatch) => Batch<[string, number]>, (a: number, b: number) => number][] = [
     ['count', (b) => b.flatMap(words).map(pair(1)), sum],
     ['float sum', (b) => b.flatMap(words).map(pair(2.5)), sum],

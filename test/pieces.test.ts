@@ -1,7 +1,10 @@
-// Cutting text into pieces for the workers: every byte once, in order, cut only at line ends.
+// Cutting text into pieces for the workers (every byte once, in order, cut only at line ends) and
+// handing them out to workers in segments of consecutive pieces.
 import { describe, expect, it } from 'vitest';
 import { blockOfLines } from '../src/batch/text-batch.js';
+import { PieceScheduler } from '../src/core/wasm/piece-scheduler.js';
 import { piecesOf } from '../src/core/wasm/pieces.js';
+import { mulberry32 } from './support/random-text.js';
 
 const text = (pieces: Uint8Array[][]) => pieces.map((p) => Buffer.concat(p).toString()).join('');
 
@@ -54,4 +57,68 @@ describe('a large partition shared by several workers', () => {
       await wasm.close();
     }
   }, 60_000);
+});
+
+describe('PieceScheduler', () => {
+  /** Takes pieces for random workers until none is left: what each segment got, in take order. */
+  function drain(scheduler: PieceScheduler, workers: number, rng: () => number): Map<number, number[]> {
+    const segments = new Map<number, number[]>();
+    const done = new Set<number>();
+    while (done.size < workers) {
+      const worker = Math.floor(rng() * workers);
+      const next = scheduler.take(worker);
+      if (next === undefined) {
+        done.add(worker);
+        continue;
+      }
+      segments.set(next.segment, [...(segments.get(next.segment) ?? []), next.piece]);
+    }
+    return segments;
+  }
+
+  it('cuts pieces into even ranges', () => {
+    expect(PieceScheduler.evenRanges(10, 3)).toEqual([[0, 3], [3, 6], [6, 10]]);
+    expect(PieceScheduler.evenRanges(1, 2)).toEqual([[0, 0], [0, 1]]);
+  });
+
+  it('hands out every piece once; each segment is a run of consecutive pieces named by its first', () => {
+    const rng = mulberry32(11);
+    for (let round = 0; round < 200; round++) {
+      const pieces = Math.floor(rng() * 40);
+      const workers = 1 + Math.floor(rng() * 4);
+      const segments = drain(new PieceScheduler(PieceScheduler.evenRanges(pieces, workers), true), workers, rng);
+      const ordered = [...segments].sort(([a], [b]) => a - b);
+      for (const [segment, taken] of ordered) expect(taken).toEqual(taken.map((_, i) => segment + i));
+      expect(ordered.flatMap(([, taken]) => taken)).toEqual(Array.from({ length: pieces }, (_, i) => i));
+    }
+  });
+
+  it('an idle worker takes the back half of the largest unsent remainder', () => {
+    const scheduler = new PieceScheduler(PieceScheduler.evenRanges(16, 2), true);
+    // Unstarted segments go out in order: worker 0 starts the first, worker 1 the second.
+    expect(scheduler.take(0)).toEqual({ piece: 0, segment: 0 });
+    expect(scheduler.take(1)).toEqual({ piece: 8, segment: 8 });
+    expect(scheduler.take(1)).toEqual({ piece: 9, segment: 8 });
+    for (let piece = 1; piece < 8; piece++) expect(scheduler.take(0)).toEqual({ piece, segment: 0 });
+    // Pieces 10..15 are unsent: worker 0 takes 13..15, worker 1 keeps 10..12.
+    expect(scheduler.take(0)).toEqual({ piece: 13, segment: 13 });
+    expect(scheduler.take(1)).toEqual({ piece: 10, segment: 8 });
+    expect(scheduler.take(1)).toEqual({ piece: 11, segment: 8 });
+    // One unsent piece (12) is not split off; worker 0 goes on with its own.
+    expect(scheduler.take(0)).toEqual({ piece: 14, segment: 13 });
+    expect(scheduler.take(0)).toEqual({ piece: 15, segment: 13 });
+    expect(scheduler.take(0)).toBeUndefined();
+    expect(scheduler.take(1)).toEqual({ piece: 12, segment: 8 });
+    expect(scheduler.take(1)).toBeUndefined();
+  });
+
+  it('never splits a segment that must stay whole: idle workers take the next whole one', () => {
+    const scheduler = new PieceScheduler([[0, 3], [3, 3], [3, 5]], false);
+    expect(scheduler.take(0)).toEqual({ piece: 0, segment: 0 });
+    expect(scheduler.take(1)).toEqual({ piece: 3, segment: 3 });
+    expect(scheduler.take(1)).toEqual({ piece: 4, segment: 3 });
+    expect(scheduler.take(1)).toBeUndefined();
+    expect([1, 2].map(() => scheduler.take(0)?.piece)).toEqual([1, 2]);
+    expect(scheduler.take(0)).toBeUndefined();
+  });
 });

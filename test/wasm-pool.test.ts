@@ -7,40 +7,74 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PackedBatch } from '../src/core/wasm/packed-tables.js';
 import { KIND, OP } from '../src/core/wasm/kernel-instance.js';
+import { CountRun, type CountSettings } from '../src/pool/count-run.js';
 import { WorkerPool } from '../src/pool/pool.js';
-import type { CombineTextReply } from '../src/pool/worker.js';
-import type { CombineTextTask, FailTask } from '../src/pool/tasks.js';
+import type { FailTask } from '../src/pool/tasks.js';
 import { ManualClock, StreamingContext, pair, sum, words, type OutputOperationInfo } from '../src/index.js';
 import { textBatch } from './support/random-text.js';
 
 const TRAP: FailTask = { kind: 'fail', how: 'trap' };
 const CRASH: FailTask = { kind: 'fail', how: 'exit' };
+const WORD_COUNT: CountSettings = { separators: ' ', value: 1, valueKind: KIND.i64, op: OP.sum, numPartitions: 1 };
 
-/** A word-count task over `text` into one partition. */
-function countTask(text: string): CombineTextTask {
-  const bytes = new Uint8Array(Buffer.from(text));
-  return { kind: 'combineText', bytes, separators: ' ', value: 1, valueKind: KIND.i64, op: OP.sum, numPartitions: 1 };
+/** A count run on `pool` that records what comes back. */
+function openRun(pool: WorkerPool, settings = WORD_COUNT) {
+  const partials: [number, [string, number][]][] = [];
+  const returned: number[] = [];
+  const run = new CountRun(pool, settings, {
+    pieceDone: (_, input) => void returned.push(input.byteLength),
+    partial: (segment, packed) => void partials.push([segment, new PackedBatch(packed).collect()]),
+  });
+  const send = (text: string, segment: number) => run.send(new Uint8Array(Buffer.from(text)), segment);
+  return { run, send, partials, returned };
 }
 
-/** Runs a word count on `pool` and decodes it. */
+/** Runs a word count of `text` as one segment on `pool` and decodes it. */
 async function count(pool: WorkerPool, text: string): Promise<[string, number][]> {
-  const task = countTask(text);
-  const reply = await pool.run<CombineTextReply>(task, [task.bytes.buffer as ArrayBuffer]);
-  return new PackedBatch(reply.packed!).collect();
+  const { run, send, partials } = openRun(pool);
+  send(text, 0);
+  run.end();
+  await run.finished;
+  return partials[0]![1];
 }
 
 describe('WorkerPool', () => {
-  it('a run split over tasks fills one table; a piece of a run the worker does not hold fails', async () => {
+  it('a count run fills one table per segment and returns each one packed, in order, then ends', async () => {
     const pool = new WorkerPool(1);
     try {
-      const send = (text: string, run: CombineTextTask['run']) => {
-        const task = { ...countTask(text), run };
-        return pool.run<CombineTextReply>(task, [task.bytes.buffer as ArrayBuffer]);
-      };
-      expect((await send('a b\n', { id: 1, first: true, last: false })).packed).toBeUndefined();
-      const last = await send('b c\n', { id: 1, first: false, last: true });
-      expect(new PackedBatch(last.packed!).collect()).toEqual([['a', 1], ['b', 2], ['c', 1]]);
-      await expect(send('d\n', { id: 2, first: false, last: true })).rejects.toThrow(/run 2 reached a worker that does not hold its table/);
+      const { run, send, partials, returned } = openRun(pool);
+      send('a b\n', 0);
+      send('b c\n', 0);
+      send('c d\n', 2);
+      expect(run.inFlight).toBe(3);
+      run.end();
+      await run.finished;
+      expect(run.inFlight).toBe(0);
+      expect(returned).toEqual([4, 4, 4]);
+      expect(partials).toEqual([
+        [0, [['a', 1], ['b', 2], ['c', 1]]],
+        [2, [['c', 1], ['d', 1]]],
+      ]);
+      // The worker is free again for the next task.
+      expect(await count(pool, 'x y x\n')).toEqual([['x', 2], ['y', 1]]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a run that traps fails with JOB_FAILED; an abandoned run frees its worker', async () => {
+    const pool = new WorkerPool(1);
+    try {
+      // Packing into 2^29 partitions needs more memory than a WASM instance can have: a real trap.
+      const huge = openRun(pool, { ...WORD_COUNT, numPartitions: 2 ** 29 });
+      huge.send('a\n', 0);
+      huge.run.end();
+      await expect(huge.run.finished).rejects.toMatchObject({ code: 'JOB_FAILED', message: expect.stringMatching(/^wasm core task countText failed in a worker: /) });
+      const abandoned = openRun(pool);
+      abandoned.send('a\n', 0);
+      abandoned.run.close();
+      await expect(abandoned.run.finished).rejects.toMatchObject({ code: 'JOB_FAILED', message: expect.stringContaining('abandoned') });
+      expect(await count(pool, 'b b\n')).toEqual([['b', 2]]);
     } finally {
       await pool.close();
     }

@@ -2,6 +2,7 @@
 // worker that dies rejects with a FlintError; piscina replaces the worker and the pool goes on.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { FlintError } from '../errors.js';
 import type { Task } from './tasks.js';
@@ -31,7 +32,7 @@ export class WorkerPool {
   }
 
   /** Runs `task`, transferring `transfer`; rejects with JOB_FAILED when the worker fails. */
-  async run<R>(task: Task, transfer: ArrayBuffer[] = []): Promise<R> {
+  async run<R>(task: Task, transfer: (ArrayBuffer | MessagePort)[] = []): Promise<R> {
     if (this.closed) throw new FlintError('CONTEXT_STOPPED', 'the worker pool is closed; the StreamingContext was stopped');
     try {
       return (await this.pool.run(task, { transferList: transfer })) as R;

@@ -1,11 +1,17 @@
-// The messages the worker pool carries: plain data and transferable buffers only.
+// The messages the worker pool carries: plain data, transferable buffers and message ports only.
+import type { MessagePort } from 'node:worker_threads';
 import type { OpCode, ValueKind } from '../core/wasm/kernel-instance.js';
 
-/** Tokenize whole lines and pre-aggregate per output partition (map-side combine). */
-export interface CombineTextTask {
-  kind: 'combineText';
-  /** Whole lines of UTF-8 text; transferred to the worker. */
-  bytes: Uint8Array;
+/**
+ * Counts the tokens of pieces of text sent over `port` (see {@link CountRequest}) and
+ * pre-aggregates them per output partition (map-side combine). The task holds its worker until
+ * the run ends, which gives the run the worker affinity piscina does not have: pieces of one
+ * segment all reach the table that holds it.
+ */
+export interface CountTextTask {
+  kind: 'countText';
+  /** The worker's end of the run's channel; transferred to the worker. */
+  port: MessagePort;
   /** ASCII separator characters. */
   separators: string;
   /** The value each token contributes. */
@@ -13,14 +19,22 @@ export interface CombineTextTask {
   valueKind: ValueKind;
   op: OpCode;
   numPartitions: number;
-  /**
-   * Pieces of one run of text may be sent as several tasks, so the next piece is copied while the
-   * worker counts this one: `run` names the run, `first` starts a fresh table and `last` returns
-   * it packed. Only a pool of one thread may split a run (piscina has no worker affinity). Absent:
-   * the task is a whole run.
-   */
-  run?: { id: number; first: boolean; last: boolean };
 }
+
+/**
+ * Main thread to worker: whole lines of UTF-8 text (transferred) for the table of `segment` (a new
+ * segment starts a fresh table and sends the previous one back packed), or the end of the run.
+ */
+export type CountRequest = { kind: 'piece'; bytes: Uint8Array; segment: number } | { kind: 'end' };
+
+/**
+ * Worker to main thread, in this order per run: the input buffer of each counted piece (for
+ * reuse), the packed table of each finished segment, and `done` after the last of them.
+ */
+export type CountReply =
+  | { kind: 'pieceDone'; input: ArrayBuffer }
+  | { kind: 'partial'; segment: number; packed: ArrayBuffer }
+  | { kind: 'done' };
 
 /** Makes the worker fail its task, for testing failure handling: a kernel trap or a crash. */
 export interface FailTask {
@@ -29,4 +43,4 @@ export interface FailTask {
 }
 
 /** Any task. */
-export type Task = CombineTextTask | FailTask;
+export type Task = CountTextTask | FailTask;

@@ -1,57 +1,62 @@
 // The worker entry piscina runs: one kernel instance per thread, created on first use and
 // replaced after a trap (a trapped instance may hold half-updated tables).
-import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { Kernels, separatorTable } from '../core/wasm/kernel-instance.js';
-import type { Task } from './tasks.js';
+import type { CountReply, CountRequest, CountTextTask, Task } from './tasks.js';
 
 let kernels: Kernels | undefined;
-// The run whose table this worker holds between the pieces of a split run.
-let openRun: number | undefined;
 
-/**
- * What a combineText task returns: the packed partials (absent for a piece that does not end its
- * run), and the input buffer for reuse.
- */
-export interface CombineTextReply {
-  packed?: ArrayBuffer;
-  input: ArrayBuffer;
-}
-
-// Both buffers go back transferred, not copied (piscina's transferable protocol).
-class Reply {
-  constructor(private readonly value: CombineTextReply) {}
-  get [transferableSymbol](): ArrayBuffer[] {
-    return this.value.packed ? [this.value.packed, this.value.input] : [this.value.input];
-  }
-  get [valueSymbol](): CombineTextReply {
-    return this.value;
+/** Runs one task: a count run resolves when its last segment has been sent back. */
+export default function run(task: Task): Promise<void> | void {
+  switch (task.kind) {
+    case 'countText':
+      return countText(task);
+    case 'fail':
+      if (task.how === 'exit') process.exit(1);
+      throw new WebAssembly.RuntimeError('unreachable (test trap)');
   }
 }
 
-/** Runs one task; the result buffer is transferred back, not copied. */
-export default function run(task: Task): unknown {
-  kernels ??= new Kernels();
-  try {
-    switch (task.kind) {
-      case 'combineText': {
-        // One table for all partitions; it is split by partition once, when packed.
-        const { first = true, last = true, id } = task.run ?? {};
-        if (!first && openRun !== id) {
-          throw new Error(`piece of run ${id} reached a worker that does not hold its table (the worker was replaced mid-run)`);
+// Counts each piece into the table of its segment; buffers go back transferred, not copied.
+function countText(task: CountTextTask): Promise<void> {
+  const { port, valueKind, op, value, numPartitions } = task;
+  const separators = separatorTable(task.separators);
+  const reply = (message: CountReply, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+  let segment: number | undefined;
+  let table = 0;
+  const flush = (k: Kernels): void => {
+    if (segment === undefined) return;
+    const packed = k.packSplit(table, numPartitions);
+    reply({ kind: 'partial', segment, packed }, [packed]);
+    segment = undefined;
+  };
+  return new Promise((resolve, reject) => {
+    const fail = (error: unknown): void => {
+      port.close();
+      reject(error);
+    };
+    port.on('message', (request: CountRequest) => {
+      try {
+        const k = (kernels ??= new Kernels());
+        if (request.kind === 'end') {
+          flush(k);
+          reply({ kind: 'done' });
+          port.close();
+          resolve();
+          return;
         }
-        const c = kernels.combiner(1, task.valueKind, 'default', { keep: !first });
-        openRun = last ? undefined : id;
-        kernels.addTokens(c, task.bytes, separatorTable(task.separators), task.value, task.valueKind, task.op);
-        const packed = last ? kernels.packSplit(c, task.numPartitions) : undefined;
-        return move(new Reply({ packed, input: task.bytes.buffer as ArrayBuffer }));
+        if (request.segment !== segment) {
+          flush(k);
+          table = k.combiner(1, valueKind, 'default');
+          segment = request.segment;
+        }
+        k.addTokens(table, request.bytes, separators, value, valueKind, op);
+        reply({ kind: 'pieceDone', input: request.bytes.buffer as ArrayBuffer }, [request.bytes.buffer as ArrayBuffer]);
+      } catch (error) {
+        kernels = undefined;
+        fail(error);
       }
-      case 'fail':
-        if (task.how === 'exit') process.exit(1);
-        throw new WebAssembly.RuntimeError('unreachable (test trap)');
-    }
-  } catch (error) {
-    kernels = undefined;
-    openRun = undefined;
-    throw error;
-  }
+    });
+    // The main thread closes its end when it gives up on the run (another worker failed).
+    port.on('close', () => reject(new Error('the count run was abandoned by the main thread')));
+  });
 }

@@ -51,17 +51,14 @@ export class Kernels {
     this.generation++;
   }
 
-  /**
-   * An empty combiner of `n` partitions of `kind`; the same one is reused for the same shape. With
-   * `keep`, the reused combiner keeps its contents (to go on filling it).
-   */
-  combiner(n: number, kind: ValueKind, slot = 'default', { keep = false } = {}): number {
+  /** An empty combiner of `n` partitions of `kind`; the same one is reused for the same shape. */
+  combiner(n: number, kind: ValueKind, slot = 'default'): number {
     const key = `${slot}:${n}:${kind}`;
     let c = this.combiners.get(key);
     if (c === undefined) {
       c = this.ex.combinerNew(n, kind) >>> 0;
       this.combiners.set(key, c);
-    } else if (!keep) {
+    } else {
       this.ex.combinerClear(c);
     }
     return c;

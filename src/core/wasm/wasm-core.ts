@@ -1,41 +1,35 @@
 // The wasm core: word-count pipelines on text (split -> pair -> reduceByKey with sum, min or max)
-// run as AssemblyScript kernels on a worker pool, one task per input partition; their partial
-// tables are merged in input-partition order in the main thread's kernel instance, so results
+// run as AssemblyScript kernels on a worker pool, one count run per worker fed pieces of the text;
+// their partial tables are merged in text order in the main thread's kernel instance, so results
 // equal the js core's partition by partition. Everything else runs on the js core.
 import type { Batch } from '../../batch/batch.js';
 import type { Combiner } from '../../batch/shuffle.js';
-import { type LineBlock, PairedTokenBatch } from '../../batch/text-batch.js';
+import { PairedTokenBatch } from '../../batch/text-batch.js';
 import { FlintError } from '../../errors.js';
 import { buildingBlockOf } from '../../functions/building-blocks.js';
 import { BufferRecycler } from '../../pool/buffer-recycler.js';
 import { WorkerPool } from '../../pool/pool.js';
-import type { CombineTextTask } from '../../pool/tasks.js';
-import type { CombineTextReply } from '../../pool/worker.js';
 import type { Core, SlidingReducer, SlidingWindowState, SumWindowState } from '../core.js';
 import { JsCore } from '../js/js-core.js';
 import { KIND, Kernels, OP, type OpCode, type ValueKind } from './kernel-instance.js';
 import { PackedBatch } from './packed-tables.js';
+import { PieceScheduler } from './piece-scheduler.js';
 import { piecesOf } from './pieces.js';
+import { countOnPool } from './pooled-count.js';
 import { KernelSlidingWindow } from './sliding-window.js';
 import { KernelSumWindow } from './sum-window.js';
 
 const REDUCER_OPS: Record<string, OpCode> = { sum: OP.sum, min: OP.min, max: OP.max };
 
-/** Pieces per worker thread when a batch can be cut freely (a fast worker takes more of them). */
-const PIECES_PER_THREAD = 2;
-/** Smaller pieces cost more in task round trips and merges than they win in balance. */
-const MIN_PIECE_BYTES = 4 << 20;
 /**
- * Piece size of a one-thread run: small enough that copying the first piece (the only copy not
- * overlapped with counting) is short, large enough that task round trips stay negligible.
+ * Pieces per worker thread: enough that work stealing can even out a worker the host slows down,
+ * few enough that the per-piece round trip (about 0.1 ms) stays small.
  */
-const PIPELINE_PIECE_BYTES = 8 << 20;
-
-/** A piece of text to send: byte ranges copied together, and the run it continues, if any. */
-interface Piece {
-  ranges: Uint8Array[];
-  run?: CombineTextTask['run'];
-}
+const PIECES_PER_THREAD = 8;
+/** Smaller pieces cost more in round trips than they win in balance. */
+const MIN_PIECE_BYTES = 256 << 10;
+/** Larger pieces make the first copy (the one not overlapped with counting) and the tail long. */
+const MAX_PIECE_BYTES = 4 << 20;
 
 /** The kernel op for a tagged reducer, if it is one. */
 function reducerOp(f: unknown): OpCode | undefined {
@@ -54,6 +48,17 @@ function valueKindFor(value: number, op: OpCode, bytes: number): ValueKind {
   return op !== OP.sum || Math.abs(value) * bytes <= Number.MAX_SAFE_INTEGER ? KIND.i64 : KIND.f64;
 }
 
+/** Piece size for `bytes` of text on `threads` workers: enough pieces to balance, few enough to stay cheap. */
+function pieceSize(bytes: number, threads: number): number {
+  return Math.min(MAX_PIECE_BYTES, Math.max(MIN_PIECE_BYTES, Math.ceil(bytes / (PIECES_PER_THREAD * threads))));
+}
+
+/** `[start, end)` of consecutive groups of the given sizes. */
+function consecutiveRanges(sizes: number[]): [number, number][] {
+  let start = 0;
+  return sizes.map((n) => [start, (start += n)]);
+}
+
 /** Runs the hot paths as WASM kernels on `threads` workers. */
 export class WasmCore implements Core {
   readonly name = 'wasm' as const;
@@ -61,13 +66,12 @@ export class WasmCore implements Core {
   private poolInstance: WorkerPool | undefined;
   private kernelsInstance: Kernels | undefined;
   private closed = false;
-  private nextRun = 0;
   private readonly buffers: BufferRecycler;
   private readonly windows = new Set<SumWindowState | SlidingWindowState>();
 
   /**
    * `threads` workers. `pieceBytes` sets the size text is cut to for the workers (tests use small
-   * pieces to exercise runs of many pieces); by default it follows the batch and the threads.
+   * pieces to exercise segments of many pieces and work stealing); by default it follows the batch.
    */
   constructor(
     private readonly threads: number,
@@ -109,14 +113,11 @@ export class WasmCore implements Core {
   }
 
   /**
-   * The batch's text goes to the workers as pieces cut at line ends, at most `threads + 1` in
-   * flight, so the main thread copies the next piece while the workers count the current ones.
-   * Partials are merged in text order, which adds up each key's values in the js core's order:
-   * - one thread: each run of pieces fills one table in the worker (the whole batch when
-   *   regrouping cannot change a sum, else one run per input partition), so nothing is merged
-   *   but the runs;
-   * - several threads: every piece returns its own partial (pieces only where regrouping cannot
-   *   change a result: exact i64 sums, or min/max; else one per input partition).
+   * The batch's text goes to the workers as pieces cut at line ends (see countOnPool). Each worker
+   * fills one table per segment of consecutive pieces, and the segments' partials are merged in
+   * text order, which gives keys the js core's order and adds up values in its order: segments
+   * start as `threads` equal shares of the text and may be split when that cannot change a result
+   * (exact i64 sums, min, max); otherwise each input partition is one segment.
    */
   private async countTokens(batch: PairedTokenBatch<number>, op: OpCode, numPartitions: number): Promise<PackedBatch> {
     const { value } = batch;
@@ -124,62 +125,18 @@ export class WasmCore implements Core {
     const bytes = partitions.flat().reduce((n, b) => n + b.bytes.byteLength, 0);
     const valueKind = valueKindFor(value, op, bytes);
     const exactInAnyOrder = valueKind === KIND.i64 || op !== OP.sum;
-    const base = { kind: 'combineText', separators: batch.tokens.separators, value, valueKind, op, numPartitions } as const;
-    const partials = await this.runInOrder(this.plan(partitions, bytes, exactInAnyOrder), base);
+    const pieceBytes = this.options.pieceBytes ?? pieceSize(bytes, this.threads);
+    const perSegment = exactInAnyOrder ? [piecesOf(partitions.flat(), pieceBytes)] : partitions.map((blocks) => piecesOf(blocks, pieceBytes));
+    const pieces = perSegment.flat();
+    const ranges = exactInAnyOrder ? PieceScheduler.evenRanges(pieces.length, this.threads) : consecutiveRanges(perSegment.map((p) => p.length));
+    const settings = { separators: batch.tokens.separators, value, valueKind, op, numPartitions };
+    const scheduler = new PieceScheduler(ranges, exactInAnyOrder);
+    const workers = Math.min(this.threads, ranges.filter(([start, end]) => end > start).length);
+    const partials = await countOnPool(this.pool, this.buffers, pieces, scheduler, workers, settings);
     if (partials.length === 1) return new PackedBatch(partials[0]!);
     const merged = this.kernels.combiner(numPartitions, valueKind, 'merge');
     for (const partial of partials) this.kernels.mergePacked(merged, partial, op);
     return new PackedBatch(this.kernels.pack(merged));
-  }
-
-  // The pieces to send, each with the run it belongs to (one thread) or none (a run of its own).
-  private plan(partitions: (readonly LineBlock[])[], bytes: number, exactInAnyOrder: boolean): Piece[] {
-    if (this.threads === 1) {
-      const runs = exactInAnyOrder ? [partitions.flat()] : partitions;
-      return runs.flatMap((blocks) => {
-        const id = this.nextRun++;
-        const pieces = piecesOf(blocks, this.options.pieceBytes ?? PIPELINE_PIECE_BYTES);
-        return pieces.map((ranges, i) => ({ ranges, run: { id, first: i === 0, last: i === pieces.length - 1 } }));
-      });
-    }
-    const pieceBytes = !exactInAnyOrder ? Infinity : this.options.pieceBytes ?? Math.max(MIN_PIECE_BYTES, Math.ceil(bytes / (PIECES_PER_THREAD * this.threads)));
-    return partitions.flatMap((blocks) => piecesOf(blocks, pieceBytes)).map((ranges) => ({ ranges }));
-  }
-
-  // Sends the pieces, keeping at most threads + 1 in flight; resolves to the packed partials in
-  // piece order.
-  private async runInOrder(pieces: Piece[], base: Omit<CombineTextTask, 'bytes' | 'run'>): Promise<ArrayBuffer[]> {
-    const replies: Promise<ArrayBuffer | undefined>[] = [];
-    const inFlight = new Set<Promise<unknown>>();
-    for (const piece of pieces) {
-      while (inFlight.size > this.threads) await Promise.race(inFlight);
-      const bytes = this.copyToTransferable(piece.ranges);
-      const task: CombineTextTask = { ...base, bytes, run: piece.run };
-      const reply = this.pool.run<CombineTextReply>(task, [bytes.buffer as ArrayBuffer]).then((r) => {
-        this.buffers.give(r.input);
-        return r.packed;
-      });
-      replies.push(reply);
-      // Settled either way; a failure surfaces from Promise.all below.
-      const settled: Promise<unknown> = reply.then(
-        (): boolean => inFlight.delete(settled),
-        (): boolean => inFlight.delete(settled),
-      );
-      inFlight.add(settled);
-    }
-    return (await Promise.all(replies)).filter((p): p is ArrayBuffer => p !== undefined);
-  }
-
-  // Task input gets its own ArrayBuffer (a recycled one) so it can be transferred, not cloned.
-  private copyToTransferable(parts: Uint8Array[]): Uint8Array {
-    const total = parts.reduce((n, p) => n + p.byteLength, 0);
-    const out = new Uint8Array(this.buffers.take(total), 0, total);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.byteLength;
-    }
-    return out;
   }
 
   private get pool(): WorkerPool {
