@@ -69,4 +69,22 @@ describe('report', () => {
     expect(report.markdown).toContain('![wordcount](bench/report/wordcount.svg)');
     expect([...report.charts.keys()]).toEqual(['wordcount.svg']);
   });
+
+  it('judges the window target on the side-by-side pair when there is one, else on the sweep', () => {
+    const window = {
+      paneKb: 64,
+      slideMs: 1000,
+      lengths: [10, 600],
+      slides: 10,
+      budgetSeconds: 4,
+      rows: [{ name: 'Flint wasm, incremental (sum/subtract)', group: 'flint' as const, perSlideMs: [4, 6], meanMs: [4, 6] }],
+    };
+    const base = { mode: 'quick' as const, machine: 'm', node: 'v20', date: '2026-01-01T00:00:00.000Z', seconds: 1, config: configFor('quick') };
+    const sweep = buildReport({ ...base, window }, 'r');
+    expect(sweep.headline).toContain('- Incremental window, per slide at W/S=600 vs W/S=10: **1.50x** (target <= 1.3): not met');
+    const pair = { short: 10, long: 600, slides: 20, shortMs: 5, longMs: 6 };
+    const sided = buildReport({ ...base, window: { ...window, sideBySide: pair } }, 'r');
+    expect(sided.headline).toContain('- Incremental window, per slide at W/S=600 vs W/S=10 (side by side): **1.20x** (target <= 1.3): met');
+    expect(sided.markdown).toContain('**5.00 ms** and **6.00 ms** per slide (median), **1.20x**');
+  });
 });

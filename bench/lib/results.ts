@@ -44,6 +44,20 @@ export interface WindowResult {
   slides: number;
   budgetSeconds: number;
   rows: WindowRow[];
+  /** The target pair measured side by side (see bench/workloads/window.ts). */
+  sideBySide?: SideBySide;
+}
+
+/**
+ * Flint wasm incremental at a short and a long window, open together and slid alternately, so
+ * both medians come from the same minutes of a noisy host.
+ */
+export interface SideBySide {
+  short: number;
+  long: number;
+  slides: number;
+  shortMs: number;
+  longMs: number;
 }
 
 /** How one input rate went. */

@@ -1,6 +1,6 @@
 // BENCHMARKS.md from a run's results: the machine, one section per workload with a table of
 // medians and ratios to Flint's wasm core, and the SVG charts the sections link to.
-import type { MemoryResult, Results, StreamingResult, WindowResult, WordCountResult } from '../lib/results.js';
+import type { MemoryResult, Results, SideBySide, StreamingResult, WindowResult, WordCountResult } from '../lib/results.js';
 import { percentile } from '../lib/stats.js';
 import { barChart, compact, lineChart, type Series } from './svg.js';
 
@@ -55,6 +55,18 @@ function wordcountSection(w: WordCountResult, warmupRounds: number, chart: (name
   ].join('\n');
 }
 
+/** The target pair measured side by side, if it was. */
+function sideBySideLines(p: SideBySide | undefined): string[] {
+  if (!p) return [];
+  return [
+    `Side by side (the issue's target pair): Flint wasm incremental windows of W/S=${p.short} and W/S=${p.long} open at ` +
+      `once and slid alternately with the same panes, ${p.slides} slides each: **${fmt(p.shortMs, 2)} ms** and ` +
+      `**${fmt(p.longMs, 2)} ms** per slide (median), **${ratio(p.longMs, p.shortMs)}**. The table above measures ` +
+      'each length in turn, so its ratios also carry the drift of a shared host between lengths.',
+    '',
+  ];
+}
+
 function windowSection(w: WindowResult, chart: (name: string, svg: string) => string): string {
   const base = find(w.rows, /wasm, incremental/);
   const at = (row: { perSlideMs: (number | null)[] }, length: number) => row.perSlideMs[w.lengths.indexOf(length)] ?? null;
@@ -95,6 +107,7 @@ function windowSection(w: WindowResult, chart: (name: string, svg: string) => st
     'The incremental windows also rebuild from all their panes once per window length (it bounds float drift), so ' +
       'the mean per slide is higher than the median by about one recomputation divided by W/S.',
     '',
+    ...sideBySideLines(w.sideBySide),
     chart('window.svg', lineChart('Per-slide cost vs window length', { label: 'window / slide', log: true, ticks: w.lengths }, { label: 'ms per slide', log: true }, series)),
     '',
   ].join('\n');
@@ -188,7 +201,9 @@ function targets(r: Results): string[] {
     line('Flint wasm, 1 worker vs idiomatic JS', wasm1 && mbps(/idiomatic/) && wasm1 / mbps(/idiomatic/)!, 10),
     line('Flint wasm, 1 worker vs the C reference', wasm1 && mbps(/C -O2/) && wasm1 / mbps(/C -O2/)!, 1.0),
     line('Flint wasm, local[*] vs 1 worker', wasm1 && mbps(/local\[\*\]/) && mbps(/local\[\*\]/)! / wasm1, 1.7),
-    line('Incremental window, per slide at W/S=600 vs W/S=10', at(600) && at(10) && at(600)! / at(10)!, 1.3, true),
+    r.window?.sideBySide
+      ? line('Incremental window, per slide at W/S=600 vs W/S=10 (side by side)', r.window.sideBySide.longMs / r.window.sideBySide.shortMs, 1.3, true)
+      : line('Incremental window, per slide at W/S=600 vs W/S=10', at(600) && at(10) && at(600)! / at(10)!, 1.3, true),
   ];
 }
 
