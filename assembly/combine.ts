@@ -69,24 +69,35 @@ function scanSimd(c: Combiner, input: usize, len: u32, seps: usize, value: u64, 
   for (let base = input; base < end; base += 16) {
     let mask = <u32>i8x16.bitmask(i8x16.le_u(v128.load(base), space));
     const remain = end - base;
-    if (remain < 16) mask |= <u32>0xffff << <u32>remain;
+    // Bytes past the end are not looked at; a token running up to the end is added below.
+    if (remain < 16) mask &= ~(<u32>0xffff << <u32>remain);
     while (mask != 0) {
       const pos = base + <usize>ctz(mask);
       mask &= mask - 1;
-      if (pos < end && load<u8>(seps + load<u8>(pos)) == 0) continue;
+      if (load<u8>(seps + load<u8>(pos)) == 0) continue;
       if (pos > start) {
-        if (counting) {
-          const vp = entryValue(tableUpsertKey(t, start, <u32>(pos - start)));
-          store<i64>(vp, load<i64>(vp) + <i64>value);
-        } else {
-          addToken(c, start, <u32>(pos - start), value, op);
-        }
+        scanToken(c, t, start, <u32>(pos - start), value, op, counting);
         tokens++;
       }
       start = pos + 1;
     }
   }
+  if (end > start) {
+    scanToken(c, t, start, <u32>(end - start), value, op, counting);
+    tokens++;
+  }
   return tokens;
+}
+
+// @ts-ignore: decorator
+@inline
+function scanToken(c: Combiner, t: Table, start: usize, len: u32, value: u64, op: i32, counting: bool): void {
+  if (counting) {
+    const vp = entryValue(tableUpsertKey(t, start, len));
+    store<i64>(vp, load<i64>(vp) + <i64>value);
+  } else {
+    addToken(c, start, len, value, op);
+  }
 }
 
 function addTokensSimd(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32): u32 {

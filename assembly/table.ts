@@ -323,7 +323,10 @@ export function tableUpsertShort(t: Table, key: usize, k: v128, len: u32, h: u32
   let i = h & mask;
   let bp = buckets + (<usize>i) * BUCKET;
   while (load<u32>(bp, INDEX) != 0) {
-    if (load<u32>(bp, LEN) == len && !v128.any_true(v128.xor(v128.load(bp), k))) return bp;
+    // Keys that differ only in trailing NUL bytes have the same masked vector: compare lengths too.
+    if (!v128.any_true(v128.xor(v128.load(bp), k))) {
+      if (load<u32>(bp, LEN) == len) return bp;
+    }
     i = (i + 1) & mask;
     bp = buckets + (<usize>i) * BUCKET;
   }

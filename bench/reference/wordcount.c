@@ -152,7 +152,7 @@ static inline void table_add_short(table *t, const uint8_t *key, uint32_t len, _
   uint32_t mask = t->cap - 1, i = h & mask;
   uint8_t *bp = t->buckets + (size_t)i * BUCKET;
   while (rd32u(bp + 28)) {
-    if (entry_len(bp) == len && _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)bp), k)) == 0xffff) {
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)bp), k)) == 0xffff && entry_len(bp) == len) {
       int64_t cur; memcpy(&cur, bp + 16, 8); cur += v; memcpy(bp + 16, &cur, 8);
       return;
     }
@@ -205,7 +205,8 @@ static size_t split_partitions(const table *t, uint32_t n, uint8_t *out, uint32_
 }
 
 /* The SIMD scan of assembly/combine.ts with SSE2: bytes <= 0x20 are candidate separators,
- * checked against the table; bytes past the end count as separators. */
+ * checked against the table; bytes past the end are not looked at, and a token that runs up to
+ * the end is added after the loop. */
 static void add_tokens(table *t, const uint8_t *p, size_t len, const uint8_t *seps) {
   const uint8_t *end = p + len, *start = p;
   const __m128i space = _mm_set1_epi8(0x20), flip = _mm_set1_epi8((char)0x80);
@@ -214,15 +215,16 @@ static void add_tokens(table *t, const uint8_t *p, size_t len, const uint8_t *se
     /* unsigned x <= 0x20  <=>  signed (x ^ 0x80) < (0x21 ^ 0x80) */
     uint32_t mask = (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_xor_si128(x, flip), _mm_xor_si128(_mm_add_epi8(space, _mm_set1_epi8(1)), flip)));
     size_t remain = (size_t)(end - base);
-    if (remain < 16) mask |= 0xffffu << remain;
+    if (remain < 16) mask &= ~(0xffffu << remain);
     while (mask) {
       const uint8_t *pos = base + __builtin_ctz(mask);
       mask &= mask - 1;
-      if (pos < end && !seps[*pos]) continue;
+      if (!seps[*pos]) continue;
       if (pos > start) add_token(t, start, (uint32_t)(pos - start));
       start = pos + 1;
     }
   }
+  if (end > start) add_token(t, start, (uint32_t)(end - start));
 }
 
 static double now_ms(void) { struct timespec ts; clock_gettime(CLOCK_MONOTONIC, &ts); return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6; }

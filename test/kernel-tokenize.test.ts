@@ -1,0 +1,41 @@
+// The kernels' token scan against a plain JS split: every token, wherever it sits relative to the
+// 16-byte blocks the SIMD scan reads and to the end of the input (with or without a separator).
+import { describe, expect, it } from 'vitest';
+import { KIND, Kernels, OP, separatorTable } from '../src/core/wasm/kernel-instance.js';
+import { PackedBatch } from '../src/core/wasm/packed-tables.js';
+import { mulberry32 } from './support/random-text.js';
+
+/** Word counts in first-seen order, splitting on the characters of `separators` and `\n`. */
+function splitCount(text: string, separators: string): [string, number][] {
+  const counts = new Map<string, number>();
+  let token = '';
+  for (const ch of text + '\n') {
+    if (separators.includes(ch) || ch === '\n') {
+      if (token) counts.set(token, (counts.get(token) ?? 0) + 1);
+      token = '';
+    } else {
+      token += ch;
+    }
+  }
+  return [...counts];
+}
+
+describe('token scan', () => {
+  // ' \t' takes the SIMD scan (separators are spaces or control bytes), ',' the bytewise one.
+  it.each([' \t', ','])('counts like a JS split for every length and ending (separators %j)', (separators) => {
+    const kernels = new Kernels();
+    const rng = mulberry32(5);
+    const alphabet = ['a', 'b', 'é', '\0', ' ', '\t', ',', '\n'];
+    for (let length = 0; length <= 70; length++) {
+      for (let round = 0; round < 8; round++) {
+        let text = '';
+        while (Buffer.byteLength(text) < length) text += alphabet[Math.floor(rng() * alphabet.length)];
+        const c = kernels.combiner(1, KIND.i64);
+        const tokens = kernels.addTokens(c, Buffer.from(text), separatorTable(separators), 1, KIND.i64, OP.sum);
+        const expected = splitCount(text, separators);
+        expect(new PackedBatch(kernels.packSplit(c, 1)).collect(), JSON.stringify(text)).toEqual(expected);
+        expect(tokens).toBe(expected.reduce((n, [, v]) => n + v, 0));
+      }
+    }
+  });
+});
