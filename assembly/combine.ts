@@ -55,7 +55,7 @@ function separatorsAreControlOrSpace(seps: usize): bool {
 }
 
 // SIMD scan: a bitmask of bytes <= 0x20 per 16-byte block; each set bit that is a real separator
-// ends a token. Bytes past `end` count as separators, which also closes the last token. With
+// ends a token. Bytes past `end` are masked off; a token running up to `end` is added last. With
 // `counting` (a constant at each call site, folded away once inlined) each token's update is the
 // word count's one add into the single table `t`; otherwise the generic addToken.
 // @ts-ignore: decorator

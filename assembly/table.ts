@@ -259,7 +259,7 @@ function rehash(t: Table, newCap: u32): void {
   const buckets = zeroed((<usize>newCap) * BUCKET);
   const mask = newCap - 1;
   for (let e: u32 = 0; e < t.count; e++) {
-    const ep = old + (<usize>load<u32>(t.order + ((<usize>e) << 2))) * BUCKET;
+    const ep = entryAt(t, e); // t.buckets is still the old array
     const h = entryDead(ep) ? e * 0x9e3779b1 : entryHash(ep);
     const bp = freeBucket(buckets, mask, h);
     v128.store(bp, v128.load(ep));

@@ -76,9 +76,12 @@ describe('PieceScheduler', () => {
     return segments;
   }
 
-  it('cuts pieces into even ranges', () => {
+  it('cuts pieces into even or consecutive ranges and counts those that hold a piece', () => {
     expect(PieceScheduler.evenRanges(10, 3)).toEqual([[0, 3], [3, 6], [6, 10]]);
     expect(PieceScheduler.evenRanges(1, 2)).toEqual([[0, 0], [0, 1]]);
+    expect(PieceScheduler.consecutiveRanges([2, 0, 3])).toEqual([[0, 2], [2, 2], [2, 5]]);
+    expect(new PieceScheduler(PieceScheduler.evenRanges(1, 2), true).initialSegments).toBe(1);
+    expect(new PieceScheduler(PieceScheduler.consecutiveRanges([2, 0, 3]), false).initialSegments).toBe(2);
   });
 
   it('hands out every piece once; each segment is a run of consecutive pieces named by its first', () => {

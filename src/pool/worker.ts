@@ -30,10 +30,6 @@ function countText(task: CountTextTask): Promise<void> {
     segment = undefined;
   };
   return new Promise((resolve, reject) => {
-    const fail = (error: unknown): void => {
-      port.close();
-      reject(error);
-    };
     port.on('message', (request: CountRequest) => {
       try {
         const k = (kernels ??= new Kernels());
@@ -46,14 +42,15 @@ function countText(task: CountTextTask): Promise<void> {
         }
         if (request.segment !== segment) {
           flush(k);
-          table = k.combiner(1, valueKind, 'default');
+          table = k.combiner(1, valueKind);
           segment = request.segment;
         }
         k.addTokens(table, request.bytes, separators, value, valueKind, op);
         reply({ kind: 'pieceDone', input: request.bytes.buffer as ArrayBuffer }, [request.bytes.buffer as ArrayBuffer]);
       } catch (error) {
         kernels = undefined;
-        fail(error);
+        port.close();
+        reject(error);
       }
     });
     // The main thread closes its end when it gives up on the run (another worker failed).

@@ -23,6 +23,8 @@ interface Segment {
 
 /** Hands out pieces `0 .. n-1` to workers, segment by segment. */
 export class PieceScheduler {
+  /** Segments to start with that hold a piece: more workers than this would have nothing to do. */
+  readonly initialSegments: number;
   private readonly unstarted: Segment[];
   private readonly current = new Map<number, Segment>();
 
@@ -35,6 +37,13 @@ export class PieceScheduler {
     private readonly splittable: boolean,
   ) {
     this.unstarted = ranges.filter(([start, end]) => end > start).map(([start, end]) => ({ start, next: start, end }));
+    this.initialSegments = this.unstarted.length;
+  }
+
+  /** `[start, end)` of consecutive groups of pieces of the given sizes. */
+  static consecutiveRanges(sizes: readonly number[]): [number, number][] {
+    let start = 0;
+    return sizes.map((n) => [start, (start += n)]);
   }
 
   /** `pieces` consecutive pieces cut into `parts` segments of about the same number of pieces. */

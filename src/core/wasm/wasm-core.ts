@@ -53,12 +53,6 @@ function pieceSize(bytes: number, threads: number): number {
   return Math.min(MAX_PIECE_BYTES, Math.max(MIN_PIECE_BYTES, Math.ceil(bytes / (PIECES_PER_THREAD * threads))));
 }
 
-/** `[start, end)` of consecutive groups of the given sizes. */
-function consecutiveRanges(sizes: number[]): [number, number][] {
-  let start = 0;
-  return sizes.map((n) => [start, (start += n)]);
-}
-
 /** Runs the hot paths as WASM kernels on `threads` workers. */
 export class WasmCore implements Core {
   readonly name = 'wasm' as const;
@@ -128,10 +122,10 @@ export class WasmCore implements Core {
     const pieceBytes = this.options.pieceBytes ?? pieceSize(bytes, this.threads);
     const perSegment = exactInAnyOrder ? [piecesOf(partitions.flat(), pieceBytes)] : partitions.map((blocks) => piecesOf(blocks, pieceBytes));
     const pieces = perSegment.flat();
-    const ranges = exactInAnyOrder ? PieceScheduler.evenRanges(pieces.length, this.threads) : consecutiveRanges(perSegment.map((p) => p.length));
+    const ranges = exactInAnyOrder ? PieceScheduler.evenRanges(pieces.length, this.threads) : PieceScheduler.consecutiveRanges(perSegment.map((p) => p.length));
     const settings = { separators: batch.tokens.separators, value, valueKind, op, numPartitions };
     const scheduler = new PieceScheduler(ranges, exactInAnyOrder);
-    const workers = Math.min(this.threads, ranges.filter(([start, end]) => end > start).length);
+    const workers = Math.min(this.threads, scheduler.initialSegments);
     const partials = await countOnPool(this.pool, this.buffers, pieces, scheduler, workers, settings);
     if (partials.length === 1) return new PackedBatch(partials[0]!);
     const merged = this.kernels.combiner(numPartitions, valueKind, 'merge');
