@@ -13,7 +13,7 @@ import { zipfCorpus } from './corpus.js';
 import { flintCount, textBatch } from './lib/flint.js';
 import { countWords as idiomaticJs, topTen } from './lib/top-ten.js';
 import { collectGarbage, machineLine, median } from './machine.js';
-import { buildReference, runReference } from './reference/build.js';
+import { buildReference, buildReferenceWasm, runReference, runReferenceWasm } from './reference/build.js';
 
 const MB = Number(process.env.BENCH_MB ?? 200);
 // The js core materializes every token and pair as JS objects (gigabytes for 200 MB), so it
@@ -47,6 +47,8 @@ async function main(): Promise<void> {
   writeFileSync(file, corpus);
   const ref = buildReference(join(tmpdir(), 'flint-bench'));
   if (!ref.binary) console.log(ref.skipped);
+  const refWasm = buildReferenceWasm(join(tmpdir(), 'flint-bench'));
+  if (!refWasm.wasm) console.log(refWasm.skipped);
 
   // This machine's speed drifts by tens of percent within minutes (shared host), so contestants
   // run interleaved: each round runs every contestant once, and medians are taken over rounds.
@@ -59,6 +61,8 @@ async function main(): Promise<void> {
   const samples = new Map<string, number[]>(contestants.map(([name]) => [name, []]));
   const refName = 'C -O2 reference (same algorithm)';
   if (ref.binary) samples.set(refName, []);
+  const refWasmName = 'C reference compiled to WASM (run by V8)';
+  if (refWasm.wasm) samples.set(refWasmName, []);
   const rounds = WARMUP_ROUNDS + ITERATIONS;
   for (let round = 0; round < rounds; round++) {
     // One tinybench run per round, one iteration per contestant.
@@ -73,6 +77,7 @@ async function main(): Promise<void> {
       samples.get(name)!.push(mb / ((task.result as { latency: { mean: number } }).latency.mean / 1000));
     }
     if (ref.binary) samples.get(refName)!.push(runReference(ref.binary, file, 1, 2).mbPerS);
+    if (refWasm.wasm) samples.get(refWasmName)!.push(runReferenceWasm(refWasm.wasm, file, 1, 2).mbPerS); // crashes are retried inside
     process.stderr.write(`\rround ${round + 1 - WARMUP_ROUNDS}/${ITERATIONS}`);
   }
   process.stderr.write('\n');
@@ -89,6 +94,7 @@ async function main(): Promise<void> {
   console.log(`\nwasm 1 worker / idiomatic JS: ${ratio('Flint wasm core, 1 worker', 'idiomatic JS (split + Map)')}x (target >= 10)`);
   if (rows.has('C -O2 reference (same algorithm)')) {
     console.log(`wasm 1 worker / C -O2: ${ratio('Flint wasm core, 1 worker', 'C -O2 reference (same algorithm)')}x (target >= 1.0)`);
+    if (rows.has(refWasmName)) console.log(`  for scale, the C reference as WASM / native: ${ratio(refWasmName, 'C -O2 reference (same algorithm)')}x`);
   }
   console.log(`wasm local[2] / wasm 1 worker: ${ratio('Flint wasm core, local[2]', 'Flint wasm core, 1 worker')}x (target >= 1.7)`);
   await Promise.all([wasm1.close(), wasm2.close(), js.close()]);

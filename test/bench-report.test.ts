@@ -59,10 +59,11 @@ describe('report', () => {
         iterations: 3,
         top10: '',
         skipped: [],
-        rows: [row('idiomatic JS (split + Map)', 20), row('Flint wasm core, 1 worker', 250), row('Flint wasm core, local[*] (2 workers)', 450), row('C -O2 reference', 300)],
+        rows: [row('idiomatic JS (split + Map)', 20), row('Flint wasm core, 1 worker', 250), row('Flint wasm core, local[*] (2 workers)', 450), row('C -O2 reference', 300), row('C reference compiled to WASM (clang -O2, run by V8)', 240)],
       },
     };
     const report = buildReport(results, 'bench/report');
+    expect(report.headline).toContain('  - for scale: the C reference itself, compiled to WebAssembly by clang and run by V8, runs at **0.80x** its native build; Flint\'s kernel at 1.04x that WASM build');
     expect(report.markdown).toContain('| Flint wasm core, local[*] (2 workers) | 10 MB | 450.0 | 90M | 1.80x |');
     expect(report.headline).toContain('- Flint wasm, 1 worker vs idiomatic JS: **12.50x** (target >= 10): met');
     expect(report.headline).toContain('- Flint wasm, 1 worker vs the C reference: **0.83x** (target >= 1): not met');

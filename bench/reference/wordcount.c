@@ -5,7 +5,9 @@
  * ends, repeats, and prints the median MB/s, the number of distinct keys and the top 10 words.
  * With a fourth argument `scan` it only counts the bytes <= 0x20, 16 at a time, over the whole
  * file in memory: the memory-speed ceiling of any word count.
- * Build: cc -O2 -o wordcount wordcount.c */
+ * Build: cc -O2 -o wordcount wordcount.c
+ * As WebAssembly (the same source; sse2-wasm.h maps the intrinsics): see buildReferenceWasm in
+ * build.ts. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +51,11 @@ static uint32_t xxh32(const uint8_t *p, size_t len) {
  * one cache line: key (16 bytes inline, zero-padded; longer keys: u32 arena offset, u32 probe
  * hash) | value | len | entry index + 1 (0 = free). An order array keeps insertion order. Short
  * keys are read as one 16-byte vector and masked, so inputs keep 16 bytes of slack. */
+#ifdef __wasm__
+#include "sse2-wasm.h"
+#else
 #include <emmintrin.h>
+#endif
 #define BUCKET 32
 #define INLINE_KEY 16
 

@@ -16,7 +16,7 @@ import { loadRxjs, openDuckDb } from '../lib/peers.js';
 import type { Group, WordCountResult, WordCountRow } from '../lib/results.js';
 import { checkTopTen, countWords, topTen } from '../lib/top-ten.js';
 import { collectGarbage, median } from '../machine.js';
-import { buildReference, runByteScan, runReference } from '../reference/build.js';
+import { buildReference, buildReferenceWasm, runByteScan, runReference, runReferenceWasm } from '../reference/build.js';
 
 /** A contestant timed in process: `run` is timed; `top10` is checked before any timing. */
 interface Contestant {
@@ -99,12 +99,25 @@ async function main(): Promise<void> {
   if (ref.binary) checkTopTen(refName, 'the corpus', runReference(ref.binary, file, 1, 2).top10, expected.get(corpus)!);
   else skipped.push(ref.skipped!);
   const scanName = 'raw byte scan (C, SSE2, memory-speed ceiling)';
+  // The same C compiled to WebAssembly and run by V8: what V8's code generation alone costs the
+  // algorithm, next to Flint's kernel.
+  const refWasm = buildReferenceWasm(join(tmpdir(), 'flint-bench'));
+  const refWasmName = 'C reference compiled to WASM (clang -O2, run by V8)';
+  let refWasmCrashes = 0;
+  const runRefWasm = () => {
+    const r = runReferenceWasm(refWasm.wasm!, file, 1, 2);
+    refWasmCrashes += r.crashes;
+    if (r.keys !== fullCounts.size) throw new Error(`${refWasmName} counted ${r.keys} distinct words, not ${fullCounts.size}`);
+    return r;
+  };
+  if (refWasm.wasm) checkTopTen(refWasmName, 'the corpus', runRefWasm().top10, expected.get(corpus)!);
+  else skipped.push(refWasm.skipped!);
 
   // This machine's speed drifts by tens of percent within minutes (shared host), so contestants
   // run interleaved: each round runs every contestant once (tinybench, one iteration each, on a
   // collected heap so one contestant's garbage does not take a core from the next), and medians
   // are taken over rounds. The first rounds warm up: kernels tier up, tables size themselves.
-  const samples = new Map<string, number[]>([...contestants.map((c) => c.name), refName, scanName].map((n) => [n, []]));
+  const samples = new Map<string, number[]>([...contestants.map((c) => c.name), refName, refWasmName, scanName].map((n) => [n, []]));
   const rounds = warmupRounds + iterations;
   for (let round = 0; round < rounds; round++) {
     progress(0.2 + (0.8 * round) / rounds, `round ${round + 1} of ${rounds}${round < warmupRounds ? ' (warm-up)' : ''}`);
@@ -121,12 +134,15 @@ async function main(): Promise<void> {
       samples.get(refName)!.push(runReference(ref.binary, file, 1, 2).mbPerS);
       samples.get(scanName)!.push(runByteScan(ref.binary, file, 1).mbPerS);
     }
+    if (refWasm.wasm) samples.get(refWasmName)!.push(runRefWasm().mbPerS);
   }
-  for (const c of [...contestants, { name: refName, group: 'limit' as const, input: corpus }, { name: scanName, group: 'limit' as const, input: corpus }]) {
+  const limits = [refName, refWasmName, scanName].map((name) => ({ name, group: 'limit' as const, input: corpus }));
+  for (const c of [...contestants, ...limits]) {
     const xs = samples.get(c.name)!;
     if (xs.length > 0) rows.push(row(c, c.input.length / 1e6, median(xs)));
   }
   for (const r of rows) log(`  ${r.name}: ${r.mbPerS.toFixed(1)} MB/s`);
+  if (refWasmCrashes > 0) log(`  (${refWasmName}: Node's WASI crashed ${refWasmCrashes} child processes; only complete results were used)`);
   await Promise.all([wasm1.close(), wasmN.close(), js.close()]);
   duck.close();
   const result: WordCountResult = { mb, distinct: DISTINCT, words, iterations, top10: expected.get(corpus)!, rows, skipped };
