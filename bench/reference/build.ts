@@ -12,18 +12,24 @@ const WASM_PACKAGES = 'clang lld wasi-libc libclang-rt-dev-wasm32 (Debian: apt-g
 // (Node 20 sometimes crashed in a garbage collection while a WASI program's memory grew).
 const WASM_LINK = ['-Wl,--initial-memory=536870912', '-Wl,--max-memory=4294967296', '-Wl,-z,stack-size=1048576'];
 
-/** Path of the compiled C reference, or a reason it is unavailable. */
-export function buildReference(outDir: string): { binary?: string; skipped?: string } {
-  mkdirSync(outDir, { recursive: true });
-  const binary = join(outDir, 'wordcount-ref');
-  for (const cc of [process.env.CC, 'cc', 'gcc', 'clang'].filter(Boolean) as string[]) {
+// True once the first of `compilers` that is installed and succeeds has compiled with `args`.
+function compileWithFirst(compilers: (string | undefined)[], args: string[]): boolean {
+  for (const cc of compilers.filter(Boolean) as string[]) {
     try {
-      execFileSync(cc, ['-O2', '-o', binary, SOURCE], { stdio: 'pipe' });
-      return { binary };
+      execFileSync(cc, args, { stdio: 'pipe' });
+      return true;
     } catch {
       // try the next compiler
     }
   }
+  return false;
+}
+
+/** Path of the compiled C reference, or a reason it is unavailable. */
+export function buildReference(outDir: string): { binary?: string; skipped?: string } {
+  mkdirSync(outDir, { recursive: true });
+  const binary = join(outDir, 'wordcount-ref');
+  if (compileWithFirst([process.env.CC, 'cc', 'gcc', 'clang'], ['-O2', '-o', binary, SOURCE])) return { binary };
   return { skipped: 'no C compiler (cc, gcc or clang) found; the C reference was skipped' };
 }
 
@@ -34,15 +40,8 @@ export function buildReference(outDir: string): { binary?: string; skipped?: str
 export function buildReferenceWasm(outDir: string): { wasm?: string; skipped?: string } {
   mkdirSync(outDir, { recursive: true });
   const wasm = join(outDir, 'wordcount-ref.wasm');
-  const flags = ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-msimd128', ...WASM_LINK, '-o', wasm, SOURCE];
-  for (const cc of [process.env.WASM_CC, 'clang', 'clang-19', 'clang-16', 'clang-15'].filter(Boolean) as string[]) {
-    try {
-      execFileSync(cc, flags, { stdio: 'pipe' });
-      return { wasm };
-    } catch {
-      // try the next compiler
-    }
-  }
+  const args = ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-msimd128', ...WASM_LINK, '-o', wasm, SOURCE];
+  if (compileWithFirst([process.env.WASM_CC, 'clang', 'clang-19', 'clang-16', 'clang-15'], args)) return { wasm };
   return { skipped: `no clang that targets wasm32-wasi found (needs ${WASM_PACKAGES}); the C reference as WASM was skipped` };
 }
 
