@@ -233,3 +233,51 @@ describe('ssc.stop()', () => {
     expect(code).toBe('running');
   });
 });
+
+describe('closing the pool while its workers are still loading', () => {
+  const dist = join(import.meta.dirname, '..', 'dist', 'src', 'pool');
+  const entry = join(dist, 'worker-entry.cjs');
+
+  /** Runs `node ...args`; resolves with its exit code and output. */
+  function node(args: string[]): Promise<{ code: number | null; signal: string | null; output: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
+      child.on('error', reject);
+      child.on('exit', (code, signal) => resolve({ code, signal, output }));
+    });
+  }
+
+  // piscina require()s its task file. On Node 20 a worker terminated inside require() of an ES
+  // module aborts the process, so the entry must load with require(esm) switched off.
+  it('gives piscina a CommonJS entry that exports the task function', async () => {
+    const pool = new WorkerPool(1);
+    try {
+      // (piscina's options, reached on purpose) the file piscina loads is that entry.
+      expect((pool as unknown as { pool: { options: { filename: string } } }).pool.options.filename).toBe(entry);
+    } finally {
+      await pool.close();
+    }
+    const load = (file: string) => `console.log(typeof require(${JSON.stringify(file)}))`;
+    expect(await node(['--no-experimental-require-module', '-e', load(entry)])).toMatchObject({ code: 0, output: 'function\n' });
+    // (control) the ES module worker behind it cannot be loaded that way.
+    const esm = await node(['--no-experimental-require-module', '-e', load(join(dist, 'worker.js'))]);
+    expect(esm.code).not.toBe(0);
+    expect(esm.output).toContain('ERR_REQUIRE_ESM');
+  });
+
+  it('close() at any point of the start-up resolves, and the process exits cleanly', async () => {
+    const program = `
+      import { WorkerPool } from ${JSON.stringify(pathToFileURL(join(dist, 'pool.js')).href)};
+      for (let i = 0; i < 24; i++) {
+        const pool = new WorkerPool(2);
+        await new Promise((resolve) => setTimeout(resolve, i % 12));
+        await pool.close();
+      }
+      console.log('closed 24 pools');
+    `;
+    expect(await node(['--input-type=module', '-e', program])).toEqual({ code: 0, signal: null, output: 'closed 24 pools\n' });
+  });
+});

@@ -7,15 +7,15 @@ import { Piscina } from 'piscina';
 import { FlintError } from '../errors.js';
 import type { Task } from './tasks.js';
 
-// The worker must be JavaScript: dist/src/pool/worker.js next to this file when built, or the
-// built copy when this file runs from source (vitest).
+// piscina runs the CommonJS entry (see worker-entry.cts for why not worker.js itself), built:
+// next to this file in dist, or the built copy when this file runs from source (vitest).
 function workerFile(): string {
-  const candidates = [new URL('./worker.js', import.meta.url), new URL('../../dist/src/pool/worker.js', import.meta.url)];
+  const candidates = [new URL('./worker-entry.cjs', import.meta.url), new URL('../../dist/src/pool/worker-entry.cjs', import.meta.url)];
   for (const url of candidates) {
     const path = fileURLToPath(url);
     if (existsSync(path)) return path;
   }
-  throw new FlintError('INVALID_CORE', "the wasm core's worker (dist/src/pool/worker.js) is missing; run 'npm run build'");
+  throw new FlintError('INVALID_CORE', "the wasm core's worker (dist/src/pool/worker-entry.cjs) is missing; run 'npm run build'");
 }
 
 /** A fixed-size pool of kernel workers. */
