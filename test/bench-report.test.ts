@@ -71,6 +71,32 @@ describe('report', () => {
     expect([...report.charts.keys()]).toEqual(['wordcount.svg']);
   });
 
+  it('judges the word-count targets on per-round ratios when the run kept its rounds', () => {
+    const row = (name: string, mbPerS: number) => ({ name, group: 'flint' as const, mb: 10, mbPerS, wordsPerS: mbPerS * 2e5 });
+    const one = 'Flint wasm core, 1 worker';
+    const many = 'Flint wasm core, local[*] (2 workers)';
+    const c = 'C -O2 reference (same algorithm, 1 thread)';
+    const wordcount = {
+      mb: 10,
+      distinct: 100_000,
+      words: 2e6,
+      iterations: 3,
+      top10: '',
+      skipped: [],
+      rows: [row('idiomatic JS (split + Map)', 20), row(one, 200), row(many, 380), row(c, 190)],
+      // local[*] / 1 worker per round: 1.2, 1.8, 1.9 (median 1.8), while the medians give 380 / 200 = 1.9.
+      rounds: { 'idiomatic JS (split + Map)': [10, 20, 30], [one]: [100, 300, 200], [many]: [120, 540, 380], [c]: [110, 280, 190] },
+    };
+    const results: Results = { mode: 'quick', machine: 'm', node: 'v20', date: '2026-01-01T00:00:00.000Z', seconds: 1, config: configFor('quick'), wordcount };
+    const headline = buildReport(results, 'r').headline;
+    expect(headline).toContain('- Flint wasm, local[*] vs 1 worker: **1.80x**, median of 3 per-round ratios (ratio of the medians: 1.90x) (target >= 1.7): met');
+    expect(headline).toContain('- Flint wasm, 1 worker vs the C reference: **1.05x**, median of 3 per-round ratios (ratio of the medians: 1.05x) (target >= 1): met');
+    expect(headline).toContain('- Flint wasm, 1 worker vs idiomatic JS: **10.00x**, median of 3 per-round ratios (ratio of the medians: 10.00x) (target >= 10): met');
+    // Rounds that do not line up are not paired: the line falls back to the medians of the table.
+    const uneven = { ...wordcount, rounds: { ...wordcount.rounds, [many]: [120, 540] } };
+    expect(buildReport({ ...results, wordcount: uneven }, 'r').headline).toContain('- Flint wasm, local[*] vs 1 worker: **1.90x** (target >= 1.7): met');
+  });
+
   it('judges the window target on the side-by-side pair when there is one, else on the sweep', () => {
     const window = {
       paneKb: 64,

@@ -24,6 +24,8 @@ export interface WordCountResult {
   top10: string;
   rows: WordCountRow[];
   skipped: string[];
+  /** MB/s of each contestant in each measured round, by name: entry i of every list is round i. */
+  rounds?: Record<string, number[]>;
 }
 
 /** One contestant's median ms per slide at each window length (null: skipped). */

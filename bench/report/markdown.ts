@@ -1,6 +1,7 @@
 // BENCHMARKS.md from a run's results: the machine, one section per workload with a table of
 // medians and ratios to Flint's wasm core, and the SVG charts the sections link to.
 import type { MemoryResult, Results, SideBySide, StreamingResult, WindowResult, WordCountResult } from '../lib/results.js';
+import { median } from '../machine.js';
 import { percentile } from '../lib/stats.js';
 import { barChart, compact, lineChart, type Series } from './svg.js';
 
@@ -188,6 +189,18 @@ function memorySection(m: MemoryResult, chart: (name: string, svg: string) => st
   ].join('\n');
 }
 
+/**
+ * The median over rounds of `a`'s MB/s over `b`'s in the same round, with the ratio of the two
+ * medians for comparison; undefined when the run kept no per-round figures for both.
+ */
+function pairedRatio(w: WordCountResult | undefined, a: RegExp, b: RegExp): { median: number; rounds: number; ofMedians: number } | undefined {
+  const rounds = Object.entries(w?.rounds ?? {});
+  const xs = rounds.find(([name]) => a.test(name))?.[1];
+  const ys = rounds.find(([name]) => b.test(name))?.[1];
+  if (!xs || !ys || xs.length === 0 || xs.length !== ys.length) return undefined;
+  return { median: median(xs.map((x, i) => x / ys[i]!)), rounds: xs.length, ofMedians: median(xs) / median(ys) };
+}
+
 /** The issue-3 targets of the wasm core, judged on this run. */
 function targets(r: Results): string[] {
   const w = r.wordcount?.rows ?? [];
@@ -195,8 +208,16 @@ function targets(r: Results): string[] {
   const wasm1 = mbps(/wasm core, 1 worker/);
   const win = r.window ? find(r.window.rows, /wasm, incremental/) : undefined;
   const at = (l: number) => (r.window && win ? win.perSlideMs[r.window.lengths.indexOf(l)] : undefined);
-  const line = (what: string, value: number | null | undefined, goal: number, inverse = false) =>
-    value ? `- ${what}: **${value.toFixed(2)}x** (target ${inverse ? '<=' : '>='} ${goal}): ${(inverse ? value <= goal : value >= goal) ? 'met' : 'not met'}` : `- ${what}: not measured`;
+  const line = (what: string, value: number | null | undefined, goal: number, inverse = false, how = '') =>
+    value
+      ? `- ${what}: **${value.toFixed(2)}x**${how} (target ${inverse ? '<=' : '>='} ${goal}): ${(inverse ? value <= goal : value >= goal) ? 'met' : 'not met'}`
+      : `- ${what}: not measured`;
+  // Word-count targets are judged per round when the run kept its rounds (see the targets section).
+  const wordcountLine = (what: string, a: RegExp, b: RegExp, goal: number) => {
+    const paired = pairedRatio(r.wordcount, a, b);
+    if (!paired) return line(what, mbps(a) && mbps(b) && mbps(a)! / mbps(b)!, goal);
+    return line(what, paired.median, goal, false, `, median of ${paired.rounds} per-round ratios (ratio of the medians: ${paired.ofMedians.toFixed(2)}x)`);
+  };
   const native = mbps(/C -O2/);
   const asWasm = mbps(/C reference compiled to WASM/);
   // Not a target: the C reference as WebAssembly shows the part of the C gap that is V8's code generation.
@@ -205,10 +226,10 @@ function targets(r: Results): string[] {
       ? [`  - for scale: the C reference itself, compiled to WebAssembly by clang and run by V8, runs at **${(asWasm / native).toFixed(2)}x** its native build; Flint's kernel at ${wasm1 ? (wasm1 / asWasm).toFixed(2) : 'n/a'}x that WASM build`]
       : [];
   return [
-    line('Flint wasm, 1 worker vs idiomatic JS', wasm1 && mbps(/idiomatic/) && wasm1 / mbps(/idiomatic/)!, 10),
-    line('Flint wasm, 1 worker vs the C reference', wasm1 && native && wasm1 / native, 1.0),
+    wordcountLine('Flint wasm, 1 worker vs idiomatic JS', /wasm core, 1 worker/, /idiomatic/, 10),
+    wordcountLine('Flint wasm, 1 worker vs the C reference', /wasm core, 1 worker/, /C -O2/, 1.0),
     ...codegen,
-    line('Flint wasm, local[*] vs 1 worker', wasm1 && mbps(/local\[\*\]/) && mbps(/local\[\*\]/)! / wasm1, 1.7),
+    wordcountLine('Flint wasm, local[*] vs 1 worker', /local\[\*\]/, /wasm core, 1 worker/, 1.7),
     r.window?.sideBySide
       ? line('Incremental window, per slide at W/S=600 vs W/S=10 (side by side)', r.window.sideBySide.longMs / r.window.sideBySide.shortMs, 1.3, true)
       : line('Incremental window, per slide at W/S=600 vs W/S=10', at(600) && at(10) && at(600)! / at(10)!, 1.3, true),
@@ -297,6 +318,10 @@ export function buildReport(results: Results, chartDir: string): Report {
     ...summary(results),
     '',
     '## Targets of the wasm core (issue 3)',
+    '',
+    'The word-count ratios are medians over the rounds of the two contestants\' ratio within one round: both ran in the same ' +
+      'minute, so a slow stretch of the shared host weighs on both. The ratio of the two medians (what the tables use) is ' +
+      'shown next to each.',
     '',
     ...goals,
     '',

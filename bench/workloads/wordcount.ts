@@ -145,7 +145,8 @@ async function main(): Promise<void> {
   if (refWasmCrashes > 0) log(`  (${refWasmName}: Node's WASI crashed ${refWasmCrashes} child processes; only complete results were used)`);
   await Promise.all([wasm1.close(), wasmN.close(), js.close()]);
   duck.close();
-  const result: WordCountResult = { mb, distinct: DISTINCT, words, iterations, top10: expected.get(corpus)!, rows, skipped };
+  const perRound = Object.fromEntries([...samples].filter(([, xs]) => xs.length > 0));
+  const result: WordCountResult = { mb, distinct: DISTINCT, words, iterations, top10: expected.get(corpus)!, rows, skipped, rounds: perRound };
   finish(result);
 }
 
