@@ -1,8 +1,8 @@
 // BENCHMARKS.md from a run's results: the machine, one section per workload with a table of
 // medians and ratios to Flint's wasm core, and the SVG charts the sections link to.
 import type { MemoryResult, Results, SideBySide, StreamingResult, WindowResult, WordCountResult } from '../lib/results.js';
-import { median } from '../machine.js';
 import { percentile } from '../lib/stats.js';
+import { median } from '../machine.js';
 import { barChart, compact, lineChart, type Series } from './svg.js';
 
 /** The report: markdown text and charts by file name (linked relative to `chartDir`). */
