@@ -2,7 +2,7 @@
 // SVG writer and the report built from a run's results (on small made-up results, no run).
 import { describe, expect, it } from 'vitest';
 import { configFor } from '../bench/lib/config.js';
-import type { Results } from '../bench/lib/results.js';
+import type { Results, WordCountResult } from '../bench/lib/results.js';
 import { percentile, slope } from '../bench/lib/stats.js';
 import { checkTopTen, countWords, topTen } from '../bench/lib/top-ten.js';
 import { buildReport } from '../bench/report/markdown.js';
@@ -43,24 +43,24 @@ describe('svg', () => {
 });
 
 describe('report', () => {
+  const row = (name: string, mbPerS: number) => ({ name, group: 'flint' as const, mb: 10, mbPerS, wordsPerS: mbPerS * 2e5 });
+  /** A word-count result of these rows, with per-round figures when given. */
+  const wordcountOf = (rows: ReturnType<typeof row>[], rounds?: Record<string, number[]>): WordCountResult => ({
+    mb: 10,
+    distinct: 100_000,
+    words: 2e6,
+    iterations: 3,
+    top10: '',
+    skipped: [],
+    rows,
+    ...(rounds && { rounds }),
+  });
+  const base = { mode: 'quick' as const, machine: 'm', node: 'v20', date: '2026-01-01T00:00:00.000Z', seconds: 1, config: configFor('quick') };
+
   it('writes ratios to Flint wasm and judges the targets', () => {
-    const row = (name: string, mbPerS: number) => ({ name, group: 'flint' as const, mb: 10, mbPerS, wordsPerS: mbPerS * 2e5 });
     const results: Results = {
-      mode: 'quick',
-      machine: 'test CPU',
-      node: 'v20',
-      date: '2026-01-01T00:00:00.000Z',
-      seconds: 60,
-      config: configFor('quick'),
-      wordcount: {
-        mb: 10,
-        distinct: 100_000,
-        words: 2e6,
-        iterations: 3,
-        top10: '',
-        skipped: [],
-        rows: [row('idiomatic JS (split + Map)', 20), row('Flint wasm core, 1 worker', 250), row('Flint wasm core, local[*] (2 workers)', 450), row('C -O2 reference', 300), row('C reference compiled to WASM (clang -O2, run by V8)', 240)],
-      },
+      ...base,
+      wordcount: wordcountOf([row('idiomatic JS (split + Map)', 20), row('Flint wasm core, 1 worker', 250), row('Flint wasm core, local[*] (2 workers)', 450), row('C -O2 reference', 300), row('C reference compiled to WASM (clang -O2, run by V8)', 240)]),
     };
     const report = buildReport(results, 'bench/report');
     expect(report.headline).toContain('  - for scale: the C reference itself, compiled to WebAssembly by clang and run by V8, runs at **0.80x** its native build; Flint\'s kernel at 1.04x that WASM build');
@@ -72,29 +72,19 @@ describe('report', () => {
   });
 
   it('judges the word-count targets on per-round ratios when the run kept its rounds', () => {
-    const row = (name: string, mbPerS: number) => ({ name, group: 'flint' as const, mb: 10, mbPerS, wordsPerS: mbPerS * 2e5 });
     const one = 'Flint wasm core, 1 worker';
     const many = 'Flint wasm core, local[*] (2 workers)';
     const c = 'C -O2 reference (same algorithm, 1 thread)';
-    const wordcount = {
-      mb: 10,
-      distinct: 100_000,
-      words: 2e6,
-      iterations: 3,
-      top10: '',
-      skipped: [],
-      rows: [row('idiomatic JS (split + Map)', 20), row(one, 200), row(many, 380), row(c, 190)],
-      // local[*] / 1 worker per round: 1.2, 1.8, 1.9 (median 1.8), while the medians give 380 / 200 = 1.9.
-      rounds: { 'idiomatic JS (split + Map)': [10, 20, 30], [one]: [100, 300, 200], [many]: [120, 540, 380], [c]: [110, 280, 190] },
-    };
-    const results: Results = { mode: 'quick', machine: 'm', node: 'v20', date: '2026-01-01T00:00:00.000Z', seconds: 1, config: configFor('quick'), wordcount };
-    const headline = buildReport(results, 'r').headline;
+    const rows = [row('idiomatic JS (split + Map)', 20), row(one, 200), row(many, 380), row(c, 190)];
+    // local[*] / 1 worker per round: 1.2, 1.8, 1.9 (median 1.8), while the medians give 380 / 200 = 1.9.
+    const rounds = { 'idiomatic JS (split + Map)': [10, 20, 30], [one]: [100, 300, 200], [many]: [120, 540, 380], [c]: [110, 280, 190] };
+    const headline = buildReport({ ...base, wordcount: wordcountOf(rows, rounds) }, 'r').headline;
     expect(headline).toContain('- Flint wasm, local[*] vs 1 worker: **1.80x**, median of 3 per-round ratios (ratio of the medians: 1.90x) (target >= 1.7): met');
     expect(headline).toContain('- Flint wasm, 1 worker vs the C reference: **1.05x**, median of 3 per-round ratios (ratio of the medians: 1.05x) (target >= 1): met');
     expect(headline).toContain('- Flint wasm, 1 worker vs idiomatic JS: **10.00x**, median of 3 per-round ratios (ratio of the medians: 10.00x) (target >= 10): met');
     // Rounds that do not line up are not paired: the line falls back to the medians of the table.
-    const uneven = { ...wordcount, rounds: { ...wordcount.rounds, [many]: [120, 540] } };
-    expect(buildReport({ ...results, wordcount: uneven }, 'r').headline).toContain('- Flint wasm, local[*] vs 1 worker: **1.90x** (target >= 1.7): met');
+    const uneven = wordcountOf(rows, { ...rounds, [many]: [120, 540] });
+    expect(buildReport({ ...base, wordcount: uneven }, 'r').headline).toContain('- Flint wasm, local[*] vs 1 worker: **1.90x** (target >= 1.7): met');
   });
 
   it('judges the window target on the side-by-side pair when there is one, else on the sweep', () => {
@@ -106,7 +96,6 @@ describe('report', () => {
       budgetSeconds: 4,
       rows: [{ name: 'Flint wasm, incremental (sum/subtract)', group: 'flint' as const, perSlideMs: [4, 6], meanMs: [4, 6] }],
     };
-    const base = { mode: 'quick' as const, machine: 'm', node: 'v20', date: '2026-01-01T00:00:00.000Z', seconds: 1, config: configFor('quick') };
     const sweep = buildReport({ ...base, window }, 'r');
     expect(sweep.headline).toContain('- Incremental window, per slide at W/S=600 vs W/S=10: **1.50x** (target <= 1.3): not met');
     const pair = { short: 10, long: 600, slides: 20, shortMs: 5, longMs: 6 };

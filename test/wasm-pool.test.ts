@@ -177,6 +177,26 @@ describe('a failing task in a running context', () => {
   });
 });
 
+/** Runs `node ...args`; resolves with its exit code and output, or code 'running' (killed) after `ms`. */
+function runNode(args: string[], ms: number): Promise<{ code: number | null | 'running'; signal: string | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve({ code: 'running', signal: null, stdout, stderr });
+    }, ms);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
 describe('ssc.stop()', () => {
   const index = pathToFileURL(join(import.meta.dirname, '..', 'dist', 'src', 'index.js')).href;
   const textBatchModule = pathToFileURL(join(import.meta.dirname, '..', 'dist', 'src', 'batch', 'text-batch.js')).href;
@@ -200,25 +220,8 @@ describe('ssc.stop()', () => {
     ${stop ? "await ssc.stop(); console.log('stopped');" : ''}
   `;
 
-  /** Runs `program(stop)` in a child node; resolves with its exit code, or 'running' after `ms`. */
-  function runChild(stop: boolean, ms: number): Promise<{ code: number | null | 'running'; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', program(stop)], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve({ code: 'running', stdout, stderr });
-      }, ms);
-      child.on('error', reject);
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
-  }
+  /** Runs `program(stop)` in a child node. */
+  const runChild = (stop: boolean, ms: number) => runNode(['--input-type=module', '-e', program(stop)], ms);
 
   it('shuts the pool and timers down: the process exits by itself', async () => {
     const { code, stdout, stderr } = await runChild(true, 5000);
@@ -238,18 +241,6 @@ describe('closing the pool while its workers are still loading', () => {
   const dist = join(import.meta.dirname, '..', 'dist', 'src', 'pool');
   const entry = join(dist, 'worker-entry.cjs');
 
-  /** Runs `node ...args`; resolves with its exit code and output. */
-  function node(args: string[]): Promise<{ code: number | null; signal: string | null; output: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (chunk) => (output += chunk));
-      child.stderr.on('data', (chunk) => (output += chunk));
-      child.on('error', reject);
-      child.on('exit', (code, signal) => resolve({ code, signal, output }));
-    });
-  }
-
   // piscina require()s its task file. On Node 20 a worker terminated inside require() of an ES
   // module aborts the process, so the entry must load with require(esm) switched off.
   it('gives piscina a CommonJS entry that exports the task function', async () => {
@@ -261,11 +252,11 @@ describe('closing the pool while its workers are still loading', () => {
       await pool.close();
     }
     const load = (file: string) => `console.log(typeof require(${JSON.stringify(file)}))`;
-    expect(await node(['--no-experimental-require-module', '-e', load(entry)])).toMatchObject({ code: 0, output: 'function\n' });
+    expect(await runNode(['--no-experimental-require-module', '-e', load(entry)], 15_000)).toMatchObject({ code: 0, stdout: 'function\n', stderr: '' });
     // (control) the ES module worker behind it cannot be loaded that way.
-    const esm = await node(['--no-experimental-require-module', '-e', load(join(dist, 'worker.js'))]);
+    const esm = await runNode(['--no-experimental-require-module', '-e', load(join(dist, 'worker.js'))], 15_000);
     expect(esm.code).not.toBe(0);
-    expect(esm.output).toContain('ERR_REQUIRE_ESM');
+    expect(esm.stderr).toContain('ERR_REQUIRE_ESM');
   });
 
   it('close() at any point of the start-up resolves, and the process exits cleanly', async () => {
@@ -278,6 +269,6 @@ describe('closing the pool while its workers are still loading', () => {
       }
       console.log('closed 24 pools');
     `;
-    expect(await node(['--input-type=module', '-e', program])).toEqual({ code: 0, signal: null, output: 'closed 24 pools\n' });
+    expect(await runNode(['--input-type=module', '-e', program], 15_000)).toEqual({ code: 0, signal: null, stdout: 'closed 24 pools\n', stderr: '' });
   });
 });
