@@ -8,7 +8,7 @@
 // always f64 (i64 counts convert exactly up to 2^53), so the JS side reads one layout. Hashes are
 // the tables' probe hashes, so a merge never rehashes a key.
 import { Combiner, combinerTable } from './combine';
-import { copyEntryKey, entryAt, entryDead, entryHash, entryKey, entryLen, entryValue, KIND_I64, partitionOfKey, Table, tableAdd } from './table';
+import { copyEntryKey, entryAt, entryDead, entryHash, entryKey, entryLen, entryValue, KIND_I64, partitionOfKey, probeHash, Table, tableAdd } from './table';
 
 // @ts-ignore: decorator
 @inline
@@ -108,10 +108,12 @@ function packedValid(src: usize, len: usize): bool {
 
 /**
  * Folds the packed buffer of `len` bytes at `src` into `c` with `op`, partition by partition, in
- * each partition's entry order. Returns MERGED, or WRONG_PARTITIONS or MALFORMED having changed
- * nothing. The buffer needs KEY_SLACK readable bytes after its end.
+ * each partition's entry order. Without `hashed` the buffer's hashes are not read and the keys are
+ * hashed here (a buffer packed by JS, which does not compute probe hashes). Returns MERGED, or
+ * WRONG_PARTITIONS or MALFORMED having changed nothing. The buffer needs KEY_SLACK readable bytes
+ * after its end.
  */
-export function combinerMergePacked(c: Combiner, src: usize, len: usize, op: i32): i32 {
+export function combinerMergePacked(c: Combiner, src: usize, len: usize, op: i32, hashed: bool): i32 {
   if (!packedValid(src, len)) return MALFORMED;
   const n = load<u32>(src);
   if (n != c.n) return WRONG_PARTITIONS;
@@ -130,7 +132,8 @@ export function combinerMergePacked(c: Combiner, src: usize, len: usize, op: i32
       const len = load<u32>(offsets + ((<usize>i + 1) << 2)) - from;
       const v = load<f64>(values + ((<usize>i) << 3));
       const raw: u64 = i64 ? <u64><i64>v : reinterpret<u64>(v);
-      tableAdd(t, arena + from, len, load<u32>(hashes + ((<usize>i) << 2)), raw, op);
+      const h = hashed ? load<u32>(hashes + ((<usize>i) << 2)) : probeHash(arena + from, len);
+      tableAdd(t, arena + from, len, h, raw, op);
     }
     at += sectionSize(count, arenaLen);
   }

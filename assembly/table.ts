@@ -346,6 +346,13 @@ function tableUpsertLong(t: Table, key: usize, len: u32, h: u32): usize {
   return insertEntry(t, bp, key, len, h);
 }
 
+/** The probe hash of a key: where tables place it. */
+// @ts-ignore: decorator
+@inline
+export function probeHash(key: usize, len: u32): u32 {
+  return len > INLINE_KEY ? probeHashLong(key, len) : probeHashShort(shortKey(key, len), len);
+}
+
 /** The bucket of the key, inserted (value 0) if absent; hashes the key. */
 // @ts-ignore: decorator
 @inline

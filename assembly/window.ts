@@ -98,7 +98,7 @@ function growRing(w: SlidingWindow): void {
  */
 export function slidingPush(w: SlidingWindow, packed: usize, len: usize): i32 {
   const p = combinerNew(w.n, KIND_F64);
-  const status = combinerMergePacked(p, packed, len, w.op);
+  const status = combinerMergePacked(p, packed, len, w.op, true);
   if (status != MERGED) {
     combinerFree(p);
     return status;

@@ -22,14 +22,15 @@ interface Spec {
   pre: 'none' | 'filter' | 'lower';
   tokenize: 'words' | 'commas' | 'lambda';
   op:
-    | { kind: 'reduce'; pairWith: PairWith; reducer: 'sum' | 'min' | 'max' | 'lambda' }
+    | { kind: 'reduce'; pairWith: PairWith; reducer: 'sum' | 'min' | 'max' | 'spelled' | 'lambda' }
     | { kind: 'countByValue' }
     | { kind: 'countByValueAndWindow'; w: number; s: number }
     | { kind: 'sumWindow'; pairWith: PairWith; w: number; s: number }
+    | { kind: 'spelledWindow'; pairWith: PairWith; w: number; s: number }
     | { kind: 'lambdaWindow'; w: number; s: number };
   post: 'none' | 'mapValues';
 }
-type PairWith = 'one' | 'twoAndHalf' | 'signed' | 'length';
+type PairWith = 'one' | 'spelled' | 'twoAndHalf' | 'signed' | 'length';
 
 /** Per-batch values of both signs (and 0), so window sums cancel while their panes remain. */
 const SIGNED = [1, -1, 0, 2, -2, 1, -1];
@@ -46,19 +47,50 @@ const TOKENIZE = {
 };
 const PAIR = {
   one: (s: DStream<string>): Pairs => s.map(pair(1)),
+  spelled: (s: DStream<string>): Pairs => s.map((w) => [w, 1] as [string, number]),
   twoAndHalf: (s: DStream<string>): Pairs => s.map(pair(2.5)),
   signed: (s: DStream<string>): Pairs => s.transform((b, time) => b.map(pair(SIGNED[(time / 1000) % SIGNED.length]!))),
   length: (s: DStream<string>): Pairs => s.map((w) => [w, w.length] as [string, number]),
 };
-const REDUCERS = { sum, min, max, lambda: (a: number, b: number) => a + b };
+// Spark's spellings of sum and subtract run as kernels; the same sums written any other way run
+// as the lambdas they are.
+const REDUCERS = { sum, min, max, spelled: (a: number, b: number) => a + b, lambda: add };
+function add(a: number, b: number): number {
+  const total = a + b;
+  return total;
+}
+function difference(a: number, b: number): number {
+  const rest = a - b;
+  return rest;
+}
 const WINDOWS: readonly [number, number][] = [[1, 1], [2, 1], [3, 1], [4, 2], [6, 3], [3, 2], [5, 5]];
 
 /** True when the wasm core must run this spec's reduce (or window) as kernels on text input. */
 function usesKernels({ pre, tokenize, op }: Spec): boolean {
   if (pre !== 'none' || tokenize === 'lambda') return false;
   if (op.kind === 'reduce') return op.pairWith !== 'length' && op.reducer !== 'lambda';
-  if (op.kind === 'sumWindow') return op.pairWith !== 'length';
+  if (op.kind === 'sumWindow' || op.kind === 'spelledWindow') return op.pairWith !== 'length';
   return op.kind !== 'lambdaWindow';
+}
+
+/**
+ * Batches (and the index of their output) at which the wasm core must give a window spec's result
+ * from its resident window: every pane it reads is a text batch. A window of the tagged
+ * sum/subtract is rebuilt from all its panes once per window length; otherwise a slide reads the
+ * panes that leave and enter, and a previous window the js core computed is packed and taken over.
+ */
+function kernelWindowTimes(spec: Spec, text: (batch: number) => boolean, batches: number): [number, number][] {
+  const { op } = spec;
+  if (op.kind !== 'sumWindow' && op.kind !== 'spelledWindow' && op.kind !== 'countByValueAndWindow') return [];
+  const { w, s } = op;
+  const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, k) => from + k);
+  const times: [number, number][] = [];
+  for (let t = s; t <= batches; t += s) {
+    const rebuilt = op.kind !== 'spelledWindow' && (t / s) % (w / s) === 0;
+    const read = rebuilt ? range(t - w + 1, t) : [...range(t - s - w + 1, t - w), ...range(t - s + 1, t)];
+    if (read.every(text)) times.push([t, t / s - 1]);
+  }
+  return times;
 }
 
 /** The spec's stream; `probe` sees the kernel stage (the reduce, or the window). */
@@ -71,19 +103,21 @@ function build(spec: Spec, lines: DStream<string>, probe: (s: Pairs) => void): P
   else if (op.kind === 'countByValue') out = tokens.countByValue();
   else if (op.kind === 'countByValueAndWindow') out = tokens.countByValueAndWindow(second(op.w), second(op.s));
   else if (op.kind === 'sumWindow') out = PAIR[op.pairWith](tokens).reduceByKeyAndWindow(sum, subtract, second(op.w), second(op.s));
-  else out = PAIR.one(tokens).reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, second(op.w), second(op.s));
+  else if (op.kind === 'spelledWindow') out = PAIR[op.pairWith](tokens).reduceByKeyAndWindow((a, b) => a + b, (a, b) => a - b, second(op.w), second(op.s));
+  else out = PAIR.one(tokens).reduceByKeyAndWindow(add, difference, second(op.w), second(op.s));
   probe(out);
   return spec.post === 'mapValues' ? out.mapValues((v) => v * 3 - 1) : out;
 }
 
 function randomSpec(rng: Rng): Spec {
-  const pairWith = pick<PairWith>(rng, ['one', 'one', 'twoAndHalf', 'signed', 'length']);
+  const pairWith = pick<PairWith>(rng, ['one', 'spelled', 'twoAndHalf', 'signed', 'length']);
   const [w, s] = pick(rng, WINDOWS);
   const op = pick<Spec['op']>(rng, [
-    { kind: 'reduce', pairWith, reducer: pick(rng, ['sum', 'min', 'max', 'lambda'] as const) },
+    { kind: 'reduce', pairWith, reducer: pick(rng, ['sum', 'min', 'max', 'spelled', 'lambda'] as const) },
     { kind: 'countByValue' },
     { kind: 'countByValueAndWindow', w, s },
     { kind: 'sumWindow', pairWith, w, s },
+    { kind: 'spelledWindow', pairWith, w, s },
     { kind: 'lambdaWindow', w, s },
   ]);
   const pre = rng() < 0.7 ? 'none' : pick(rng, ['filter', 'lower'] as const);
@@ -101,6 +135,10 @@ function specs(rng: Rng, random: number): Spec[] {
     { pre: 'none', tokenize: 'commas', op: { kind: 'sumWindow', pairWith: 'twoAndHalf', w: 4, s: 2 }, post: 'none' },
     { pre: 'none', tokenize: 'words', op: { kind: 'reduce', pairWith: 'signed', reducer: 'sum' }, post: 'none' },
     ...WINDOWS.map(([w, s]): Spec => ({ pre: 'none', tokenize: 'words', op: { kind: 'sumWindow', pairWith: 'signed', w, s }, post: 'none' })),
+    { pre: 'none', tokenize: 'words', op: { kind: 'reduce', pairWith: 'spelled', reducer: 'spelled' }, post: 'none' },
+    ...WINDOWS.map(([w, s]): Spec => ({ pre: 'none', tokenize: 'words', op: { kind: 'spelledWindow', pairWith: 'signed', w, s }, post: 'none' })),
+    { pre: 'none', tokenize: 'commas', op: { kind: 'spelledWindow', pairWith: 'twoAndHalf', w: 4, s: 2 }, post: 'none' },
+    { pre: 'none', tokenize: 'words', op: { kind: 'spelledWindow', pairWith: 'spelled', w: 6, s: 3 }, post: 'none' },
   ];
   return [...fixed, ...Array.from({ length: random }, () => randomSpec(rng))];
 }
@@ -175,10 +213,18 @@ describe.each(['local[1]', 'local[2]', 'local[3]'])('js and wasm cores agree par
     const input = randomInput(mulberry32(seed + 2), 22, 0.25);
     const js = await run('js', master, input, 30, all);
     const wasm = await run('wasm', master, input, 30, all);
+    const text = (batch: number) => batch < 1 || (batch <= input.length && !input[batch - 1]!.plain);
+    let windowsChecked = 0;
     all.forEach((spec, i) => {
       expect(wasm.outputs[i], label(spec)).toStrictEqual(js.outputs[i]);
-      if (usesKernels(spec)) expect(wasm.packed[i]!.some(Boolean), label(spec)).toBe(true);
+      if (!usesKernels(spec)) return;
+      if (!('w' in spec.op)) expect(wasm.packed[i]!.some(Boolean), label(spec)).toBe(true);
+      for (const [t, output] of kernelWindowTimes(spec, text, 30)) {
+        expect(wasm.packed[i]![output], `${label(spec)} at batch ${t}`).toBe(true);
+        windowsChecked++;
+      }
     });
+    expect(windowsChecked).toBeGreaterThan(20);
   });
 });
 

@@ -60,7 +60,7 @@ describe('main-thread kernel failure', () => {
     try {
       const a = await pane(core, ['x y', 'x']);
       const b = await pane(core, ['y z']);
-      const window = core.createSumWindow(1);
+      const window = core.createSumWindow(1, true);
       const w1 = window.slide(1000, 0, undefined, [], [a])!;
       expect(new Map(w1.collect())).toEqual(new Map([['x', 2], ['y', 1]]));
       const kernels = (core as unknown as { kernels: Kernels }).kernels;

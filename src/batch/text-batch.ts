@@ -3,6 +3,7 @@
 // still bytes underneath, so a core with kernels can count words without one JS string per word.
 // Every one of them decodes to exactly what the plain JS functions would compute.
 import { buildingBlockOf } from '../functions/building-blocks.js';
+import { kernelFormOf } from '../functions/spellings.js';
 import { Batch } from './batch.js';
 
 /**
@@ -119,9 +120,9 @@ export class TokenBatch extends Batch<string> {
     });
   }
 
-  /** With Flint's `pair(v)`, stays in bytes; otherwise decodes. */
+  /** With Flint's `pair(v)` or its spelling `(w) => [w, v]`, stays in bytes; otherwise decodes. */
   override map<U>(f: (x: string) => U): Batch<U> {
-    const tag = buildingBlockOf(f);
+    const tag = kernelFormOf(f);
     if (tag?.kind !== 'pair') return super.map(f);
     return new PairedTokenBatch(this, tag.param, f as unknown as (token: string) => [string, unknown]) as unknown as Batch<U>;
   }

@@ -16,6 +16,7 @@ import { cogroupPartitions, reduceByKeyPartitions } from '../batch/shuffle.js';
 import type { SumWindowState } from '../core/core.js';
 import { FlintError } from '../errors.js';
 import { isSumWithInverse } from '../functions/building-blocks.js';
+import { kernelFormOf } from '../functions/spellings.js';
 import type { DStream } from './dstream.js';
 import type { Operator } from './operator.js';
 import { checkWindow } from './windowed.js';
@@ -30,7 +31,9 @@ export class ReducedWindowedDStream<K, V> implements Operator<[K, V]> {
   private readonly keep: (pair: [K, V]) => boolean;
   /** Flint's sum/subtract: 0 is the identity, and keys whose value reaches it leave the window. */
   private readonly dropZero: boolean;
-  /** Flint's sum/subtract without a filterFunc: a core may keep the window resident. */
+  /** Flint's sum/subtract without a filterFunc: rebuilt from its panes once per window length. */
+  private readonly rebuilds: boolean;
+  /** sum/subtract, tagged or spelled, without a filterFunc: a core may keep the window resident. */
   private readonly sumWindow: boolean;
   private coreWindow: SumWindowState | undefined;
   private self: DStream<[K, V]> | undefined;
@@ -50,7 +53,8 @@ export class ReducedWindowedDStream<K, V> implements Operator<[K, V]> {
     const dropZero = isSumWithInverse(f, inv);
     this.dropZero = dropZero;
     this.keep = (pair) => (!dropZero || (pair[1] as unknown) !== 0) && (!filterFunc || filterFunc(pair));
-    this.sumWindow = dropZero && !filterFunc;
+    this.rebuilds = dropZero && !filterFunc;
+    this.sumWindow = kernelFormOf(f)?.kind === 'sum' && kernelFormOf(inv)?.kind === 'subtract' && !filterFunc;
   }
 
   get parentRememberExtra(): number {
@@ -90,7 +94,7 @@ export class ReducedWindowedDStream<K, V> implements Operator<[K, V]> {
    */
   private isRecomputeTime(time: number): boolean {
     const slides = (time - this.reduced.zero) / this.slideDuration;
-    return this.sumWindow && slides % (this.windowDuration / this.slideDuration) === 0;
+    return this.rebuilds && slides % (this.windowDuration / this.slideDuration) === 0;
   }
 
   private async recompute(time: number): Promise<Batch<[K, V]>> {
@@ -103,7 +107,7 @@ export class ReducedWindowedDStream<K, V> implements Operator<[K, V]> {
   }
 
   private window(): SumWindowState | undefined {
-    if (this.sumWindow) this.coreWindow ??= this.reduced.ssc.core.createSumWindow?.(this.numPartitions);
+    if (this.sumWindow) this.coreWindow ??= this.reduced.ssc.core.createSumWindow?.(this.numPartitions, this.dropZero);
     return this.coreWindow;
   }
 

@@ -21,7 +21,11 @@ export function buildingBlockOf(f: unknown): { kind: BuildingBlockKind; param?: 
   return typeof f === 'function' ? (f as Partial<Tagged<() => void>>)[TAG] : undefined;
 }
 
-/** Adds two numbers: the reducer of word counts. Its inverse is {@link subtract}. */
+/**
+ * Adds two numbers: the reducer of word counts. Its inverse is {@link subtract}. The wasm core
+ * runs Spark's spelling `(a, b) => a + b` the same way, but only this tagged `sum` makes an inverse
+ * window drop keys back at 0.
+ */
 export const sum = tag((a: number, b: number): number => a + b, 'sum');
 
 /** Subtracts: the inverse of {@link sum} for incremental windows. */
@@ -58,7 +62,7 @@ function escapeForClass(c: string): string {
 /** Splits a line into words on ASCII whitespace: `lines.flatMap(words)`. */
 export const words = split();
 
-/** Pairs every element with `value`: `words.map(pair(1))` gives `[word, 1]`. */
+/** Pairs every element with `value`: `words.map(pair(1))` gives `[word, 1]` (so does Spark's `(w) => [w, 1]`). */
 export function pair<V>(value: V): <K>(key: K) => [K, V] {
   // The tag is for the cores only; the declared type stays a plain generic function so that
   // `stream.map(pair(1))` infers the key type.

@@ -171,7 +171,7 @@ export function runCoreSuite(name: string, make: () => Core, skips: CoreSuiteSki
 
       test.each([1, 2, 3])('recompute and slide add entering panes, subtract leaving ones, drop keys at 0 (%i partitions)', async (n) => {
         const { p1, p2, p3 } = await panes(n);
-        const window = core().createSumWindow!(n);
+        const window = core().createSumWindow!(n, true);
         const w1 = window.recompute(1000, [p1, p2])!;
         expectPartitions(w1, [['a', 3], ['b', 1], ['c', 1], ['d', 1]], n);
         const w2 = window.slide(2000, 1000, w1, [p1], [p3])!;
@@ -183,9 +183,23 @@ export function runCoreSuite(name: string, make: () => Core, skips: CoreSuiteSki
         window.close();
       });
 
+      test.each([1, 2])('without dropZeros, keys back at 0 stay with value 0, as Spark keeps them (%i partitions)', async (n) => {
+        const { p1, p2, p3 } = await panes(n);
+        const window = core().createSumWindow!(n, false);
+        const w1 = window.slide(1000, 0, undefined, [], [p1, p2])!;
+        expectPartitions(w1, [['a', 3], ['b', 1], ['c', 1], ['d', 1]], n);
+        const w2 = window.slide(2000, 1000, w1, [p1], [p3])!;
+        expectPartitions(w2, [['a', 1], ['b', 2], ['c', 0], ['d', 1]], n);
+        const w3 = window.slide(3000, 2000, w2, [p2, p3], [])!;
+        expectPartitions(w3, [['a', 0], ['b', 0], ['c', 0], ['d', 0]], n);
+        // Back from 0: the key keeps its place.
+        expectPartitions(window.slide(4000, 3000, w3, [], [p2])!, [['a', 1], ['b', 0], ['c', 0], ['d', 1]], n);
+        window.close();
+      });
+
       test('rebuilds from the given previous window when it is not the one it last produced', async () => {
         const { p1, p2, p3 } = await panes(2);
-        const window = core().createSumWindow!(2);
+        const window = core().createSumWindow!(2, true);
         const w1 = window.recompute(1000, [p1, p2])!;
         window.slide(2000, 1000, w1, [p1], [p3]);
         // Asked to slide from w1 again (at a time it did not produce): a - 2 + 1, b - 1, c - 1, d + 1.
@@ -193,9 +207,31 @@ export function runCoreSuite(name: string, make: () => Core, skips: CoreSuiteSki
         window.close();
       });
 
+      test('takes over a previous window the js core computed, short and long keys alike', async () => {
+        const long = 'k'.repeat(40);
+        const entering = await core().reduceByKey(textBatch([`a ${long} é😀`, 'd'], 2).flatMap(words).map(pair(1)), sum, 2);
+        const window = core().createSumWindow!(2, true);
+        const fromJs = new Batch(placed<number>([['a', 2], [long, 0.5], ['é😀', 1.5], ['b', 4]], 2), 2);
+        // Every key of the entering pane meets its entry from the js batch: none appears twice.
+        expectPartitions(window.slide(2000, 1000, fromJs, [], [entering])!, [['a', 3], [long, 1.5], ['é😀', 2.5], ['b', 4], ['d', 1]], 2);
+        window.close();
+      });
+
+      test.each([
+        ['not hash-partitioned', Batch.of([['a', 1]])],
+        ['a key UTF-8 would change (a lone surrogate)', new Batch(placed([['\uD800', 1]], 2), 2)],
+        ['a value that is not a number', new Batch(placed([['a', '1']], 2), 2)],
+        ['a key that is not a string', new Batch([[[7, 1]], []], 2)],
+      ])('returns undefined for a previous window it cannot take over: %s', async (_, previous) => {
+        const { p2 } = await panes(2);
+        const window = core().createSumWindow!(2, true);
+        expect(window.slide(2000, 1000, previous as Batch<[string, number]>, [], [p2])).toBeUndefined();
+        window.close();
+      });
+
       test('returns undefined for panes it does not hold, then rebuilds at the next slide', async () => {
         const { p1, p2 } = await panes(2);
-        const window = core().createSumWindow!(2);
+        const window = core().createSumWindow!(2, true);
         const w1 = window.recompute(1000, [p1])!;
         expect(window.slide(2000, 1000, w1, [], [Batch.of([['a', 1]])])).toBeUndefined();
         expect(window.recompute(2000, [p1, Batch.of([['a', 1]])])).toBeUndefined();
@@ -205,7 +241,7 @@ export function runCoreSuite(name: string, make: () => Core, skips: CoreSuiteSki
 
       test('f64 sums follow f(inv(prev, old), new) bit for bit', async () => {
         const { f1, f2 } = await panes(2);
-        const window = core().createSumWindow!(2);
+        const window = core().createSumWindow!(2, true);
         const w1 = window.recompute(1000, [f1, f2])!;
         expectPartitions(w1, [['x', 0.1 + 0.1 + 0.1 + 0.1]], 2);
         // (0.1 + 0.1 + 0.1 + 0.1) - (0.1 + 0.1 + 0.1) is 0.09999999999999998, not 0.1.

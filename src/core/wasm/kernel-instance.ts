@@ -114,11 +114,11 @@ export class Kernels {
     return tokens;
   }
 
-  /** Folds a packed buffer into `c` with `op`. */
-  mergePacked(c: number, packed: ArrayBuffer, op: OpCode): void {
+  /** Folds a packed buffer into `c` with `op`; `hashed` is false for buffers packed in JS (packPairs). */
+  mergePacked(c: number, packed: ArrayBuffer, op: OpCode, hashed = true): void {
     const ptr = this.ex.scratch(packed.byteLength + KEY_SLACK) >>> 0;
     new Uint8Array(this.ex.memory.buffer).set(new Uint8Array(packed), ptr);
-    checkMerged(this.ex.combinerMergePacked(c, ptr, packed.byteLength, op), 'combiner');
+    checkMerged(this.ex.combinerMergePacked(c, ptr, packed.byteLength, op, hashed ? 1 : 0), 'combiner');
   }
 
   /** Folds combiner `src` into `dst` with `op`, partition by partition. */

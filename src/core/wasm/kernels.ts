@@ -20,7 +20,7 @@ export interface KernelExports {
   combinerPack(c: number, dst: number): void;
   combinerPackSplit(c: number, n: number): number;
   packedSplitSize(): number;
-  combinerMergePacked(c: number, src: number, len: number, op: number): number;
+  combinerMergePacked(c: number, src: number, len: number, op: number, hashed: number): number;
   outBuffer(size: number): number;
   slidingNew(n: number, op: number): number;
   slidingFree(w: number): void;

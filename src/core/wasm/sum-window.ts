@@ -1,9 +1,11 @@
-// SumWindow: the resident window table of reduceByKeyAndWindow(sum, subtract), kept in the main
-// thread's kernel instance. A slide folds in only the panes that enter and leave the window, so
-// its cost follows the panes' keys, not the window's length.
+// SumWindow: the resident window table of reduceByKeyAndWindow(sum, subtract) (or of Spark's
+// spelling of it, `(a, b) => a + b` and `(a, b) => a - b`), kept in the main thread's kernel
+// instance. A slide folds in only the panes that enter and leave the window, so its cost follows
+// the panes' keys, not the window's length.
 import type { Batch } from '../../batch/batch.js';
 import type { SumWindowState } from '../core.js';
 import { KIND, OP, type Kernels } from './kernel-instance.js';
+import { packPairs } from './pack-pairs.js';
 import { PackedBatch } from './packed-tables.js';
 
 let nextId = 0;
@@ -18,9 +20,11 @@ export class KernelSumWindow implements SumWindowState {
   private lastTime: number | undefined;
   private generation: number;
 
+  /** With `dropZeros`, keys whose sum is back at 0 leave the window; otherwise they stay (Spark). */
   constructor(
     private readonly kernels: Kernels,
     private readonly numPartitions: number,
+    private readonly dropZeros: boolean,
   ) {
     this.generation = kernels.generation;
   }
@@ -30,9 +34,15 @@ export class KernelSumWindow implements SumWindowState {
     const win = this.window();
     if (this.lastTime !== previousTime) {
       // Not the window this state last produced (first window, or after a fallback): rebuild.
-      if (previous && !(previous instanceof PackedBatch)) return this.invalidate();
-      this.kernels.clear(win);
-      if (previous) this.kernels.mergePacked(win, (previous as PackedBatch).packed, OP.sum);
+      if (previous instanceof PackedBatch) {
+        this.kernels.clear(win);
+        this.kernels.mergePacked(win, previous.packed, OP.sum);
+      } else {
+        const packed = previous === undefined ? undefined : packPairs(previous, this.numPartitions);
+        if (previous !== undefined && packed === undefined) return this.invalidate();
+        this.kernels.clear(win);
+        if (packed !== undefined) this.kernels.mergePacked(win, packed, OP.sum, false);
+      }
     }
     this.apply(win, oldPanes, OP.subtract);
     this.apply(win, newPanes, OP.sum);
@@ -57,7 +67,7 @@ export class KernelSumWindow implements SumWindowState {
       this.generation = this.kernels.generation;
       this.lastTime = undefined;
     }
-    return this.kernels.resident(this.name, this.numPartitions, KIND.f64, { trackZeros: true });
+    return this.kernels.resident(this.name, this.numPartitions, KIND.f64, { trackZeros: this.dropZeros });
   }
 
   private apply(win: number, panes: PackedBatch[], op: typeof OP.sum | typeof OP.subtract): void {
@@ -71,7 +81,7 @@ export class KernelSumWindow implements SumWindowState {
   }
 
   private emit(win: number, time: number): PackedBatch {
-    this.kernels.dropZeros(win);
+    if (this.dropZeros) this.kernels.dropZeros(win);
     this.lastTime = time;
     return new PackedBatch(this.kernels.pack(win));
   }

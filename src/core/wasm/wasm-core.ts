@@ -6,7 +6,7 @@ import type { Batch } from '../../batch/batch.js';
 import type { Combiner } from '../../batch/shuffle.js';
 import { PairedTokenBatch } from '../../batch/text-batch.js';
 import { FlintError } from '../../errors.js';
-import { buildingBlockOf } from '../../functions/building-blocks.js';
+import { kernelFormOf } from '../../functions/spellings.js';
 import { BufferRecycler } from '../../pool/buffer-recycler.js';
 import { WorkerPool } from '../../pool/pool.js';
 import type { Core, SlidingReducer, SlidingWindowState, SumWindowState } from '../core.js';
@@ -31,9 +31,9 @@ const MIN_PIECE_BYTES = 256 << 10;
 /** Larger pieces make the first copy (the one not overlapped with counting) and the tail long. */
 const MAX_PIECE_BYTES = 4 << 20;
 
-/** The kernel op for a tagged reducer, if it is one. */
+/** The kernel op for a tagged reducer or its Spark spelling, if it is one. */
 function reducerOp(f: unknown): OpCode | undefined {
-  const kind = buildingBlockOf(f)?.kind;
+  const kind = kernelFormOf(f)?.kind;
   return kind === undefined ? undefined : REDUCER_OPS[kind];
 }
 
@@ -87,8 +87,8 @@ export class WasmCore implements Core {
     return this.js.combineByKey(batch, combiner, numPartitions);
   }
 
-  createSumWindow(numPartitions: number): SumWindowState {
-    const window = new KernelSumWindow(this.kernels, numPartitions);
+  createSumWindow(numPartitions: number, dropZeros: boolean): SumWindowState {
+    const window = new KernelSumWindow(this.kernels, numPartitions, dropZeros);
     this.windows.add(window);
     return window;
   }
