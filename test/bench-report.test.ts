@@ -87,6 +87,19 @@ describe('report', () => {
     expect(buildReport({ ...base, wordcount: uneven }, 'r').headline).toContain('- Flint wasm, local[*] vs 1 worker: **1.90x** (target >= 1.7): met');
   });
 
+  it('gives the soak slope over the whole run and over its second half, so a step is not read as a leak', () => {
+    // RSS flat at 300 MB, a 20 MB step at 200 s, flat again: the whole-run slope sees the step.
+    const samples = Array.from({ length: 600 }, (_, i): [number, number] => [i + 1, i + 1 < 200 ? 300 : 320]);
+    const soak = { name: 'Flint wasm core, local[2]', mbPerS: 50, seconds: 600, samples, slopeMbPerMin: 2.5, batches: 600, failedBatches: 0, latencyP50: 800, latencyP99: 1200 };
+    const memory = { keys: 1_000_000, windowPanes: 10, paneMb: 1, rows: [], notRun: [], soak };
+    const report = buildReport({ ...base, memory }, 'r');
+    const line = report.headline.find((l) => l.startsWith('- Memory:'));
+    expect(line).toContain('RSS slope 2.50 MB/min over 600 s of streaming (0.00 MB/min over its second half).');
+    expect(report.markdown).toContain('**2.50 MB per minute**, and over the second half of the run **0.00 MB per minute**');
+    const leaking = { ...soak, samples: samples.map(([t]): [number, number] => [t, 300 + t / 60]) };
+    expect(buildReport({ ...base, memory: { ...memory, soak: leaking } }, 'r').headline.join('\n')).toContain('(1.00 MB/min over its second half)');
+  });
+
   it('judges the window target on the side-by-side pair when there is one, else on the sweep', () => {
     const window = {
       paneKb: 64,

@@ -1,7 +1,7 @@
 // BENCHMARKS.md from a run's results: the machine, one section per workload with a table of
 // medians and ratios to Flint's wasm core, and the SVG charts the sections link to.
-import type { MemoryResult, Results, SideBySide, StreamingResult, WindowResult, WordCountResult } from '../lib/results.js';
-import { percentile } from '../lib/stats.js';
+import type { MemoryResult, Results, SideBySide, SoakResult, StreamingResult, WindowResult, WordCountResult } from '../lib/results.js';
+import { percentile, slope } from '../lib/stats.js';
 import { median } from '../machine.js';
 import { barChart, compact, lineChart, type Series } from './svg.js';
 
@@ -155,6 +155,11 @@ function streamingSection(s: StreamingResult, chart: (name: string, svg: string)
   ].join('\n');
 }
 
+/** Least-squares slope of the soak's RSS over the second half of the run, MB per minute. */
+function lateSlope(soak: SoakResult): number {
+  return slope(soak.samples.filter(([t]) => t >= soak.seconds / 2)) * 60;
+}
+
 function memorySection(m: MemoryResult, chart: (name: string, svg: string) => string): string {
   const base = find(m.rows, /wasm, incremental/)?.peakMb;
   const soak = m.soak;
@@ -181,7 +186,8 @@ function memorySection(m: MemoryResult, chart: (name: string, svg: string) => st
       `${soak.failedBatches} over the interval, latency p50 ${fmt(soak.latencyP50, 0)} ms, p99 ${fmt(soak.latencyP99, 0)} ms. ` +
       `After the first 20 % (warm-up), RSS stayed between ${fmt(Math.min(...rss), 0)} and ${fmt(Math.max(...rss), 0)} MB ` +
       `(median ${fmt(percentile(rss, 50), 0)} MB; the swings are garbage collections); its least-squares slope: ` +
-      `**${fmt(soak.slopeMbPerMin, 2)} MB per minute**` +
+      `**${fmt(soak.slopeMbPerMin, 2)} MB per minute**, and over the second half of the run ` +
+      `**${fmt(lateSlope(soak), 2)} MB per minute** (a step followed by a flat line is not a leak)` +
       (soak.seconds < 300 ? ' (a short run: the slope mostly shows the heap and pool warming up).' : '.'),
     '',
     chart('soak.svg', lineChart(`RSS during the soak run (${soak.name}, ${fmt(soak.mbPerS)} MB/s)`, { label: 'seconds', log: false }, { label: 'RSS (MB)', log: false }, [{ name: 'RSS', color: '#d9480f', points: soak.samples }])),
@@ -273,7 +279,8 @@ function summary(r: Results): string[] {
     out.push(
       `- Memory: peak RSS ${fmt(find(m.rows, /wasm, incremental/)?.peakMb, 0)} MB with ${compact(m.keys)} keys in the window ` +
         `(RxJS panes ${fmt(find(m.rows, /RxJS/)?.peakMb, 0)} MB, DuckDB ${fmt(find(m.rows, /DuckDB/)?.peakMb, 0)} MB); ` +
-        `RSS slope ${fmt(m.soak.slopeMbPerMin, 2)} MB/min over ${m.soak.seconds} s of streaming.`,
+        `RSS slope ${fmt(m.soak.slopeMbPerMin, 2)} MB/min over ${m.soak.seconds} s of streaming ` +
+        `(${fmt(lateSlope(m.soak), 2)} MB/min over its second half).`,
     );
   }
   return out;
