@@ -122,9 +122,9 @@ export class TokenBatch extends Batch<string> {
 
   /** With Flint's `pair(v)` or its spelling `(w) => [w, v]`, stays in bytes; otherwise decodes. */
   override map<U>(f: (x: string) => U): Batch<U> {
-    const tag = kernelFormOf(f);
-    if (tag?.kind !== 'pair') return super.map(f);
-    return new PairedTokenBatch(this, tag.param, f as unknown as (token: string) => [string, unknown]) as unknown as Batch<U>;
+    const form = kernelFormOf(f);
+    if (form?.kind !== 'pair') return super.map(f);
+    return new PairedTokenBatch(this, form.param, f as unknown as (token: string) => [string, unknown]) as unknown as Batch<U>;
   }
 }
 

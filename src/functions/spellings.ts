@@ -20,6 +20,7 @@ export interface KernelForm {
 }
 
 const ID = String.raw`[A-Za-z_$][\w$]*`;
+const IDENTIFIER = new RegExp(`^${ID}$`);
 const NUMBER = String.raw`-?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?`;
 const ARROW = new RegExp(String.raw`^(?:\(([^()]*)\)|(${ID}))\s*=>\s*([\s\S]*)$`);
 const FUNCTION = new RegExp(String.raw`^function(?:\s+${ID})?\s*\(([^()]*)\)\s*(\{[\s\S]*\})$`);
@@ -83,7 +84,7 @@ function parse(f: object): { params: string[]; body: string } | undefined {
   const rawBody = arrow !== null ? arrow[3]! : fn?.[2];
   if (paramList === undefined || rawBody === undefined) return undefined;
   const params = paramList.split(',').map((p) => p.trim());
-  if (!params.every((p) => new RegExp(`^${ID}$`).test(p))) return undefined;
+  if (!params.every((p) => IDENTIFIER.test(p))) return undefined;
   const block = rawBody.startsWith('{') ? BLOCK.exec(rawBody) : null;
   if (fn !== null && block === null) return undefined;
   return { params, body: unwrap(block !== null ? block[1]! : rawBody.trim()) };

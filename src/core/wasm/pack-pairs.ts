@@ -3,8 +3,8 @@
 // kernels could not take). Probe hashes are left at 0: the kernel hashes such a buffer's keys
 // itself (Kernels.mergePacked with `hashed` false).
 import type { Batch } from '../../batch/batch.js';
+import { packedHeaderBytes, packedSection, packedSectionBytes } from './packed-tables.js';
 
-const align8 = (x: number): number => (x + 7) & ~7;
 /** A lone surrogate (a paired one is matched as one code point, outside this class). */
 const LONE_SURROGATE = /\p{Cs}/u;
 
@@ -17,29 +17,24 @@ export function packPairs(batch: Batch<unknown>, numPartitions: number): ArrayBu
   if (batch.numPartitions !== numPartitions || batch.hashPartitions !== numPartitions) return undefined;
   const parts = batch.partitions as readonly (readonly unknown[])[];
   const keys: Buffer[][] = [];
-  let size = align8(4 * (1 + 2 * numPartitions));
+  let size = packedHeaderBytes(numPartitions);
   for (const part of parts) {
     const encoded: Buffer[] = [];
-    let arena = 0;
     for (const pair of part) {
       const [key, value] = pair as [unknown, unknown];
       if (typeof key !== 'string' || LONE_SURROGATE.test(key) || typeof value !== 'number') return undefined;
-      const bytes = Buffer.from(key, 'utf8');
-      encoded.push(bytes);
-      arena += bytes.byteLength;
+      encoded.push(Buffer.from(key, 'utf8'));
     }
     keys.push(encoded);
-    size += align8(16 * part.length + 4 + arena);
+    size += packedSectionBytes(part.length, arenaBytes(encoded));
   }
   const buffer = new ArrayBuffer(size);
   const header = new Uint32Array(buffer, 0, 1 + 2 * numPartitions);
   header[0] = numPartitions;
-  let at = align8(4 * (1 + 2 * numPartitions));
+  let at = packedHeaderBytes(numPartitions);
   parts.forEach((part, p) => {
-    const count = part.length;
-    const values = new Float64Array(buffer, at, count);
-    const offsets = new Uint32Array(buffer, at + 8 * count, count + 1);
-    const arena = new Uint8Array(buffer, at + 16 * count + 4);
+    const arenaLen = arenaBytes(keys[p]!);
+    const { values, offsets, arena } = packedSection(buffer, at, part.length, arenaLen);
     let offset = 0;
     part.forEach((pair, i) => {
       const bytes = keys[p]![i]!;
@@ -48,10 +43,14 @@ export function packPairs(batch: Batch<unknown>, numPartitions: number): ArrayBu
       arena.set(bytes, offset);
       offset += bytes.byteLength;
     });
-    offsets[count] = offset;
-    header[1 + 2 * p] = count;
-    header[2 + 2 * p] = offset;
-    at += align8(16 * count + 4 + offset);
+    offsets[part.length] = offset;
+    header[1 + 2 * p] = part.length;
+    header[2 + 2 * p] = arenaLen;
+    at += packedSectionBytes(part.length, arenaLen);
   });
   return buffer;
+}
+
+function arenaBytes(keys: readonly Buffer[]): number {
+  return keys.reduce((n, k) => n + k.byteLength, 0);
 }

@@ -12,22 +12,37 @@ export interface PackedPartition {
 
 const align8 = (x: number): number => (x + 7) & ~7;
 
+/** Bytes of the header of a packed buffer of `n` partitions (u32 n, then count and arenaLen each). */
+export function packedHeaderBytes(n: number): number {
+  return align8(4 * (1 + 2 * n));
+}
+
+/** Bytes of one partition's section of `count` keys and `arenaLen` key bytes. */
+export function packedSectionBytes(count: number, arenaLen: number): number {
+  return align8(16 * count + 4 + arenaLen);
+}
+
+/** Views on the section of `count` keys and `arenaLen` key bytes starting at byte `at`. */
+export function packedSection(buffer: ArrayBuffer, at: number, count: number, arenaLen: number): PackedPartition {
+  const values = new Float64Array(buffer, at, count);
+  const offsets = new Uint32Array(buffer, at + 8 * count, count + 1);
+  const hashes = new Uint32Array(buffer, at + 12 * count + 4, count);
+  const arena = new Uint8Array(buffer, at + 16 * count + 4, arenaLen);
+  return { count, values, offsets, hashes, arena };
+}
+
 /** Views on every partition of a packed buffer. */
 export function parsePacked(buffer: ArrayBuffer): PackedPartition[] {
   const header = new Uint32Array(buffer, 0, 1);
   const n = header[0]!;
   const sizes = new Uint32Array(buffer, 4, 2 * n);
-  let at = align8(4 * (1 + 2 * n));
+  let at = packedHeaderBytes(n);
   const parts: PackedPartition[] = [];
   for (let p = 0; p < n; p++) {
     const count = sizes[2 * p]!;
     const arenaLen = sizes[2 * p + 1]!;
-    const values = new Float64Array(buffer, at, count);
-    const offsets = new Uint32Array(buffer, at + 8 * count, count + 1);
-    const hashes = new Uint32Array(buffer, at + 12 * count + 4, count);
-    const arena = new Uint8Array(buffer, at + 16 * count + 4, arenaLen);
-    parts.push({ count, values, offsets, hashes, arena });
-    at += align8(16 * count + 4 + arenaLen);
+    parts.push(packedSection(buffer, at, count, arenaLen));
+    at += packedSectionBytes(count, arenaLen);
   }
   return parts;
 }

@@ -33,16 +33,13 @@ export class KernelSumWindow implements SumWindowState {
     if (!allPacked(oldPanes) || !allPacked(newPanes)) return this.invalidate();
     const win = this.window();
     if (this.lastTime !== previousTime) {
-      // Not the window this state last produced (first window, or after a fallback): rebuild.
-      if (previous instanceof PackedBatch) {
-        this.kernels.clear(win);
-        this.kernels.mergePacked(win, previous.packed, OP.sum);
-      } else {
-        const packed = previous === undefined ? undefined : packPairs(previous, this.numPartitions);
-        if (previous !== undefined && packed === undefined) return this.invalidate();
-        this.kernels.clear(win);
-        if (packed !== undefined) this.kernels.mergePacked(win, packed, OP.sum, false);
-      }
+      // Not the window this state last produced (first window, or after a fallback): rebuild,
+      // from a window the js core computed too. Kernel-packed buffers carry their probe hashes.
+      const fromKernels = previous instanceof PackedBatch;
+      const packed = previous === undefined ? undefined : fromKernels ? previous.packed : packPairs(previous, this.numPartitions);
+      if (previous !== undefined && packed === undefined) return this.invalidate();
+      this.kernels.clear(win);
+      if (packed !== undefined) this.kernels.mergePacked(win, packed, OP.sum, fromKernels);
     }
     this.apply(win, oldPanes, OP.subtract);
     this.apply(win, newPanes, OP.sum);
