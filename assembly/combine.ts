@@ -1,8 +1,10 @@
-// Map-side combine: tokenize UTF-8 text and fold each token's value into the table of its output
-// partition (xxHash32 % n), as reduceByKey's first stage does. A combiner of one table takes
-// tokens for every partition at once; packed.ts splits it by partition when it is packed, so the
-// per-token path never computes xxHash32.
-import { entryValue, KIND_I64, OP_SUM, partitionOfKey, Table, tableApply, tableClear, tableDropZeros, tableFree, tableMerge, tableNew, tableTrackZeros, tableUpsertKey } from './table';
+// Map-side combine: fold each token's value into the table of its output partition (xxHash32 % n),
+// as reduceByKey's first stage does. A combiner of one table takes tokens for every partition at
+// once; partition.ts splits it by partition when it is packed, so the per-token path never
+// computes xxHash32.
+import { partitionOfKey } from './partition';
+import { scanTokensBytewise, scanTokensSimd, separatorsAreControlOrSpace } from './tokenize';
+import { entryValue, KIND_I64, OP_SUM, Table, tableApply, tableClear, tableDropZeros, tableFree, tableMerge, tableNew, tableTrackZeros, tableUpsertKey } from './table';
 
 @unmanaged
 export class Combiner {
@@ -38,89 +40,54 @@ export function combinerFree(c: Combiner): void {
   heap.free(changetype<usize>(c));
 }
 
-// @ts-ignore: decorator
-@inline
-function addToken(c: Combiner, start: usize, len: u32, value: u64, op: i32): void {
-  const t = combinerTable(c, partitionOfKey(start, len, c.n));
-  const before = t.count;
-  const ep = tableUpsertKey(t, start, len);
-  tableApply(t, ep, value, op, t.count != before);
+// The word count's sink: one table, i64 sums, no zero tracking. Most tokens take this path.
+@unmanaged
+class CountInto {
+  t: Table;
+  value: u64;
+
+  // @ts-ignore: decorator
+  @inline
+  token(start: usize, len: u32): void {
+    const vp = entryValue(tableUpsertKey(this.t, start, len));
+    store<i64>(vp, load<i64>(vp) + <i64>this.value);
+  }
 }
 
-// True when no byte above 0x20 (space) is a separator: then separators can be found 16 bytes at
-// a time as "bytes <= 0x20" and checked against the table only there.
-function separatorsAreControlOrSpace(seps: usize): bool {
-  for (let b: usize = 0x21; b < 256; b++) if (load<u8>(seps + b) != 0) return false;
-  return true;
+// Any other combine: the token's partition table, any value kind and reducer.
+@unmanaged
+class AddInto {
+  c: Combiner;
+  value: u64;
+  op: i32;
+
+  // @ts-ignore: decorator
+  @inline
+  token(start: usize, len: u32): void {
+    const t = combinerTable(this.c, partitionOfKey(start, len, this.c.n));
+    const before = t.count;
+    const ep = tableUpsertKey(t, start, len);
+    tableApply(t, ep, this.value, this.op, t.count != before);
+  }
 }
 
-// SIMD scan: a bitmask of bytes <= 0x20 per 16-byte block; each set bit that is a real separator
-// ends a token. Bytes past `end` are masked off; a token running up to `end` is added last. With
-// `counting` (a constant at each call site, folded away once inlined) each token's update is the
-// word count's one add into the single table `t`; otherwise the generic addToken.
-// @ts-ignore: decorator
-@inline
-function scanSimd(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32, counting: bool): u32 {
-  const t = combinerTable(c, 0);
-  const end = input + len;
-  const space = i8x16.splat(0x20);
-  let start = input;
-  let tokens: u32 = 0;
-  for (let base = input; base < end; base += 16) {
-    let mask = <u32>i8x16.bitmask(i8x16.le_u(v128.load(base), space));
-    const remain = end - base;
-    // Bytes past the end are not looked at; a token running up to the end is added below.
-    if (remain < 16) mask &= ~(<u32>0xffff << <u32>remain);
-    while (mask != 0) {
-      const pos = base + <usize>ctz(mask);
-      mask &= mask - 1;
-      if (load<u8>(seps + load<u8>(pos)) == 0) continue;
-      if (pos > start) {
-        scanToken(c, t, start, <u32>(pos - start), value, op, counting);
-        tokens++;
-      }
-      start = pos + 1;
-    }
-  }
-  if (end > start) {
-    scanToken(c, t, start, <u32>(end - start), value, op, counting);
-    tokens++;
-  }
+// One function per sink, so each token loop is compiled (and register-allocated) on its own.
+function countTokens(t: Table, input: usize, len: u32, seps: usize, value: u64): u32 {
+  const sink = changetype<CountInto>(heap.alloc(offsetof<CountInto>()));
+  sink.t = t;
+  sink.value = value;
+  const tokens = scanTokensSimd(sink, input, len, seps);
+  heap.free(changetype<usize>(sink));
   return tokens;
 }
 
-// @ts-ignore: decorator
-@inline
-function scanToken(c: Combiner, t: Table, start: usize, len: u32, value: u64, op: i32, counting: bool): void {
-  if (counting) {
-    const vp = entryValue(tableUpsertKey(t, start, len));
-    store<i64>(vp, load<i64>(vp) + <i64>value);
-  } else {
-    addToken(c, start, len, value, op);
-  }
-}
-
-function addTokensSimd(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32): u32 {
-  return scanSimd(c, input, len, seps, value, op, false);
-}
-
-// The map side of a word count (one table, i64 sums, no zero tracking): most tokens take this path.
-function countTokensSimd(c: Combiner, input: usize, len: u32, seps: usize, value: u64): u32 {
-  return scanSimd(c, input, len, seps, value, OP_SUM, true);
-}
-
-function addTokensBytewise(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32): u32 {
-  const end = input + len;
-  let p = input;
-  let tokens: u32 = 0;
-  while (p < end) {
-    while (p < end && load<u8>(seps + load<u8>(p)) != 0) p++;
-    if (p >= end) break;
-    const start = p;
-    while (p < end && load<u8>(seps + load<u8>(p)) == 0) p++;
-    addToken(c, start, <u32>(p - start), value, op);
-    tokens++;
-  }
+function addTokens(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32, simd: bool): u32 {
+  const sink = changetype<AddInto>(heap.alloc(offsetof<AddInto>()));
+  sink.c = c;
+  sink.value = value;
+  sink.op = op;
+  const tokens = simd ? scanTokensSimd(sink, input, len, seps) : scanTokensBytewise(sink, input, len, seps);
+  heap.free(changetype<usize>(sink));
   return tokens;
 }
 
@@ -130,10 +97,10 @@ function addTokensBytewise(c: Combiner, input: usize, len: u32, seps: usize, val
  * bytes after its end (the SIMD scan reads whole 16-byte blocks; keys are read as words).
  */
 export function combinerAddTokens(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32): u32 {
-  if (!separatorsAreControlOrSpace(seps)) return addTokensBytewise(c, input, len, seps, value, op);
+  const simd = separatorsAreControlOrSpace(seps);
   const t = combinerTable(c, 0);
-  if (c.n == 1 && t.kind == KIND_I64 && op == OP_SUM && !t.trackZeros) return countTokensSimd(c, input, len, seps, value);
-  return addTokensSimd(c, input, len, seps, value, op);
+  if (simd && c.n == 1 && t.kind == KIND_I64 && op == OP_SUM && !t.trackZeros) return countTokens(t, input, len, seps, value);
+  return addTokens(c, input, len, seps, value, op, simd);
 }
 
 /** Folds every partition of `src` into the same partition of `dst`. */

@@ -9,6 +9,7 @@ export {
   combinerDropZeros,
   combinerTrackZeros,
 } from './combine';
-export { combinerPackedSize, combinerPack, combinerPackSplit, packedSplitSize, combinerMergePacked } from './packed';
+export { combinerPackedSize, combinerPack, combinerMergePacked } from './packed';
+export { combinerPackSplit, packedSplitSize } from './partition';
 export { slidingNew, slidingFree, slidingSize, slidingPush, slidingEvict, slidingResult } from './window';
 export { scratch, outBuffer } from './exports';

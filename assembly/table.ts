@@ -12,7 +12,6 @@
 //
 // Key pointers handed to this file must have 16 readable bytes past the key's end (callers
 // leave slack after their buffers): short keys are read as whole vectors, then masked.
-import { xxh32 } from './hash';
 
 /** Value kinds. */
 export const KIND_I64: i32 = 0;
@@ -473,13 +472,4 @@ function compact(t: Table): void {
   t.live = w;
   t.arenaLen = arenaW;
   rehash(t, t.cap);
-}
-
-/** The partition (0 .. n-1) of a key: xxHash32 of its bytes modulo n, as the js core computes. */
-// @ts-ignore: decorator
-@inline
-export function partitionOfKey(key: usize, len: u32, n: u32): u32 {
-  if (n == 1) return 0;
-  const h = xxh32(key, <i32>len, 0);
-  return (n & (n - 1)) == 0 ? h & (n - 1) : h % n;
 }
