@@ -71,36 +71,57 @@ class AddInto {
   }
 }
 
-// One function per sink, so each token loop is compiled (and register-allocated) on its own.
+// One function per sink and way of splitting, so each token loop is compiled (and
+// register-allocated) on its own.
 function countTokens(t: Table, input: usize, len: u32, seps: usize, value: u64): u32 {
-  const sink = changetype<CountInto>(heap.alloc(offsetof<CountInto>()));
-  sink.t = t;
-  sink.value = value;
-  const tokens = scanTokensSimd(sink, input, len, seps);
+  const sink = countInto(t, value);
+  const tokens = scanTokensSimd(sink, input, len, seps, false);
   heap.free(changetype<usize>(sink));
   return tokens;
 }
 
-function addTokens(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32, simd: bool): u32 {
+function countFields(t: Table, input: usize, len: u32, seps: usize, value: u64): u32 {
+  const sink = countInto(t, value);
+  const tokens = scanTokensSimd(sink, input, len, seps, true);
+  heap.free(changetype<usize>(sink));
+  return tokens;
+}
+
+// @ts-ignore: decorator
+@inline
+function countInto(t: Table, value: u64): CountInto {
+  const sink = changetype<CountInto>(heap.alloc(offsetof<CountInto>()));
+  sink.t = t;
+  sink.value = value;
+  return sink;
+}
+
+function addTokens(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32, simd: bool, fields: bool): u32 {
   const sink = changetype<AddInto>(heap.alloc(offsetof<AddInto>()));
   sink.c = c;
   sink.value = value;
   sink.op = op;
-  const tokens = simd ? scanTokensSimd(sink, input, len, seps) : scanTokensBytewise(sink, input, len, seps);
+  let tokens: u32;
+  if (simd) tokens = fields ? scanTokensSimd(sink, input, len, seps, true) : scanTokensSimd(sink, input, len, seps, false);
+  else tokens = fields ? scanTokensBytewise(sink, input, len, seps, true) : scanTokensBytewise(sink, input, len, seps, false);
   heap.free(changetype<usize>(sink));
   return tokens;
 }
 
 /**
- * Splits `len` bytes at `input` into tokens on the bytes flagged in the 256-byte table `seps`
- * and adds `value` for each token. Returns the number of tokens. The input needs 256 readable
- * bytes after its end (the SIMD scan reads whole 16-byte blocks; keys are read as words).
+ * Splits `len` bytes at `input` (whole lines, each ending with `\n`) on the bytes flagged in the
+ * 256-byte table `seps` and adds `value` for each token. With `fields`, every separator ends a
+ * field, empty ones included (JS's `line.split(sep)`); otherwise runs of separators separate and
+ * no token is empty. Returns the number of tokens. The input needs 256 readable bytes after its
+ * end (the SIMD scan reads whole 16-byte blocks; keys are read as words).
  */
-export function combinerAddTokens(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32): u32 {
+export function combinerAddTokens(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32, fields: bool): u32 {
   const simd = separatorsAreControlOrSpace(seps);
   const t = combinerTable(c, 0);
-  if (simd && c.n == 1 && t.kind == KIND_I64 && op == OP_SUM && !t.trackZeros) return countTokens(t, input, len, seps, value);
-  return addTokens(c, input, len, seps, value, op, simd);
+  if (simd && c.n == 1 && t.kind == KIND_I64 && op == OP_SUM && !t.trackZeros) {
+    return fields ? countFields(t, input, len, seps, value) : countTokens(t, input, len, seps, value);
+  }
+  return addTokens(c, input, len, seps, value, op, simd, fields);
 }
 
 /** Folds every partition of `src` into the same partition of `dst`. */

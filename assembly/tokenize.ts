@@ -2,6 +2,12 @@
 // bytes flagged in a 256-byte table; the wasm core only uses ASCII separators, and no byte of a
 // multi-byte UTF-8 character is ASCII, so a token never ends inside a character.
 //
+// Two ways to split, matching the two JS functions the kernels stand in for:
+//   tokens (Flint's `split`/`words`): runs of separators separate, empty tokens are dropped;
+//   fields (JS's `line.split(' ')`): every separator ends a field, so "a  b" has an empty field
+//     between a and b, and an empty line is one empty field.
+// Input is whole lines, each ending with `\n`, and `\n` is always a separator.
+//
 // A scan is generic over its sink, a class with an @inline `token(start: usize, len: u32)` method.
 // Each sink gets its own copy of the loop with its update inlined: the tokenizer stays apart from
 // the table without a call per token (the token loop is the word count's hot path).
@@ -14,16 +20,16 @@ export function separatorsAreControlOrSpace(seps: usize): bool {
 }
 
 /**
- * Passes each token of the `len` bytes at `input` to `sink`, in text order, and returns how many
- * there were. Only for separators that are control characters or space (see
- * separatorsAreControlOrSpace). The input needs 16 readable bytes after its end.
+ * Passes each token (or, with `fields`, each field) of the `len` bytes at `input` to `sink`, in
+ * text order, and returns how many there were. Only for separators that are control characters or
+ * space (see separatorsAreControlOrSpace). The input needs 16 readable bytes after its end.
  */
 // A bitmask of bytes <= 0x20 per 16-byte block; each set bit that is a real separator ends a
 // token. Bytes past `end` are masked off, and a token running up to `end` is passed last, so the
 // loop has no end-of-token test of its own.
 // @ts-ignore: decorator
 @inline
-export function scanTokensSimd<S>(sink: S, input: usize, len: u32, seps: usize): u32 {
+export function scanTokensSimd<S>(sink: S, input: usize, len: u32, seps: usize, fields: bool): u32 {
   const end = input + len;
   const space = i8x16.splat(0x20);
   let start = input;
@@ -36,7 +42,7 @@ export function scanTokensSimd<S>(sink: S, input: usize, len: u32, seps: usize):
       const pos = base + <usize>ctz(mask);
       mask &= mask - 1;
       if (load<u8>(seps + load<u8>(pos)) == 0) continue;
-      if (pos > start) {
+      if (fields || pos > start) {
         sink.token(start, <u32>(pos - start));
         tokens++;
       }
@@ -53,10 +59,24 @@ export function scanTokensSimd<S>(sink: S, input: usize, len: u32, seps: usize):
 /** The same for any separator set, one byte at a time. */
 // @ts-ignore: decorator
 @inline
-export function scanTokensBytewise<S>(sink: S, input: usize, len: u32, seps: usize): u32 {
+export function scanTokensBytewise<S>(sink: S, input: usize, len: u32, seps: usize, fields: bool): u32 {
   const end = input + len;
   let p = input;
   let tokens: u32 = 0;
+  if (fields) {
+    let start = input;
+    for (; p < end; p++) {
+      if (load<u8>(seps + load<u8>(p)) == 0) continue;
+      sink.token(start, <u32>(p - start));
+      tokens++;
+      start = p + 1;
+    }
+    if (end > start) {
+      sink.token(start, <u32>(end - start));
+      tokens++;
+    }
+    return tokens;
+  }
   while (p < end) {
     while (p < end && load<u8>(seps + load<u8>(p)) != 0) p++;
     if (p >= end) break;

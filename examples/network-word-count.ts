@@ -5,7 +5,11 @@
 //
 // then, in another terminal: npm run example:network
 // (or: node dist/examples/network-word-count.js <host> <port>). Ctrl-C stops.
-import { pair, Seconds, StreamingContext, sum, words } from '../src/index.js';
+//
+// The pipeline is written as Spark's example writes it. Flint recognises these spellings and runs
+// them as kernels, like `words`, `pair(1)` and `sum` (see the README); `split(' ')` keeps JS's
+// empty fields, so a double space counts an empty word, where `words` would drop it.
+import { Seconds, StreamingContext } from '../src/index.js';
 
 const [host, port] = process.argv.slice(2);
 if (host === undefined || port === undefined || !/^\d+$/.test(port)) {
@@ -16,9 +20,9 @@ if (host === undefined || port === undefined || !/^\d+$/.test(port)) {
 const ssc = new StreamingContext({ batchInterval: Seconds(1), appName: 'NetworkWordCount' });
 ssc
   .socketTextStream(host, Number(port))
-  .flatMap(words)
-  .map(pair(1))
-  .reduceByKey(sum)
+  .flatMap((line) => line.split(' '))
+  .map((word) => [word, 1] as [string, number])
+  .reduceByKey((a, b) => a + b)
   .print();
 // The receiver reconnects on its own; say why nothing arrives (e.g. nc is not running yet).
 ssc.addStreamingListener({ onReceiverError: ({ receiverInfo }) => console.error(receiverInfo.lastErrorMessage) });

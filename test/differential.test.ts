@@ -20,7 +20,7 @@ type Partitions = [string, number][][];
 /** One random pipeline: lines -> [pre] -> tokenize -> op -> [post]. */
 interface Spec {
   pre: 'none' | 'filter' | 'lower';
-  tokenize: 'words' | 'commas' | 'lambda';
+  tokenize: 'words' | 'commas' | 'fields' | 'csvFields' | 'lambda';
   op:
     | { kind: 'reduce'; pairWith: PairWith; reducer: 'sum' | 'min' | 'max' | 'spelled' | 'lambda' }
     | { kind: 'countByValue' }
@@ -43,6 +43,9 @@ const PRE = {
 const TOKENIZE = {
   words: (s: DStream<string>) => s.flatMap(words),
   commas: (s: DStream<string>) => s.flatMap(split(' ,')),
+  // Spark's spelling, JS's split: empty fields are tokens too (the SIMD scan and the bytewise one).
+  fields: (s: DStream<string>) => s.flatMap((line) => line.split(' ')),
+  csvFields: (s: DStream<string>) => s.flatMap((line) => line.split(',')),
   lambda: (s: DStream<string>) => s.flatMap((line) => line.split(/[\s,]+/).filter((w) => w !== '')),
 };
 const PAIR = {
@@ -121,7 +124,7 @@ function randomSpec(rng: Rng): Spec {
     { kind: 'lambdaWindow', w, s },
   ]);
   const pre = rng() < 0.7 ? 'none' : pick(rng, ['filter', 'lower'] as const);
-  const tokenize = rng() < 0.8 ? pick(rng, ['words', 'commas'] as const) : 'lambda';
+  const tokenize = rng() < 0.8 ? pick(rng, ['words', 'commas', 'fields', 'csvFields'] as const) : 'lambda';
   return { pre, tokenize, op, post: rng() < 0.25 ? 'mapValues' : 'none' };
 }
 
@@ -139,6 +142,10 @@ function specs(rng: Rng, random: number): Spec[] {
     ...WINDOWS.map(([w, s]): Spec => ({ pre: 'none', tokenize: 'words', op: { kind: 'spelledWindow', pairWith: 'signed', w, s }, post: 'none' })),
     { pre: 'none', tokenize: 'commas', op: { kind: 'spelledWindow', pairWith: 'twoAndHalf', w: 4, s: 2 }, post: 'none' },
     { pre: 'none', tokenize: 'words', op: { kind: 'spelledWindow', pairWith: 'spelled', w: 6, s: 3 }, post: 'none' },
+    { pre: 'none', tokenize: 'fields', op: { kind: 'reduce', pairWith: 'spelled', reducer: 'spelled' }, post: 'none' },
+    { pre: 'none', tokenize: 'csvFields', op: { kind: 'reduce', pairWith: 'twoAndHalf', reducer: 'max' }, post: 'none' },
+    { pre: 'none', tokenize: 'fields', op: { kind: 'spelledWindow', pairWith: 'spelled', w: 6, s: 3 }, post: 'none' },
+    { pre: 'none', tokenize: 'csvFields', op: { kind: 'countByValueAndWindow', w: 4, s: 2 }, post: 'none' },
   ];
   return [...fixed, ...Array.from({ length: random }, () => randomSpec(rng))];
 }
@@ -266,6 +273,8 @@ describe('text cut into many pieces for the workers', () => {
     ['tiny float sum', (b) => b.flatMap(split(' ,')).map(pair(0.1)), sum],
     ['min', (b) => b.flatMap(words).map(pair(-3)), min],
     ['max', (b) => b.flatMap(words).map(pair(7.5)), max],
+    ['fields count', (b) => b.flatMap((line) => line.split(' ')).map(pair(1)), sum],
+    ['csv fields float sum', (b) => b.flatMap((line) => line.split(',')).map(pair(0.1)), sum],
   ];
 
   it.each([1, 2, 3])('gives the js core\'s batches partition by partition (%i threads)', async (threads) => {

@@ -1,5 +1,5 @@
 // Spark's spellings of the building blocks: which functions the cores may run as `sum`,
-// `subtract` and `pair(v)`, and (more important) which they must not.
+// `subtract`, `pair(v)` and JS's `line.split(sep)`, and (more important) which they must not.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +56,21 @@ describe('kernelFormOf', () => {
   });
 
   it.each([
+    ['(line) => line.split(" ")', ' '],
+    ["l => l.split(' ')", ' '],
+    ['l=>l.split(",")', ','],
+    ['(s) => s.split(`;`)', ';'],
+    ["(s) => s.split('\\t')", '\t'],
+    ["(s) => s.split('\\\\')", '\\'],
+    ['(s) => s.split("\'")', "'"],
+    ["(line) => (line.split(' '))", ' '],
+    ["(line) => line . split ( ' ' )", ' '],
+    ["function (line) { return line.split(' '); }", ' '],
+  ])('recognises %j as JS split into fields on %j', (source, separator) => {
+    expect(kernelFormOf(fn(source))).toEqual({ kind: 'fields', param: separator });
+  });
+
+  it.each([
     // Not the building block's computation.
     '(a, b) => b - a',
     '(a, b) => a * b',
@@ -75,6 +90,18 @@ describe('kernelFormOf', () => {
     '(w) => [w, Infinity]',
     '(w) => [w.toLowerCase(), 1]',
     '(w) => { [w, 1] }',
+    "(l) => l.split(' ', 2)",
+    "(l) => l.split('  ')",
+    "(l) => l.split('')",
+    "(l) => l.split('é')",
+    "(l) => l.split('\\u0020')",
+    '(l) => l.split(/ /)',
+    '(l) => l.split(sep)',
+    "(l) => m.split(' ')",
+    "(l) => l.trim().split(' ')",
+    "(l) => l.split(' ').filter(Boolean)",
+    "(l) => l.split(' ' + '')",
+    "(l, m) => l.split(' ')",
     // Not a plain function of its parameters.
     'async (a, b) => a + b',
     'async function (a, b) { return a + b; }',
@@ -142,5 +169,18 @@ describe.each<CoreName>(['js', 'wasm'])("a program in Spark's spellings (%s core
     expect(spelled.every((b) => b.packed)).toBe(core === 'wasm');
     const tagged = await run((lines) => lines.flatMap(words).map(pair(1)).reduceByKeyAndWindow(sum, subtract, 2000, 1000), input);
     expect(tagged.map((b) => b.pairs)).toStrictEqual([[['a', 2], ['b', 1]], [['a', 3], ['b', 1]], [['a', 1]], []]);
+  });
+
+  it("runs Spark's NetworkWordCount as written, empty fields included, in kernels on the wasm core", async () => {
+    const out = await run(
+      (lines) => lines.flatMap((line) => line.split(' ')).map((w) => [w, 1] as [string, number]).reduceByKey((x, y) => x + y),
+      // ' a  b' splits into '', 'a', '', 'b'; the empty line into ''; 'b\tc ' into 'b\tc', ''.
+      [[' a  b', '', 'b\tc '], ['日本 語 日本']],
+    );
+    expect(out.map((b) => b.pairs)).toStrictEqual([
+      [['', 4], ['a', 1], ['b', 1], ['b\tc', 1]],
+      [['日本', 2], ['語', 1]],
+    ]);
+    expect(out.every((b) => b.packed)).toBe(core === 'wasm');
   });
 });

@@ -15,7 +15,7 @@ import { textBatch } from './support/random-text.js';
 
 const TRAP: FailTask = { kind: 'fail', how: 'trap' };
 const CRASH: FailTask = { kind: 'fail', how: 'exit' };
-const WORD_COUNT: CountSettings = { separators: ' ', value: 1, valueKind: KIND.i64, op: OP.sum, numPartitions: 1 };
+const WORD_COUNT: CountSettings = { separators: ' ', fields: false, value: 1, valueKind: KIND.i64, op: OP.sum, numPartitions: 1 };
 
 /** A count run on `pool` that records what comes back. */
 function openRun(pool: WorkerPool, settings = WORD_COUNT) {

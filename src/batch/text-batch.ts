@@ -1,8 +1,8 @@
 // Text kept as UTF-8 bytes until something needs strings. A TextBatch holds whole lines; flatMap
-// with Flint's `split`/`words` gives a TokenBatch and map with `pair(v)` a PairedTokenBatch, both
-// still bytes underneath, so a core with kernels can count words without one JS string per word.
-// Every one of them decodes to exactly what the plain JS functions would compute.
-import { buildingBlockOf } from '../functions/building-blocks.js';
+// with Flint's `split`/`words` (or Spark's spelling `(line) => line.split(' ')`) gives a
+// TokenBatch and map with `pair(v)` a PairedTokenBatch, both still bytes underneath, so a core
+// with kernels can count words without one JS string per word. Every one of them decodes to
+// exactly what the plain JS functions would compute.
 import { kernelFormOf } from '../functions/spellings.js';
 import { Batch } from './batch.js';
 
@@ -41,12 +41,22 @@ function decodeLines(blocks: readonly LineBlock[]): string[] {
   return out;
 }
 
-/** ASCII separator set of a tagged `split`, or undefined when the kernels cannot run it. */
-export function asciiSeparators(f: unknown): string | undefined {
-  const tag = buildingBlockOf(f);
-  if (tag?.kind !== 'split') return undefined;
-  const seps = tag.param as string;
-  return [...seps].every((c) => c.charCodeAt(0) < 0x80) ? seps : undefined;
+/**
+ * How a kernel splits lines: on `separators` (ASCII characters), dropping empty tokens as Flint's
+ * `split` does, or with `fields` keeping them as JS's `line.split(sep)` does.
+ */
+export interface LineSplit {
+  separators: string;
+  fields: boolean;
+}
+
+/** How kernels split lines for `f`, or undefined when `f` is not a split they can run. */
+export function lineSplitOf(f: unknown): LineSplit | undefined {
+  const form = kernelFormOf(f);
+  if (form?.kind !== 'split' && form?.kind !== 'fields') return undefined;
+  const separators = form.param as string;
+  if (![...separators].every((c) => c.charCodeAt(0) < 0x80)) return undefined;
+  return { separators, fields: form.kind === 'fields' };
 }
 
 /** Lines of text, kept as bytes per partition. */
@@ -94,19 +104,27 @@ export class TextBatch extends Batch<string> {
     return this.count() === 0;
   }
 
-  /** With Flint's `split`/`words` on ASCII separators, stays in bytes; otherwise decodes. */
+  /**
+   * With Flint's `split`/`words` or `(line) => line.split(' ')` on ASCII separators, stays in
+   * bytes; otherwise decodes.
+   */
   override flatMap<U>(f: (x: string) => Iterable<U>): Batch<U> {
-    const seps = asciiSeparators(f);
-    if (seps === undefined) return super.flatMap(f);
-    return new TokenBatch(this, seps, f as unknown as (line: string) => Iterable<string>) as unknown as Batch<U>;
+    const how = lineSplitOf(f);
+    if (how === undefined) return super.flatMap(f);
+    return new TokenBatch(this, how, f as unknown as (line: string) => Iterable<string>) as unknown as Batch<U>;
   }
 }
 
 /** The tokens of a TextBatch split on ASCII separators (`lines.flatMap(words)`). */
 export class TokenBatch extends Batch<string> {
+  /** The separator characters. */
+  readonly separators: string;
+  /** True when empty tokens are kept (JS's `line.split(sep)`), false when dropped (`split`). */
+  readonly fields: boolean;
+
   constructor(
     readonly text: TextBatch,
-    readonly separators: string,
+    how: LineSplit,
     split: (line: string) => Iterable<string>,
   ) {
     super({
@@ -118,6 +136,8 @@ export class TokenBatch extends Batch<string> {
           return tokens;
         }),
     });
+    this.separators = how.separators;
+    this.fields = how.fields;
   }
 
   /** With Flint's `pair(v)` or its spelling `(w) => [w, v]`, stays in bytes; otherwise decodes. */

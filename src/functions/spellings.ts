@@ -1,5 +1,6 @@
 // Spark's own spellings of the building blocks. A program ported from Spark writes
-// `map((w) => [w, 1])` and `reduceByKey((a, b) => a + b)`, not `pair(1)` and `sum`. When a
+// `flatMap((line) => line.split(' '))`, `map((w) => [w, 1])` and `reduceByKey((a, b) => a + b)`,
+// not `words`, `pair(1)` and `sum`. When a
 // function's source is exactly such a spelling it can only compute what the building block does,
 // so a core may run it the same way. Only how it runs changes: the rules tied to Flint's own tags
 // (a window of `sum`/`subtract` drops keys back at 0, and is rebuilt once per window length) stay
@@ -10,12 +11,18 @@
 //   (a, b) => a + b    or b + a     the reducer `sum`
 //   (a, b) => a - b                 its inverse `subtract`
 //   (w) => [w, 1]      any decimal number literal, e.g. -2.5 or 1e3: `pair(1)`
+//   (l) => l.split(' ')  one ASCII character in quotes, or an escape such as '\t': `fields`,
+//                        JS's split, which keeps empty fields (Flint's `split` drops them)
 // Anything else, comments included, is not recognised and runs as the lambda it is.
 import { buildingBlockOf, type BuildingBlockKind } from './building-blocks.js';
 
-/** What a core may run a function as: its building-block kind and parameter. */
+/**
+ * What a core may run a function as: its building-block kind and parameter. `fields` is JS's
+ * `line.split(sep)` on one separator character (the parameter), which keeps empty fields; it is
+ * only ever spelled, as Flint's own `split` drops them.
+ */
 export interface KernelForm {
-  kind: BuildingBlockKind;
+  kind: BuildingBlockKind | 'fields';
   param?: unknown;
 }
 
@@ -27,6 +34,9 @@ const FUNCTION = new RegExp(String.raw`^function(?:\s+${ID})?\s*\(([^()]*)\)\s*(
 const BLOCK = /^\{\s*return(?:\s+|(?=[([]))([\s\S]*?)\s*;?\s*\}$/;
 const BINARY = new RegExp(String.raw`^(${ID})\s*([+-])\s*(${ID})$`);
 const PAIR = new RegExp(String.raw`^\[\s*(${ID})\s*,\s*(${NUMBER})\s*\]$`);
+const SPLIT = new RegExp(String.raw`^(${ID})\s*\.\s*split\s*\(\s*(['"\x60])(\\.|[^\\])\2\s*\)$`);
+/** The one-character escapes a spelled separator may use. */
+const ESCAPES: Record<string, string> = { t: '\t', v: '\v', f: '\f', r: '\r', n: '\n', 0: '\0', '\\': '\\', "'": "'", '"': '"', '`': '`' };
 /** Longer sources are not spellings; reading them is wasted work. */
 const MAX_SOURCE = 200;
 
@@ -49,7 +59,7 @@ function spelledForm(f: object): KernelForm | undefined {
   if (parsed === undefined) return undefined;
   const { params, body } = parsed;
   if (params.length === 2 && params[0] !== params[1]) return binaryForm(params as [string, string], body);
-  if (params.length === 1) return pairForm(params[0]!, body);
+  if (params.length === 1) return pairForm(params[0]!, body) ?? fieldsForm(params[0]!, body);
   return undefined;
 }
 
@@ -67,6 +77,14 @@ function pairForm(param: string, body: string): KernelForm | undefined {
   if (m === null || m[1] !== param) return undefined;
   const value = Number(m[2]!.replaceAll('_', ''));
   return Number.isFinite(value) ? { kind: 'pair', param: value } : undefined;
+}
+
+function fieldsForm(param: string, body: string): KernelForm | undefined {
+  const m = SPLIT.exec(body);
+  if (m === null || m[1] !== param) return undefined;
+  const literal = m[3]!;
+  const separator = literal.length === 1 ? literal : ESCAPES[literal[1]!];
+  return separator !== undefined && separator.charCodeAt(0) < 0x80 ? { kind: 'fields', param: separator } : undefined;
 }
 
 /** Parameter names and returned expression of a one-expression arrow or function, if it is one. */

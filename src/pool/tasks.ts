@@ -1,6 +1,6 @@
 // The messages the worker pool carries: plain data, transferable buffers and message ports only.
 import type { MessagePort } from 'node:worker_threads';
-import type { OpCode, ValueKind } from '../core/wasm/kernel-instance.js';
+import type { Kernels, OpCode, ValueKind } from '../core/wasm/kernel-instance.js';
 
 /**
  * Counts the tokens of pieces of text sent over `port` (see {@link CountRequest}) and
@@ -14,6 +14,8 @@ export interface CountTextTask {
   port: MessagePort;
   /** ASCII separator characters. */
   separators: string;
+  /** Split as JS's `line.split(sep)` does, keeping empty tokens (see {@link Kernels.addTokens}). */
+  fields: boolean;
   /** The value each token contributes. */
   value: number;
   valueKind: ValueKind;

@@ -18,7 +18,7 @@ export default function run(task: Task): Promise<void> | void {
 
 // Counts each piece into the table of its segment; buffers go back transferred, not copied.
 function countText(task: CountTextTask): Promise<void> {
-  const { port, valueKind, op, value, numPartitions } = task;
+  const { port, valueKind, op, value, numPartitions, fields } = task;
   const separators = separatorTable(task.separators);
   const reply = (message: CountReply, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
   let segment: number | undefined;
@@ -45,7 +45,7 @@ function countText(task: CountTextTask): Promise<void> {
           table = k.combiner(1, valueKind);
           segment = request.segment;
         }
-        k.addTokens(table, request.bytes, separators, value, valueKind, op);
+        k.addTokens(table, request.bytes, separators, value, valueKind, op, fields);
         reply({ kind: 'pieceDone', input: request.bytes.buffer as ArrayBuffer }, [request.bytes.buffer as ArrayBuffer]);
       } catch (error) {
         kernels = undefined;

@@ -94,9 +94,11 @@ export class Kernels {
 
   /**
    * Tokenizes `bytes` (whole lines) and folds `value` per token into `c` with `op`, feeding the
-   * kernel pieces of about 1 MB cut at line ends. Returns the number of tokens.
+   * kernel pieces of about 1 MB cut at line ends. With `fields`, every separator ends a token,
+   * empty ones included, as JS's `line.split(sep)` does; otherwise empty tokens are dropped, as
+   * Flint's `split` does. Returns the number of tokens.
    */
-  addTokens(c: number, bytes: Uint8Array, seps: Uint8Array, value: number, kind: ValueKind, op: OpCode): number {
+  addTokens(c: number, bytes: Uint8Array, seps: Uint8Array, value: number, kind: ValueKind, op: OpCode, fields = false): number {
     const raw = rawValue(value, kind);
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let tokens = 0;
@@ -108,7 +110,7 @@ export class Kernels {
       const mem = new Uint8Array(this.ex.memory.buffer);
       mem.set(buf.subarray(from, to), ptr);
       mem.set(seps, ptr + len);
-      tokens += this.ex.combinerAddTokens(c, ptr, len, ptr + len, raw, op) >>> 0;
+      tokens += this.ex.combinerAddTokens(c, ptr, len, ptr + len, raw, op, fields ? 1 : 0) >>> 0;
       from = to;
     }
     return tokens;

@@ -12,7 +12,7 @@ export interface KernelExports {
   combinerNew(n: number, kind: number): number;
   combinerFree(c: number): void;
   combinerClear(c: number): void;
-  combinerAddTokens(c: number, input: number, len: number, seps: number, value: bigint, op: number): number;
+  combinerAddTokens(c: number, input: number, len: number, seps: number, value: bigint, op: number, fields: number): number;
   combinerMerge(dst: number, src: number, op: number): void;
   combinerDropZeros(c: number): void;
   combinerTrackZeros(c: number): void;

@@ -123,7 +123,8 @@ export class WasmCore implements Core {
     const perSegment = exactInAnyOrder ? [piecesOf(partitions.flat(), pieceBytes)] : partitions.map((blocks) => piecesOf(blocks, pieceBytes));
     const pieces = perSegment.flat();
     const ranges = exactInAnyOrder ? PieceScheduler.evenRanges(pieces.length, this.threads) : PieceScheduler.consecutiveRanges(perSegment.map((p) => p.length));
-    const settings = { separators: batch.tokens.separators, value, valueKind, op, numPartitions };
+    const { separators, fields } = batch.tokens;
+    const settings = { separators, fields, value, valueKind, op, numPartitions };
     const scheduler = new PieceScheduler(ranges, exactInAnyOrder);
     const workers = Math.min(this.threads, scheduler.initialSegments);
     const partials = await countOnPool(this.pool, this.buffers, pieces, scheduler, workers, settings);
