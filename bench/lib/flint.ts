@@ -18,6 +18,18 @@ export function flintCount(core: Core, text: TextBatch, partitions: number): Pro
   return core.reduceByKey(text.flatMap(words).map(pair(1)), sum, partitions);
 }
 
+/**
+ * The same count written as Spark's NetworkWordCount is, which a program ported from Spark keeps:
+ * `flatMap((line) => line.split(' ')).map((w) => [w, 1]).reduceByKey((a, b) => a + b)`.
+ */
+export function flintSparkCount(core: Core, text: TextBatch, partitions: number): Promise<Batch<[string, number]>> {
+  return core.reduceByKey(
+    text.flatMap((line) => line.split(' ')).map((w) => [w, 1] as [string, number]),
+    (a, b) => a + b,
+    partitions,
+  );
+}
+
 /** A sliding word count that moves one slide per `slide(pane)`; `latest()` is the last window. */
 export interface FlintWindow {
   slide(pane: Uint8Array): Promise<void>;

@@ -1,6 +1,6 @@
 // Workload 1: word count of one batch (tokenize + reduceByKey) of a Zipf corpus (100k distinct
-// words) by every contestant: idiomatic JS, Flint's js core, Flint's wasm core on 1 worker and on
-// local[*], RxJS two ways, DuckDB, the C reference and a raw byte scan. Medians of MB/s and words/s.
+// words) by every contestant: idiomatic JS, Flint's js core, Flint's wasm core on 1 worker (also
+// with the program in Spark's spellings) and on local[*], RxJS two ways, DuckDB, the C reference and a raw byte scan. Medians of MB/s and words/s.
 // Every contestant's top 10 is checked against idiomatic JS on the same bytes before timing;
 // rounds interleave the contestants (as bench/wordcount.ts does).
 import { writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { JsCore } from '../../src/core/js/js-core.js';
 import { WasmCore } from '../../src/core/wasm/wasm-core.js';
 import { zipfCorpus } from '../corpus.js';
 import { childConfig, finish, log, progress } from '../lib/child.js';
-import { flintCount, textBatch } from '../lib/flint.js';
+import { flintCount, flintSparkCount, textBatch } from '../lib/flint.js';
 import { loadRxjs, openDuckDb } from '../lib/peers.js';
 import type { Group, WordCountResult, WordCountRow } from '../lib/results.js';
 import { checkTopTen, countWords, topTen } from '../lib/top-ten.js';
@@ -60,14 +60,15 @@ async function main(): Promise<void> {
   const single = textBatch(corpus, 1);
   const multi = textBatch(corpus, n);
   const jsBatch = textBatch(jsSample, 2);
-  const flint = (core: JsCore | WasmCore, batch: ReturnType<typeof textBatch>, partitions: number) => ({
-    run: async () => (await flintCount(core, batch, partitions)).count(),
-    top10: async () => topTen((await flintCount(core, batch, partitions)).collect()),
+  const flint = (core: JsCore | WasmCore, batch: ReturnType<typeof textBatch>, partitions: number, count = flintCount) => ({
+    run: async () => (await count(core, batch, partitions)).count(),
+    top10: async () => topTen((await count(core, batch, partitions)).collect()),
   });
   const contestants: Contestant[] = [
     { name: 'idiomatic JS (split + Map)', group: 'baseline', input: corpus, run: () => countWords(corpus), top10: () => expectedTop(corpus) },
     { name: 'Flint js core', group: 'flint', input: jsSample, ...flint(js, jsBatch, 2) },
     { name: 'Flint wasm core, 1 worker', group: 'flint', input: corpus, ...flint(wasm1, single, 2) },
+    { name: "Flint wasm core, Spark's spellings (1 worker)", group: 'flint', input: corpus, ...flint(wasm1, single, 2, flintSparkCount) },
     { name: `Flint wasm core, local[*] (${n} workers)`, group: 'flint', input: corpus, ...flint(wasmN, multi, n) },
     { name: 'RxJS, typical (groupBy per word)', group: 'peer', input: slowSample, run: () => rx.typicalWordCount(slowSample), top10: () => topTen(rx.typicalWordCount(slowSample)) },
     { name: 'RxJS, lines batched into a Map', group: 'peer', input: corpus, run: () => rx.batchedWordCount(corpus), top10: () => topTen(rx.batchedWordCount(corpus)) },
