@@ -2,7 +2,7 @@
 // words) by every contestant: idiomatic JS, Flint's js core, Flint's wasm core on 1 worker (also
 // with the program in Spark's spellings) and on local[*], RxJS two ways, DuckDB, the C reference and a raw byte scan. Medians of MB/s and words/s.
 // Every contestant's top 10 is checked against idiomatic JS on the same bytes before timing;
-// rounds interleave the contestants (as bench/wordcount.ts does).
+// rounds interleave the contestants in an order that rotates every round.
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,39 @@ interface Contestant {
 }
 
 const DISTINCT = 100_000;
+
+/** One timed run of a contestant or of a reference, as MB/s. */
+interface Step {
+  name: string;
+  sample(): Promise<number>;
+}
+
+/** Pause before each in-process run, ms: lets V8 finish sweeping the heap `collectGarbage` left. */
+const SETTLE_MS = 100;
+
+/** `c` as a step: one run timed by tinybench on a collected, settled heap. */
+function timed(c: Contestant): Step {
+  return {
+    name: c.name,
+    async sample() {
+      collectGarbage();
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      const bench = new Bench({ iterations: 1, time: 0, warmup: false });
+      bench.add(c.name, async () => void (await c.run()));
+      await bench.run();
+      const mean = (bench.getTask(c.name)!.result as { latency?: { mean: number } }).latency?.mean;
+      if (mean === undefined) throw new Error(`${c.name}: no timing (${JSON.stringify(bench.getTask(c.name)!.result)})`);
+      return c.input.length / 1e6 / (mean / 1000);
+    },
+  };
+}
+
+/** `xs` started at index `k` (mod its length) and wrapped around. */
+function rotated<T>(xs: T[], k: number): T[] {
+  const at = k % xs.length;
+  return [...xs.slice(at), ...xs.slice(0, at)];
+}
+
 
 /** The first `mb` MB of `corpus`, cut at a line end. */
 function prefix(corpus: Buffer, mb: number): Buffer {
@@ -115,31 +148,30 @@ async function main(): Promise<void> {
   else skipped.push(refWasm.skipped!);
 
   // This machine's speed drifts by tens of percent within minutes (shared host), so contestants
-  // run interleaved: each round runs every contestant once (tinybench, one iteration each, on a
-  // collected heap so one contestant's garbage does not take a core from the next), and medians
-  // are taken over rounds. The first rounds warm up: kernels tier up, tables size themselves.
-  const samples = new Map<string, number[]>([...contestants.map((c) => c.name), refName, refWasmName, scanName].map((n) => [n, []]));
+  // run interleaved: each round runs every contestant once and medians are taken over rounds. The
+  // order rotates by one place per round, so every contestant runs in every position (and after
+  // every other) equally often: a contestant that leaves garbage, or that follows the C child
+  // process, weighs on all of them alike. Each in-process run starts on a collected heap after a
+  // short pause, so V8's background sweeping of the previous contestant's heap does not take the
+  // core the next one runs on. The first rounds warm up: kernels tier up, tables size themselves.
+  const steps: Step[] = contestants.map(timed);
+  if (ref.binary) {
+    steps.push({ name: refName, sample: async () => runReference(ref.binary!, file, 1, 2).mbPerS });
+    steps.push({ name: scanName, sample: async () => runByteScan(ref.binary!, file, 1).mbPerS });
+  }
+  if (refWasm.wasm) steps.push({ name: refWasmName, sample: async () => runRefWasm().mbPerS });
+  const samples = new Map<string, number[]>(steps.map((s) => [s.name, []]));
   const rounds = warmupRounds + iterations;
   for (let round = 0; round < rounds; round++) {
     progress(0.2 + (0.8 * round) / rounds, `round ${round + 1} of ${rounds}${round < warmupRounds ? ' (warm-up)' : ''}`);
-    const bench = new Bench({ iterations: 1, time: 0, warmup: false });
-    for (const c of contestants) bench.add(c.name, async () => void (await c.run()), { beforeEach: collectGarbage });
-    await bench.run();
-    if (round < warmupRounds) continue;
-    for (const c of contestants) {
-      const mean = (bench.getTask(c.name)!.result as { latency?: { mean: number } }).latency?.mean;
-      if (mean === undefined) throw new Error(`${c.name}: no timing (${JSON.stringify(bench.getTask(c.name)!.result)})`);
-      samples.get(c.name)!.push(c.input.length / 1e6 / (mean / 1000));
+    for (const step of rotated(steps, round)) {
+      const mbPerS = await step.sample();
+      if (round >= warmupRounds) samples.get(step.name)!.push(mbPerS);
     }
-    if (ref.binary) {
-      samples.get(refName)!.push(runReference(ref.binary, file, 1, 2).mbPerS);
-      samples.get(scanName)!.push(runByteScan(ref.binary, file, 1).mbPerS);
-    }
-    if (refWasm.wasm) samples.get(refWasmName)!.push(runRefWasm().mbPerS);
   }
   const limits = [refName, refWasmName, scanName].map((name) => ({ name, group: 'limit' as const, input: corpus }));
   for (const c of [...contestants, ...limits]) {
-    const xs = samples.get(c.name)!;
+    const xs = samples.get(c.name) ?? [];
     if (xs.length > 0) rows.push(row(c, c.input.length / 1e6, median(xs)));
   }
   for (const r of rows) log(`  ${r.name}: ${r.mbPerS.toFixed(1)} MB/s`);
