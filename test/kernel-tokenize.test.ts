@@ -50,8 +50,9 @@ describe('token scan', () => {
     }
   });
 
-  // ' ' and '\t' take the SIMD scan, ',' and 'é''s neighbour 'b' the bytewise one.
-  it.each([' ', '\t', ',', 'b'])('counts fields like JS line.split(%j) for every length, with empty fields and lines', (separator) => {
+  // ' ', '\t' and '\n' take the SIMD scan, ',' and 'é''s neighbour 'b' the bytewise one; with
+  // '\n', the line end itself, every line is one field.
+  it.each([' ', '\t', '\n', ',', 'b'])('counts fields like JS line.split(%j) for every length, with empty fields and lines', (separator) => {
     const kernels = new Kernels();
     const rng = mulberry32(9);
     const alphabet = ['a', 'b', 'é', '\0', ' ', ' ', '\t', ',', '\n'];

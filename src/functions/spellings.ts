@@ -1,10 +1,10 @@
 // Spark's own spellings of the building blocks. A program ported from Spark writes
 // `flatMap((line) => line.split(' '))`, `map((w) => [w, 1])` and `reduceByKey((a, b) => a + b)`,
-// not `words`, `pair(1)` and `sum`. When a
-// function's source is exactly such a spelling it can only compute what the building block does,
-// so a core may run it the same way. Only how it runs changes: the rules tied to Flint's own tags
-// (a window of `sum`/`subtract` drops keys back at 0, and is rebuilt once per window length) stay
-// with the tags, so a spelled program keeps Spark's results.
+// not `words`, `pair(1)` and `sum`. When a function's source is exactly such a spelling it can
+// only compute what the building block does, so a core may run it the same way. Only how it runs
+// changes: the rules tied to Flint's own tags (a window of `sum`/`subtract` drops keys back at 0,
+// and is rebuilt once per window length) stay with the tags, so a spelled program keeps Spark's
+// results.
 //
 // Recognised, with any parameter names, parentheses around the expression, and `function` or a
 // block with `return` in place of an arrow:
