@@ -45,7 +45,8 @@ function wordcountSection(w: WordCountResult, warmupRounds: number, chart: (name
       `as one batch: \`lines.flatMap(words).map(pair(1)).reduceByKey(sum)\` for Flint. Medians of ${w.iterations} rounds after ` +
       `${warmupRounds} warm-up rounds; each round runs every contestant once, interleaved in an order that rotates by one place ` +
       "every round (so each runs in every position), after a full GC (the shared host's speed drifts, so ratios come from the " +
-      'same rounds). ' +
+      'same rounds); the contestants the targets compare (1 worker, local[*], the C reference) run back to back, in an order ' +
+      'that reverses every round. ' +
       'Slow contestants run on the first part of the corpus; MB/s is comparable, the input size is not. Every contestant ' +
       'found the same top 10 as idiomatic JS on the same bytes (the raw byte scan counts no words).',
     '',

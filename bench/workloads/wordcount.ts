@@ -97,12 +97,14 @@ async function main(): Promise<void> {
     run: async () => (await count(core, batch, partitions)).count(),
     top10: async () => topTen((await count(core, batch, partitions)).collect()),
   });
+  const wasm1Name = 'Flint wasm core, 1 worker';
+  const wasmNName = `Flint wasm core, local[*] (${n} workers)`;
   const contestants: Contestant[] = [
     { name: 'idiomatic JS (split + Map)', group: 'baseline', input: corpus, run: () => countWords(corpus), top10: () => expectedTop(corpus) },
     { name: 'Flint js core', group: 'flint', input: jsSample, ...flint(js, jsBatch, 2) },
-    { name: 'Flint wasm core, 1 worker', group: 'flint', input: corpus, ...flint(wasm1, single, 2) },
+    { name: wasm1Name, group: 'flint', input: corpus, ...flint(wasm1, single, 2) },
     { name: "Flint wasm core, Spark's spellings (1 worker)", group: 'flint', input: corpus, ...flint(wasm1, single, 2, flintSparkCount) },
-    { name: `Flint wasm core, local[*] (${n} workers)`, group: 'flint', input: corpus, ...flint(wasmN, multi, n) },
+    { name: wasmNName, group: 'flint', input: corpus, ...flint(wasmN, multi, n) },
     { name: 'RxJS, typical (groupBy per word)', group: 'peer', input: slowSample, run: () => rx.typicalWordCount(slowSample), top10: () => topTen(rx.typicalWordCount(slowSample)) },
     { name: 'RxJS, lines batched into a Map', group: 'peer', input: corpus, run: () => rx.batchedWordCount(corpus), top10: () => topTen(rx.batchedWordCount(corpus)) },
     {
@@ -153,7 +155,10 @@ async function main(): Promise<void> {
   // every other) equally often: a contestant that leaves garbage, or that follows the C child
   // process, weighs on all of them alike. Each in-process run starts on a collected heap after a
   // short pause, so V8's background sweeping of the previous contestant's heap does not take the
-  // core the next one runs on. The first rounds warm up: kernels tier up, tables size themselves.
+  // core the next one runs on. The contestants the targets compare (the C reference, 1 worker,
+  // local[*]) run back to back as one block whose order reverses every round, so each target ratio
+  // comes from runs seconds apart, not up to a minute apart, with either one first equally often.
+  // The first rounds warm up: kernels tier up, tables size themselves.
   const steps: Step[] = contestants.map(timed);
   if (ref.binary) {
     steps.push({ name: refName, sample: async () => runReference(ref.binary!, file, 1, 2).mbPerS });
@@ -161,10 +166,13 @@ async function main(): Promise<void> {
   }
   if (refWasm.wasm) steps.push({ name: refWasmName, sample: async () => runRefWasm().mbPerS });
   const samples = new Map<string, number[]>(steps.map((s) => [s.name, []]));
+  const paired = [refName, wasm1Name, wasmNName];
+  const block = paired.flatMap((name) => steps.filter((s) => s.name === name));
+  const units = [block, ...steps.filter((s) => !paired.includes(s.name)).map((s) => [s])];
   const rounds = warmupRounds + iterations;
   for (let round = 0; round < rounds; round++) {
     progress(0.2 + (0.8 * round) / rounds, `round ${round + 1} of ${rounds}${round < warmupRounds ? ' (warm-up)' : ''}`);
-    for (const step of rotated(steps, round)) {
+    for (const step of rotated(units, round).flatMap((unit) => (round % 2 === 0 ? unit : [...unit].reverse()))) {
       const mbPerS = await step.sample();
       if (round >= warmupRounds) samples.get(step.name)!.push(mbPerS);
     }
