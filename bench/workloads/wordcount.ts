@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Bench } from 'tinybench';
 import { JsCore } from '../../src/core/js/js-core.js';
 import { WasmCore } from '../../src/core/wasm/wasm-core.js';
@@ -44,7 +45,7 @@ function timed(c: Contestant): Step {
     name: c.name,
     async sample() {
       collectGarbage();
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      await sleep(SETTLE_MS);
       const bench = new Bench({ iterations: 1, time: 0, warmup: false });
       bench.add(c.name, async () => void (await c.run()));
       await bench.run();
@@ -60,7 +61,6 @@ function rotated<T>(xs: T[], k: number): T[] {
   const at = k % xs.length;
   return [...xs.slice(at), ...xs.slice(0, at)];
 }
-
 
 /** The first `mb` MB of `corpus`, cut at a line end. */
 function prefix(corpus: Buffer, mb: number): Buffer {
