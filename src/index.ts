@@ -26,6 +26,8 @@ export type {
   BatchInfo,
   OutputOperationInfo,
   ReceiverInfo,
+  CheckpointInfo,
+  CheckpointProblem,
 } from './scheduler/listener.js';
 export { FlintError } from './errors.js';
 export type { FlintErrorCode } from './errors.js';

@@ -75,7 +75,7 @@ describe('queueStream', () => {
 
   it('names an entry that is neither an array nor a Batch', async () => {
     const source = new QueueInputDStream<number>([42 as unknown as number[]], 1000, {});
-    await expect(source.compute()).rejects.toMatchObject({
+    await expect(source.compute(1000)).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: 'queueStream: each queued entry must be an array or a Batch, got number',
     });

@@ -18,6 +18,9 @@ import { TransformedDStream, type MissingParentPolicy } from './transformed.js';
 import { unionOperator } from './union.js';
 import { WindowedDStream } from './windowed.js';
 
+/** Spark's minimum default checkpoint interval of a stateful stream (`Seconds(10)`). */
+export const DEFAULT_CHECKPOINT_MS = 10_000;
+
 /** A function that reduces two values into one. */
 export type ReduceFunc<V> = (a: V, b: V) => V;
 
@@ -66,6 +69,16 @@ export class DStream<T> {
     return this.checkpointMs;
   }
 
+  /**
+   * How often this stream's state is checkpointed, in ms: as set with {@link DStream.checkpoint},
+   * else the operator's default, else Spark's (the smallest multiple of the slide that is at
+   * least 10 s).
+   */
+  get checkpointInterval(): number {
+    const slide = this.slideDuration;
+    return this.checkpointMs ?? this.operator.defaultCheckpointInterval ?? slide * Math.ceil(DEFAULT_CHECKPOINT_MS / slide);
+  }
+
   /** Spark-style name of the operator, e.g. `MappedDStream`. */
   toString(): string {
     return this.operator.name;
@@ -83,6 +96,14 @@ export class DStream<T> {
       batch.catch(() => this.generated.delete(time));
     }
     return batch;
+  }
+
+  /**
+   * Puts a batch read from a checkpoint back in the cache at `time` (Spark's
+   * `restoreCheckpointData`), so later batches build on it instead of recomputing the past.
+   */
+  restoreBatch(time: number, batch: Batch<T> | undefined): void {
+    this.generated.set(time, Promise.resolve(batch));
   }
 
   /** True when this stream yields a batch at `time`. */

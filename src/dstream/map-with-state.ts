@@ -32,13 +32,18 @@ export class InternalMapWithStateDStream<K, V, S, M> implements Operator<MapWith
   constructor(
     private readonly parent: DStream<[K, V]>,
     private readonly spec: StateSpec<K, V, S, M>,
-    private readonly numPartitions: number,
+    readonly numPartitions: number,
   ) {
     this.dependencies = [parent];
   }
 
   get slideDuration(): number {
     return this.parent.slideDuration;
+  }
+
+  /** Spark's MapWithStateDStream checkpoints every 10 batch intervals by default. */
+  get defaultCheckpointInterval(): number {
+    return DEFAULT_CHECKPOINT_MULTIPLIER * this.slideDuration;
   }
 
   bind(self: DStream<MapWithStatePartition<K, S, M>>): void {
@@ -70,7 +75,7 @@ export class InternalMapWithStateDStream<K, V, S, M> implements Operator<MapWith
   // As in Spark, idle keys are found by a full scan of the state, done only on checkpoint
   // batches: every checkpoint interval (default 10 batch intervals) after zero time.
   private isFullScanTime(time: number): boolean {
-    const interval = this.self!.checkpointDuration ?? DEFAULT_CHECKPOINT_MULTIPLIER * this.slideDuration;
+    const interval = this.self!.checkpointInterval;
     return (time - this.parent.zero) % interval === 0;
   }
 

@@ -23,6 +23,12 @@ export interface Operator<T> {
   readonly mustCheckpoint?: boolean;
   /** Receives the DStream that wraps this operator, for operators that read their own past. */
   bind?(self: DStream<T>): void;
+  /** Length of the window over the parent, for window operators (read by checkpoints: panes). */
+  readonly windowDuration?: number;
+  /** Checkpoint interval when the program sets none (default: Spark's, see DStream.checkpointInterval). */
+  readonly defaultCheckpointInterval?: number;
+  /** Partitions of the output, for operators that shuffle (part of a checkpoint's fingerprint). */
+  readonly numPartitions?: number;
 }
 
 /** An operator with no parents that produces data (Spark's InputDStream). */
@@ -33,6 +39,27 @@ export interface InputOperator<T> extends Operator<T> {
   stop(): Promise<void>;
   /** True while data has been received but not yet assigned to a batch. */
   hasPendingData?(): boolean;
+  /** How the source gives a batch again after a restart; absent when it cannot. */
+  readonly recovery?: RecoverableInput;
+}
+
+/**
+ * A source that can say exactly what it gave each batch and give it again (DESIGN.md: sources own
+ * their positions). Records and positions are JSON-able; the checkpoint stores them.
+ */
+export interface RecoverableInput {
+  /** What the batch at `time` took (files, entries, log range); written before its jobs run. */
+  batchRecord(time: number): unknown;
+  /** Where the source stands after the batches generated so far. */
+  position(): unknown;
+  /**
+   * Before start() on a recovered context: continue from `position` (taken right after the
+   * checkpoint's batch) and give each batch in `replays` (later batches, by time, in order)
+   * exactly what its record says when it is computed again.
+   */
+  restore(position: unknown, replays: ReadonlyMap<number, unknown>): void;
+  /** Data only batches up to `time` used may be deleted (the oldest kept checkpoint is at `time`). */
+  forgetBefore?(time: number): Promise<void>;
 }
 
 /** An output operation run once per batch (Spark's ForEachDStream). */

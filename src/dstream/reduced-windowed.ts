@@ -44,7 +44,7 @@ export class ReducedWindowedDStream<K, V> implements Operator<[K, V]> {
     private readonly inv: (a: V, b: V) => V,
     windowDuration: number,
     slideDuration: number,
-    private readonly numPartitions: number,
+    readonly numPartitions: number,
     filterFunc?: (pair: [K, V]) => boolean,
   ) {
     [this.windowDuration, this.slideDuration] = checkWindow(reduced.slideDuration, windowDuration, slideDuration);

@@ -11,6 +11,7 @@ export class ShuffledDStream<K, V, C> implements Operator<[K, C]> {
 
   private constructor(
     private readonly parent: DStream<[K, V]>,
+    readonly numPartitions: number,
     private readonly run: (batch: Batch<[K, V]>) => Promise<Batch<[K, C]>>,
   ) {
     this.dependencies = [parent];
@@ -18,12 +19,12 @@ export class ShuffledDStream<K, V, C> implements Operator<[K, C]> {
 
   /** reduceByKey: the core may run `f` as a kernel when it is a tagged reducer. */
   static reduce<K, V>(parent: DStream<[K, V]>, f: (a: V, b: V) => V, numPartitions: number): ShuffledDStream<K, V, V> {
-    return new ShuffledDStream(parent, (b) => parent.ssc.core.reduceByKey(b, f, numPartitions));
+    return new ShuffledDStream(parent, numPartitions, (b) => parent.ssc.core.reduceByKey(b, f, numPartitions));
   }
 
   /** combineByKey with Spark's three functions. */
   static combine<K, V, C>(parent: DStream<[K, V]>, combiner: Combiner<V, C>, numPartitions: number): ShuffledDStream<K, V, C> {
-    return new ShuffledDStream(parent, (b) => parent.ssc.core.combineByKey(b, combiner, numPartitions));
+    return new ShuffledDStream(parent, numPartitions, (b) => parent.ssc.core.combineByKey(b, combiner, numPartitions));
   }
 
   get slideDuration(): number {

@@ -43,7 +43,7 @@ export class SlidingReducedWindowedDStream<K, V> implements Operator<[K, V]> {
     private readonly reducer: SlidingReducer,
     windowDuration: number,
     slideDuration: number,
-    private readonly numPartitions: number,
+    readonly numPartitions: number,
   ) {
     [this.windowDuration, this.slideDuration] = checkWindow(reduced.slideDuration, windowDuration, slideDuration);
     this.dependencies = [reduced];

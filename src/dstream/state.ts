@@ -26,7 +26,7 @@ export class StateDStream<K, V, S> implements Operator<[K, S]> {
   constructor(
     private readonly parent: DStream<[K, V]>,
     private readonly update: UpdateFunc<K, V, S>,
-    private readonly numPartitions: number,
+    readonly numPartitions: number,
     private readonly initialState: readonly (readonly [K, S])[],
   ) {
     this.dependencies = [parent];

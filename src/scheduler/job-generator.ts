@@ -17,6 +17,7 @@ export class JobGenerator {
     private readonly graph: DStreamGraph,
     private readonly scheduler: JobScheduler,
     private readonly onGenerateError: (error: unknown, time: number) => void,
+    private readonly onGenerated: (time: number) => Promise<void> = async () => {},
   ) {}
 
   /** The first batch time for a start now: the next multiple of the interval after the clock. */
@@ -24,8 +25,13 @@ export class JobGenerator {
     return (Math.floor(this.clock.now() / this.interval) + 1) * this.interval;
   }
 
-  /** Schedules batches from `firstTime` on. */
-  start(firstTime: number): void {
+  /**
+   * Schedules batches from `firstTime` on. A recovered context first runs `replayTimes` (batches
+   * that were pending when the process died, and those missed while it was down), in order and
+   * at once, as Spark's JobGenerator does on restart.
+   */
+  start(firstTime: number, replayTimes: readonly number[] = []): void {
+    for (const time of replayTimes) void this.run(time).catch(() => undefined);
     this.schedule(firstTime);
   }
 
@@ -49,6 +55,10 @@ export class JobGenerator {
   private async tick(time: number): Promise<void> {
     if (this.stopped) return;
     this.schedule(time + this.interval);
+    await this.run(time);
+  }
+
+  private async run(time: number): Promise<void> {
     // Generation is serialized: inputs are assigned to batches strictly in time order.
     const generated = this.generating.then(() => this.generate(time));
     this.generating = generated.catch(() => undefined);
@@ -61,6 +71,7 @@ export class JobGenerator {
     this.lastTime = time;
     try {
       const numRecords = await this.graph.materializeInputs(time);
+      await this.onGenerated(time);
       const jobs = this.graph.generateJobs(time);
       return { done: this.scheduler.submit({ time, jobs, numRecords }) };
     } catch (error) {

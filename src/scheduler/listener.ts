@@ -43,6 +43,26 @@ export interface ReceiverInfo {
   droppedRecords: number;
 }
 
+/** A checkpoint that was written (`onCheckpointCompleted`). */
+export interface CheckpointInfo {
+  /** The batch time it follows. */
+  time: number;
+  /** Bytes of the files written for it (state, panes and metadata; files reused are not counted). */
+  bytesWritten: number;
+  /** Wall time spent writing it, in ms. */
+  durationMs: number;
+}
+
+/** A checkpoint that could not be written, or could not be read back on recovery. */
+export interface CheckpointProblem {
+  /** The batch time of the checkpoint concerned. */
+  time: number;
+  /** What went wrong, naming the file. */
+  message: string;
+  /** The checkpoint recovery used instead, if it fell back to an older one. */
+  fallbackTime?: number;
+}
+
 /** Callbacks for streaming events; implement any subset (Spark's `StreamingListener`). */
 export interface StreamingListener {
   onStreamingStarted?(event: { time: number }): void;
@@ -54,6 +74,12 @@ export interface StreamingListener {
   onBatchCompleted?(event: { batchInfo: BatchInfo }): void;
   onOutputOperationStarted?(event: { outputOperationInfo: OutputOperationInfo }): void;
   onOutputOperationCompleted?(event: { outputOperationInfo: OutputOperationInfo }): void;
+  /** A checkpoint was written and is complete. */
+  onCheckpointCompleted?(event: { checkpointInfo: CheckpointInfo }): void;
+  /** Writing a checkpoint failed; the context goes on, and recovery would use an older one. */
+  onCheckpointFailed?(event: { problem: CheckpointProblem }): void;
+  /** Recovery found a checkpoint torn, truncated or corrupt and used an older one (posted at start()). */
+  onCheckpointFallback?(event: { problem: CheckpointProblem }): void;
 }
 
 type EventName = keyof StreamingListener;

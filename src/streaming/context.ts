@@ -2,6 +2,10 @@
 // creates input streams, and runs the lifecycle start -> awaitTermination -> stop.
 import { mkdir, access, constants } from 'node:fs/promises';
 import type { Batch } from '../batch/batch.js';
+import { CheckpointFiles } from '../checkpoint/checkpoint-files.js';
+import { Checkpointer } from '../checkpoint/checkpointer.js';
+import { layoutOf, type GraphLayout } from '../checkpoint/graph-layout.js';
+import { checkCompatible, readCheckpoint, restoreGraph, type RecoveredCheckpoint } from '../checkpoint/recovery.js';
 import type { Core, CoreName } from '../core/core.js';
 import { createCore } from '../core/create-core.js';
 import { DStream } from '../dstream/dstream.js';
@@ -37,6 +41,11 @@ export interface StreamingContextOptions {
   clock?: Clock;
   /** Where `print()` writes (default `process.stdout`). */
   out?: TextOutput;
+  /**
+   * Stop gracefully on SIGTERM and SIGINT: stop receiving, finish the received batches, write a
+   * final checkpoint, then exit 0 (Spark's `spark.streaming.stopGracefullyOnShutdown`; default false).
+   */
+  stopGracefullyOnShutdown?: boolean;
 }
 
 /** Lifecycle state, as Spark's `StreamingContextState`. */
@@ -68,6 +77,13 @@ export class StreamingContext implements StreamEnv {
   private state: StreamingContextState = 'INITIALIZED';
   private checkpointDir: string | undefined;
   private stopping: Promise<void> | undefined;
+  /** The checkpoint this context resumes from (set by getOrCreate). */
+  private recovered: RecoveredCheckpoint | undefined;
+  private checkpointer: Checkpointer | undefined;
+  private readonly stopGracefullyOnShutdown: boolean;
+  private removeShutdownHook: (() => void) | undefined;
+  /** The context most recently started and not yet stopped (Spark's `getActive`). */
+  private static active: StreamingContext | undefined;
 
   constructor(options: StreamingContextOptions) {
     if (!options || typeof options !== 'object') {
@@ -80,13 +96,54 @@ export class StreamingContext implements StreamEnv {
     this.clock = options.clock ?? new SystemClock();
     this.out = options.out ?? process.stdout;
     this.core = createCore(options.core ?? 'wasm', this.defaultParallelism);
+    this.stopGracefullyOnShutdown = options.stopGracefullyOnShutdown ?? false;
     this.scheduler = new JobScheduler(this.clock, this.bus, {
       onJobError: (error) => this.waiter.notifyError(error),
-      onBatchDone: (time) => this.graph.clearMetadata(time),
+      onBatchDone: (time) => this.afterBatch(time),
     });
-    this.generator = new JobGenerator(this.clock, this.batchInterval, this.graph, this.scheduler, (error) =>
-      this.waiter.notifyError(error),
+    this.generator = new JobGenerator(
+      this.clock,
+      this.batchInterval,
+      this.graph,
+      this.scheduler,
+      (error) => this.waiter.notifyError(error),
+      (time) => this.checkpointer?.recordBatch(time) ?? Promise.resolve(),
     );
+  }
+
+  /**
+   * The context restored from the newest complete checkpoint in `checkpointPath`, or, when there
+   * is none, the one `creatingFunc` makes (Spark's `getOrCreate`). Functions cannot be saved, so
+   * `creatingFunc` always runs and defines the streams; the checkpoint's state is then put back
+   * into them by position. Throws `CHECKPOINT_INCOMPATIBLE` when the program's streams differ
+   * from the checkpoint's, and `CHECKPOINT_CORRUPT` when no checkpoint there reads back whole.
+   */
+  static getOrCreate(checkpointPath: string, creatingFunc: () => StreamingContext): StreamingContext {
+    if (typeof checkpointPath !== 'string' || checkpointPath === '') {
+      throw new FlintError('INVALID_ARGUMENT', 'getOrCreate needs a checkpoint directory path, e.g. StreamingContext.getOrCreate("/tmp/ckpt", createContext)');
+    }
+    const recovered = readCheckpoint(checkpointPath);
+    const ssc = creatingFunc();
+    if (!(ssc instanceof StreamingContext) || ssc.state !== 'INITIALIZED') {
+      throw new FlintError('INVALID_ARGUMENT', 'the function given to getOrCreate must return a new, not yet started StreamingContext');
+    }
+    ssc.checkpointDir ??= checkpointPath;
+    if (recovered) {
+      checkCompatible(checkpointPath, recovered, layoutOf(ssc.graph, ssc.batchInterval), ssc.batchInterval);
+      ssc.recovered = recovered;
+      ssc.checkpointDir = checkpointPath;
+    }
+    return ssc;
+  }
+
+  /** The active context if there is one, else {@link StreamingContext.getOrCreate} (Spark's `getActiveOrCreate`). */
+  static getActiveOrCreate(checkpointPath: string, creatingFunc: () => StreamingContext): StreamingContext {
+    return StreamingContext.getActive() ?? StreamingContext.getOrCreate(checkpointPath, creatingFunc);
+  }
+
+  /** The context most recently started and not yet stopped, if any (Spark's `getActive`). */
+  static getActive(): StreamingContext | undefined {
+    return StreamingContext.active;
   }
 
   /** Current lifecycle state. */
@@ -94,12 +151,17 @@ export class StreamingContext implements StreamEnv {
     return this.state;
   }
 
-  /** Sets the checkpoint directory, needed by stateful and inverse-window operations. */
+  /**
+   * Sets the checkpoint directory: stateful and inverse-window operations need it, and with it the
+   * context writes checkpoints there that {@link StreamingContext.getOrCreate} recovers from.
+   */
   checkpoint(directory: string): void {
+    this.assertGraphMutable('set the checkpoint directory');
     if (typeof directory !== 'string' || directory === '') {
       throw new FlintError('INVALID_ARGUMENT', 'checkpoint needs a directory path, e.g. ssc.checkpoint("/tmp/flint-checkpoint")');
     }
-    this.checkpointDir = directory;
+    // A recovered context keeps the directory it recovered from, as Spark's does.
+    if (!this.recovered) this.checkpointDir = directory;
   }
 
   /** Keeps every generated batch for at least `duration` ms (for `slice` and late reads). */
@@ -168,9 +230,11 @@ export class StreamingContext implements StreamEnv {
     if (this.state === 'STOPPED') {
       throw new FlintError('CONTEXT_STOPPED', 'StreamingContext has already been stopped and cannot be restarted; create a new StreamingContext');
     }
-    const firstTime = this.generator.firstBatchTime();
-    this.graph.start(firstTime - this.batchInterval, this.checkpointDir);
-    if (this.checkpointDir !== undefined) await usableDirectory(this.checkpointDir);
+    const recovered = this.recovered;
+    const nextTime = this.generator.firstBatchTime();
+    const zeroTime = recovered ? recovered.metadata.zeroTime : nextTime - this.batchInterval;
+    this.graph.start(zeroTime, this.checkpointDir);
+    if (this.checkpointDir !== undefined) await this.startCheckpointing(this.checkpointDir, zeroTime);
     this.state = 'ACTIVE';
     const started: InputOperator<unknown>[] = [];
     try {
@@ -186,8 +250,51 @@ export class StreamingContext implements StreamEnv {
       this.waiter.notifyStop();
       throw error;
     }
-    this.generator.start(firstTime);
+    // A recovered context runs the batches after its checkpoint first, then goes on with the clock.
+    const firstTime = recovered ? Math.max(nextTime, recovered.metadata.time + this.batchInterval) : nextTime;
+    const replayTimes: number[] = [];
+    for (let t = (recovered?.metadata.time ?? firstTime) + this.batchInterval; t < firstTime; t += this.batchInterval) replayTimes.push(t);
+    this.generator.start(firstTime, replayTimes);
+    StreamingContext.active = this;
+    if (this.stopGracefullyOnShutdown) this.removeShutdownHook = onShutdownSignal(() => this.stop({ graceful: true }));
     this.bus.post('onStreamingStarted', { time: this.clock.now() });
+    for (const problem of recovered?.problems ?? []) {
+      process.emitWarning(`checkpoint recovery: ${problem.message}`, 'FlintCheckpointWarning');
+      this.bus.post('onCheckpointFallback', { problem });
+    }
+  }
+
+  // Checks the directory, then lays the graph out for checkpoints and, when recovering, puts the
+  // checkpoint's state back into the streams before any source starts.
+  private async startCheckpointing(dir: string, zeroTime: number): Promise<void> {
+    await usableDirectory(dir);
+    const layout: GraphLayout = layoutOf(this.graph, this.batchInterval);
+    const recovered = this.recovered && { metadata: this.recovered.metadata, replayed: new Set(this.recovered.replays.keys()) };
+    this.checkpointer = new Checkpointer(new CheckpointFiles(dir), layout, zeroTime, this.batchInterval, recovered);
+    await this.checkpointer.prepare();
+    if (this.recovered) restoreGraph(layout, this.recovered);
+  }
+
+  // After a batch: write the checkpoint that follows it when one is due, then forget old batches
+  // (after, because the checkpoint reads batches the window still remembers).
+  private async afterBatch(time: number): Promise<void> {
+    if (this.checkpointer?.isCheckpointTime(time)) await this.writeCheckpoint(time);
+    this.graph.clearMetadata(time);
+  }
+
+  private async writeCheckpoint(time: number): Promise<void> {
+    const started = performance.now();
+    try {
+      const bytesWritten = await this.checkpointer!.write(time);
+      if (bytesWritten > 0) {
+        this.bus.post('onCheckpointCompleted', { checkpointInfo: { time, bytesWritten, durationMs: performance.now() - started } });
+      }
+    } catch (error) {
+      // As in Spark, a failed checkpoint does not stop the stream: recovery uses the previous one.
+      const message = `writing the checkpoint at ${time} ms failed: ${(error as Error)?.message ?? String(error)}`;
+      process.emitWarning(message, 'FlintCheckpointWarning');
+      this.bus.post('onCheckpointFailed', { problem: { time, message } });
+    }
   }
 
   /**
@@ -275,6 +382,8 @@ export class StreamingContext implements StreamEnv {
   }
 
   private async doStop({ graceful = false, gracefulTimeout }: StopOptions): Promise<void> {
+    this.removeShutdownHook?.();
+    if (StreamingContext.active === this) StreamingContext.active = undefined;
     if (this.state !== 'ACTIVE') {
       this.state = 'STOPPED';
       await this.core.close();
@@ -289,6 +398,10 @@ export class StreamingContext implements StreamEnv {
     await this.generator.stop();
     await this.scheduler.drain(!graceful);
     if (!graceful) await Promise.allSettled(inputs.map((i) => i.stop()));
+    // A graceful stop leaves a checkpoint right after the last batch, so a restart re-runs nothing.
+    const last = this.generator.lastBatchTime;
+    if (graceful && last !== undefined && this.checkpointer) await this.writeCheckpoint(last);
+    await this.checkpointer?.close();
     for (const input of inputs) this.updateReceiver(input.name, { active: false }, 'onReceiverStopped');
     this.state = 'STOPPED';
     await this.core.close();
@@ -303,6 +416,21 @@ export class StreamingContext implements StreamEnv {
       await new Promise<void>((resolve) => setTimeout(resolve, 5));
     }
   }
+}
+
+/** Calls `stop` on the first SIGTERM or SIGINT; returns a function that removes the handlers. */
+function onShutdownSignal(stop: () => Promise<void>): () => void {
+  const handler = (signal: NodeJS.Signals): void => {
+    void stop().then(
+      () => process.exit(0),
+      () => process.exit(signal === 'SIGINT' ? 130 : 143),
+    );
+  };
+  process.once('SIGTERM', handler).once('SIGINT', handler);
+  return () => {
+    process.off('SIGTERM', handler);
+    process.off('SIGINT', handler);
+  };
 }
 
 async function usableDirectory(dir: string): Promise<void> {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Batch } from '../../batch/batch.js';
 import { TextBatch, type LineBlock } from '../../batch/text-batch.js';
 import type { DStream } from '../../dstream/dstream.js';
-import type { InputOperator, StreamEnv } from '../../dstream/operator.js';
+import type { InputOperator, RecoverableInput, StreamEnv } from '../../dstream/operator.js';
 import { FlintError } from '../../errors.js';
 import { checkMaxLineBytes, LineSplitter, lineTooLongError } from './line-splitter.js';
 
@@ -52,6 +52,26 @@ export class FileInputDStream implements InputOperator<string> {
   private readonly maxLineBytes: number;
   private dropped = 0;
   private listingFailed = false;
+  /** The files the latest batch read, in order (its record is taken right after it is computed). */
+  private lastTaken = { time: NaN, files: [] as string[] };
+  /** After a restart: the files each re-run batch reads. */
+  private replays: ReadonlyMap<number, unknown> = new Map();
+  private restored = false;
+
+  /**
+   * The position is the set of names already taken (or present at the first start); a batch's
+   * record is the list of files it read, which a re-run batch reads again, in the same order.
+   */
+  readonly recovery: RecoverableInput = {
+    batchRecord: (time) => (this.lastTaken.time === time ? this.lastTaken.files : []),
+    position: () => [...this.seen],
+    restore: (position, replays) => {
+      this.restored = true;
+      for (const name of position as string[]) this.seen.add(name);
+      for (const files of replays.values()) for (const name of files as string[]) this.seen.add(name);
+      this.replays = replays;
+    },
+  };
 
   /** Checks the arguments; the directory itself is checked by start(). */
   constructor(
@@ -87,18 +107,25 @@ export class FileInputDStream implements InputOperator<string> {
         { cause: error },
       );
     }
-    // Files already there at start are not new data.
-    for (const name of names) this.seen.add(name);
+    // Files already there at start are not new data; after a restart, those that came while the
+    // program was down are.
+    if (!this.restored) for (const name of names) this.seen.add(name);
   }
 
   /** Nothing to release: the directory is only read during compute. */
   async stop(): Promise<void> {}
 
-  /** The lines of the files that appeared since the previous batch, one partition per file. */
-  async compute(): Promise<Batch<string>> {
+  /**
+   * The lines of the files that appeared since the previous batch, one partition per file; a
+   * batch re-run after a restart reads the files it read before.
+   */
+  async compute(time: number): Promise<Batch<string>> {
+    const replay = this.replays.get(time) as string[] | undefined;
+    const names = replay ?? (await this.newFiles()).map((f) => f.name);
+    this.lastTaken = { time, files: names };
     const partitions: LineBlock[][] = [];
-    for (const file of await this.newFiles()) {
-      const blocks = await this.readLines(file.name);
+    for (const name of names) {
+      const blocks = await this.readLines(name);
       if (blocks) partitions.push(blocks);
     }
     return new TextBatch(partitions);

@@ -1,7 +1,7 @@
 // QueueInputDStream: batches taken from an array the program controls, for tests and demos.
 import { Batch } from '../../batch/batch.js';
 import type { DStream } from '../../dstream/dstream.js';
-import type { InputOperator } from '../../dstream/operator.js';
+import type { InputOperator, RecoverableInput } from '../../dstream/operator.js';
 import { FlintError } from '../../errors.js';
 
 /** Options of `queueStream`. */
@@ -23,8 +23,29 @@ export class QueueInputDStream<T> implements InputOperator<T> {
   readonly name = 'QueueInputDStream';
   readonly dependencies: readonly DStream<unknown>[] = [];
   private readonly oneAtATime: boolean;
-  private readonly numPartitions: number;
+  readonly numPartitions: number;
   private readonly defaultBatch: Batch<T>;
+  /** Entries taken so far, over the whole life of the stream (restored after a restart). */
+  private consumed = 0;
+  /** Entries the latest batch took (its record is taken right after it is computed). */
+  private lastTaken = { time: NaN, count: 0 };
+  /** After a restart: how many entries each re-run batch takes. */
+  private replays: ReadonlyMap<number, unknown> = new Map();
+
+  /**
+   * The queue's position is a count of entries taken. A restarted program rebuilds its queue with
+   * the same entries, so recovery drops the ones already processed and gives each re-run batch
+   * as many entries as it took before.
+   */
+  readonly recovery: RecoverableInput = {
+    batchRecord: (time) => (this.lastTaken.time === time ? this.lastTaken.count : 0),
+    position: () => this.consumed,
+    restore: (position, replays) => {
+      this.consumed = Number(position);
+      this.queue.splice(0, this.consumed);
+      this.replays = replays;
+    },
+  };
 
   /** Checks the options at the call, so a bad one fails before start(). */
   constructor(
@@ -56,9 +77,13 @@ export class QueueInputDStream<T> implements InputOperator<T> {
   }
 
   /** The next queued entry (or all of them), or the default batch when the queue is empty. */
-  async compute(): Promise<Batch<T>> {
-    if (this.queue.length === 0) return this.defaultBatch;
-    const taken = this.oneAtATime ? [this.queue.shift()!] : this.queue.splice(0);
+  async compute(time: number): Promise<Batch<T>> {
+    const replay = this.replays.get(time);
+    const wanted = replay !== undefined ? Number(replay) : this.oneAtATime ? 1 : this.queue.length;
+    const taken = this.queue.splice(0, wanted);
+    this.lastTaken = { time, count: taken.length };
+    this.consumed += taken.length;
+    if (taken.length === 0) return this.defaultBatch;
     const batches = taken.map((entry) => this.toBatch(entry, 'queueStream: each queued entry'));
     return batches.length === 1 ? batches[0]! : batches[0]!.union(...batches.slice(1));
   }

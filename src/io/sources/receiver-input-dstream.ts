@@ -35,7 +35,7 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
     private readonly env: StreamEnv,
     private readonly receiver: Receiver<T>,
     readonly name: string,
-    private readonly numPartitions: number,
+    readonly numPartitions: number,
   ) {
     this.slideDuration = env.batchInterval;
     superviseReceiver(receiver, this);
