@@ -18,11 +18,31 @@ const NAME = /^(\d+)\.(\d+)$/;
 export class BatchLog {
   private file: FileHandle | undefined;
   private readonly run = Date.now();
+  /** Appends and rotations run one at a time: a batch is logged while a checkpoint rotates. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly dir: string) {}
 
   /** Appends the record of the batch at `time`; resolves once it is on disk. */
-  async append(time: number, record: BatchRecord): Promise<void> {
+  append(time: number, record: BatchRecord): Promise<void> {
+    return this.serially(() => this.write(time, record));
+  }
+
+  /** Ends the current file: the records after a new checkpoint go to a new one. */
+  rotate(): Promise<void> {
+    return this.serially(async () => {
+      await this.file?.close();
+      this.file = undefined;
+    });
+  }
+
+  private serially(step: () => Promise<void>): Promise<void> {
+    const done = this.queue.then(step);
+    this.queue = done.catch(() => undefined);
+    return done;
+  }
+
+  private async write(time: number, record: BatchRecord): Promise<void> {
     if (!this.file) {
       this.file = await open(join(this.dir, `${time}.${this.run}`), 'a');
       await syncDirectory(this.dir);
@@ -35,12 +55,6 @@ export class BatchLog {
     await this.file.datasync();
   }
 
-  /** Ends the current file: the records after a new checkpoint go to a new one. */
-  async rotate(): Promise<void> {
-    await this.file?.close();
-    this.file = undefined;
-  }
-
   /** Deletes the files whose records all precede batch `time` (a later file starts at or before it). */
   async forgetBefore(time: number): Promise<void> {
     const files = logFiles(this.dir);
@@ -51,8 +65,8 @@ export class BatchLog {
   }
 
   /** Closes the current file. */
-  async close(): Promise<void> {
-    await this.rotate();
+  close(): Promise<void> {
+    return this.rotate();
   }
 }
 

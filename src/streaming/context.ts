@@ -243,6 +243,7 @@ export class StreamingContext implements StreamEnv {
         started.push(input);
         this.updateReceiver(input.name, { active: true }, 'onReceiverStarted');
       }
+      if (!recovered) await this.checkpointer?.writeInitial();
     } catch (error) {
       await Promise.allSettled(started.map((s) => s.stop()));
       this.state = 'STOPPED';
