@@ -278,6 +278,25 @@ describe('WriteAheadLog', () => {
     expect(events.filter((event) => event === 'fsync')).toHaveLength(1);
   });
 
+  it('runs one fsync at a time on a slow disk, the records appended meanwhile sharing the next', async () => {
+    const dir = await tempDir();
+    const prototype = await fileHandlePrototype(dir);
+    const wal = await openLog(dir, { syncIntervalMs: 1 });
+    const fsync = prototype.sync;
+    const spy = vi.spyOn(prototype, 'sync').mockImplementation(async function (this: FileHandle) {
+      await sleep(60);
+      await fsync.call(this);
+    });
+    const durables: Promise<void>[] = [];
+    for (let i = 0; i < 20; i++) {
+      durables.push(wal.append(Buffer.from([i])).durable);
+      await sleep(5);
+    }
+    await Promise.all(durables);
+    // One fsync per timer tick would make 20 of them, each waiting for the one before.
+    expect(spy.mock.calls.length).toBeLessThanOrEqual(10);
+  });
+
   it('fsyncs on its own within the sync interval', async () => {
     const wal = await openLog(await tempDir(), { syncIntervalMs: 20 });
     let durable = false;

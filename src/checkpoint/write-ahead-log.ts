@@ -61,7 +61,11 @@ export class WriteAheadLog {
   /** Every file operation runs on this chain, one after another; it never rejects. */
   private chain: Promise<void> = Promise.resolve();
   private durable: Durable | undefined;
+  /** The promise of the latest fsync started. */
   private lastSync: Promise<void> = Promise.resolve();
+  /** Whether an fsync is queued or running, and whether another was asked for meanwhile. */
+  private syncing = false;
+  private syncAgain = false;
   private syncTimer: NodeJS.Timeout | undefined;
   private failure: FlintError | undefined;
   private closing: Promise<void> | undefined;
@@ -231,14 +235,31 @@ export class WriteAheadLog {
     if (this.failure) throw this.failure;
   }
 
-  /** Queues an fsync behind the writes of every record appended so far. */
+  /**
+   * Queues an fsync behind the writes of every record appended so far. One fsync runs at a time:
+   * records appended meanwhile wait for the next, which starts as soon as it ends. Queuing one per
+   * timer tick instead would pile fsyncs up whenever the disk takes longer than the interval.
+   */
   private syncNow(): Promise<void> {
     clearTimeout(this.syncTimer);
     this.syncTimer = undefined;
     const durable = this.durable;
     if (!durable) return this.lastSync;
+    if (this.syncing) {
+      this.syncAgain = true;
+      return durable.promise;
+    }
     this.durable = undefined;
-    this.enqueue(() => this.writer.sync()).then(durable.resolve, durable.reject);
+    this.syncing = true;
+    void this.enqueue(() => this.writer.sync())
+      .then(durable.resolve, durable.reject)
+      .then(() => {
+        this.syncing = false;
+        if (this.syncAgain) {
+          this.syncAgain = false;
+          void this.syncNow();
+        }
+      });
     this.lastSync = durable.promise;
     return durable.promise;
   }
