@@ -22,7 +22,10 @@ export type FlintErrorCode =
   | 'KEY_CONSISTENCY'
   | 'SOURCE_ERROR'
   | 'RECORD_TOO_LONG'
-  | 'JOB_FAILED';
+  | 'JOB_FAILED'
+  | 'WAL_CORRUPT'
+  | 'WAL_IO_FAILED'
+  | 'WAL_CLOSED';
 
 /** The error Flint throws for misuse and bad input; `code` tells which kind it is. */
 export class FlintError extends Error {
