@@ -26,6 +26,7 @@ export type {
   BatchInfo,
   OutputOperationInfo,
   ReceiverInfo,
+  ReceiverThrottleInfo,
 } from './scheduler/listener.js';
 export { FlintError } from './errors.js';
 export type { FlintErrorCode } from './errors.js';

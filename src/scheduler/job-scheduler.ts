@@ -15,8 +15,8 @@ export interface JobSet {
 export interface JobSchedulerHooks {
   /** A job failed; the batch goes on with its other jobs. */
   onJobError(error: unknown, job: Job): void;
-  /** A batch finished all its jobs. */
-  onBatchDone(time: number): void;
+  /** A batch finished all its jobs; `info` is what listeners were sent with onBatchCompleted. */
+  onBatchDone(time: number, info: BatchInfo): void;
 }
 
 /** Runs job sets strictly one after another (Spark's default of one concurrent job). */
@@ -89,7 +89,7 @@ export class JobScheduler {
     info.processingDelay = info.processingEndTime - info.processingStartTime;
     info.totalDelay = info.schedulingDelay + info.processingDelay;
     this.bus.post('onBatchCompleted', { batchInfo: info });
-    this.hooks.onBatchDone(jobSet.time);
+    this.hooks.onBatchDone(jobSet.time, info);
     if (failed) throw firstError;
   }
 }

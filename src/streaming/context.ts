@@ -5,7 +5,7 @@ import type { Batch } from '../batch/batch.js';
 import type { Core, CoreName } from '../core/core.js';
 import { createCore } from '../core/create-core.js';
 import { DStream } from '../dstream/dstream.js';
-import type { InputOperator, SourceErrorReport, StreamEnv, TextOutput } from '../dstream/operator.js';
+import type { InputOperator, ReceiverThrottleReport, SourceErrorReport, StreamEnv, TextOutput } from '../dstream/operator.js';
 import { TransformedDStream } from '../dstream/transformed.js';
 import { unionOperator } from '../dstream/union.js';
 import { FlintError } from '../errors.js';
@@ -13,6 +13,7 @@ import { FileInputDStream, type FileStreamOptions } from '../io/sources/file-inp
 import { QueueInputDStream, type QueueStreamOptions } from '../io/sources/queue-input-dstream.js';
 import type { Receiver } from '../io/sources/receiver.js';
 import { ReceiverInputDStream } from '../io/sources/receiver-input-dstream.js';
+import { receiverLimits, type ReceiverLimits } from '../io/sources/receiver-limits.js';
 import { SocketReceiver, type SocketStreamOptions } from '../io/sources/socket-receiver.js';
 import { JobGenerator } from '../scheduler/job-generator.js';
 import { JobScheduler } from '../scheduler/job-scheduler.js';
@@ -37,6 +38,28 @@ export interface StreamingContextOptions {
   clock?: Clock;
   /** Where `print()` writes (default `process.stdout`). */
   out?: TextOutput;
+  /**
+   * Most records per second each receiver stores (Spark's `spark.streaming.receiver.maxRate`);
+   * default unlimited. Records are lines for text sources. Over the rate, a receiver stops reading.
+   */
+  receiverMaxRate?: number;
+  /**
+   * Let each receiver's rate follow how fast batches are processed, with Spark's PID rate
+   * estimator (`spark.streaming.backpressure.enabled`; default false). Never above `receiverMaxRate`.
+   */
+  backpressure?: boolean;
+  /**
+   * With `backpressure`, records/s per receiver until the first estimate, which comes after the
+   * second batch with records (Spark's `spark.streaming.backpressure.initialRate`); default `receiverMaxRate`.
+   */
+  backpressureInitialRate?: number;
+  /**
+   * Most bytes received but not yet processed, over all receivers together; at the bound,
+   * receivers stop reading (sockets and stdin pause, so TCP or the pipe slows the sender) and
+   * listeners get `onReceiverThrottled`. Default 1/64 of the JS heap limit, between 16 and 256 MiB
+   * (64 MiB with a 4 GiB heap limit, Node's usual default); `Infinity` turns the bound off.
+   */
+  maxBufferedBytes?: number;
 }
 
 /** Lifecycle state, as Spark's `StreamingContextState`. */
@@ -59,6 +82,8 @@ export class StreamingContext implements StreamEnv {
   readonly clock: Clock;
   readonly core: Core;
   readonly out: TextOutput;
+  /** The rate limits and memory bound receivers follow, from the options. */
+  readonly receiverLimits: ReceiverLimits;
   private readonly graph = new DStreamGraph();
   private readonly bus = new ListenerBus();
   private readonly waiter = new TerminationWaiter();
@@ -79,10 +104,14 @@ export class StreamingContext implements StreamEnv {
     this.appName = options.appName ?? 'flint';
     this.clock = options.clock ?? new SystemClock();
     this.out = options.out ?? process.stdout;
+    this.receiverLimits = receiverLimits(options);
     this.core = createCore(options.core ?? 'wasm', this.defaultParallelism);
     this.scheduler = new JobScheduler(this.clock, this.bus, {
       onJobError: (error) => this.waiter.notifyError(error),
-      onBatchDone: (time) => this.graph.clearMetadata(time),
+      onBatchDone: (time, info) => {
+        this.graph.clearMetadata(time);
+        this.graph.batchCompleted(info);
+      },
     });
     this.generator = new JobGenerator(this.clock, this.batchInterval, this.graph, this.scheduler, (error) =>
       this.waiter.notifyError(error),
@@ -249,6 +278,12 @@ export class StreamingContext implements StreamEnv {
     );
   }
 
+  /** Posts `onReceiverThrottled` or `onReceiverResumed` for a receiver held back by the memory bound. */
+  reportReceiverThrottle({ source, throttled, ...bound }: ReceiverThrottleReport): void {
+    const event = { receiverInfo: this.receiverInfo(source), throttleInfo: { ...bound, time: this.clock.now() } };
+    this.bus.post(throttled ? 'onReceiverThrottled' : 'onReceiverResumed', event);
+  }
+
   private addInput<T>(op: InputOperator<T>): DStream<T> {
     const stream = new DStream<T>(this, op);
     this.registerInputStream(stream as DStream<unknown>);
@@ -260,6 +295,12 @@ export class StreamingContext implements StreamEnv {
     change: Partial<ReceiverInfo>,
     event: 'onReceiverStarted' | 'onReceiverError' | 'onReceiverStopped',
   ): void {
+    const info = this.receiverInfo(name);
+    Object.assign(info, change);
+    this.bus.post(event, { receiverInfo: info });
+  }
+
+  private receiverInfo(name: string): ReceiverInfo {
     const info = this.receiverInfos.get(name) ?? {
       streamId: this.receiverInfos.size,
       name,
@@ -269,9 +310,8 @@ export class StreamingContext implements StreamEnv {
       lastErrorTime: -1,
       droppedRecords: 0,
     };
-    Object.assign(info, change);
     this.receiverInfos.set(name, info);
-    this.bus.post(event, { receiverInfo: info });
+    return info;
   }
 
   private async doStop({ graceful = false, gracefulTimeout }: StopOptions): Promise<void> {
