@@ -28,6 +28,7 @@ export type {
   ReceiverInfo,
   CheckpointInfo,
   CheckpointProblem,
+  ReceiverThrottleInfo,
 } from './scheduler/listener.js';
 export { FlintError } from './errors.js';
 export type { FlintErrorCode } from './errors.js';

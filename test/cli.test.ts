@@ -9,7 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommandLine, UsageError, type WordCountConfig } from '../src/cli/args.js';
 import { DemoLines, demoVocabulary, ZipfSampler } from '../src/cli/demo-source.js';
 import { flintHelp, wordCountHelp } from '../src/cli/help.js';
-import { formatStatus, formatSummary } from '../src/cli/status.js';
+import { formatBytes, formatStatus, formatSummary } from '../src/cli/status.js';
 import { runWordCount, startWordCount } from '../src/cli/wordcount.js';
 import { formatBatch, Batch, ManualClock } from '../src/index.js';
 
@@ -61,6 +61,17 @@ describe('flint argument parsing', () => {
     expect(wordcount('--stdin').input).toEqual({ kind: 'stdin' });
   });
 
+  it('reads the receiver limit flags; sizes take k, m and g (powers of 1024)', () => {
+    expect(wordcount('--socket', 'h:1', '--max-rate', '5000', '--backpressure', '--max-buffered', '256m')).toMatchObject({
+      maxRate: 5000,
+      backpressure: true,
+      maxBuffered: 256 * 1024 * 1024,
+    });
+    expect(wordcount('--stdin', '--max-buffered', '65536').maxBuffered).toBe(65536);
+    expect(wordcount('--stdin', '--max-buffered', '512K').maxBuffered).toBe(512 * 1024);
+    expect(wordcount('--stdin', '--max-buffered', '2gb').maxBuffered).toBe(2 * 1024 ** 3);
+  });
+
   it('recognises help and version', () => {
     expect(parseCommandLine(['--help'])).toEqual({ kind: 'help', topic: 'flint' });
     expect(parseCommandLine(['-h'])).toEqual({ kind: 'help', topic: 'flint' });
@@ -97,6 +108,11 @@ describe('flint argument parsing', () => {
     [['wordcount', '--socket', 'localhost:99999'], 'is not HOST:PORT'],
     [['wordcount', '--stdin=yes'], '--stdin takes no value'],
     [['wordcount', '--demo', '--top', '3', '--top', '4'], '--top is given twice'],
+    [['wordcount', '--demo', '--max-rate', '0'], '--max-rate must be a whole number of at least 1, got "0"'],
+    [['wordcount', '--demo', '--max-buffered', 'lots'], '--max-buffered must be a size of at least 1 byte such as 65536, 512k, 256m or 2g, got "lots"'],
+    [['wordcount', '--demo', '--max-buffered', '0'], '--max-buffered must be a size of at least 1 byte'],
+    [['wordcount', '--demo', '--backpressure=yes'], '--backpressure takes no value'],
+    [['wordcount', '--dir', 'in', '--max-rate', '5'], '--max-rate does not apply to --dir (each batch reads its new files whole); drop it'],
   ])('rejects %j with a message naming the flag and the fix', (argv, message) => {
     const text = usageError(argv);
     expect(text).toContain(message);
@@ -105,7 +121,8 @@ describe('flint argument parsing', () => {
 
   it('documents every flag in help', () => {
     const help = wordCountHelp();
-    for (const flag of ['socket', 'dir', 'stdin', 'demo', 'rate', 'seed', 'batch', 'window', 'slide', 'checkpoint', 'top', 'core', 'master', 'duration', 'help']) {
+    const flags = ['socket', 'dir', 'stdin', 'demo', 'rate', 'seed', 'batch', 'window', 'slide', 'checkpoint', 'top', 'core', 'master', 'duration'];
+    for (const flag of [...flags, 'max-rate', 'backpressure', 'max-buffered', 'help']) {
       expect(help).toContain(`--${flag}`);
     }
     expect(flintHelp()).toContain('wordcount');
@@ -150,6 +167,10 @@ describe('status and summary', () => {
       'flint: 10 batches, 200,000 records, 1,700,000 words in 10.0 s (170,000 words/s)\n',
     );
     expect(formatSummary({ batches: 1, records: 1, words: 1, elapsedMs: 0 })).toBe('flint: 1 batch, 1 record, 1 word in 0.0 s (0 words/s)\n');
+  });
+
+  it('formats byte counts for people', () => {
+    expect([16, 65536, 64 * 1024 ** 2, 1.5 * 1024 ** 3, 1536].map(formatBytes)).toEqual(['16 bytes', '64 KiB', '64 MiB', '1.5 GiB', '1.5 KiB']);
   });
 });
 
@@ -235,6 +256,24 @@ describe('wordcount job on a manual clock', () => {
     controller.abort();
     expect(await exit).toBe(0);
     expect(err.text()).toContain('flint: 0 batches');
+  });
+
+  it('reads stdin at most --max-rate lines per second, and passes the limits to the context', async () => {
+    const config = wordcount('--stdin', '--max-rate', '2', '--backpressure', '--max-buffered', '1m');
+    const { out, summary, job } = await runBatches(config, ['a\nb\nc\nd\ne\n', '', '']);
+    expect(out.text()).toBe(printed(1000, [['a', 1], ['b', 1]]) + printed(2000, [['c', 1], ['d', 1]]) + printed(3000, [['e', 1]]));
+    expect(summary.records).toBe(5);
+    expect(job.ssc.receiverLimits).toMatchObject({ receiverMaxRate: 2, backpressure: true });
+    expect(job.ssc.receiverLimits.budget.maxBytes).toBe(1024 * 1024);
+  });
+
+  it('says once that the input is paused at --max-buffered, and still counts everything', async () => {
+    const { err, summary } = await runBatches(wordcount('--stdin', '--max-buffered', '16'), ['a b c d e f g h\n', 'i j\n', 'k l m n o p q r s\n', '']);
+    expect(err.text()).toContain(
+      'flint: input paused: 16 bytes received and not yet processed (--max-buffered); reading resumes as batches finish (further pauses are not reported)\n',
+    );
+    expect(err.text().match(/input paused/g)).toHaveLength(1);
+    expect(summary.words).toBe(19);
   });
 
   it('prints the same batches on the js and the wasm core, with and without a window', async () => {

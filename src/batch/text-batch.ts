@@ -30,6 +30,17 @@ export function blockOfLines(lines: readonly string[]): LineBlock {
   return { bytes: Buffer.from(lines.length === 0 ? '' : lines.join('\n') + '\n'), lines: lines.length };
 }
 
+/** The first `count` lines of `block` (0 < count < block.lines) and the rest, without copying. */
+export function splitLines(block: LineBlock, count: number): [LineBlock, LineBlock] {
+  const buf = Buffer.from(block.bytes.buffer, block.bytes.byteOffset, block.bytes.byteLength);
+  let end = 0;
+  for (let i = 0; i < count; i++) end = buf.indexOf(LF, end) + 1;
+  return [
+    { bytes: block.bytes.subarray(0, end), lines: count },
+    { bytes: block.bytes.subarray(end), lines: block.lines - count },
+  ];
+}
+
 function decodeLines(blocks: readonly LineBlock[]): string[] {
   const out: string[] = [];
   for (const { bytes } of blocks) {

@@ -40,6 +40,14 @@ export const WORDCOUNT_FLAGS: Readonly<Record<string, FlagSpec>> = {
   core: { type: 'string', value: 'js|wasm', example: 'js', help: 'engine core (default wasm: kernels on a worker pool; js: pure TypeScript)' },
   master: { type: 'string', value: 'MASTER', example: 'local[4]', help: "local, local[n] or local[*]: partitions of each shuffle (default local[*])" },
   duration: { type: 'string', value: 'DURATION', example: '10s', help: 'stop after this long; 0 runs until Ctrl-C (default 0)' },
+  'max-rate': { type: 'string', value: 'N', example: '100000', help: 'read at most N lines per second (default: no limit)' },
+  backpressure: { type: 'boolean', help: "adapt the reading rate to the processing speed (Spark's PID rate estimator)" },
+  'max-buffered': {
+    type: 'string',
+    value: 'BYTES',
+    example: '256m',
+    help: 'stop reading while this much input awaits processing, e.g. 256m (default: 1/64 of the heap)',
+  },
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -62,6 +70,12 @@ export interface WordCountConfig {
   master?: string;
   /** 0 runs until stopped. */
   duration: number;
+  /** `--max-rate`: lines per second the input is read at, at most. */
+  maxRate?: number;
+  /** `--backpressure`: the reading rate follows the processing speed. */
+  backpressure?: true;
+  /** `--max-buffered`: bytes of input awaiting processing at which reading stops. */
+  maxBuffered?: number;
 }
 
 /** What the command line asks for. */
@@ -130,6 +144,7 @@ export function wordCountConfig(flags: Flags): WordCountConfig {
   };
   const master = text('master');
   if (master !== undefined) config.master = masterFlag(master);
+  Object.assign(config, receiverFlags(flags, config.input));
   const window = text('window');
   const slide = text('slide');
   const checkpoint = text('checkpoint');
@@ -144,6 +159,33 @@ export function wordCountConfig(flags: Flags): WordCountConfig {
   };
   if (checkpoint !== undefined) config.checkpoint = checkpoint;
   return config;
+}
+
+// --max-rate, --backpressure and --max-buffered: they limit receivers, which --dir has none of.
+function receiverFlags(flags: Flags, input: InputSpec): Pick<WordCountConfig, 'maxRate' | 'backpressure' | 'maxBuffered'> {
+  const given = ['max-rate', 'backpressure', 'max-buffered'].filter((name) => flags.has(name));
+  if (input.kind === 'dir' && given.length > 0) {
+    throw new UsageError(`--${given[0]} does not apply to --dir (each batch reads its new files whole); drop it`);
+  }
+  const maxRate = flags.get('max-rate') as string | undefined;
+  const maxBuffered = flags.get('max-buffered') as string | undefined;
+  return {
+    ...(maxRate !== undefined && { maxRate: positiveInt('--max-rate', maxRate) }),
+    ...(flags.has('backpressure') && { backpressure: true as const }),
+    ...(maxBuffered !== undefined && { maxBuffered: byteSize('--max-buffered', maxBuffered) }),
+  };
+}
+
+const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** Parses a size such as `65536`, `512k`, `256m` or `2g` (binary units: k = 1024 bytes). */
+export function byteSize(flag: string, value: string): number {
+  const match = /^(\d+)([kmg]?)b?$/i.exec(value);
+  const bytes = match ? Number(match[1]) * BYTE_UNITS[match[2]!.toLowerCase()]! : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new UsageError(`${flag} must be a size of at least 1 byte such as 65536, 512k, 256m or 2g, got "${value}"`);
+  }
+  return bytes;
 }
 
 function inputSpec(flags: Flags): InputSpec {

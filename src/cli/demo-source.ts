@@ -108,10 +108,14 @@ export class DemoLines {
 
 /** How often the receiver wakes up to store the lines that are due. */
 const TICK_MS = 20;
+/** Lines stored at a time: a high `rate` is generated in slices, each one waited for. */
+const SLICE_LINES = 10_000;
 
 /**
  * A {@link Receiver} storing `rate` demo lines per second. The sequence of lines depends only on
- * the seed; how they fall into batches depends on timing, as with any live source.
+ * the seed; how they fall into batches depends on timing, as with any live source. It stores in
+ * slices of at most 10,000 lines and waits for each store's promise, so over a rate limit or the
+ * memory bound it stops generating, as a socket receiver stops reading.
  */
 export class DemoReceiver extends Receiver<string> {
   private readonly rate: number;
@@ -119,6 +123,8 @@ export class DemoReceiver extends Receiver<string> {
   private timer: NodeJS.Timeout | undefined;
   private startedAt = 0;
   private emitted = 0;
+  /** The running emitDue, if any: ticks that come meanwhile do nothing. */
+  private emitting: Promise<void> | undefined;
 
   constructor(options: DemoOptions = {}) {
     super();
@@ -129,25 +135,34 @@ export class DemoReceiver extends Receiver<string> {
   onStart(): void {
     this.startedAt = performance.now();
     this.emitted = 0;
-    this.timer = setInterval(() => this.emitDue(), TICK_MS);
+    this.timer = setInterval(() => {
+      this.emitting ??= this.emitDue().finally(() => (this.emitting = undefined));
+    }, TICK_MS);
   }
 
-  onStop(): void {
+  /** Stops the timer; resolves once a running emitDue has returned. */
+  async onStop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    await this.emitting;
   }
 
-  private emitDue(): void {
-    let due = Math.floor((this.rate * (performance.now() - this.startedAt)) / 1000) - this.emitted;
-    // A slow batch blocks the thread and the lines due meanwhile are stored on the next tick. If
-    // the process falls more than a second behind, the older backlog is dropped rather than
-    // burst into one batch: the status line then shows the rate really achieved.
-    if (due > this.rate) {
-      this.emitted += due - this.rate;
-      due = this.rate;
+  // Stores the lines due, a slice at a time, for at most one tick before yielding to the event loop.
+  private async emitDue(): Promise<void> {
+    const until = performance.now() + TICK_MS;
+    while (this.timer !== undefined && performance.now() < until) {
+      let due = Math.floor((this.rate * (performance.now() - this.startedAt)) / 1000) - this.emitted;
+      // A slow batch or a throttled store holds the generator up. If it falls more than a second
+      // behind, the older backlog is dropped rather than burst into one batch: the status line
+      // then shows the rate really achieved.
+      if (due > this.rate) {
+        this.emitted += due - this.rate;
+        due = this.rate;
+      }
+      if (due <= 0) return;
+      const count = Math.min(due, SLICE_LINES);
+      this.emitted += count;
+      await this.store(this.lines.take(count));
     }
-    if (due <= 0) return;
-    this.emitted += due;
-    this.store(this.lines.take(due));
   }
 }

@@ -42,6 +42,13 @@ batches summed in, departed ones subtracted, keys back at 0 dropped); it needs a
 directory, a temporary one unless --checkpoint is given. Ctrl-C (SIGINT) or SIGTERM stops
 gracefully: what was received is processed, the summary is printed, and flint exits with 0.
 
+Memory stays bounded whatever the input rate: once --max-buffered bytes of input await
+processing (default 1/64 of the JS heap limit: 64m with a 4 GB heap), flint stops reading until
+batches finish; the socket or pipe then holds the sender back. Sizes are written 65536, 512k,
+256m or 2g. --max-rate and --backpressure limit the lines read per second (the
+latter with Spark's PID rate estimator, from each batch's processing time and scheduling delay);
+none of the three applies to --dir.
+
 Examples:
   flint wordcount --demo --duration 10s               # what npm start runs
   nc -lk 9999   # in another terminal, then type lines into it

@@ -50,6 +50,36 @@ export function formatStatus(info: BatchInfo, batchInterval: number): string {
   );
 }
 
+/** A byte count for people: `512 bytes`, `64 KiB`, `64 MiB`, `1.5 GiB`. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit > 0 && value < 10 ? Number(value.toFixed(1)) : Math.round(value)} ${units[unit]}`;
+}
+
+/**
+ * Says once, on `err`, that the input stopped being read because the memory bound was reached: a
+ * new user piping a fast input in learns why, without a line at every batch.
+ */
+export function firstThrottleNotice(err: TextOutput): StreamingListener {
+  let told = false;
+  return {
+    onReceiverThrottled: ({ throttleInfo }) => {
+      if (told) return;
+      told = true;
+      err.write(
+        `flint: input paused: ${formatBytes(throttleInfo.maxBufferedBytes)} received and not yet processed (--max-buffered); ` +
+          'reading resumes as batches finish (further pauses are not reported)\n',
+      );
+    },
+  };
+}
+
 // ANSI: carriage return, then erase the whole line.
 const ERASE_LINE = '\r\x1b[2K';
 

@@ -12,7 +12,7 @@ import type { Clock } from '../streaming/clock.js';
 import { StreamingContext } from '../streaming/context.js';
 import { UsageError, type InputSpec, type WordCountConfig } from './args.js';
 import { DemoReceiver } from './demo-source.js';
-import { formatSummary, RunStats, StatusLine, type RunSummary } from './status.js';
+import { firstThrottleNotice, formatSummary, RunStats, StatusLine, type RunSummary } from './status.js';
 
 /** What the job reads from and writes to. */
 export interface WordCountEnv {
@@ -70,10 +70,14 @@ export async function startWordCount(config: WordCountConfig, env: WordCountEnv)
     out: { write: write(env.out) },
     core: config.core,
     ...(config.master !== undefined && { master: config.master }),
+    ...(config.maxRate !== undefined && { receiverMaxRate: config.maxRate }),
+    ...(config.backpressure && { backpressure: true }),
+    ...(config.maxBuffered !== undefined && { maxBufferedBytes: config.maxBuffered }),
   });
   const stats = new RunStats();
   ssc.addStreamingListener(stats);
   ssc.addStreamingListener({ onReceiverError: ({ receiverInfo }) => void err.write(`flint: ${receiverInfo.lastErrorMessage}\n`) });
+  ssc.addStreamingListener(firstThrottleNotice(err));
   if (status) ssc.addStreamingListener(status);
 
   let endInput!: () => void;

@@ -1,6 +1,9 @@
 // The contract every DStream operator implements, and what operators may see of their context.
 import type { Batch } from '../batch/batch.js';
 import type { Core } from '../core/core.js';
+import type { ReceiverLimits } from '../io/sources/receiver-limits.js';
+import type { BatchInfo } from '../scheduler/listener.js';
+import type { Clock } from '../streaming/clock.js';
 import type { DStream } from './dstream.js';
 
 /**
@@ -41,6 +44,8 @@ export interface InputOperator<T> extends Operator<T> {
   hasPendingData?(): boolean;
   /** How the source gives a batch again after a restart; absent when it cannot. */
   readonly recovery?: RecoverableInput;
+  /** The batch `info.batchTime` has been processed (memory accounting and backpressure). */
+  onBatchCompleted?(info: BatchInfo): void;
 }
 
 /**
@@ -82,6 +87,18 @@ export interface SourceErrorReport {
   droppedRecords?: number;
 }
 
+/** A receiver held back by the memory bound, or let go again (surfaced to streaming listeners). */
+export interface ReceiverThrottleReport {
+  /** Name of the receiver's stream. */
+  source: string;
+  /** True when the receiver has to wait, false when it may go on. */
+  throttled: boolean;
+  /** Received-but-unprocessed bytes of all the context's receivers. */
+  bufferedBytes: number;
+  /** The context's `maxBufferedBytes`. */
+  maxBufferedBytes: number;
+}
+
 /** A place text can be written to, such as `process.stdout`. */
 export interface TextOutput {
   /** Writes `text` as is. */
@@ -96,6 +113,10 @@ export interface StreamEnv {
   readonly core: Core;
   /** The context's batch interval in ms. */
   readonly batchInterval: number;
+  /** The context's clock; receivers' rate limits run on it. */
+  readonly clock: Clock;
+  /** Rate limits and the memory bound every receiver follows. */
+  readonly receiverLimits: ReceiverLimits;
   /** Where `print()` writes (process.stdout unless the context was given another). */
   readonly out: TextOutput;
   /** Registers a new input stream; throws once the context has started. */
@@ -106,4 +127,6 @@ export interface StreamEnv {
   assertGraphMutable(what: string): void;
   /** Reports an error met while receiving, to listeners; never throws. */
   reportSourceError(report: SourceErrorReport): void;
+  /** Tells listeners that a receiver waits for memory, or no longer does; never throws. */
+  reportReceiverThrottle(report: ReceiverThrottleReport): void;
 }

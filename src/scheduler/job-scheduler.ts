@@ -15,8 +15,11 @@ export interface JobSet {
 export interface JobSchedulerHooks {
   /** A job failed; the batch goes on with its other jobs. */
   onJobError(error: unknown, job: Job): void;
-  /** A batch finished all its jobs; the next batch starts once the returned promise settles. */
-  onBatchDone(time: number): void | Promise<void>;
+  /**
+   * A batch finished all its jobs; `info` is what listeners were sent with onBatchCompleted. The
+   * next batch starts once the returned promise settles.
+   */
+  onBatchDone(time: number, info: BatchInfo): void | Promise<void>;
 }
 
 /** Runs job sets strictly one after another (Spark's default of one concurrent job). */
@@ -89,7 +92,7 @@ export class JobScheduler {
     info.processingDelay = info.processingEndTime - info.processingStartTime;
     info.totalDelay = info.schedulingDelay + info.processingDelay;
     this.bus.post('onBatchCompleted', { batchInfo: info });
-    await this.hooks.onBatchDone(jobSet.time);
+    await this.hooks.onBatchDone(jobSet.time, info);
     if (failed) throw firstError;
   }
 }

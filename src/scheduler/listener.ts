@@ -63,12 +63,32 @@ export interface CheckpointProblem {
   fallbackTime?: number;
 }
 
+/**
+ * The memory bound when a receiver is held back or let go: received-but-unprocessed bytes of all
+ * the context's receivers against `maxBufferedBytes`. Flint's own; Spark has no such bound.
+ */
+export interface ReceiverThrottleInfo {
+  /** Received-but-unprocessed bytes when the event was posted. */
+  bufferedBytes: number;
+  /** The context's `maxBufferedBytes`. */
+  maxBufferedBytes: number;
+  /** Clock time of the event, ms. */
+  time: number;
+}
+
 /** Callbacks for streaming events; implement any subset (Spark's `StreamingListener`). */
 export interface StreamingListener {
   onStreamingStarted?(event: { time: number }): void;
   onReceiverStarted?(event: { receiverInfo: ReceiverInfo }): void;
   onReceiverError?(event: { receiverInfo: ReceiverInfo }): void;
   onReceiverStopped?(event: { receiverInfo: ReceiverInfo }): void;
+  /**
+   * The memory bound is reached: this receiver stops reading (a socket or stdin is paused, so
+   * the sender is slowed by TCP or the pipe) until processed batches free memory. Flint's own.
+   */
+  onReceiverThrottled?(event: { receiverInfo: ReceiverInfo; throttleInfo: ReceiverThrottleInfo }): void;
+  /** The receiver reads again after {@link StreamingListener.onReceiverThrottled}. Flint's own. */
+  onReceiverResumed?(event: { receiverInfo: ReceiverInfo; throttleInfo: ReceiverThrottleInfo }): void;
   onBatchSubmitted?(event: { batchInfo: BatchInfo }): void;
   onBatchStarted?(event: { batchInfo: BatchInfo }): void;
   onBatchCompleted?(event: { batchInfo: BatchInfo }): void;

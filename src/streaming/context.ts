@@ -9,7 +9,7 @@ import { checkCompatible, readCheckpoint, restoreGraph, type RecoveredCheckpoint
 import type { Core, CoreName } from '../core/core.js';
 import { createCore } from '../core/create-core.js';
 import { DStream } from '../dstream/dstream.js';
-import type { InputOperator, SourceErrorReport, StreamEnv, TextOutput } from '../dstream/operator.js';
+import type { InputOperator, ReceiverThrottleReport, SourceErrorReport, StreamEnv, TextOutput } from '../dstream/operator.js';
 import { TransformedDStream } from '../dstream/transformed.js';
 import { unionOperator } from '../dstream/union.js';
 import { FlintError } from '../errors.js';
@@ -17,10 +17,11 @@ import { FileInputDStream, type FileStreamOptions } from '../io/sources/file-inp
 import { QueueInputDStream, type QueueStreamOptions } from '../io/sources/queue-input-dstream.js';
 import type { Receiver } from '../io/sources/receiver.js';
 import { ReceiverInputDStream } from '../io/sources/receiver-input-dstream.js';
+import { receiverLimits, type ReceiverLimits } from '../io/sources/receiver-limits.js';
 import { SocketReceiver, type SocketStreamOptions } from '../io/sources/socket-receiver.js';
 import { JobGenerator } from '../scheduler/job-generator.js';
 import { JobScheduler } from '../scheduler/job-scheduler.js';
-import { ListenerBus, type ReceiverInfo, type StreamingListener } from '../scheduler/listener.js';
+import { ListenerBus, type BatchInfo, type ReceiverInfo, type StreamingListener } from '../scheduler/listener.js';
 import { SystemClock, type Clock } from './clock.js';
 import { checkDuration } from './duration.js';
 import { DStreamGraph } from './graph.js';
@@ -46,6 +47,28 @@ export interface StreamingContextOptions {
    * final checkpoint, then exit 0 (Spark's `spark.streaming.stopGracefullyOnShutdown`; default false).
    */
   stopGracefullyOnShutdown?: boolean;
+  /**
+   * Most records per second each receiver stores (Spark's `spark.streaming.receiver.maxRate`);
+   * default unlimited. Records are lines for text sources. Over the rate, a receiver stops reading.
+   */
+  receiverMaxRate?: number;
+  /**
+   * Let each receiver's rate follow how fast batches are processed, with Spark's PID rate
+   * estimator (`spark.streaming.backpressure.enabled`; default false). Never above `receiverMaxRate`.
+   */
+  backpressure?: boolean;
+  /**
+   * With `backpressure`, records/s per receiver until the first estimate, which comes after the
+   * second batch with records (Spark's `spark.streaming.backpressure.initialRate`); default `receiverMaxRate`.
+   */
+  backpressureInitialRate?: number;
+  /**
+   * Most bytes received but not yet processed, over all receivers together; at the bound,
+   * receivers stop reading (sockets and stdin pause, so TCP or the pipe slows the sender) and
+   * listeners get `onReceiverThrottled`. Default 1/64 of the JS heap limit, between 16 and 256 MiB
+   * (64 MiB with a 4 GiB heap limit, Node's usual default); `Infinity` turns the bound off.
+   */
+  maxBufferedBytes?: number;
 }
 
 /** Lifecycle state, as Spark's `StreamingContextState`. */
@@ -68,6 +91,8 @@ export class StreamingContext implements StreamEnv {
   readonly clock: Clock;
   readonly core: Core;
   readonly out: TextOutput;
+  /** The rate limits and memory bound receivers follow, from the options. */
+  readonly receiverLimits: ReceiverLimits;
   private readonly graph = new DStreamGraph();
   private readonly bus = new ListenerBus();
   private readonly waiter = new TerminationWaiter();
@@ -95,11 +120,12 @@ export class StreamingContext implements StreamEnv {
     this.appName = options.appName ?? 'flint';
     this.clock = options.clock ?? new SystemClock();
     this.out = options.out ?? process.stdout;
+    this.receiverLimits = receiverLimits(options);
     this.core = createCore(options.core ?? 'wasm', this.defaultParallelism);
     this.stopGracefullyOnShutdown = options.stopGracefullyOnShutdown ?? false;
     this.scheduler = new JobScheduler(this.clock, this.bus, {
       onJobError: (error) => this.waiter.notifyError(error),
-      onBatchDone: (time) => this.afterBatch(time),
+      onBatchDone: (time, info) => this.afterBatch(time, info),
     });
     this.generator = new JobGenerator(
       this.clock,
@@ -278,7 +304,8 @@ export class StreamingContext implements StreamEnv {
 
   // After a batch: write the checkpoint that follows it when one is due, then forget old batches
   // (after, because the checkpoint reads batches the window still remembers).
-  private async afterBatch(time: number): Promise<void> {
+  private async afterBatch(time: number, info: BatchInfo): Promise<void> {
+    this.graph.batchCompleted(info);
     if (this.checkpointer?.isCheckpointTime(time)) await this.writeCheckpoint(time);
     this.graph.clearMetadata(time);
   }
@@ -357,6 +384,12 @@ export class StreamingContext implements StreamEnv {
     );
   }
 
+  /** Posts `onReceiverThrottled` or `onReceiverResumed` for a receiver held back by the memory bound. */
+  reportReceiverThrottle({ source, throttled, ...bound }: ReceiverThrottleReport): void {
+    const event = { receiverInfo: this.receiverInfo(source), throttleInfo: { ...bound, time: this.clock.now() } };
+    this.bus.post(throttled ? 'onReceiverThrottled' : 'onReceiverResumed', event);
+  }
+
   private addInput<T>(op: InputOperator<T>): DStream<T> {
     const stream = new DStream<T>(this, op);
     this.registerInputStream(stream as DStream<unknown>);
@@ -368,6 +401,12 @@ export class StreamingContext implements StreamEnv {
     change: Partial<ReceiverInfo>,
     event: 'onReceiverStarted' | 'onReceiverError' | 'onReceiverStopped',
   ): void {
+    const info = this.receiverInfo(name);
+    Object.assign(info, change);
+    this.bus.post(event, { receiverInfo: info });
+  }
+
+  private receiverInfo(name: string): ReceiverInfo {
     const info = this.receiverInfos.get(name) ?? {
       streamId: this.receiverInfos.size,
       name,
@@ -377,9 +416,8 @@ export class StreamingContext implements StreamEnv {
       lastErrorTime: -1,
       droppedRecords: 0,
     };
-    Object.assign(info, change);
     this.receiverInfos.set(name, info);
-    this.bus.post(event, { receiverInfo: info });
+    return info;
   }
 
   private async doStop({ graceful = false, gracefulTimeout }: StopOptions): Promise<void> {

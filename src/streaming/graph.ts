@@ -3,6 +3,7 @@
 import type { DStream } from '../dstream/dstream.js';
 import type { InputOperator, OutputOperator } from '../dstream/operator.js';
 import { FlintError } from '../errors.js';
+import type { BatchInfo } from '../scheduler/listener.js';
 
 /** One output operation to run for one batch. */
 export interface Job {
@@ -69,6 +70,11 @@ export class DStreamGraph {
       const op = out.operator as unknown as OutputOperator;
       return [{ id, name: op.description, time, run: () => op.run(time) }];
     });
+  }
+
+  /** Tells the input streams that a batch has been processed (they free what it held). */
+  batchCompleted(info: BatchInfo): void {
+    for (const input of this.inputOperators()) input.onBatchCompleted?.(info);
   }
 
   /** Forgets batches that are no longer needed after the batch at `time`. */

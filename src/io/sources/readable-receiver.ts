@@ -3,6 +3,7 @@
 // tells its owner, who usually stops the context gracefully.
 import type { Readable } from 'node:stream';
 import { checkMaxLineBytes, LineSplitter, lineTooLongError } from './line-splitter.js';
+import { pauseUntil } from './pause-until.js';
 import { Receiver } from './receiver.js';
 
 /** Options of a {@link ReadableReceiver}. */
@@ -13,7 +14,10 @@ export interface ReadableReceiverOptions {
   onEnd?: () => void;
 }
 
-/** Reads lines from `input` until it ends or the receiver stops. */
+/**
+ * Reads lines from `input` until it ends or the receiver stops. Over the rate limit or the memory
+ * bound it pauses `input`, so a writer into a pipe blocks rather than Flint buffering without end.
+ */
 export class ReadableReceiver extends Receiver<string> {
   private readonly maxLineBytes: number;
   private readonly onEnd: (() => void) | undefined;
@@ -37,18 +41,19 @@ export class ReadableReceiver extends Receiver<string> {
     });
     const onData = (chunk: Buffer | string): void => {
       const block = splitter.pushBlock(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-      if (block) this.storeLines(block);
+      if (block) pauseUntil(this.input, this.storeLines(block), () => this.detach === detach);
     };
     const onEnd = (): void => {
       const last = splitter.endBlock();
-      if (last) this.storeLines(last);
+      if (last) void this.storeLines(last);
       this.onEnd?.();
     };
     const onError = (error: Error): void => this.stop(`input failed: ${error.message}`, error);
     this.input.on('data', onData).once('end', onEnd).once('error', onError);
-    this.detach = () => {
+    const detach = (): void => {
       this.input.off('data', onData).off('end', onEnd).off('error', onError);
     };
+    this.detach = detach;
     this.input.resume();
   }
 

@@ -4,11 +4,15 @@ import { Batch } from '../../batch/batch.js';
 import { blockOfLines, TextBatch, type LineBlock } from '../../batch/text-batch.js';
 import type { DStream } from '../../dstream/dstream.js';
 import type { InputOperator, StreamEnv } from '../../dstream/operator.js';
+import type { BatchInfo } from '../../scheduler/listener.js';
+import { ReceiverFlow, type Piece } from './receiver-flow.js';
 import { DEFAULT_RESTART_DELAY, superviseReceiver, type Receiver, type ReceiverSupervisor } from './receiver.js';
 
 /**
  * Spark's `ReceiverInputDStream` plus its `ReceiverSupervisor`. Everything stored between two
- * batch times becomes the later batch, cut into `numPartitions` slices.
+ * batch times becomes the later batch, cut into `numPartitions` slices. Stored data passes
+ * through a {@link ReceiverFlow} first, which holds it to the rate limit and counts it against the
+ * memory bound until its batch has been processed.
  *
  * Starting and stopping flip the receiver's state at once (so `isStopped()` and the dropping of
  * late `store` calls take effect immediately), while the onStart and onStop calls themselves are
@@ -30,6 +34,7 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
   /** The latest onStart call, and the latest onStop call; each settles without rejecting. */
   private starting: Promise<void> = Promise.resolve();
   private stopping: Promise<void> = Promise.resolve();
+  private readonly flow: ReceiverFlow<T>;
 
   constructor(
     private readonly env: StreamEnv,
@@ -38,6 +43,7 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
     readonly numPartitions: number,
   ) {
     this.slideDuration = env.batchInterval;
+    this.flow = new ReceiverFlow(env, name, (piece) => this.deliver(piece));
     superviseReceiver(receiver, this);
   }
 
@@ -47,20 +53,31 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
     await this.startReceiver();
   }
 
-  /** Stops the receiver and cancels a pending restart; resolves once onStop has finished. */
+  /**
+   * Stops the receiver and cancels a pending restart; resolves once onStop has finished. Data
+   * held back by the rate goes to the next batch, and stores waiting for the rate or memory
+   * settle first, so an onStop that waits for the receiver's own loop cannot hang on them.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.cancelRestart();
+    this.flow.flush();
     await this.stopReceiver();
   }
 
   /** True while stored data waits for the next batch (graceful stop drains it). */
   hasPendingData(): boolean {
-    return this.buffer.length > 0 || this.blocks.length > 0;
+    return this.buffer.length > 0 || this.blocks.length > 0 || this.flow.holding;
+  }
+
+  /** Frees the memory the batch at `info.batchTime` held and feeds backpressure. */
+  onBatchCompleted(info: BatchInfo): void {
+    this.flow.batchCompleted(info);
   }
 
   /** The data stored since the previous batch. */
-  async compute(): Promise<Batch<T>> {
+  async compute(time: number): Promise<Batch<T>> {
+    this.flow.cut(time);
     if (this.blocks.length > 0) {
       const blocks = this.blocks;
       this.blocks = [];
@@ -72,20 +89,35 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
   }
 
   /** {@inheritDoc ReceiverSupervisor.pushLines} */
-  pushLines(block: LineBlock): void {
-    if (!this.running || !this.receiverStarted) return;
-    if (this.buffer.length > 0) {
-      this.blocks.push(blockOfLines(this.buffer as unknown as string[]));
-      this.buffer = [];
-    }
-    this.blocks.push(block);
+  pushLines(block: LineBlock): Promise<void> {
+    return this.accept({ lines: block });
   }
 
   /** {@inheritDoc ReceiverSupervisor.push} */
-  push(items: readonly T[]): void {
-    if (!this.running || !this.receiverStarted) return;
-    if (this.blocks.length > 0) this.blocks.push(blockOfLines(items as unknown as string[]));
-    else for (const item of items) this.buffer.push(item);
+  push(items: readonly T[]): Promise<void> {
+    return this.accept({ items });
+  }
+
+  // The one place a store waits: the promise settles when the rate and the memory bound let the
+  // receiver go on. Anything else a store must wait for belongs here too.
+  private accept(piece: Piece<T>): Promise<void> {
+    if (!this.running || !this.receiverStarted) return Promise.resolve();
+    return this.flow.receive(piece);
+  }
+
+  // Data let through by the flow joins the next batch, in the order it was stored.
+  private deliver(piece: Piece<T>): void {
+    if ('lines' in piece) {
+      if (this.buffer.length > 0) {
+        this.blocks.push(blockOfLines(this.buffer as unknown as string[]));
+        this.buffer = [];
+      }
+      this.blocks.push(piece.lines);
+    } else if (this.blocks.length > 0) {
+      this.blocks.push(blockOfLines(piece.items as unknown as string[]));
+    } else {
+      for (const item of piece.items) this.buffer.push(item);
+    }
   }
 
   /** {@inheritDoc ReceiverSupervisor.restart} */

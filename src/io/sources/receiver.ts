@@ -8,10 +8,13 @@ export const DEFAULT_RESTART_DELAY = 2000;
 
 /** What a receiver reports to; implemented by the receiver input stream that runs it. */
 export interface ReceiverSupervisor<T> {
-  /** Adds stored items to the next batch (ignored while the receiver is not running). */
-  push(items: readonly T[]): void;
-  /** Adds whole lines of text, kept as bytes, to the next batch. */
-  pushLines(block: LineBlock): void;
+  /**
+   * Adds stored items to the next batch (ignored while the receiver is not running); settles
+   * when the receiver may store more.
+   */
+  push(items: readonly T[]): Promise<void>;
+  /** Adds whole lines of text, kept as bytes, to the next batch; settles as {@link ReceiverSupervisor.push}. */
+  pushLines(block: LineBlock): Promise<void>;
   /** Stops the receiver and starts it again after `delayMs`. */
   restart(message: string, error: unknown, delayMs: number): void;
   /** Stops the receiver for good. */
@@ -68,23 +71,31 @@ export abstract class Receiver<T> {
    * Stores received data for the next batch: one item, or an array of items. A receiver whose
    * items are themselves arrays (e.g. pairs) stores them with {@link Receiver.storeItem}. Data
    * stored while the receiver is stopped (say, by a late callback) is dropped.
+   *
+   * Stored data is always kept. The promise settles when the receiver may store more: at once,
+   * unless the receiver is over its rate (`receiverMaxRate`, backpressure) or the context's
+   * memory bound (`maxBufferedBytes`) is reached; then once that has passed. A receiver that
+   * reads from a source it can pause should stop reading until then (`await this.store(x)` in
+   * its loop); one that ignores the promise (`void this.store(x)`) is still rate limited, but
+   * nothing bounds the memory its data takes.
    */
-  store(data: T | readonly T[]): void {
-    supervisorOf(this, 'store').push(Array.isArray(data) ? (data as readonly T[]) : [data as T]);
+  store(data: T | readonly T[]): Promise<void> {
+    return supervisorOf(this, 'store').push(Array.isArray(data) ? (data as readonly T[]) : [data as T]);
   }
 
   /**
    * Stores whole lines of UTF-8 text as bytes (see `LineBlock`): text receivers use this instead
    * of `store(lines)` so that the text is decoded only if a user function asks for strings. Once a
-   * receiver has stored bytes, strings it stores in the same batch join them as lines.
+   * receiver has stored bytes, strings it stores in the same batch join them as lines. The
+   * promise settles as {@link Receiver.store}'s does.
    */
-  storeLines(this: Receiver<string>, block: LineBlock): void {
-    supervisorOf(this, 'storeLines').pushLines(block);
+  storeLines(this: Receiver<string>, block: LineBlock): Promise<void> {
+    return supervisorOf(this, 'storeLines').pushLines(block);
   }
 
-  /** Stores exactly one item, even when it is an array. */
-  storeItem(item: T): void {
-    supervisorOf(this, 'storeItem').push([item]);
+  /** Stores exactly one item, even when it is an array; the promise settles as {@link Receiver.store}'s does. */
+  storeItem(item: T): Promise<void> {
+    return supervisorOf(this, 'storeItem').push([item]);
   }
 
   /**

@@ -3,6 +3,7 @@
 import { isIP, Socket } from 'node:net';
 import { FlintError } from '../../errors.js';
 import { checkMaxLineBytes, LineSplitter, lineTooLongError } from './line-splitter.js';
+import { pauseUntil } from './pause-until.js';
 import { Receiver } from './receiver.js';
 
 /** Options of `socketTextStream`. */
@@ -63,7 +64,8 @@ function checkMs(value: unknown, name: string, fallback: number): number {
  * not hammered.
  *
  * A final line without newline is kept when the server closes the connection cleanly; after a
- * connection error it may be cut short, so it is dropped.
+ * connection error it may be cut short, so it is dropped. Over the rate limit or the memory bound
+ * it stops reading the socket, so the server's writes block (TCP flow control).
  */
 export class SocketReceiver extends Receiver<string> {
   /** The host connected to (IPv6 without brackets). */
@@ -155,7 +157,7 @@ export class SocketReceiver extends Receiver<string> {
     socket.on('data', (chunk: Buffer) => {
       this.delay = this.initialDelay;
       const block = splitter.pushBlock(chunk);
-      if (block) this.storeLines(block);
+      if (block) pauseUntil(socket, this.storeLines(block), () => this.socket === socket);
     });
     socket.on('error', (error) => {
       failure = error;
@@ -166,7 +168,7 @@ export class SocketReceiver extends Receiver<string> {
       this.socket = undefined;
       if (!failure) {
         const last = splitter.endBlock();
-        if (last) this.storeLines(last);
+        if (last) void this.storeLines(last);
       }
       this.scheduleReconnect(connected, failure);
     });
