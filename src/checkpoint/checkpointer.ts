@@ -38,6 +38,7 @@ export class Checkpointer {
     private readonly zeroTime: number,
     private readonly batchInterval: number,
     recovered?: CheckpointerStart,
+    private readonly writeAheadLog = false,
   ) {
     this.kept = recovered ? [recovered.metadata] : [];
     this.replayed = recovered?.replayed ?? new Set();
@@ -45,10 +46,15 @@ export class Checkpointer {
     for (const { parentId, span } of layout.windows) this.paneSpans.set(parentId, Math.max(span, this.paneSpans.get(parentId) ?? 0));
   }
 
-  /** Creates the directory's sub-directories and removes what writes cut short by a crash left. */
+  /**
+   * Creates the directory's sub-directories, removes what writes cut short by a crash left, and
+   * opens the receivers' write-ahead logs when they are on.
+   */
   async prepare(): Promise<void> {
     for (const sub of ['data', 'batches']) await mkdir(join(this.files.dir, sub), { recursive: true });
     await removeStaleTemporaries(this.files.dir);
+    if (!this.writeAheadLog) return;
+    for (const { id, input } of this.layout.inputs) await input.recovery?.openLog?.(this.files.receivedData(id));
   }
 
   /** The time of the newest complete checkpoint, if any. */
@@ -142,9 +148,10 @@ export class Checkpointer {
     return written.reduce((n, [, , chunks]) => n + chunks.reduce((m, c) => m + c.byteLength, 0), 0);
   }
 
-  /** Closes the batch log. */
+  /** Closes the batch log and the sources' logs. */
   async close(): Promise<void> {
     await this.log.close();
+    for (const { input } of this.layout.inputs) await input.recovery?.close?.();
   }
 
   // The stream's newest batch time at or before `time`: a stream with a longer slide may not

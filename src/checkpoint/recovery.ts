@@ -123,7 +123,7 @@ export function checkCompatible(dir: string, recovered: RecoveredCheckpoint, lay
 }
 
 /** Puts the recovered batches into the graph's streams and positions into its sources. */
-export function restoreGraph(layout: GraphLayout, recovered: RecoveredCheckpoint): void {
+export async function restoreGraph(layout: GraphLayout, recovered: RecoveredCheckpoint): Promise<void> {
   const { metadata } = recovered;
   for (const [id, batch] of recovered.states) layout.streams[id]!.restoreBatch(metadata.states[id]![0], batch);
   for (const [id, panes] of recovered.panes) for (const [t, batch] of panes) layout.streams[id]!.restoreBatch(t, batch);
@@ -132,5 +132,6 @@ export function restoreGraph(layout: GraphLayout, recovered: RecoveredCheckpoint
     const replays = new Map<number, unknown>();
     for (const [t, record] of recovered.replays) if (id in record) replays.set(t, record[id]);
     input.recovery.restore(metadata.positions[id], replays);
+    await input.recovery.readmitUnallocated?.();
   }
 }

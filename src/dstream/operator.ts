@@ -65,6 +65,12 @@ export interface RecoverableInput {
   restore(position: unknown, replays: ReadonlyMap<number, unknown>): void;
   /** Data only batches up to `time` used may be deleted (the oldest kept checkpoint is at `time`). */
   forgetBefore?(time: number): Promise<void>;
+  /** Receivers: keep what is stored in a write-ahead log in `dir` (before restore and start). */
+  openLog?(dir: string): Promise<void>;
+  /** Receivers: after restore, data the log holds beyond every batch joins the next new one. */
+  readmitUnallocated?(): Promise<void>;
+  /** Releases what openLog opened, once the context has stopped. */
+  close?(): Promise<void>;
 }
 
 /** An output operation run once per batch (Spark's ForEachDStream). */

@@ -48,6 +48,13 @@ export interface StreamingContextOptions {
    */
   stopGracefullyOnShutdown?: boolean;
   /**
+   * Append what receivers store (sockets, stdin, custom receivers) to a write-ahead log in the
+   * checkpoint directory before it joins a batch, so a restarted context re-runs the batches of a
+   * crashed one with their data (Spark's `spark.streaming.receiver.writeAheadLog.enable`; default
+   * false). `Receiver.store` then resolves once the data is on disk. Needs `checkpoint(dir)`.
+   */
+  writeAheadLog?: boolean;
+  /**
    * Most records per second each receiver stores (Spark's `spark.streaming.receiver.maxRate`);
    * default unlimited. Records are lines for text sources. Over the rate, a receiver stops reading.
    */
@@ -106,6 +113,7 @@ export class StreamingContext implements StreamEnv {
   private recovered: RecoveredCheckpoint | undefined;
   private checkpointer: Checkpointer | undefined;
   private readonly stopGracefullyOnShutdown: boolean;
+  private readonly writeAheadLog: boolean;
   private removeShutdownHook: (() => void) | undefined;
   /** The context most recently started and not yet stopped (Spark's `getActive`). */
   private static active: StreamingContext | undefined;
@@ -123,6 +131,7 @@ export class StreamingContext implements StreamEnv {
     this.receiverLimits = receiverLimits(options);
     this.core = createCore(options.core ?? 'wasm', this.defaultParallelism);
     this.stopGracefullyOnShutdown = options.stopGracefullyOnShutdown ?? false;
+    this.writeAheadLog = options.writeAheadLog ?? false;
     this.scheduler = new JobScheduler(this.clock, this.bus, {
       onJobError: (error) => this.waiter.notifyError(error),
       onBatchDone: (time, info) => this.afterBatch(time, info),
@@ -260,6 +269,9 @@ export class StreamingContext implements StreamEnv {
     const nextTime = this.generator.firstBatchTime();
     const zeroTime = recovered ? recovered.metadata.zeroTime : nextTime - this.batchInterval;
     this.graph.start(zeroTime, this.checkpointDir);
+    if (this.writeAheadLog && this.checkpointDir === undefined) {
+      throw new FlintError('CHECKPOINT_REQUIRED', 'writeAheadLog keeps its log in the checkpoint directory; call ssc.checkpoint(\'/path/to/dir\') before ssc.start()');
+    }
     if (this.checkpointDir !== undefined) await this.startCheckpointing(this.checkpointDir, zeroTime);
     this.state = 'ACTIVE';
     const started: InputOperator<unknown>[] = [];
@@ -297,9 +309,9 @@ export class StreamingContext implements StreamEnv {
     await usableDirectory(dir);
     const layout: GraphLayout = layoutOf(this.graph, this.batchInterval);
     const recovered = this.recovered && { metadata: this.recovered.metadata, replayed: new Set(this.recovered.replays.keys()) };
-    this.checkpointer = new Checkpointer(new CheckpointFiles(dir), layout, zeroTime, this.batchInterval, recovered);
+    this.checkpointer = new Checkpointer(new CheckpointFiles(dir), layout, zeroTime, this.batchInterval, recovered, this.writeAheadLog);
     await this.checkpointer.prepare();
-    if (this.recovered) restoreGraph(layout, this.recovered);
+    if (this.recovered) await restoreGraph(layout, this.recovered);
   }
 
   // After a batch: write the checkpoint that follows it when one is due, then forget old batches

@@ -1,9 +1,11 @@
 // ReceiverInputDStream: runs a Receiver, buffers what it stores, and turns the buffer into the
 // batch at each batch time. Restarts and errors are reported to listeners, never thrown.
-import { Batch } from '../../batch/batch.js';
-import { blockOfLines, TextBatch, type LineBlock } from '../../batch/text-batch.js';
+import type { Batch } from '../../batch/batch.js';
+import type { LineBlock } from '../../batch/text-batch.js';
 import type { DStream } from '../../dstream/dstream.js';
-import type { InputOperator, StreamEnv } from '../../dstream/operator.js';
+import type { InputOperator, RecoverableInput, StreamEnv } from '../../dstream/operator.js';
+import { ReceivedData } from './received-data.js';
+import { ReceiverRecovery } from './receiver-recovery.js';
 import type { BatchInfo } from '../../scheduler/listener.js';
 import { ReceiverFlow, type Piece } from './receiver-flow.js';
 import { DEFAULT_RESTART_DELAY, superviseReceiver, type Receiver, type ReceiverSupervisor } from './receiver.js';
@@ -22,9 +24,11 @@ import { DEFAULT_RESTART_DELAY, superviseReceiver, type Receiver, type ReceiverS
 export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSupervisor<T> {
   readonly dependencies: readonly DStream<unknown>[] = [];
   readonly slideDuration: number;
-  private buffer: T[] = [];
-  /** Text stored as bytes; once there is any, stored strings join it, keeping arrival order. */
-  private blocks: LineBlock[] = [];
+  private readonly data = new ReceivedData<T>();
+  /** The write-ahead log side: batch records, replays, and the log when one is on. */
+  private readonly wal: ReceiverRecovery<T>;
+  /** How batches of this stream are given again after a restart. */
+  readonly recovery: RecoverableInput;
   /** Between the stream's start() and stop(), unless the receiver stopped itself for good. */
   private running = false;
   /** Between the receiver's onStart and onStop. */
@@ -44,6 +48,8 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
   ) {
     this.slideDuration = env.batchInterval;
     this.flow = new ReceiverFlow(env, name, (piece) => this.deliver(piece));
+    this.wal = new ReceiverRecovery<T>(name, (message, error) => this.reportError(message, error), (piece) => this.data.add(piece));
+    this.recovery = this.wal;
     superviseReceiver(receiver, this);
   }
 
@@ -67,7 +73,7 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
 
   /** True while stored data waits for the next batch (graceful stop drains it). */
   hasPendingData(): boolean {
-    return this.buffer.length > 0 || this.blocks.length > 0 || this.flow.holding;
+    return !this.data.isEmpty || this.flow.holding;
   }
 
   /** Frees the memory the batch at `info.batchTime` held and feeds backpressure. */
@@ -75,17 +81,16 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
     this.flow.batchCompleted(info);
   }
 
-  /** The data stored since the previous batch. */
+  /**
+   * The data stored since the previous batch; with a write-ahead log, once it is on disk. A batch
+   * re-run after a restart is rebuilt from the log.
+   */
   async compute(time: number): Promise<Batch<T>> {
+    if (this.wal.isReplay(time)) return this.wal.replay(time, this.numPartitions);
     this.flow.cut(time);
-    if (this.blocks.length > 0) {
-      const blocks = this.blocks;
-      this.blocks = [];
-      return TextBatch.fromBlocks(blocks, this.numPartitions) as unknown as Batch<T>;
-    }
-    const items = this.buffer;
-    this.buffer = [];
-    return Batch.of(items, this.numPartitions);
+    const batch = this.data.take(this.numPartitions);
+    await this.wal.allocate(time);
+    return batch;
   }
 
   /** {@inheritDoc ReceiverSupervisor.pushLines} */
@@ -99,25 +104,18 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
   }
 
   // The one place a store waits: the promise settles when the rate and the memory bound let the
-  // receiver go on. Anything else a store must wait for belongs here too.
-  private accept(piece: Piece<T>): Promise<void> {
-    if (!this.running || !this.receiverStarted) return Promise.resolve();
-    return this.flow.receive(piece);
+  // receiver go on and, with a write-ahead log, once the data is on disk (Spark's reliable
+  // receiver: only then may the receiver acknowledge its source).
+  private async accept(piece: Piece<T>): Promise<void> {
+    if (!this.running || !this.receiverStarted) return;
+    await this.flow.receive(piece);
+    await this.wal.durable();
   }
 
-  // Data let through by the flow joins the next batch, in the order it was stored.
+  // Data let through by the flow is logged, then joins the next batch, in the order it was stored.
   private deliver(piece: Piece<T>): void {
-    if ('lines' in piece) {
-      if (this.buffer.length > 0) {
-        this.blocks.push(blockOfLines(this.buffer as unknown as string[]));
-        this.buffer = [];
-      }
-      this.blocks.push(piece.lines);
-    } else if (this.blocks.length > 0) {
-      this.blocks.push(blockOfLines(piece.items as unknown as string[]));
-    } else {
-      for (const item of piece.items) this.buffer.push(item);
-    }
+    this.wal.append(piece);
+    this.data.add(piece);
   }
 
   /** {@inheritDoc ReceiverSupervisor.restart} */
