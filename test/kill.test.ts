@@ -2,6 +2,7 @@
 // arriving, restarted with getOrCreate each time, and its final results must be exact: nothing
 // lost, nothing counted twice. Needs the built package (npm test builds it first).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,8 +51,8 @@ class Producer {
   }
 }
 
-function startJob(mode: string, core: string, root: string): ChildProcess {
-  const child = spawn(process.execPath, [JOB, mode, core, join(root, 'in'), join(root, 'ckpt'), join(root, 'out')], {
+function startJob(mode: string, core: string, root: string, input = join(root, 'in')): ChildProcess {
+  const child = spawn(process.execPath, [JOB, mode, core, input, join(root, 'ckpt'), join(root, 'out')], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
@@ -153,7 +154,96 @@ async function killAndRestart(mode: string, core: string, seed: number, caughtUp
   return { root, producer };
 }
 
+/**
+ * A line server with acknowledgements: it sends "seq word ..." lines in order, at most `total`,
+ * and on every new connection starts again after the last line acknowledged ("ack <seq>"). It
+ * remembers which lines it sent more than once.
+ */
+class AckingServer {
+  readonly server: Server;
+  readonly totals = new Map<string, number>();
+  readonly resent = new Set<number>();
+  acked = 0;
+  private readonly lines: string[] = [];
+  private readonly sentOnce = new Set<number>();
+  private current: Socket | undefined;
+
+  constructor(rng: Rng, total: number) {
+    for (let seq = 1; seq <= total; seq++) {
+      const ws = Array.from({ length: 1 + randomInt(rng, 5) }, () => `w${randomInt(rng, 30)}`);
+      for (const w of ws) this.totals.set(w, (this.totals.get(w) ?? 0) + 1);
+      this.lines.push(`${seq} ${ws.join(' ')}\n`);
+    }
+    this.server = createServer((socket) => this.serve(socket));
+  }
+
+  async listen(): Promise<number> {
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  private serve(socket: Socket): void {
+    this.current?.destroy();
+    this.current = socket;
+    let next = this.acked; // index of the next line to send
+    let acks = '';
+    socket.on('data', (d: Buffer) => {
+      acks += d.toString();
+      const parts = acks.split('\n');
+      acks = parts.pop()!;
+      for (const p of parts) this.acked = Math.max(this.acked, Number(p.split(' ')[1]));
+    });
+    socket.on('error', () => undefined);
+    const pump = (): void => {
+      if (socket.destroyed || this.current !== socket) return;
+      const end = Math.min(this.lines.length, next + 25);
+      for (; next < end; next++) {
+        if (this.sentOnce.has(next + 1)) this.resent.add(next + 1);
+        this.sentOnce.add(next + 1);
+        socket.write(this.lines[next]!);
+      }
+      if (next < this.lines.length) setTimeout(pump, 10);
+    };
+    pump();
+  }
+}
+
 describe.each(CORES)('kill tests on the %s core', (core) => {
+  it(`socket source with the write-ahead log and a stateful count: ${KILLS} SIGKILLs, nothing lost, nothing counted twice`, async () => {
+    const seed = Date.now() % 100_000;
+    const rng = mulberry32(seed);
+    const total = 4000;
+    const source = new AckingServer(rng, total);
+    const port = await source.listen();
+    const root = mkdtempSync(join(tmpdir(), 'flint-kill-socket-'));
+    dirs.push(root);
+    try {
+      for (let run = 0; run <= KILLS; run++) {
+        const child = startJob('socket', core, root, String(port));
+        await waitFor(() => started.get(child)!.out.includes('started'), 'the job to start', 15_000);
+        if (run === KILLS) break;
+        await sleep(300 + randomInt(rng, 1200));
+        await kill(child);
+      }
+      const latest = () => {
+        const times = outputTimes(root, 'state');
+        if (times.length === 0) return undefined;
+        const dir = join(root, 'out', `state-${Math.max(...times)}`);
+        const text = readdirSync(dir).filter((p) => p.startsWith('part-')).map((p) => readFileSync(join(dir, p), 'utf8')).join('');
+        return text.trim() === '' ? undefined : (JSON.parse(text) as { maxSeq: number; counts: Record<string, number>; duplicates: number[] });
+      };
+      await eventually(() => latest()?.maxSeq === total, `every line to be counted (in ${root})`, 30_000);
+      const state = latest()!;
+      expect(sorted(new Map(Object.entries(state.counts))), `seed ${seed}`).toEqual(sorted(source.totals));
+      // Lines counted again could only be lines the server sent again after a lost acknowledgement.
+      expect(state.duplicates.filter((seq) => !source.resent.has(seq)), `seed ${seed}: duplicates not resent`).toEqual([]);
+      console.log(`socket kill test (${core}): ${total} lines, ${KILLS} kills, ${source.resent.size} resent, ${state.duplicates.length} kept aside as resent`);
+    } finally {
+      source.server.close();
+    }
+  }, 90_000);
+
   it(`file source with updateStateByKey: ${KILLS} SIGKILLs, exact totals`, async () => {
     const seed = Date.now() % 100_000;
     const latestState = (root: string) => {
