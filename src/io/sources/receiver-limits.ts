@@ -23,8 +23,9 @@ const MiB = 1024 * 1024;
  * The default `maxBufferedBytes`: 1/64 of the JS heap limit, kept between 16 and 256 MiB (64 MiB
  * with a 4 GiB limit, Node's usual default on 64-bit machines). Why so small a share: while a
  * batch goes through JS functions (any lambda, and every operation on the js core), each received
- * byte becomes lines, words and pairs on the heap, measured at 24 to 27 heap bytes per byte of
- * short-word text; with 1/64 of the heap received, a whole batch of it takes under half the heap.
+ * byte becomes lines, words and pairs on the heap: measured at 24 to 27 heap bytes per byte of
+ * ordinary text and 45 for one-letter words. With 1/64 of the heap received, a whole batch of
+ * ordinary text takes under half the heap, and the worst case about 70% of it.
  * The wasm core's kernels keep text outside the heap, so kernel-only pipelines can afford a
  * larger bound, and need one to go faster than about the bound per batch interval.
  */
