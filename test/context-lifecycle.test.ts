@@ -1,5 +1,5 @@
 // Lifecycle, batch-time alignment, output ordering and awaitTermination, driven by ManualClock.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -159,6 +159,36 @@ describe('lifecycle errors', () => {
     ssc.checkpoint(join(file, 'sub'));
     ssc.queueStream([[1]]).print();
     await expectFlintError(ssc.start(), 'CHECKPOINT_DIR_UNUSABLE', /writable path/);
+  });
+
+  it('creates a missing checkpoint directory with its parents', async () => {
+    const { ssc } = context();
+    const dir = join(mkdtempSync(join(tmpdir(), 'flint-')), 'a', 'b', 'c');
+    ssc.checkpoint(dir);
+    ssc.queueStream([[1]]).print();
+    await ssc.start();
+    await ssc.stop();
+    expect(existsSync(dir)).toBe(true);
+  });
+
+  it('refuses checkpoint(dir) once started or stopped', async () => {
+    const { ssc } = context();
+    ssc.queueStream([[1]]).print();
+    await ssc.start();
+    expect(() => ssc.checkpoint('/tmp/flint-late')).toThrow(
+      expect.objectContaining({ code: 'CONTEXT_STARTED', message: expect.stringContaining('cannot set the checkpoint directory after the StreamingContext has started') }),
+    );
+    await ssc.stop();
+    expect(() => ssc.checkpoint('/tmp/flint-late')).toThrow(expect.objectContaining({ code: 'CONTEXT_STOPPED' }));
+  });
+
+  it.runIf(process.platform === 'linux')('fails start() for a checkpoint directory that can never be made, such as /proc/nope', async () => {
+    const { ssc } = context();
+    ssc.checkpoint('/proc/nope/deeper');
+    ssc.queueStream([[1]]).print();
+    const error = await ssc.start().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FlintError);
+    expect(error).toMatchObject({ code: 'CHECKPOINT_DIR_UNUSABLE', message: expect.stringContaining('"/proc/nope/deeper" cannot be created or written') });
   });
 });
 

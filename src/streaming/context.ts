@@ -1,6 +1,5 @@
 // StreamingContext: the entry point. It owns the graph, the clock, the core and the scheduler,
 // creates input streams, and runs the lifecycle start -> awaitTermination -> stop.
-import { mkdir, access, constants } from 'node:fs/promises';
 import type { Batch } from '../batch/batch.js';
 import type { Core, CoreName } from '../core/core.js';
 import { createCore } from '../core/create-core.js';
@@ -17,6 +16,7 @@ import { SocketReceiver, type SocketStreamOptions } from '../io/sources/socket-r
 import { JobGenerator } from '../scheduler/job-generator.js';
 import { JobScheduler } from '../scheduler/job-scheduler.js';
 import { ListenerBus, type ReceiverInfo, type StreamingListener } from '../scheduler/listener.js';
+import { checkCheckpointDirectory } from './checkpoint-directory.js';
 import { SystemClock, type Clock } from './clock.js';
 import { checkDuration } from './duration.js';
 import { DStreamGraph } from './graph.js';
@@ -99,6 +99,8 @@ export class StreamingContext implements StreamEnv {
     if (typeof directory !== 'string' || directory === '') {
       throw new FlintError('INVALID_ARGUMENT', 'checkpoint needs a directory path, e.g. ssc.checkpoint("/tmp/flint-checkpoint")');
     }
+    // start() checks the directory and stateful streams read it from then on, as in Spark.
+    this.assertGraphMutable('set the checkpoint directory');
     this.checkpointDir = directory;
   }
 
@@ -170,7 +172,7 @@ export class StreamingContext implements StreamEnv {
     }
     const firstTime = this.generator.firstBatchTime();
     this.graph.start(firstTime - this.batchInterval, this.checkpointDir);
-    if (this.checkpointDir !== undefined) await usableDirectory(this.checkpointDir);
+    if (this.checkpointDir !== undefined) await checkCheckpointDirectory(this.checkpointDir);
     this.state = 'ACTIVE';
     const started: InputOperator<unknown>[] = [];
     try {
@@ -302,18 +304,5 @@ export class StreamingContext implements StreamEnv {
     while (inputs.some((i) => i.hasPendingData?.()) && performance.now() < deadline) {
       await new Promise<void>((resolve) => setTimeout(resolve, 5));
     }
-  }
-}
-
-async function usableDirectory(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-  } catch (error) {
-    throw new FlintError(
-      'CHECKPOINT_DIR_UNUSABLE',
-      `checkpoint directory "${dir}" cannot be created or written (${(error as Error).message}); pass a writable path to ssc.checkpoint()`,
-      { cause: error },
-    );
   }
 }
