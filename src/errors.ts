@@ -19,7 +19,8 @@ export type FlintErrorCode =
   | 'KEY_CONSISTENCY'
   | 'SOURCE_ERROR'
   | 'RECORD_TOO_LONG'
-  | 'JOB_FAILED';
+  | 'JOB_FAILED'
+  | 'OUTPUT_ABANDONED';
 
 /** The error Flint throws for misuse and bad input; `code` tells which kind it is. */
 export class FlintError extends Error {

@@ -22,6 +22,7 @@ import { checkDuration } from './duration.js';
 import { DStreamGraph } from './graph.js';
 import { parseMaster } from './master.js';
 import { TerminationWaiter } from './termination-waiter.js';
+import { remainingUntil, settlesWithin } from './time-limit.js';
 
 /** Options of a {@link StreamingContext}. */
 export interface StreamingContextOptions {
@@ -46,9 +47,19 @@ export type StreamingContextState = 'INITIALIZED' | 'ACTIVE' | 'STOPPED';
 export interface StopOptions {
   /** Wait until all received data has been processed (default false: finish only the running batch). */
   graceful?: boolean;
-  /** With `graceful`, give up waiting for data after this many ms (default 10 batch intervals). */
+  /**
+   * With `graceful`, the longest the whole stop waits, in ms of real time (default 10 batch
+   * intervals; `Infinity` for no limit). Batches not processed by then are dropped, and an output
+   * still running is abandoned.
+   */
   gracefulTimeout?: number;
 }
+
+/**
+ * How long a non-graceful stop waits for the running batch, in ms, before abandoning its output
+ * (Spark's JobScheduler waits 2 s for its job threads); sources get as long again to stop.
+ */
+export const STOP_WAIT_MS = 2000;
 
 /** The main entry point of a Flint program (Spark's `StreamingContext`). */
 export class StreamingContext implements StreamEnv {
@@ -193,10 +204,19 @@ export class StreamingContext implements StreamEnv {
   }
 
   /**
-   * Stops the context. Not graceful (default): the running batch finishes, queued ones are
-   * dropped. Graceful: sources stop, then everything received is processed first.
+   * Stops the context; the promise resolves once it is stopped. Not graceful (default): the
+   * running batch gets up to {@link STOP_WAIT_MS} to finish, queued ones are dropped. Graceful:
+   * sources stop, then what they received is processed, for up to `gracefulTimeout`. An output
+   * still running at the limit is abandoned and reported to listeners. Called from inside an
+   * output (`foreachRDD`), the stop does not wait for that output, nor for batches queued behind it.
    */
   stop(options: StopOptions = {}): Promise<void> {
+    const { gracefulTimeout } = options;
+    if (gracefulTimeout !== undefined && !(typeof gracefulTimeout === 'number' && gracefulTimeout >= 0)) {
+      return Promise.reject(
+        new FlintError('INVALID_ARGUMENT', `stop() options.gracefulTimeout must be a number of ms >= 0 (or Infinity), got ${String(gracefulTimeout)}`),
+      );
+    }
     this.stopping ??= this.doStop(options);
     return this.stopping;
   }
@@ -284,23 +304,40 @@ export class StreamingContext implements StreamEnv {
       return;
     }
     const inputs = this.graph.inputOperators();
+    const wait = graceful ? (gracefulTimeout ?? 10 * this.batchInterval) : STOP_WAIT_MS;
+    const deadline = performance.now() + wait;
     if (graceful) {
-      await Promise.allSettled(inputs.map((i) => i.stop()));
-      await this.waitForPendingData(inputs, gracefulTimeout ?? 10 * this.batchInterval);
+      await this.stopInputs(inputs, wait);
+      // From inside an output, no batch can take the data before that output returns.
+      if (!this.scheduler.calledFromRunningOutput()) await this.waitForPendingData(inputs, deadline);
     }
     await this.generator.stop();
-    await this.scheduler.drain(!graceful);
-    if (!graceful) await Promise.allSettled(inputs.map((i) => i.stop()));
+    const limit = graceful ? `within gracefulTimeout (${wait} ms)` : `within ${wait} ms`;
+    await this.scheduler.stop(!graceful, remainingUntil(deadline), limit);
+    if (!graceful) await this.stopInputs(inputs, STOP_WAIT_MS);
     for (const input of inputs) this.updateReceiver(input.name, { active: false }, 'onReceiverStopped');
     this.state = 'STOPPED';
     await this.core.close();
     this.waiter.notifyStop();
   }
 
+  // A source that does not stop in time is reported and left behind; a stopped receiver's
+  // late data is dropped anyway.
+  private async stopInputs(inputs: InputOperator<unknown>[], timeout: number): Promise<void> {
+    await Promise.all(
+      inputs.map(async (input) => {
+        if (await settlesWithin(input.stop(), timeout)) return;
+        this.reportSourceError({
+          source: input.name,
+          message: `did not stop within ${timeout} ms of stop(); left behind, anything it stores from now on is dropped`,
+        });
+      }),
+    );
+  }
+
   // Received data is assigned to a batch at the next tick, which the context's clock drives. The
-  // timeout is real time, so a graceful stop returns even if a ManualClock is never advanced.
-  private async waitForPendingData(inputs: InputOperator<unknown>[], timeout: number): Promise<void> {
-    const deadline = performance.now() + timeout;
+  // deadline is real time, so a graceful stop returns even if a ManualClock is never advanced.
+  private async waitForPendingData(inputs: InputOperator<unknown>[], deadline: number): Promise<void> {
     while (inputs.some((i) => i.hasPendingData?.()) && performance.now() < deadline) {
       await new Promise<void>((resolve) => setTimeout(resolve, 5));
     }
