@@ -4,6 +4,9 @@
 // timeout to catch a hang; none asserts how fast anything was.
 import { describe, expect, it } from 'vitest';
 import { ManualClock, StreamingContext, type OutputOperationInfo } from '../src/index.js';
+import { JobScheduler } from '../src/scheduler/job-scheduler.js';
+import { ListenerBus } from '../src/scheduler/listener.js';
+import type { Job } from '../src/streaming/graph.js';
 import { settlesWithin } from '../src/streaming/time-limit.js';
 import { CORES, type TestCore } from './support/harness.js';
 import { waitFor } from './support/sources-helpers.js';
@@ -151,5 +154,17 @@ describe('settlesWithin', () => {
     // No limit: a timer longer than setTimeout's maximum would fire at once instead.
     expect(await settlesWithin(new Promise((r) => setTimeout(r, 5)), Number.POSITIVE_INFINITY)).toBe(true);
     expect(await settlesWithin(new Promise((r) => setTimeout(r, 5)), 2 ** 40)).toBe(true);
+  });
+});
+
+describe('JobScheduler', () => {
+  it('starts each queued batch on a new turn of the event loop, so a backlog cannot starve timers', async () => {
+    const scheduler = new JobScheduler(new ManualClock(0), new ListenerBus(), { onJobError: () => {}, onBatchDone: () => {} });
+    const log: string[] = [];
+    const job = (name: string, after?: () => void): Job => ({ id: 0, name, time: 0, run: async () => (log.push(name), after?.()) });
+    const a = scheduler.submit({ time: 1000, jobs: [job('A', () => setImmediate(() => log.push('event loop')))], numRecords: 0 });
+    const b = scheduler.submit({ time: 2000, jobs: [job('B')], numRecords: 0 });
+    await Promise.all([a, b]);
+    expect(log).toEqual(['A', 'event loop', 'B']);
   });
 });

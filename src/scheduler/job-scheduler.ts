@@ -1,6 +1,7 @@
 // JobScheduler: runs each batch's output jobs one at a time, batches in time order, and tells
 // listeners how each went. It knows jobs and times, never operators.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setImmediate } from 'node:timers/promises';
 import { FlintError } from '../errors.js';
 import type { Clock } from '../streaming/clock.js';
 import type { Job } from '../streaming/graph.js';
@@ -102,6 +103,10 @@ export class JobScheduler {
   }
 
   private async runJobSet(jobSet: JobSet, info: BatchInfo): Promise<void> {
+    // Each batch starts on a new turn of the event loop. Batches of a synchronous core queued back
+    // to back would otherwise run as one chain of microtasks, and no timer (the next batch time,
+    // a stop's deadline) and no I/O could run until the whole backlog was done.
+    await setImmediate();
     if (this.discarding) return;
     const run: RunningBatch = { jobSet, info, op: undefined, detached: false };
     this.running = run;

@@ -336,10 +336,17 @@ export class StreamingContext implements StreamEnv {
   }
 
   // Received data is assigned to a batch at the next tick, which the context's clock drives. The
-  // deadline is real time, so a graceful stop returns even if a ManualClock is never advanced.
+  // deadline is real time, so a graceful stop returns even if a ManualClock is never advanced;
+  // data still waiting then is dropped, and listeners are told.
   private async waitForPendingData(inputs: InputOperator<unknown>[], deadline: number): Promise<void> {
     while (inputs.some((i) => i.hasPendingData?.()) && performance.now() < deadline) {
       await new Promise<void>((resolve) => setTimeout(resolve, 5));
+    }
+    for (const input of inputs.filter((i) => i.hasPendingData?.())) {
+      this.reportSourceError({
+        source: input.name,
+        message: 'the graceful stop ran out of time before a batch took the data received last; that data is dropped',
+      });
     }
   }
 }
