@@ -161,6 +161,6 @@ export function lineTooLongError(maxLineBytes: number, where: string, droppedLin
   return new FlintError(
     'RECORD_TOO_LONG',
     `line longer than maxLineBytes (${maxLineBytes} bytes) ${where} skipped (${count} so far); ` +
-      'raise options.maxLineBytes if such lines are expected',
+      'raise options.maxLineBytes (flint: --max-line-bytes) if such lines are expected',
   );
 }
