@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FlintError, ManualClock, Seconds, StreamingContext } from '../src/index.js';
+import { FlintError, ManualClock, pair, Seconds, StreamingContext, sum, words } from '../src/index.js';
+import { blockOfLines, TextBatch } from '../src/batch/text-batch.js';
+import { CORES } from './support/harness.js';
 
 function context(start = 0, batchInterval = 1000) {
   const clock = new ManualClock(start);
@@ -82,6 +84,27 @@ describe('outputs', () => {
         [rule, 'Time: 2000 ms', rule, '', ''].join('\n') +
         [rule, 'Time: 2000 ms', rule, '', ''].join('\n'),
     );
+  });
+});
+
+describe.each(CORES)('print(0) (%s core)', (core) => {
+  it("prints each batch's header, with ... when the batch is not empty, as Spark does", async () => {
+    let text = '';
+    const clock = new ManualClock(0);
+    const ssc = new StreamingContext({ batchInterval: 1000, master: 'local[2]', core, clock, out: { write: (s) => (text += s) } });
+    const lines = (...l: string[]) => TextBatch.fromBlocks([blockOfLines(l)], 2);
+    ssc.queueStream([lines('a b a'), lines()]).flatMap(words).map(pair(1)).reduceByKey(sum).print(0);
+    await ssc.start();
+    await clock.advance(2000);
+    await ssc.stop();
+    const rule = '-------------------------------------------';
+    expect(text).toBe([rule, 'Time: 1000 ms', rule, '...', '', ''].join('\n') + [rule, 'Time: 2000 ms', rule, '', ''].join('\n'));
+  });
+
+  it('refuses a negative or fractional num', () => {
+    const { ssc } = context();
+    const s = ssc.queueStream([[1]]);
+    for (const bad of [-1, 1.5, Number.NaN]) expect(() => s.print(bad)).toThrow(/print\(num\) needs a whole number of elements >= 0/);
   });
 });
 

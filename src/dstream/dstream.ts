@@ -306,9 +306,11 @@ export class DStream<T> {
 
   // ---- outputs ----
 
-  /** Prints the first `num` elements of every batch in Spark's format. */
+  /** Prints the first `num` elements of every batch in Spark's format (`print(0)`: the header, and `...` if any). */
   print(num = 10): void {
-    checkPositiveInt(num, 'print(num)');
+    if (!Number.isInteger(num) || num < 0) {
+      throw new FlintError('INVALID_ARGUMENT', `print(num) needs a whole number of elements >= 0, got ${String(num)}`);
+    }
     this.foreachNamed(`print(${num})`, (batch, time) => printBatch(batch, time, num, this.ssc));
   }
 
