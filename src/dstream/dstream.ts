@@ -487,8 +487,9 @@ export class DStream<T> {
   }
 
   /**
-   * Calls the spec's function for every new record with the key's {@link State}; emits what it
-   * returns (except `undefined`). Needs a checkpoint directory.
+   * Calls the spec's function for every new record with the key's {@link State}; emits every value
+   * it returns, `undefined` included, as Spark does (add `.filter((m) => m !== undefined)` for
+   * Spark's `Option`-returning form). Needs a checkpoint directory.
    */
   mapWithState<K, V, S, M>(this: DStream<[K, V]>, spec: StateSpec<K, V, S, M>): MapWithStateStream<K, S, M> {
     const n = spec.getNumPartitions() ?? this.ssc.defaultParallelism;

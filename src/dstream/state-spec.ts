@@ -72,8 +72,11 @@ export class State<S> {
   }
 }
 
-/** The function `mapWithState` calls; `value` is `undefined` only when the key is timing out. */
-export type MappingFunc<K, V, S, M> = (key: K, value: V | undefined, state: State<S>, time: number) => M | undefined;
+/**
+ * The function `mapWithState` calls; `value` is `undefined` only when the key is timing out. What
+ * it returns is emitted, `undefined` included (as Spark emits whatever the function returns).
+ */
+export type MappingFunc<K, V, S, M> = (key: K, value: V | undefined, state: State<S>, time: number) => M;
 
 /** Everything `mapWithState` needs, built Spark-style: `StateSpec.function(fn).timeout(ms)`. */
 export class StateSpec<K, V, S, M> {
