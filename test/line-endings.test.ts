@@ -64,7 +64,7 @@ describe.each(CORES)('line endings (%s core)', (core) => {
     const counts = record(
       source.lines
         .flatMap((line) => line.split(' '))
-        .map((w) => [w, 1] as [string, number])
+        .map((w) => [w, 1])
         .reduceByKey((a, b) => a + b),
     );
     try {

@@ -150,7 +150,13 @@ export class DStream<T> {
 
   // ---- basic transformations ----
 
+  /**
+   * Applies `f` to every element. A function returning a pair gives a pair stream: Spark's
+   * `map((w) => [w, 1])` is a `DStream<[string, number]>`, ready for `reduceByKey`, with no cast.
+   */
+  map<K, V>(f: (x: T) => [K, V]): DStream<[K, V]>;
   /** Applies `f` to every element. */
+  map<U>(f: (x: T) => U): DStream<U>;
   map<U>(f: (x: T) => U): DStream<U> {
     return this.transformNamed('MappedDStream', (b) => b.map(f));
   }

@@ -86,7 +86,13 @@ export class StateSpec<K, V, S, M> {
 
   private constructor(readonly mappingFunction: MappingFunc<K, V, S, M>) {}
 
+  /**
+   * A spec around `fn`. A function written in place that returns a pair maps to pairs:
+   * `(word: string, one: number | undefined, state: State<number>) => [word, sum]` gives `[string, number]`.
+   */
+  static function<K, V, S, MK, MV>(fn: MappingFunc<K, V, S, [MK, MV]>): StateSpec<K, V, S, [MK, MV]>;
   /** A spec around `fn`. */
+  static function<K, V, S, M>(fn: MappingFunc<K, V, S, M>): StateSpec<K, V, S, M>;
   static function<K, V, S, M>(fn: MappingFunc<K, V, S, M>): StateSpec<K, V, S, M> {
     if (typeof fn !== 'function') {
       throw new FlintError('INVALID_ARGUMENT', 'StateSpec.function needs a function (key, value, state, time) => mapped');
