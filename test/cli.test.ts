@@ -237,14 +237,22 @@ describe('wordcount job on a manual clock', () => {
     expect(err.text()).toBe('flint: 1 batch, 1 record, 6 words in 1.0 s (6 words/s)\n');
   });
 
-  it('stops when the abort signal fires', async () => {
+  it.each([
+    ['a plain abort (a signal) stops it, exit 0', undefined, 0, 'flint: 0 batches'],
+    [
+      'an abort with an error (stdout failing) fails it, exit 1',
+      new Error('cannot write to standard output: ENOSPC: no space left on device, write'),
+      1,
+      'flint: the job failed: cannot write to standard output: ENOSPC',
+    ],
+  ])('stops when the abort signal fires: %s', async (_name, reason, status, text) => {
     const controller = new AbortController();
     const err = sink();
     const exit = runWordCount(wordcount('--stdin'), { out: sink(), err, clock: new ManualClock(0), stdin: new PassThrough() }, controller.signal);
     await flush();
-    controller.abort();
-    expect(await exit).toBe(0);
-    expect(err.text()).toContain('flint: 0 batches');
+    controller.abort(reason);
+    expect(await exit).toBe(status);
+    expect(err.text()).toContain(text);
   });
 
   it('skips lines over --max-line-bytes and says so', async () => {
@@ -262,16 +270,6 @@ describe('wordcount job on a manual clock', () => {
     stdin.destroy(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
     expect(await exit).toBe(1);
     expect(err.text()).toContain('flint: the job failed: cannot read standard input: EIO: i/o error, read\n');
-  });
-
-  it('fails with exit status 1 when the abort signal carries an error (stdout failing)', async () => {
-    const controller = new AbortController();
-    const err = sink();
-    const exit = runWordCount(wordcount('--stdin'), { out: sink(), err, clock: new ManualClock(0), stdin: new PassThrough() }, controller.signal);
-    await flush();
-    controller.abort(new Error('cannot write to standard output: ENOSPC: no space left on device, write'));
-    expect(await exit).toBe(1);
-    expect(err.text()).toContain('flint: the job failed: cannot write to standard output: ENOSPC');
   });
 
   it('prints the same batches on the js and the wasm core, with and without a window', async () => {
