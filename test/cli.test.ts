@@ -1,6 +1,6 @@
 // The flint CLI: argument parsing (pure), the word-count job run in-process on a ManualClock, the
 // demo generator, and the built command spawned for real (needs `npm run build:ts` first).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { flintHelp, wordCountHelp } from '../src/cli/help.js';
 import { formatStatus, formatSummary } from '../src/cli/status.js';
 import { runWordCount, startWordCount } from '../src/cli/wordcount.js';
 import { formatBatch, Batch, ManualClock } from '../src/index.js';
+import { sleep } from './support/sources-helpers.js';
 
 const wordcount = (...args: string[]): WordCountConfig => {
   const command = parseCommandLine(['wordcount', ...args]);
@@ -302,24 +303,23 @@ describe('the built flint command', () => {
   }
 
   /**
-   * Runs the built command. `signalAfterOutput` is sent once the first batch is printed, and again
-   * after `secondSignalAfterMs` if given; `stdin`/`stdout` may be file descriptors instead of pipes.
+   * Runs the built command. `afterFirstOutput` is called once the first batch is printed (to send
+   * signals, say); `stdin`/`stdout` may be file descriptors instead of pipes.
    */
   function flint(
     args: string[],
-    options: { input?: string; keepStdinOpen?: boolean; signalAfterOutput?: NodeJS.Signals; secondSignalAfterMs?: number; stdin?: number; stdout?: number } = {},
+    options: { input?: string; keepStdinOpen?: boolean; afterFirstOutput?: (child: ChildProcess) => void; stdin?: number; stdout?: number } = {},
   ) {
     return new Promise<FlintRun>((resolve, reject) => {
       const child = spawn(process.execPath, [main, ...args], { stdio: [options.stdin ?? 'pipe', options.stdout ?? 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
-      let signalled = false;
+      let called = false;
       child.stdout?.on('data', (chunk) => {
         stdout += chunk;
-        if (options.signalAfterOutput && !signalled && stdout.includes('Time:')) {
-          signalled = true;
-          child.kill(options.signalAfterOutput);
-          if (options.secondSignalAfterMs !== undefined) setTimeout(() => child.kill(options.signalAfterOutput), options.secondSignalAfterMs);
+        if (options.afterFirstOutput && !called && stdout.includes('Time:')) {
+          called = true;
+          options.afterFirstOutput(child);
         }
       });
       child.stderr?.on('data', (chunk) => (stderr += chunk));
@@ -349,17 +349,26 @@ describe('the built flint command', () => {
   });
 
   it.each(['SIGINT', 'SIGTERM'] as const)('stops gracefully on %s and exits 0', async (signal) => {
-    const { code, stderr } = await flint(['wordcount', '--demo', '--rate', '1000', '--batch', '100ms'], { signalAfterOutput: signal });
+    // One signal only: a second one would make flint exit at once, by design.
+    const { code, stderr } = await flint(['wordcount', '--demo', '--rate', '1000', '--batch', '100ms'], { afterFirstOutput: (child) => child.kill(signal) });
     expect(code).toBe(0);
     expect(stderr).toMatch(/^flint: \d+ batch/);
   });
 
   it('exits at once on a second signal while the graceful stop is still waiting', async () => {
-    // The stop waits for the next 1 s batch to take the demo's latest lines; the second SIGTERM
-    // comes well before that and must end the process by the signal's default action.
-    const run = await flint(['wordcount', '--demo', '--rate', '1000', '--batch', '1s', '--graceful-timeout', '1m'], {
-      signalAfterOutput: 'SIGTERM',
-      secondSignalAfterMs: 50,
+    // A line written after the first batch waits for the next one, a second later; the graceful
+    // stop waits for that batch, and the second SIGTERM, well before it, must end the process by
+    // the signal's default action.
+    const run = await flint(['wordcount', '--stdin', '--batch', '1s', '--graceful-timeout', '1m'], {
+      input: 'a\n',
+      keepStdinOpen: true,
+      afterFirstOutput: (child) => {
+        child.stdin?.write('b\n');
+        void sleep(100)
+          .then(() => child.kill('SIGTERM'))
+          .then(() => sleep(50))
+          .then(() => child.kill('SIGTERM'));
+      },
     });
     expect(run.signal).toBe('SIGTERM');
     expect(run.stderr).not.toMatch(/flint: \d+ batch/);

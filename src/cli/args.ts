@@ -39,14 +39,14 @@ export const WORDCOUNT_FLAGS: Readonly<Record<string, FlagSpec>> = {
   top: { type: 'string', value: 'N', example: '10', help: 'words printed per batch (default 10)' },
   core: { type: 'string', value: 'js|wasm', example: 'js', help: 'engine core (default wasm: kernels on a worker pool; js: pure TypeScript)' },
   master: { type: 'string', value: 'MASTER', example: 'local[4]', help: "local, local[n] or local[*]: partitions of each shuffle (default local[*])" },
-  duration: { type: 'string', value: 'DURATION', example: '10s', help: 'stop after this long (then stop gracefully); 0 runs until Ctrl-C (default 0)' },
+  duration: { type: 'string', value: 'DURATION', example: '10s', help: 'stop gracefully after this long (see below); 0 runs until Ctrl-C (default 0)' },
   'graceful-timeout': {
     type: 'string',
     value: 'DURATION',
     example: '30s',
     help: 'longest a graceful stop waits for received data to be processed; the rest is dropped (default 10s)',
   },
-  'max-line-bytes': { type: 'string', value: 'N', example: '1048576', help: 'longest line read, in bytes; longer ones are skipped and reported (default 67108864)' },
+  'max-line-bytes': { type: 'string', value: 'N', example: '1048576', help: 'longest line read, in bytes; longer ones are skipped and reported (default 67108864: 64 MiB)' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
