@@ -44,7 +44,7 @@ export const WORDCOUNT_FLAGS: Readonly<Record<string, FlagSpec>> = {
     type: 'string',
     value: 'DURATION',
     example: '30s',
-    help: 'longest a graceful stop waits for received data to be processed; the rest is dropped (default 10s)',
+    help: 'longest a stop on Ctrl-C, SIGTERM or --duration waits for received data to be processed; the rest is dropped (default 10s)',
   },
   'max-line-bytes': { type: 'string', value: 'N', example: '1048576', help: 'longest line read, in bytes; longer ones are skipped and reported (default 67108864: 64 MiB)' },
   help: { type: 'boolean', help: 'show this help' },

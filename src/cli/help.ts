@@ -41,11 +41,12 @@ Durations are written 500ms, 1s, 30s, 5m or 1h. --window uses an incremental win
 batches summed in, departed ones subtracted, keys back at 0 dropped); it needs a checkpoint
 directory, a temporary one unless --checkpoint is given.
 
-Ctrl-C (SIGINT), SIGTERM, the end of --duration and the end of --stdin's input stop the job
-gracefully: the input stops, and what was received is processed for at most --graceful-timeout
-(default 10s). Data not processed by then is dropped, with a notice saying how many batches;
-then the summary is printed and flint exits with 0. So --duration D ends the job by about
-D + --graceful-timeout. A second Ctrl-C or SIGTERM exits at once.
+Ctrl-C (SIGINT), SIGTERM and the end of --duration stop the job gracefully: the input stops,
+and what was received is processed for at most --graceful-timeout (default 10s). Data not
+processed by then is dropped, with a notice saying how many batches; then the summary is printed
+and flint exits with 0. So --duration D ends the job by about D + --graceful-timeout. At the end
+of --stdin's input every line read is counted, however long that takes.
+A second Ctrl-C or SIGTERM exits at once.
 
 Examples:
   flint wordcount --demo --duration 10s               # what npm start runs

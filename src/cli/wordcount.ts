@@ -37,8 +37,11 @@ export interface WordCountJob {
    * settles for live sources.
    */
   readonly inputEnded: Promise<void>;
-  /** Stops the context (once), removes a temporary checkpoint directory, returns the totals. */
-  stop(graceful?: boolean): Promise<RunSummary>;
+  /**
+   * Stops the context (once), removes a temporary checkpoint directory, returns the totals. A
+   * graceful stop (the default) waits at most `gracefulTimeout` ms (default: the config's).
+   */
+  stop(graceful?: boolean, gracefulTimeout?: number): Promise<RunSummary>;
 }
 
 /**
@@ -102,15 +105,19 @@ export async function startWordCount(config: WordCountConfig, env: WordCountEnv)
     throw error;
   }
   const startedAt = ssc.clock.now();
-  const stop = async (graceful: boolean): Promise<RunSummary> => {
-    await ssc.stop({ graceful, gracefulTimeout: config.gracefulTimeout });
+  const stop = async (graceful: boolean, gracefulTimeout: number): Promise<RunSummary> => {
+    await ssc.stop({ graceful, gracefulTimeout });
     await checkpoint.removeTemporary();
     status?.clear();
-    if (graceful && stats.unprocessed > 0) err.write(formatUnprocessed(stats.unprocessed, config.gracefulTimeout));
+    if (graceful && stats.unprocessed > 0) err.write(formatUnprocessed(stats.unprocessed, gracefulTimeout));
     return { batches: stats.batches, records: stats.records, words: stats.words, elapsedMs: ssc.clock.now() - startedAt };
   };
   let stopping: Promise<RunSummary> | undefined;
-  return { ssc, inputEnded, stop: (graceful = true) => (stopping ??= stop(graceful)) };
+  return {
+    ssc,
+    inputEnded,
+    stop: (graceful = true, gracefulTimeout = config.gracefulTimeout) => (stopping ??= stop(graceful, gracefulTimeout)),
+  };
 }
 
 // The window needs a checkpoint directory; without --checkpoint, a temporary one that is removed.
@@ -157,9 +164,11 @@ function standardInput(): Readable {
 
 /**
  * Runs the job until `config.duration` has passed (0: no limit), `signal` aborts, the input ends
- * or a batch fails; then stops, gracefully unless something failed, and writes the summary.
- * Reading the input failing, or `signal` aborted with an Error as its reason (the CLI does so
- * when stdout fails), counts as a failure. Returns the exit status.
+ * or a batch fails; then stops, gracefully unless something failed, and writes the summary. The
+ * graceful stop waits at most `config.gracefulTimeout`, except at the end of a finite input,
+ * whose every line is counted, however long that takes. Reading the input failing, or `signal`
+ * aborted with an Error as its reason (the CLI does so when stdout fails), counts as a failure.
+ * Returns the exit status.
  */
 export async function runWordCount(config: WordCountConfig, env: WordCountEnv, signal?: AbortSignal): Promise<number> {
   const job = await startWordCount(config, env);
@@ -169,13 +178,14 @@ export async function runWordCount(config: WordCountConfig, env: WordCountEnv, s
     if (signal?.aborted) onAbort();
   });
   let failure: unknown;
+  let inputEnded = false;
   try {
     const terminated = config.duration > 0 ? job.ssc.awaitTerminationOrTimeout(config.duration) : job.ssc.awaitTermination();
-    await Promise.race([terminated, aborted, job.inputEnded]);
+    await Promise.race([terminated, aborted, job.inputEnded.then(() => (inputEnded = true))]);
   } catch (error) {
     failure = error;
   }
-  const summary = await job.stop(failure === undefined);
+  const summary = await job.stop(failure === undefined, inputEnded ? Number.POSITIVE_INFINITY : config.gracefulTimeout);
   // Stdout may also fail while the stop prints the last batches.
   if (failure === undefined && isFailure(signal?.reason)) failure = signal.reason;
   env.err.write(formatSummary(summary));
