@@ -6,7 +6,8 @@
 //   tokens (Flint's `split`/`words`): runs of separators separate, empty tokens are dropped;
 //   fields (JS's `line.split(' ')`): every separator ends a field, so "a  b" has an empty field
 //     between a and b, and an empty line is one empty field.
-// Input is whole lines, each ending with `\n`, and `\n` is always a separator.
+// Input is whole lines, each ending with `\n`, and `\n` is always a separator. (Sources already
+// turned `\r\n` and a lone `\r` into `\n`: see LineBlock in src/batch/text-batch.ts.)
 //
 // A scan is generic over its sink, a class with an @inline `token(start: usize, len: u32)` method.
 // Each sink gets its own copy of the loop with its update inlined: the tokenizer stays apart from

@@ -21,7 +21,7 @@ const ssc = new StreamingContext({ batchInterval: Seconds(1), appName: 'NetworkW
 ssc
   .socketTextStream(host, Number(port))
   .flatMap((line) => line.split(' '))
-  .map((word) => [word, 1] as [string, number])
+  .map((word) => [word, 1])
   .reduceByKey((a, b) => a + b)
   .print();
 // The receiver reconnects on its own; say why nothing arrives (e.g. nc is not running yet).

@@ -25,7 +25,8 @@ export type FlintErrorCode =
   | 'JOB_FAILED'
   | 'WAL_CORRUPT'
   | 'WAL_IO_FAILED'
-  | 'WAL_CLOSED';
+  | 'WAL_CLOSED'
+  | 'OUTPUT_ABANDONED';
 
 /** The error Flint throws for misuse and bad input; `code` tells which kind it is. */
 export class FlintError extends Error {

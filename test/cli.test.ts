@@ -1,7 +1,7 @@
 // The flint CLI: argument parsing (pure), the word-count job run in-process on a ManualClock, the
 // demo generator, and the built command spawned for real (needs `npm run build:ts` first).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -12,6 +12,7 @@ import { flintHelp, wordCountHelp } from '../src/cli/help.js';
 import { formatBytes, formatStatus, formatSummary } from '../src/cli/status.js';
 import { runWordCount, startWordCount } from '../src/cli/wordcount.js';
 import { formatBatch, Batch, ManualClock } from '../src/index.js';
+import { sleep } from './support/sources-helpers.js';
 
 const wordcount = (...args: string[]): WordCountConfig => {
   const command = parseCommandLine(['wordcount', ...args]);
@@ -37,6 +38,7 @@ describe('flint argument parsing', () => {
       top: 10,
       core: 'wasm',
       duration: 0,
+      gracefulTimeout: 10000,
     });
   });
 
@@ -44,6 +46,7 @@ describe('flint argument parsing', () => {
     const config = wordcount(
       '--socket', 'example.org:9999', '--batch', '500ms', '--window', '30s', '--slide=5s',
       '--checkpoint', '/tmp/cp', '--top', '3', '--core', 'wasm', '--master', 'local[4]', '--duration', '1m',
+      '--graceful-timeout', '2s', '--max-line-bytes', '1024',
     );
     expect(config).toEqual({
       input: { kind: 'socket', host: 'example.org', port: 9999 },
@@ -54,6 +57,8 @@ describe('flint argument parsing', () => {
       core: 'wasm',
       master: 'local[4]',
       duration: 60000,
+      gracefulTimeout: 2000,
+      maxLineBytes: 1024,
     });
     expect(wordcount('--socket', '[::1]:7').input).toEqual({ kind: 'socket', host: '::1', port: 7 });
     expect(wordcount('--dir', 'in', '--window', '4s').window).toEqual({ duration: 4000, slide: 1000 });
@@ -113,6 +118,9 @@ describe('flint argument parsing', () => {
     [['wordcount', '--demo', '--max-buffered', '0'], '--max-buffered must be a size of at least 1 byte'],
     [['wordcount', '--demo', '--backpressure=yes'], '--backpressure takes no value'],
     [['wordcount', '--dir', 'in', '--max-rate', '5'], '--max-rate does not apply to --dir (each batch reads its new files whole); drop it'],
+    [['wordcount', '--demo', '--graceful-timeout', 'soon'], '--graceful-timeout "soon" is not a duration'],
+    [['wordcount', '--stdin', '--max-line-bytes', '0'], '--max-line-bytes must be a whole number of at least 1'],
+    [['wordcount', '--demo', '--max-line-bytes', '100'], '--max-line-bytes applies to --socket, --dir and --stdin'],
   ])('rejects %j with a message naming the flag and the fix', (argv, message) => {
     const text = usageError(argv);
     expect(text).toContain(message);
@@ -121,10 +129,13 @@ describe('flint argument parsing', () => {
 
   it('documents every flag in help', () => {
     const help = wordCountHelp();
-    const flags = ['socket', 'dir', 'stdin', 'demo', 'rate', 'seed', 'batch', 'window', 'slide', 'checkpoint', 'top', 'core', 'master', 'duration'];
+    const flags = ['socket', 'dir', 'stdin', 'demo', 'rate', 'seed', 'batch', 'window', 'slide', 'checkpoint', 'top', 'core', 'master', 'duration', 'graceful-timeout', 'max-line-bytes'];
     for (const flag of [...flags, 'max-rate', 'backpressure', 'max-buffered', 'help']) {
       expect(help).toContain(`--${flag}`);
     }
+    // The bound of a stop is part of the contract.
+    expect(help).toContain('--duration D ends the job by about D + --graceful-timeout');
+    expect(help).toContain('A second Ctrl-C or SIGTERM exits at once');
     expect(flintHelp()).toContain('wordcount');
   });
 });
@@ -233,12 +244,14 @@ describe('wordcount job on a manual clock', () => {
     expect(err.text().endsWith('\r\x1b[2K')).toBe(true);
   });
 
-  it('reports the end of stdin, and runWordCount stops there with a summary', async () => {
+  it('reports the end of stdin, and runWordCount stops there with a summary, counting every line', async () => {
     const clock = new ManualClock(0);
     const stdin = new PassThrough();
     const out = sink();
     const err = sink();
-    const exit = runWordCount(wordcount('--stdin'), { out, err, clock, stdin });
+    // A finite input is counted whole, whatever --graceful-timeout says: the stop waits for the
+    // batch that takes the last line, however long that takes.
+    const exit = runWordCount(wordcount('--stdin', '--graceful-timeout', '0ms'), { out, err, clock, stdin });
     await flush();
     stdin.end('to be or not to be\n');
     await flush();
@@ -248,14 +261,39 @@ describe('wordcount job on a manual clock', () => {
     expect(err.text()).toBe('flint: 1 batch, 1 record, 6 words in 1.0 s (6 words/s)\n');
   });
 
-  it('stops when the abort signal fires', async () => {
+  it.each([
+    ['a plain abort (a signal) stops it, exit 0', undefined, 0, 'flint: 0 batches'],
+    [
+      'an abort with an error (stdout failing) fails it, exit 1',
+      new Error('cannot write to standard output: ENOSPC: no space left on device, write'),
+      1,
+      'flint: the job failed: cannot write to standard output: ENOSPC',
+    ],
+  ])('stops when the abort signal fires: %s', async (_name, reason, status, text) => {
     const controller = new AbortController();
     const err = sink();
     const exit = runWordCount(wordcount('--stdin'), { out: sink(), err, clock: new ManualClock(0), stdin: new PassThrough() }, controller.signal);
     await flush();
-    controller.abort();
-    expect(await exit).toBe(0);
-    expect(err.text()).toContain('flint: 0 batches');
+    controller.abort(reason);
+    expect(await exit).toBe(status);
+    expect(err.text()).toContain(text);
+  });
+
+  it('skips lines over --max-line-bytes and says so', async () => {
+    const { out, err } = await runBatches(wordcount('--stdin', '--max-line-bytes', '4'), ['abc\ntoolong\nok\n']);
+    expect(out.text()).toBe(printed(1000, [['abc', 1], ['ok', 1]]));
+    expect(err.text()).toContain('line longer than maxLineBytes (4 bytes) from the input skipped (1 line skipped so far)');
+    expect(err.text()).toContain('--max-line-bytes');
+  });
+
+  it('fails with exit status 1 when reading the input fails', async () => {
+    const stdin = new PassThrough();
+    const err = sink();
+    const exit = runWordCount(wordcount('--stdin'), { out: sink(), err, clock: new ManualClock(0), stdin });
+    await flush();
+    stdin.destroy(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
+    expect(await exit).toBe(1);
+    expect(err.text()).toContain('flint: the job failed: cannot read standard input: EIO: i/o error, read\n');
   });
 
   it('reads stdin at most --max-rate lines per second, and passes the limits to the context', async () => {
@@ -298,24 +336,40 @@ describe('the built flint command', () => {
     if (!existsSync(main)) throw new Error(`${main} is missing; run npm run build:ts first`);
   });
 
-  function flint(args: string[], options: { input?: string; signalAfterOutput?: NodeJS.Signals } = {}) {
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [main, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  interface FlintRun {
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }
+
+  /**
+   * Runs the built command. `afterFirstOutput` is called once the first batch is printed (to send
+   * signals, say); `stdin`/`stdout` may be file descriptors instead of pipes.
+   */
+  function flint(
+    args: string[],
+    options: { input?: string; keepStdinOpen?: boolean; afterFirstOutput?: (child: ChildProcess) => void; stdin?: number; stdout?: number } = {},
+  ) {
+    return new Promise<FlintRun>((resolve, reject) => {
+      const child = spawn(process.execPath, [main, ...args], { stdio: [options.stdin ?? 'pipe', options.stdout ?? 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
-      let signalled = false;
-      child.stdout.on('data', (chunk) => {
+      let called = false;
+      child.stdout?.on('data', (chunk) => {
         stdout += chunk;
-        // One signal only: a second one would make flint exit at once, by design.
-        if (options.signalAfterOutput && !signalled && stdout.includes('Time:')) {
-          signalled = true;
-          child.kill(options.signalAfterOutput);
+        if (options.afterFirstOutput && !called && stdout.includes('Time:')) {
+          called = true;
+          options.afterFirstOutput(child);
         }
       });
-      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.stderr?.on('data', (chunk) => (stderr += chunk));
       child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-      if (options.input !== undefined) child.stdin.end(options.input);
+      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+      if (options.input !== undefined) {
+        if (options.keepStdinOpen) child.stdin?.write(options.input);
+        else child.stdin?.end(options.input);
+      }
     });
   }
 
@@ -336,9 +390,68 @@ describe('the built flint command', () => {
   });
 
   it.each(['SIGINT', 'SIGTERM'] as const)('stops gracefully on %s and exits 0', async (signal) => {
-    const { code, stderr } = await flint(['wordcount', '--demo', '--rate', '1000', '--batch', '100ms'], { signalAfterOutput: signal });
+    // One signal only: a second one would make flint exit at once, by design.
+    const { code, stderr } = await flint(['wordcount', '--demo', '--rate', '1000', '--batch', '100ms'], { afterFirstOutput: (child) => child.kill(signal) });
     expect(code).toBe(0);
     expect(stderr).toMatch(/^flint: \d+ batch/);
+  });
+
+  it('exits at once on a second signal while the graceful stop is still waiting', async () => {
+    // A line written after the first batch waits for the next one, a second later; the graceful
+    // stop waits for that batch, and the second SIGTERM, well before it, must end the process by
+    // the signal's default action.
+    const run = await flint(['wordcount', '--stdin', '--batch', '1s', '--graceful-timeout', '1m'], {
+      input: 'a\n',
+      keepStdinOpen: true,
+      afterFirstOutput: (child) => {
+        child.stdin?.write('b\n');
+        void sleep(100)
+          .then(() => child.kill('SIGTERM'))
+          .then(() => sleep(50))
+          .then(() => child.kill('SIGTERM'));
+      },
+    });
+    expect(run.signal).toBe('SIGTERM');
+    expect(run.stderr).not.toMatch(/flint: \d+ batch/);
+  });
+
+  it('ends a --duration run with a long --batch within --graceful-timeout, dropping what no batch took', async () => {
+    const { code, stderr } = await flint(['wordcount', '--stdin', '--batch', '1h', '--duration', '500ms', '--graceful-timeout', '500ms'], {
+      input: 'a b\n',
+      keepStdinOpen: true,
+    });
+    expect(code).toBe(0);
+    expect(stderr).toContain('flint: the graceful stop ran out of time before a batch took the data received last; that data is dropped\n');
+    expect(stderr).toMatch(/flint: 0 batches, 0 records, 0 words in \d+\.\d s/);
+  });
+
+  it.runIf(process.platform === 'linux')('reports a full disk on stdout in one line and exits 1', async () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const { code, stderr } = await flint(['wordcount', '--stdin', '--batch', '200ms', '--duration', '1s'], { input: 'a b\n', stdout: full });
+      expect(code).toBe(1);
+      expect(stderr).toContain('flint: the job failed: cannot write to standard output: ENOSPC: no space left on device, write\n');
+      expect(stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      closeSync(full);
+    }
+  });
+
+  it.runIf(process.platform !== 'win32')('reports a directory given as standard input and exits 1', async () => {
+    const dir = openSync(tmpdir(), 'r');
+    try {
+      const { code, stderr } = await flint(['wordcount', '--stdin', '--duration', '5s'], { stdin: dir });
+      expect(code).toBe(1);
+      expect(stderr).toContain('flint: the job failed: cannot read standard input: EISDIR: illegal operation on a directory, read\n');
+    } finally {
+      closeSync(dir);
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('rejects a checkpoint directory that cannot be made, such as /proc/nope, at once', async () => {
+    const { code, stderr } = await flint(['wordcount', '--demo', '--window', '2s', '--checkpoint', '/proc/nope']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^flint: checkpoint directory "\/proc\/nope" cannot be created or written \(ENOENT[^\n]*\n$/);
   });
 
   it('prints help and exits 0', async () => {

@@ -1,9 +1,11 @@
 // Lifecycle, batch-time alignment, output ordering and awaitTermination, driven by ManualClock.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FlintError, ManualClock, Seconds, StreamingContext } from '../src/index.js';
+import { FlintError, ManualClock, pair, Seconds, StreamingContext, sum, words } from '../src/index.js';
+import { blockOfLines, TextBatch } from '../src/batch/text-batch.js';
+import { CORES } from './support/harness.js';
 
 function context(start = 0, batchInterval = 1000) {
   const clock = new ManualClock(start);
@@ -85,6 +87,27 @@ describe('outputs', () => {
   });
 });
 
+describe.each(CORES)('print(0) (%s core)', (core) => {
+  it("prints each batch's header, with ... when the batch is not empty, as Spark does", async () => {
+    let text = '';
+    const clock = new ManualClock(0);
+    const ssc = new StreamingContext({ batchInterval: 1000, master: 'local[2]', core, clock, out: { write: (s) => (text += s) } });
+    const lines = (...l: string[]) => TextBatch.fromBlocks([blockOfLines(l)], 2);
+    ssc.queueStream([lines('a b a'), lines()]).flatMap(words).map(pair(1)).reduceByKey(sum).print(0);
+    await ssc.start();
+    await clock.advance(2000);
+    await ssc.stop();
+    const rule = '-------------------------------------------';
+    expect(text).toBe([rule, 'Time: 1000 ms', rule, '...', '', ''].join('\n') + [rule, 'Time: 2000 ms', rule, '', ''].join('\n'));
+  });
+
+  it('refuses a negative or fractional num', () => {
+    const { ssc } = context();
+    const s = ssc.queueStream([[1]]);
+    for (const bad of [-1, 1.5, Number.NaN]) expect(() => s.print(bad)).toThrow(/print\(num\) needs a whole number of elements >= 0/);
+  });
+});
+
 describe('lifecycle errors', () => {
   it('start without an output operation fails with a clear error', async () => {
     const { ssc } = context();
@@ -159,6 +182,36 @@ describe('lifecycle errors', () => {
     ssc.checkpoint(join(file, 'sub'));
     ssc.queueStream([[1]]).print();
     await expectFlintError(ssc.start(), 'CHECKPOINT_DIR_UNUSABLE', /writable path/);
+  });
+
+  it('creates a missing checkpoint directory with its parents', async () => {
+    const { ssc } = context();
+    const dir = join(mkdtempSync(join(tmpdir(), 'flint-')), 'a', 'b', 'c');
+    ssc.checkpoint(dir);
+    ssc.queueStream([[1]]).print();
+    await ssc.start();
+    await ssc.stop();
+    expect(existsSync(dir)).toBe(true);
+  });
+
+  it('refuses checkpoint(dir) once started or stopped', async () => {
+    const { ssc } = context();
+    ssc.queueStream([[1]]).print();
+    await ssc.start();
+    expect(() => ssc.checkpoint('/tmp/flint-late')).toThrow(
+      expect.objectContaining({ code: 'CONTEXT_STARTED', message: expect.stringContaining('cannot set the checkpoint directory after the StreamingContext has started') }),
+    );
+    await ssc.stop();
+    expect(() => ssc.checkpoint('/tmp/flint-late')).toThrow(expect.objectContaining({ code: 'CONTEXT_STOPPED' }));
+  });
+
+  it.runIf(process.platform === 'linux')('fails start() for a checkpoint directory that can never be made, such as /proc/nope', async () => {
+    const { ssc } = context();
+    ssc.checkpoint('/proc/nope/deeper');
+    ssc.queueStream([[1]]).print();
+    const error = await ssc.start().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FlintError);
+    expect(error).toMatchObject({ code: 'CHECKPOINT_DIR_UNUSABLE', message: expect.stringContaining('"/proc/nope/deeper" cannot be created or written') });
   });
 });
 

@@ -1,4 +1,5 @@
-// LineSplitter: lines across chunk boundaries, line endings, invalid UTF-8, the length limit.
+// LineSplitter: lines across chunk boundaries, line endings (\n, \r\n and a lone \r, as Spark's
+// readers), invalid UTF-8, the length limit.
 import { describe, expect, it } from 'vitest';
 import { FlintError } from '../src/index.js';
 import { checkMaxLineBytes, DEFAULT_MAX_LINE_BYTES, LineSplitter, lineTooLongError } from '../src/io/sources/line-splitter.js';
@@ -29,9 +30,11 @@ describe('LineSplitter', () => {
     ['empty lines are kept', 'a\n\nb\n\n', ['a', '', 'b', '']],
     ['a lone newline is one empty line', '\n', ['']],
     ['CRLF endings', 'a\r\nb\r\n', ['a', 'b']],
-    ['CR at the end of the input is dropped', 'a\r\nb\r', ['a', 'b']],
-    ['a CR inside a line is kept', 'a\rb\n', ['a\rb']],
-    ['only the last CR before LF is dropped', 'a\r\r\n', ['a\r']],
+    ['CR at the end of the input ends the last line', 'a\r\nb\r', ['a', 'b']],
+    ['a lone CR ends a line, as in Spark', 'a b\rc d\n', ['a b', 'c d']],
+    ['lone CR endings throughout (classic Mac text)', 'a\rb\r\rc', ['a', 'b', '', 'c']],
+    ['CR CR LF is a line, then an empty one', 'a\r\r\n', ['a', '']],
+    ['LF CR is two endings', 'a\n\rb', ['a', '', 'b']],
     ['multi-byte characters', 'größe 😀\n日本\n', ['größe 😀', '日本']],
   ])('%s', (_name, input, expected) => {
     expect(split([input]).lines).toEqual(expected);
@@ -41,6 +44,16 @@ describe('LineSplitter', () => {
     const text = Buffer.from('héllo wörld\r\n\n😀 x\nlast 日本');
     const expected = ['héllo wörld', '', '😀 x', 'last 日本'];
     for (const chunks of cuts(text)) expect(split(chunks).lines).toEqual(expected);
+  });
+
+  it('reads a CR ending one chunk and an LF starting the next as one line ending', () => {
+    const text = Buffer.from('a\r\nb\rc\r\r\nd\n\re\r');
+    const expected = ['a', 'b', 'c', '', 'd', '', 'e'];
+    for (const chunks of cuts(text)) expect(split(chunks).lines).toEqual(expected);
+    const splitter = new LineSplitter(100, () => undefined);
+    expect(splitter.push(Buffer.from('a\r'))).toEqual(['a']);
+    expect(splitter.push(Buffer.from(''))).toEqual([]);
+    expect(splitter.push(Buffer.from('\nb\n'))).toEqual(['b']);
   });
 
   it('returns lines as soon as a chunk completes them', () => {
@@ -93,6 +106,14 @@ describe('LineSplitter', () => {
       const { lines, tooLong } = split(chunks, 100);
       expect(lines).toEqual(['ok', 'next']);
       expect(tooLong).toHaveLength(1);
+    });
+
+    it('ends a long line at a lone CR too', () => {
+      for (const chunks of cuts(Buffer.from('abcd\rabcde\rok\r\nx'))) {
+        const { lines, tooLong } = split(chunks, 4);
+        expect(lines).toEqual(['abcd', 'ok', 'x']);
+        expect(tooLong).toHaveLength(1);
+      }
     });
 
     it('reports each long line, including a final one without newline', () => {

@@ -126,8 +126,8 @@ describe('textFileStream', () => {
     expect(env.batches).toEqual([[['ok', 'fine'], ['last']]]);
     expect(env.source.droppedLines).toBe(2);
     expect(messages(env)).toEqual([
-      'line longer than maxLineBytes (10 bytes) in "a.txt" skipped (1 line skipped so far); raise options.maxLineBytes if such lines are expected',
-      'line longer than maxLineBytes (10 bytes) in "b.txt" skipped (2 lines skipped so far); raise options.maxLineBytes if such lines are expected',
+      'line longer than maxLineBytes (10 bytes) in "a.txt" skipped (1 line skipped so far); raise options.maxLineBytes (flint: --max-line-bytes) if such lines are expected',
+      'line longer than maxLineBytes (10 bytes) in "b.txt" skipped (2 lines skipped so far); raise options.maxLineBytes (flint: --max-line-bytes) if such lines are expected',
     ]);
     expect(env.errors[0]!.name).toBe(`FileInputDStream(${dir})`);
   });

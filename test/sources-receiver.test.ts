@@ -1,7 +1,7 @@
 // Custom receivers (ssc.receiverStream): store, batching by time, restart, reportError, stop.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FlintError, Receiver } from '../src/index.js';
-import { flat, openHandles, record, sourceContext, type SourceTestEnv, waitFor } from './support/sources-helpers.js';
+import { flat, record, sourceContext, type SourceTestEnv, waitFor } from './support/sources-helpers.js';
 
 /** A receiver the test drives by hand, logging its lifecycle. */
 class HandReceiver<T> extends Receiver<T> {
@@ -124,14 +124,20 @@ describe('receiverStream', () => {
       }
       onStop(): void {}
     }
-    const before = openHandles();
+    // The restart timer itself is watched: counting the process's timers also counts the test
+    // runner's own, which come and go.
+    const setTimer = vi.spyOn(globalThis, 'setTimeout');
+    const clearTimer = vi.spyOn(globalThis, 'clearTimeout');
     const r = new Failing();
     const env = await started(r);
     expect(env.ssc.getState()).toBe('ACTIVE');
     expect(messages(env)).toEqual(['restarting receiver in 2000 ms: onStart failed: no credentials']);
-    await waitFor(() => openHandles().timers > before.timers, 'the restart timer');
+    await waitFor(() => setTimer.mock.calls.some(([, ms]) => ms === 2000), 'the restart timer');
+    const restartTimer = setTimer.mock.results[setTimer.mock.calls.findIndex(([, ms]) => ms === 2000)]!.value as NodeJS.Timeout;
     await env.ssc.stop();
-    expect(openHandles().timers).toBe(before.timers);
+    expect(clearTimer).toHaveBeenCalledWith(restartTimer);
+    setTimer.mockRestore();
+    clearTimer.mockRestore();
     expect(r.starts).toBe(1);
     expect(r.isStopped()).toBe(true);
   });

@@ -24,7 +24,7 @@ export function flintCount(core: Core, text: TextBatch, partitions: number): Pro
  */
 export function flintSparkCount(core: Core, text: TextBatch, partitions: number): Promise<Batch<[string, number]>> {
   return core.reduceByKey(
-    text.flatMap((line) => line.split(' ')).map((w) => [w, 1] as [string, number]),
+    text.flatMap((line) => line.split(' ')).map((w) => [w, 1]),
     (a, b) => a + b,
     partitions,
   );

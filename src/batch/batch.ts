@@ -137,7 +137,13 @@ export class Batch<T> {
     return x as T;
   }
 
+  /**
+   * Applies `f` to every element. A function returning a pair gives a pair batch: Spark's
+   * `map((w) => [w, 1])` is a `Batch<[string, number]>`, ready for `reduceByKey`, with no cast.
+   */
+  map<K, V>(f: (x: T) => [K, V]): Batch<[K, V]>;
   /** Applies `f` to every element. */
+  map<U>(f: (x: T) => U): Batch<U>;
   map<U>(f: (x: T) => U): Batch<U> {
     return new Batch(this.partitions.map((p) => p.map((x) => f(x))));
   }

@@ -7,8 +7,9 @@ import { kernelFormOf } from '../functions/spellings.js';
 import { Batch } from './batch.js';
 
 /**
- * Whole lines of text: `bytes` is valid UTF-8 in which every line ends with `\n` (no `\r`
- * before it), and `lines` says how many there are.
+ * Whole lines of text: `bytes` is valid UTF-8 in which every line ends with `\n`, and `lines`
+ * says how many there are. Text sources end lines at `\n`, `\r\n` or a lone `\r` (see
+ * LineSplitter) and store each with `\n` alone, so the decoder and the kernels split on `\n` only.
  */
 export interface LineBlock {
   readonly bytes: Uint8Array;

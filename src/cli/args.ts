@@ -39,7 +39,14 @@ export const WORDCOUNT_FLAGS: Readonly<Record<string, FlagSpec>> = {
   top: { type: 'string', value: 'N', example: '10', help: 'words printed per batch (default 10)' },
   core: { type: 'string', value: 'js|wasm', example: 'js', help: 'engine core (default wasm: kernels on a worker pool; js: pure TypeScript)' },
   master: { type: 'string', value: 'MASTER', example: 'local[4]', help: "local, local[n] or local[*]: partitions of each shuffle (default local[*])" },
-  duration: { type: 'string', value: 'DURATION', example: '10s', help: 'stop after this long; 0 runs until Ctrl-C (default 0)' },
+  duration: { type: 'string', value: 'DURATION', example: '10s', help: 'stop gracefully after this long (see below); 0 runs until Ctrl-C (default 0)' },
+  'graceful-timeout': {
+    type: 'string',
+    value: 'DURATION',
+    example: '30s',
+    help: 'longest a stop on Ctrl-C, SIGTERM or --duration waits for received data to be processed; the rest is dropped (default 10s)',
+  },
+  'max-line-bytes': { type: 'string', value: 'N', example: '1048576', help: 'longest line read, in bytes; longer ones are skipped and reported (default 67108864: 64 MiB)' },
   'max-rate': { type: 'string', value: 'N', example: '100000', help: 'read at most N lines per second (default: no limit)' },
   backpressure: { type: 'boolean', help: "adapt the reading rate to the processing speed (Spark's PID rate estimator)" },
   'max-buffered': {
@@ -76,6 +83,10 @@ export interface WordCountConfig {
   backpressure?: true;
   /** `--max-buffered`: bytes of input awaiting processing at which reading stops. */
   maxBuffered?: number;
+  /** Longest wait of a graceful stop, in ms. */
+  gracefulTimeout: number;
+  /** Longest line read by --socket, --dir or --stdin (default: the sources' 64 MiB). */
+  maxLineBytes?: number;
 }
 
 /** What the command line asks for. */
@@ -141,10 +152,16 @@ export function wordCountConfig(flags: Flags): WordCountConfig {
     top: positiveInt('--top', text('top') ?? '10'),
     core: coreFlag(text('core') ?? 'wasm'),
     duration: durationFlag('--duration', text('duration') ?? '0', false),
+    gracefulTimeout: durationFlag('--graceful-timeout', text('graceful-timeout') ?? '10s', false),
   };
   const master = text('master');
   if (master !== undefined) config.master = masterFlag(master);
   Object.assign(config, receiverFlags(flags, config.input));
+  const maxLineBytes = text('max-line-bytes');
+  if (maxLineBytes !== undefined) {
+    if (config.input.kind === 'demo') throw new UsageError('--max-line-bytes applies to --socket, --dir and --stdin; drop it with --demo');
+    config.maxLineBytes = positiveInt('--max-line-bytes', maxLineBytes);
+  }
   const window = text('window');
   const slide = text('slide');
   const checkpoint = text('checkpoint');

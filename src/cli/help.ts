@@ -39,8 +39,14 @@ ${flagLines(WORDCOUNT_FLAGS)}
 
 Durations are written 500ms, 1s, 30s, 5m or 1h. --window uses an incremental window (added
 batches summed in, departed ones subtracted, keys back at 0 dropped); it needs a checkpoint
-directory, a temporary one unless --checkpoint is given. Ctrl-C (SIGINT) or SIGTERM stops
-gracefully: what was received is processed, the summary is printed, and flint exits with 0.
+directory, a temporary one unless --checkpoint is given.
+
+Ctrl-C (SIGINT), SIGTERM and the end of --duration stop the job gracefully: the input stops,
+and what was received is processed for at most --graceful-timeout (default 10s). Data not
+processed by then is dropped, with a notice saying how many batches; then the summary is printed
+and flint exits with 0. So --duration D ends the job by about D + --graceful-timeout. At the end
+of --stdin's input every line read is counted, however long that takes.
+A second Ctrl-C or SIGTERM exits at once.
 
 Memory stays bounded whatever the input rate: once --max-buffered bytes of input await
 processing (default 1/64 of the JS heap limit: 64m with a 4 GB heap), flint stops reading until

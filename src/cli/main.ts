@@ -39,18 +39,22 @@ async function main(argv: readonly string[]): Promise<number> {
 
 /**
  * Aborts on the first SIGINT or SIGTERM (the job then stops gracefully) and when stdout is closed
- * by its reader (`flint ... | head`). A second signal exits at once.
+ * by its reader (`flint ... | head`). Any other stdout failure (a full disk) aborts with that
+ * error as the reason, which fails the job. After the first signal the handlers are removed, so a
+ * second signal ends the process at once with the default action, even while a long batch keeps
+ * the event loop busy.
  */
 function stopSignal(): AbortSignal {
   const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+  const onSignal = (): void => {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     controller.abort();
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    controller.abort();
+    if (controller.signal.aborted) return;
+    if (error.code === 'EPIPE') controller.abort();
+    else controller.abort(new Error(`cannot write to standard output: ${error.message}`, { cause: error }));
   });
   return controller.signal;
 }
@@ -62,3 +66,6 @@ function version(): string {
 }
 
 process.exitCode = await main(process.argv.slice(2));
+// Anything a bounded stop left behind (an abandoned output, a source that did not stop) must not
+// keep the finished command alive; the timer is unref'd, so a clean exit does not wait for it.
+setTimeout(() => process.exit(), 2000).unref();

@@ -14,17 +14,42 @@ export interface RunSummary {
   elapsedMs: number;
 }
 
-/** Counts completed batches and their records; the job adds the words it counted. */
+/**
+ * Counts completed batches and their records; the job adds the words it counted. A batch whose
+ * output the stop abandoned (see StreamingContext.stop) does not count as completed.
+ */
 export class RunStats implements StreamingListener, RunSummary {
   batches = 0;
   records = 0;
   words = 0;
   elapsedMs = 0;
+  private submitted = 0;
+
+  /** Batches that were submitted but not completed: dropped or abandoned by a stop. */
+  get unprocessed(): number {
+    return this.submitted - this.batches;
+  }
+
+  onBatchSubmitted(): void {
+    this.submitted++;
+  }
 
   onBatchCompleted({ batchInfo }: { batchInfo: BatchInfo }): void {
+    if (batchInfo.outputOperationInfos.some((op) => op.failureReason?.startsWith(ABANDONED))) return;
     this.batches++;
     this.records += batchInfo.numRecords;
   }
+}
+
+// How the failureReason of an output abandoned by stop() begins.
+const ABANDONED = 'FlintError [OUTPUT_ABANDONED]';
+
+/** The notice when a graceful stop ran out of time: `flint: the graceful stop ... 3 batches ...`. */
+export function formatUnprocessed(batches: number, gracefulTimeout: number): string {
+  return (
+    `flint: the graceful stop gave up after ${gracefulTimeout / 1000} s (--graceful-timeout): ` +
+    `${count(batches, 'batch', 'batches')} received ${batches === 1 ? 'was' : 'were'} not processed\n`
+  );
 }
 
 /** The summary line: `flint: 10 batches, 200,000 records, 1,700,000 words in 10.0 s (170,000 words/s)`. */

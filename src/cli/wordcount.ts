@@ -1,5 +1,6 @@
 // `flint wordcount`: the word-count job. It takes its clock, input and outputs from the caller,
 // so tests run it in-process with a ManualClock and the CLI runs it on the real process.
+import { createReadStream, fstatSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import type { Clock } from '../streaming/clock.js';
 import { StreamingContext } from '../streaming/context.js';
 import { UsageError, type InputSpec, type WordCountConfig } from './args.js';
 import { DemoReceiver } from './demo-source.js';
-import { firstThrottleNotice, formatSummary, RunStats, StatusLine, type RunSummary } from './status.js';
+import { firstThrottleNotice, formatSummary, formatUnprocessed, RunStats, StatusLine, type RunSummary } from './status.js';
 
 /** What the job reads from and writes to. */
 export interface WordCountEnv {
@@ -31,10 +32,16 @@ export interface WordCountEnv {
 /** A started word-count job. */
 export interface WordCountJob {
   readonly ssc: StreamingContext;
-  /** Resolves when a finite input (stdin) has ended; never for live sources. */
+  /**
+   * Resolves when a finite input (stdin) has ended, rejects when reading it failed; never
+   * settles for live sources.
+   */
   readonly inputEnded: Promise<void>;
-  /** Stops the context (once), removes a temporary checkpoint directory, returns the totals. */
-  stop(graceful?: boolean): Promise<RunSummary>;
+  /**
+   * Stops the context (once), removes a temporary checkpoint directory, returns the totals. A
+   * graceful stop (the default) waits at most `gracefulTimeout` ms (default: the config's).
+   */
+  stop(graceful?: boolean, gracefulTimeout?: number): Promise<RunSummary>;
 }
 
 /**
@@ -80,9 +87,13 @@ export async function startWordCount(config: WordCountConfig, env: WordCountEnv)
   ssc.addStreamingListener(firstThrottleNotice(err));
   if (status) ssc.addStreamingListener(status);
 
-  let endInput!: () => void;
-  const inputEnded = new Promise<void>((resolve) => (endInput = resolve));
-  const { perBatch, counts } = countWords(openInput(ssc, config.input, env, () => endInput()), config.window);
+  let endInput!: (error?: Error) => void;
+  const inputEnded = new Promise<void>((resolve, reject) => {
+    endInput = (error) => (error ? reject(new Error(`cannot read standard input: ${error.message}`, { cause: error })) : resolve());
+  });
+  // Handled by runWordCount; a job started only for its batches must not crash on it.
+  inputEnded.catch(() => undefined);
+  const { perBatch, counts } = countWords(openInput(ssc, config, env, endInput), config.window);
   byCountDescending(counts).print(config.top);
   perBatch.foreachRDD((batch) => {
     for (const partition of batch.partitions) for (const [, n] of partition) stats.words += n;
@@ -98,14 +109,19 @@ export async function startWordCount(config: WordCountConfig, env: WordCountEnv)
     throw error;
   }
   const startedAt = ssc.clock.now();
-  const stop = async (graceful: boolean): Promise<RunSummary> => {
-    await ssc.stop({ graceful });
+  const stop = async (graceful: boolean, gracefulTimeout: number): Promise<RunSummary> => {
+    await ssc.stop({ graceful, gracefulTimeout });
     await checkpoint.removeTemporary();
     status?.clear();
+    if (graceful && stats.unprocessed > 0) err.write(formatUnprocessed(stats.unprocessed, gracefulTimeout));
     return { batches: stats.batches, records: stats.records, words: stats.words, elapsedMs: ssc.clock.now() - startedAt };
   };
   let stopping: Promise<RunSummary> | undefined;
-  return { ssc, inputEnded, stop: (graceful = true) => (stopping ??= stop(graceful)) };
+  return {
+    ssc,
+    inputEnded,
+    stop: (graceful = true, gracefulTimeout = config.gracefulTimeout) => (stopping ??= stop(graceful, gracefulTimeout)),
+  };
 }
 
 // The window needs a checkpoint directory; without --checkpoint, a temporary one that is removed.
@@ -124,40 +140,65 @@ async function checkInput(input: InputSpec): Promise<void> {
   }
 }
 
-function openInput(ssc: StreamingContext, input: InputSpec, env: WordCountEnv, onEnd: () => void): DStream<string> {
+function openInput(ssc: StreamingContext, config: WordCountConfig, env: WordCountEnv, onEnd: (error?: Error) => void): DStream<string> {
+  const { input, maxLineBytes } = config;
   switch (input.kind) {
     case 'socket':
-      return ssc.socketTextStream(input.host, input.port);
+      return ssc.socketTextStream(input.host, input.port, { maxLineBytes });
     case 'dir':
-      return ssc.textFileStream(input.directory);
+      return ssc.textFileStream(input.directory, { maxLineBytes });
     case 'stdin':
-      return ssc.receiverStream(new ReadableReceiver(env.stdin ?? process.stdin, { onEnd }), 'stdin');
+      return ssc.receiverStream(new ReadableReceiver(env.stdin ?? standardInput(), { onEnd, maxLineBytes }), 'stdin');
     case 'demo':
       return ssc.receiverStream(new DemoReceiver({ rate: input.rate, seed: input.seed }), `DemoReceiver(seed ${input.seed})`);
   }
 }
 
+// Node gives a process whose standard input is a directory an empty stream, as if the input had
+// ended; reading the descriptor itself fails with EISDIR, which is what the user must see.
+function standardInput(): Readable {
+  let isDirectory = false;
+  try {
+    isDirectory = fstatSync(0).isDirectory();
+  } catch {
+    // No descriptor 0 at all: process.stdin copes with that itself.
+  }
+  return isDirectory ? createReadStream('', { fd: 0, autoClose: false }) : process.stdin;
+}
+
 /**
  * Runs the job until `config.duration` has passed (0: no limit), `signal` aborts, the input ends
- * or a batch fails; then stops gracefully and writes the summary. Returns the exit status.
+ * or a batch fails; then stops, gracefully unless something failed, and writes the summary. The
+ * graceful stop waits at most `config.gracefulTimeout`, except at the end of a finite input,
+ * whose every line is counted, however long that takes. Reading the input failing, or `signal`
+ * aborted with an Error as its reason (the CLI does so when stdout fails), counts as a failure.
+ * Returns the exit status.
  */
 export async function runWordCount(config: WordCountConfig, env: WordCountEnv, signal?: AbortSignal): Promise<number> {
   const job = await startWordCount(config, env);
-  const stopRequested = new Promise<void>((resolve) => {
-    signal?.addEventListener('abort', () => resolve(), { once: true });
-    if (signal?.aborted) resolve();
-    void job.inputEnded.then(resolve);
+  const aborted = new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => (isFailure(signal?.reason) ? reject(signal!.reason) : resolve());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
   });
   let failure: unknown;
+  let inputEnded = false;
   try {
     const terminated = config.duration > 0 ? job.ssc.awaitTerminationOrTimeout(config.duration) : job.ssc.awaitTermination();
-    await Promise.race([terminated, stopRequested]);
+    await Promise.race([terminated, aborted, job.inputEnded.then(() => (inputEnded = true))]);
   } catch (error) {
     failure = error;
   }
-  const summary = await job.stop(failure === undefined);
+  const summary = await job.stop(failure === undefined, inputEnded ? Number.POSITIVE_INFINITY : config.gracefulTimeout);
+  // Stdout may also fail while the stop prints the last batches.
+  if (failure === undefined && isFailure(signal?.reason)) failure = signal.reason;
   env.err.write(formatSummary(summary));
   if (failure === undefined) return 0;
   env.err.write(`flint: the job failed: ${(failure as Error)?.message ?? String(failure)}\n`);
   return 1;
+}
+
+// An AbortSignal's default reason is an AbortError: a plain request to stop.
+function isFailure(reason: unknown): reason is Error {
+  return reason instanceof Error && reason.name !== 'AbortError';
 }

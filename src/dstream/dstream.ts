@@ -171,7 +171,13 @@ export class DStream<T> {
 
   // ---- basic transformations ----
 
+  /**
+   * Applies `f` to every element. A function returning a pair gives a pair stream: Spark's
+   * `map((w) => [w, 1])` is a `DStream<[string, number]>`, ready for `reduceByKey`, with no cast.
+   */
+  map<K, V>(f: (x: T) => [K, V]): DStream<[K, V]>;
   /** Applies `f` to every element. */
+  map<U>(f: (x: T) => U): DStream<U>;
   map<U>(f: (x: T) => U): DStream<U> {
     return this.transformNamed('MappedDStream', (b) => b.map(f));
   }
@@ -327,9 +333,11 @@ export class DStream<T> {
 
   // ---- outputs ----
 
-  /** Prints the first `num` elements of every batch in Spark's format. */
+  /** Prints the first `num` elements of every batch in Spark's format (`print(0)`: the header, and `...` if any). */
   print(num = 10): void {
-    checkPositiveInt(num, 'print(num)');
+    if (!Number.isInteger(num) || num < 0) {
+      throw new FlintError('INVALID_ARGUMENT', `print(num) needs a whole number of elements >= 0, got ${String(num)}`);
+    }
     this.foreachNamed(`print(${num})`, (batch, time) => printBatch(batch, time, num, this.ssc));
   }
 
@@ -506,8 +514,9 @@ export class DStream<T> {
   }
 
   /**
-   * Calls the spec's function for every new record with the key's {@link State}; emits what it
-   * returns (except `undefined`). Needs a checkpoint directory.
+   * Calls the spec's function for every new record with the key's {@link State}; emits every value
+   * it returns, `undefined` included, as Spark does (add `.filter((m) => m !== undefined)` for
+   * Spark's `Option`-returning form). Needs a checkpoint directory.
    */
   mapWithState<K, V, S, M>(this: DStream<[K, V]>, spec: StateSpec<K, V, S, M>): MapWithStateStream<K, S, M> {
     const n = spec.getNumPartitions() ?? this.ssc.defaultParallelism;

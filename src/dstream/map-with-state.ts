@@ -88,7 +88,8 @@ export class InternalMapWithStateDStream<K, V, S, M> implements Operator<MapWith
       // With a timeout, any record for the key counts as activity.
       part.table.set(key, { state: state.get(), updatedAt: time });
     }
-    if (out !== undefined) part.mapped.push(out);
+    // Every result is emitted, undefined included, as Spark emits whatever the function returns.
+    part.mapped.push(out);
   }
 
   private timeOut(part: MapWithStatePartition<K, S, M>, threshold: number, time: number): void {
@@ -97,7 +98,7 @@ export class InternalMapWithStateDStream<K, V, S, M> implements Operator<MapWith
       const state = new State<S>().wrap(entry.state, true, true);
       const out = this.spec.mappingFunction(key, undefined, state, time);
       part.table.delete(key);
-      if (out !== undefined) part.mapped.push(out);
+      part.mapped.push(out);
     }
   }
 

@@ -72,8 +72,11 @@ export class State<S> {
   }
 }
 
-/** The function `mapWithState` calls; `value` is `undefined` only when the key is timing out. */
-export type MappingFunc<K, V, S, M> = (key: K, value: V | undefined, state: State<S>, time: number) => M | undefined;
+/**
+ * The function `mapWithState` calls; `value` is `undefined` only when the key is timing out. What
+ * it returns is emitted, `undefined` included (as Spark emits whatever the function returns).
+ */
+export type MappingFunc<K, V, S, M> = (key: K, value: V | undefined, state: State<S>, time: number) => M;
 
 /** Everything `mapWithState` needs, built Spark-style: `StateSpec.function(fn).timeout(ms)`. */
 export class StateSpec<K, V, S, M> {
@@ -83,7 +86,13 @@ export class StateSpec<K, V, S, M> {
 
   private constructor(readonly mappingFunction: MappingFunc<K, V, S, M>) {}
 
+  /**
+   * A spec around `fn`. A function written in place that returns a pair maps to pairs:
+   * `(word: string, one: number | undefined, state: State<number>) => [word, sum]` gives `[string, number]`.
+   */
+  static function<K, V, S, MK, MV>(fn: MappingFunc<K, V, S, [MK, MV]>): StateSpec<K, V, S, [MK, MV]>;
   /** A spec around `fn`. */
+  static function<K, V, S, M>(fn: MappingFunc<K, V, S, M>): StateSpec<K, V, S, M>;
   static function<K, V, S, M>(fn: MappingFunc<K, V, S, M>): StateSpec<K, V, S, M> {
     if (typeof fn !== 'function') {
       throw new FlintError('INVALID_ARGUMENT', 'StateSpec.function needs a function (key, value, state, time) => mapped');

@@ -10,7 +10,10 @@ export interface OutputOperationInfo {
   description: string;
   startTime?: number;
   endTime?: number;
-  /** Set when the operation failed: the error's message. */
+  /**
+   * Set when the operation failed: the error's stack (or message); or, when `stop()` gave up
+   * waiting for it, a `FlintError [OUTPUT_ABANDONED]` text naming the limit.
+   */
   failureReason?: string;
 }
 

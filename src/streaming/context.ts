@@ -1,6 +1,5 @@
 // StreamingContext: the entry point. It owns the graph, the clock, the core and the scheduler,
 // creates input streams, and runs the lifecycle start -> awaitTermination -> stop.
-import { mkdir, access, constants } from 'node:fs/promises';
 import type { Batch } from '../batch/batch.js';
 import { CheckpointFiles } from '../checkpoint/checkpoint-files.js';
 import { Checkpointer } from '../checkpoint/checkpointer.js';
@@ -22,11 +21,13 @@ import { SocketReceiver, type SocketStreamOptions } from '../io/sources/socket-r
 import { JobGenerator } from '../scheduler/job-generator.js';
 import { JobScheduler } from '../scheduler/job-scheduler.js';
 import { ListenerBus, type BatchInfo, type ReceiverInfo, type StreamingListener } from '../scheduler/listener.js';
+import { checkCheckpointDirectory } from './checkpoint-directory.js';
 import { SystemClock, type Clock } from './clock.js';
 import { checkDuration } from './duration.js';
 import { DStreamGraph } from './graph.js';
 import { parseMaster } from './master.js';
 import { TerminationWaiter } from './termination-waiter.js';
+import { remainingUntil, settlesWithin } from './time-limit.js';
 
 /** Options of a {@link StreamingContext}. */
 export interface StreamingContextOptions {
@@ -85,9 +86,19 @@ export type StreamingContextState = 'INITIALIZED' | 'ACTIVE' | 'STOPPED';
 export interface StopOptions {
   /** Wait until all received data has been processed (default false: finish only the running batch). */
   graceful?: boolean;
-  /** With `graceful`, give up waiting for data after this many ms (default 10 batch intervals). */
+  /**
+   * With `graceful`, the longest the whole stop waits, in ms of real time (default 10 batch
+   * intervals; `Infinity` for no limit). Batches not processed by then are dropped, and an output
+   * still running is abandoned.
+   */
   gracefulTimeout?: number;
 }
+
+/**
+ * How long a non-graceful stop waits for the running batch, in ms, before abandoning its output
+ * (Spark's JobScheduler waits 2 s for its job threads); sources get as long again to stop.
+ */
+export const STOP_WAIT_MS = 2000;
 
 /** The main entry point of a Flint program (Spark's `StreamingContext`). */
 export class StreamingContext implements StreamEnv {
@@ -112,6 +123,7 @@ export class StreamingContext implements StreamEnv {
   /** The checkpoint this context resumes from (set by getOrCreate). */
   private recovered: RecoveredCheckpoint | undefined;
   private checkpointer: Checkpointer | undefined;
+  private lastCompletedTime: number | undefined;
   private readonly stopGracefullyOnShutdown: boolean;
   private readonly writeAheadLog: boolean;
   private removeShutdownHook: (() => void) | undefined;
@@ -134,7 +146,7 @@ export class StreamingContext implements StreamEnv {
     this.writeAheadLog = options.writeAheadLog ?? false;
     this.scheduler = new JobScheduler(this.clock, this.bus, {
       onJobError: (error) => this.waiter.notifyError(error),
-      onBatchDone: (time, info) => this.afterBatch(time, info),
+      onBatchDone: (time, info, abandoned) => this.afterBatch(time, info, abandoned),
     });
     this.generator = new JobGenerator(
       this.clock,
@@ -306,7 +318,7 @@ export class StreamingContext implements StreamEnv {
   // Checks the directory, then lays the graph out for checkpoints and, when recovering, puts the
   // checkpoint's state back into the streams before any source starts.
   private async startCheckpointing(dir: string, zeroTime: number): Promise<void> {
-    await usableDirectory(dir);
+    await checkCheckpointDirectory(dir);
     const layout: GraphLayout = layoutOf(this.graph, this.batchInterval);
     const recovered = this.recovered && { metadata: this.recovered.metadata, replayed: new Set(this.recovered.replays.keys()) };
     this.checkpointer = new Checkpointer(new CheckpointFiles(dir), layout, zeroTime, this.batchInterval, recovered, this.writeAheadLog);
@@ -316,9 +328,13 @@ export class StreamingContext implements StreamEnv {
 
   // After a batch: write the checkpoint that follows it when one is due, then forget old batches
   // (after, because the checkpoint reads batches the window still remembers).
-  private async afterBatch(time: number, info: BatchInfo): Promise<void> {
+  private async afterBatch(time: number, info: BatchInfo, abandoned: boolean): Promise<void> {
     this.graph.batchCompleted(info);
-    if (this.checkpointer?.isCheckpointTime(time)) await this.writeCheckpoint(time);
+    // An abandoned batch is not done: no checkpoint may say so, and a restart runs it again.
+    if (!abandoned) {
+      this.lastCompletedTime = time;
+      if (this.checkpointer?.isCheckpointTime(time)) await this.writeCheckpoint(time);
+    }
     this.graph.clearMetadata(time);
   }
 
@@ -338,10 +354,19 @@ export class StreamingContext implements StreamEnv {
   }
 
   /**
-   * Stops the context. Not graceful (default): the running batch finishes, queued ones are
-   * dropped. Graceful: sources stop, then everything received is processed first.
+   * Stops the context; the promise resolves once it is stopped. Not graceful (default): the
+   * running batch gets up to {@link STOP_WAIT_MS} to finish, queued ones are dropped. Graceful:
+   * sources stop, then what they received is processed, for up to `gracefulTimeout`. An output
+   * still running at the limit is abandoned and reported to listeners. Called from inside an
+   * output (`foreachRDD`), the stop does not wait for that output, nor for batches queued behind it.
    */
   stop(options: StopOptions = {}): Promise<void> {
+    const { gracefulTimeout } = options;
+    if (gracefulTimeout !== undefined && !(typeof gracefulTimeout === 'number' && gracefulTimeout >= 0)) {
+      return Promise.reject(
+        new FlintError('INVALID_ARGUMENT', `stop() options.gracefulTimeout must be a number of ms >= 0 (or Infinity), got ${String(gracefulTimeout)}`),
+      );
+    }
     this.stopping ??= this.doStop(options);
     return this.stopping;
   }
@@ -442,16 +467,20 @@ export class StreamingContext implements StreamEnv {
       return;
     }
     const inputs = this.graph.inputOperators();
+    const wait = graceful ? (gracefulTimeout ?? 10 * this.batchInterval) : STOP_WAIT_MS;
+    const deadline = performance.now() + wait;
     if (graceful) {
-      await Promise.allSettled(inputs.map((i) => i.stop()));
-      await this.waitForPendingData(inputs, gracefulTimeout ?? 10 * this.batchInterval);
+      await this.stopInputs(inputs, wait);
+      // From inside an output, no batch can take the data before that output returns.
+      if (!this.scheduler.calledFromRunningOutput()) await this.waitForPendingData(inputs, deadline);
     }
     await this.generator.stop();
-    await this.scheduler.drain(!graceful);
-    if (!graceful) await Promise.allSettled(inputs.map((i) => i.stop()));
-    // A graceful stop leaves a checkpoint right after the last batch, so a restart re-runs nothing.
-    const last = this.generator.lastBatchTime;
-    if (graceful && last !== undefined && this.checkpointer) await this.writeCheckpoint(last);
+    const limit = graceful ? `within gracefulTimeout (${wait} ms)` : `within ${wait} ms`;
+    await this.scheduler.stop(!graceful, remainingUntil(deadline), limit);
+    if (!graceful) await this.stopInputs(inputs, STOP_WAIT_MS);
+    // A graceful stop leaves a checkpoint right after the last completed batch, so a restart
+    // re-runs nothing that ran; batches dropped or abandoned by the stop run again.
+    if (graceful && this.lastCompletedTime !== undefined && this.checkpointer) await this.writeCheckpoint(this.lastCompletedTime);
     await this.checkpointer?.close();
     for (const input of inputs) this.updateReceiver(input.name, { active: false }, 'onReceiverStopped');
     this.state = 'STOPPED';
@@ -459,12 +488,32 @@ export class StreamingContext implements StreamEnv {
     this.waiter.notifyStop();
   }
 
+  // A source that does not stop in time is reported and left behind; a stopped receiver's
+  // late data is dropped anyway.
+  private async stopInputs(inputs: InputOperator<unknown>[], timeout: number): Promise<void> {
+    await Promise.all(
+      inputs.map(async (input) => {
+        if (await settlesWithin(input.stop(), timeout)) return;
+        this.reportSourceError({
+          source: input.name,
+          message: `did not stop within ${timeout} ms of stop(); left behind, anything it stores from now on is dropped`,
+        });
+      }),
+    );
+  }
+
   // Received data is assigned to a batch at the next tick, which the context's clock drives. The
-  // timeout is real time, so a graceful stop returns even if a ManualClock is never advanced.
-  private async waitForPendingData(inputs: InputOperator<unknown>[], timeout: number): Promise<void> {
-    const deadline = performance.now() + timeout;
+  // deadline is real time, so a graceful stop returns even if a ManualClock is never advanced;
+  // data still waiting then is dropped, and listeners are told.
+  private async waitForPendingData(inputs: InputOperator<unknown>[], deadline: number): Promise<void> {
     while (inputs.some((i) => i.hasPendingData?.()) && performance.now() < deadline) {
       await new Promise<void>((resolve) => setTimeout(resolve, 5));
+    }
+    for (const input of inputs.filter((i) => i.hasPendingData?.())) {
+      this.reportSourceError({
+        source: input.name,
+        message: 'the graceful stop ran out of time before a batch took the data received last; that data is dropped',
+      });
     }
   }
 }
@@ -482,17 +531,4 @@ function onShutdownSignal(stop: () => Promise<void>): () => void {
     process.off('SIGTERM', handler);
     process.off('SIGINT', handler);
   };
-}
-
-async function usableDirectory(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-  } catch (error) {
-    throw new FlintError(
-      'CHECKPOINT_DIR_UNUSABLE',
-      `checkpoint directory "${dir}" cannot be created or written (${(error as Error).message}); pass a writable path to ssc.checkpoint()`,
-      { cause: error },
-    );
-  }
 }

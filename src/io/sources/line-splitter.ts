@@ -1,5 +1,6 @@
-// LineSplitter: cuts a byte stream into UTF-8 lines on \n (dropping a \r before it), across chunk
-// boundaries, replacing invalid UTF-8 with U+FFFD and skipping lines longer than a limit.
+// LineSplitter: cuts a byte stream into UTF-8 lines ended by \n, \r\n or a lone \r (as Spark's
+// line readers do), across chunk boundaries, replacing invalid UTF-8 with U+FFFD and skipping
+// lines longer than a limit.
 import { isUtf8 } from 'node:buffer';
 import { blockOfLines, type LineBlock } from '../../batch/text-batch.js';
 import { FlintError } from '../../errors.js';
@@ -17,20 +18,25 @@ export interface LineSplitterOptions {
 }
 
 /**
- * Splits chunks of bytes into lines. Lines are decoded only once complete, so a multi-byte
- * character cut by a chunk boundary decodes correctly: 0x0A never occurs inside a UTF-8
- * sequence, so splitting on it before decoding is safe. Bytes that are not UTF-8 become U+FFFD.
+ * Splits chunks of bytes into lines. A line ends at `\n`, `\r\n` or a lone `\r`, as with
+ * Hadoop's LineReader (Spark's text files) and Java's `readLine` (Spark's sockets); a `\r` that
+ * ends one chunk and a `\n` that starts the next are one line ending. Lines are decoded only once
+ * complete, so a multi-byte character cut by a chunk boundary decodes correctly: neither byte
+ * occurs inside a UTF-8 sequence, so splitting on them before decoding is safe. Bytes that are not
+ * UTF-8 become U+FFFD.
  *
- * A line is too long when its bytes, without the `\n` and a `\r` before it, exceed
- * `maxLineBytes`. Its bytes are discarded as soon as the limit is passed (memory stays bounded by
- * the limit), `onTooLong` is called once with the bytes of the line seen so far (more than the
- * limit), and the rest of the line up to the next `\n` is skipped.
+ * A line is too long when its bytes, without the line ending, exceed `maxLineBytes`. Its bytes
+ * are discarded as soon as the limit is passed (memory stays bounded by the limit), `onTooLong`
+ * is called once with the bytes of the line seen so far (more than the limit), and the rest of
+ * the line up to the next line ending is skipped.
  */
 export class LineSplitter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private skipping = false;
   private atStart = true;
+  /** The last byte seen ended a line with \r: a \n right after it belongs to that ending. */
+  private afterCr = false;
 
   constructor(
     private readonly maxLineBytes: number,
@@ -41,12 +47,18 @@ export class LineSplitter {
   /** Feeds a chunk; returns the lines it completed, in order. */
   push(chunk: Buffer): string[] {
     const lines: string[] = [];
-    let from = 0;
-    for (let nl = chunk.indexOf(LF); nl !== -1; nl = chunk.indexOf(LF, from)) {
-      this.append(chunk, from, nl);
+    let from = this.afterCr && chunk[0] === LF ? 1 : 0;
+    if (chunk.length > 0) this.afterCr = false;
+    const ends = new LineEnds(chunk);
+    for (let end = ends.next(from); end !== -1; end = ends.next(from)) {
+      this.append(chunk, from, end);
       const line = this.take();
       if (line !== undefined) lines.push(line);
-      from = nl + 1;
+      from = end + 1;
+      if (chunk[end] === CR) {
+        if (from === chunk.length) this.afterCr = true;
+        else if (chunk[from] === LF) from++;
+      }
     }
     this.append(chunk, from, chunk.length);
     return lines;
@@ -60,11 +72,12 @@ export class LineSplitter {
    */
   pushBlock(chunk: Buffer): LineBlock | undefined {
     const lastLf = chunk.lastIndexOf(LF);
-    if (lastLf !== -1 && !this.skipping && !(this.atStart && this.options.skipBom)) {
+    // The pending bytes never hold a \r (it always ends a line), so one look at the chunk tells.
+    if (lastLf !== -1 && !this.skipping && !this.afterCr && !(this.atStart && this.options.skipBom) && chunk.indexOf(CR) === -1) {
       const head = chunk.subarray(0, lastLf + 1);
       const region = this.pendingBytes > 0 ? Buffer.concat([...this.pending, head]) : head;
       const lines = countCleanLines(region, this.maxLineBytes);
-      if (lines > 0 && region.indexOf(CR) === -1 && isUtf8(region)) {
+      if (lines > 0 && isUtf8(region)) {
         this.pending = [];
         this.pendingBytes = 0;
         this.atStart = false;
@@ -76,14 +89,15 @@ export class LineSplitter {
     return lines.length > 0 ? blockOfLines(lines) : undefined;
   }
 
-  /** Ends the stream: the last line as a block if it did not end with a newline. */
+  /** Ends the stream: the last line as a block if it did not end with a line ending. */
   endBlock(): LineBlock | undefined {
     const lines = this.end();
     return lines.length > 0 ? blockOfLines(lines) : undefined;
   }
 
-  /** Ends the stream: returns the last line if it did not end with a newline. */
+  /** Ends the stream: returns the last line if it did not end with a line ending. */
   end(): string[] {
+    this.afterCr = false;
     if (this.pendingBytes === 0 && !this.skipping) return [];
     const line = this.take();
     return line === undefined ? [] : [line];
@@ -92,8 +106,7 @@ export class LineSplitter {
   private append(chunk: Buffer, from: number, to: number): void {
     if (this.skipping || to <= from) return;
     const total = this.pendingBytes + (to - from);
-    // One byte of slack: a \r that turns out to precede the \n is not part of the line.
-    if (total > this.maxLineBytes + 1) {
+    if (total > this.maxLineBytes) {
       this.skipping = true;
       this.pending = [];
       this.pendingBytes = 0;
@@ -114,13 +127,27 @@ export class LineSplitter {
     const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
-    const end = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
-    if (end > this.maxLineBytes) {
-      this.onTooLong(end);
-      return undefined;
-    }
     const start = first && this.options.skipBom && hasBom(bytes) ? 3 : 0;
-    return bytes.toString('utf8', start, Math.max(start, end));
+    return bytes.toString('utf8', start, Math.max(start, bytes.length));
+  }
+}
+
+/**
+ * The positions of line-ending bytes (\n or \r) in a chunk, in order. Each kind is searched
+ * with indexOf only again once passed, so a chunk without \r costs one extra scan, not one per line.
+ */
+class LineEnds {
+  private lf = -2;
+  private cr = -2;
+
+  constructor(private readonly chunk: Buffer) {}
+
+  /** The first line-ending byte at or after `from`, or -1. */
+  next(from: number): number {
+    if (this.lf !== -1 && this.lf < from) this.lf = this.chunk.indexOf(LF, from);
+    if (this.cr !== -1 && this.cr < from) this.cr = this.chunk.indexOf(CR, from);
+    if (this.lf === -1) return this.cr;
+    return this.cr === -1 ? this.lf : Math.min(this.lf, this.cr);
   }
 }
 
@@ -161,6 +188,6 @@ export function lineTooLongError(maxLineBytes: number, where: string, droppedLin
   return new FlintError(
     'RECORD_TOO_LONG',
     `line longer than maxLineBytes (${maxLineBytes} bytes) ${where} skipped (${count} so far); ` +
-      'raise options.maxLineBytes if such lines are expected',
+      'raise options.maxLineBytes (flint: --max-line-bytes) if such lines are expected',
   );
 }

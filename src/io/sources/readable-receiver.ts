@@ -10,8 +10,11 @@ import { Receiver } from './receiver.js';
 export interface ReadableReceiverOptions {
   /** Longest line accepted, in bytes; longer lines are reported and skipped (default 64 MiB). */
   maxLineBytes?: number;
-  /** Called once, after the last line of the input has been stored. */
-  onEnd?: () => void;
+  /**
+   * Called once when the input is over: after its last line has been stored, or with the error
+   * that ended it (the receiver then stops, and reports the error to listeners too).
+   */
+  onEnd?: (error?: Error) => void;
 }
 
 /**
@@ -20,7 +23,7 @@ export interface ReadableReceiverOptions {
  */
 export class ReadableReceiver extends Receiver<string> {
   private readonly maxLineBytes: number;
-  private readonly onEnd: (() => void) | undefined;
+  private readonly onEnd: ((error?: Error) => void) | undefined;
   private detach: (() => void) | undefined;
   private dropped = 0;
 
@@ -48,7 +51,10 @@ export class ReadableReceiver extends Receiver<string> {
       if (last) void this.storeLines(last);
       this.onEnd?.();
     };
-    const onError = (error: Error): void => this.stop(`input failed: ${error.message}`, error);
+    const onError = (error: Error): void => {
+      this.stop(`input failed: ${error.message}`, error);
+      this.onEnd?.(error);
+    };
     this.input.on('data', onData).once('end', onEnd).once('error', onError);
     const detach = (): void => {
       this.input.off('data', onData).off('end', onEnd).off('error', onError);
