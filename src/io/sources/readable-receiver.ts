@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import { checkMaxLineBytes, LineSplitter, lineTooLongError } from './line-splitter.js';
 import { pauseUntil } from './pause-until.js';
-import { Receiver } from './receiver.js';
+import { Receiver, storeLinesUnacknowledged } from './receiver.js';
 
 /** Options of a {@link ReadableReceiver}. */
 export interface ReadableReceiverOptions {
@@ -44,11 +44,11 @@ export class ReadableReceiver extends Receiver<string> {
     });
     const onData = (chunk: Buffer | string): void => {
       const block = splitter.pushBlock(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-      if (block) pauseUntil(this.input, this.storeLines(block), () => this.detach === detach);
+      if (block) pauseUntil(this.input, storeLinesUnacknowledged(this, block), () => this.detach === detach);
     };
     const onEnd = (): void => {
       const last = splitter.endBlock();
-      if (last) void this.storeLines(last);
+      if (last) void storeLinesUnacknowledged(this, last);
       this.onEnd?.();
     };
     const onError = (error: Error): void => {

@@ -94,8 +94,8 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
   }
 
   /** {@inheritDoc ReceiverSupervisor.pushLines} */
-  pushLines(block: LineBlock): Promise<void> {
-    return this.accept({ lines: block });
+  pushLines(block: LineBlock, waitForLog = true): Promise<void> {
+    return this.accept({ lines: block }, waitForLog);
   }
 
   /** {@inheritDoc ReceiverSupervisor.push} */
@@ -106,10 +106,10 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
   // The one place a store waits: the promise settles when the rate and the memory bound let the
   // receiver go on and, with a write-ahead log, once the data is on disk (Spark's reliable
   // receiver: only then may the receiver acknowledge its source).
-  private async accept(piece: Piece<T>): Promise<void> {
+  private async accept(piece: Piece<T>, waitForLog = true): Promise<void> {
     if (!this.running || !this.receiverStarted) return;
     await this.flow.receive(piece);
-    await this.wal.durable();
+    if (waitForLog) await this.wal.durable();
   }
 
   // Data let through by the flow is logged, then joins the next batch, in the order it was stored.

@@ -13,8 +13,12 @@ export interface ReceiverSupervisor<T> {
    * when the receiver may store more.
    */
   push(items: readonly T[]): Promise<void>;
-  /** Adds whole lines of text, kept as bytes, to the next batch; settles as {@link ReceiverSupervisor.push}. */
-  pushLines(block: LineBlock): Promise<void>;
+  /**
+   * Adds whole lines of text, kept as bytes, to the next batch; settles as
+   * {@link ReceiverSupervisor.push}, or with `waitForLog` false without waiting for the
+   * write-ahead log's fsync.
+   */
+  pushLines(block: LineBlock, waitForLog?: boolean): Promise<void>;
   /** Stops the receiver and starts it again after `delayMs`. */
   restart(message: string, error: unknown, delayMs: number): void;
   /** Stops the receiver for good. */
@@ -132,6 +136,17 @@ export abstract class Receiver<T> {
   isStopped(): boolean {
     return !this.isStarted();
   }
+}
+
+/**
+ * For Flint's own text receivers (socket, stdin), whose sources take no acknowledgement: stores
+ * lines, settling as soon as the rate and the memory bound allow, without waiting for the
+ * write-ahead log's fsync (the log still has the lines before their batch runs). Waiting would
+ * hold the input to one chunk per fsync and protect nothing, as Spark's single-record store does
+ * not wait either.
+ */
+export function storeLinesUnacknowledged(receiver: Receiver<string>, block: LineBlock): Promise<void> {
+  return supervisorOf(receiver, 'storeLines').pushLines(block, false);
 }
 
 function supervisorOf<T>(receiver: Receiver<T>, what: string): ReceiverSupervisor<T> {

@@ -4,7 +4,7 @@ import { isIP, Socket } from 'node:net';
 import { FlintError } from '../../errors.js';
 import { checkMaxLineBytes, LineSplitter, lineTooLongError } from './line-splitter.js';
 import { pauseUntil } from './pause-until.js';
-import { Receiver } from './receiver.js';
+import { Receiver, storeLinesUnacknowledged } from './receiver.js';
 
 /** Options of `socketTextStream`. */
 export interface SocketStreamOptions {
@@ -157,7 +157,7 @@ export class SocketReceiver extends Receiver<string> {
     socket.on('data', (chunk: Buffer) => {
       this.delay = this.initialDelay;
       const block = splitter.pushBlock(chunk);
-      if (block) pauseUntil(socket, this.storeLines(block), () => this.socket === socket);
+      if (block) pauseUntil(socket, storeLinesUnacknowledged(this, block), () => this.socket === socket);
     });
     socket.on('error', (error) => {
       failure = error;
@@ -168,7 +168,7 @@ export class SocketReceiver extends Receiver<string> {
       this.socket = undefined;
       if (!failure) {
         const last = splitter.endBlock();
-        if (last) void this.storeLines(last);
+        if (last) void storeLinesUnacknowledged(this, last);
       }
       this.scheduleReconnect(connected, failure);
     });
