@@ -25,7 +25,6 @@ export interface JobSchedulerHooks {
 
 /** The batch being run, and the output operation it is in. */
 interface RunningBatch {
-  readonly jobSet: JobSet;
   readonly info: BatchInfo;
   op: OutputOperationInfo | undefined;
   /** Set by stop(): the batch was reported finished and must not run or report anything more. */
@@ -108,7 +107,7 @@ export class JobScheduler {
     // a stop's deadline) and no I/O could run until the whole backlog was done.
     await setImmediate();
     if (this.discarding) return;
-    const run: RunningBatch = { jobSet, info, op: undefined, detached: false };
+    const run: RunningBatch = { info, op: undefined, detached: false };
     this.running = run;
     info.processingStartTime = this.clock.now();
     info.schedulingDelay = info.processingStartTime - info.submissionTime;
@@ -135,10 +134,12 @@ export class JobScheduler {
     }
     run.op = undefined;
     this.completeBatch(run);
+    this.hooks.onBatchDone(jobSet.time);
     if (failed) throw firstError;
   }
 
   // Reports the running output (if any) and the batch as completed, now, and cuts them loose.
+  // Not onBatchDone: the batch did not run all its jobs, so nothing may count it as processed.
   private detach(run: RunningBatch, failureReason: string | undefined): void {
     run.detached = true;
     if (run.op) {
@@ -160,7 +161,6 @@ export class JobScheduler {
     info.processingDelay = info.processingEndTime - info.processingStartTime!;
     info.totalDelay = info.schedulingDelay! + info.processingDelay;
     this.bus.post('onBatchCompleted', { batchInfo: info });
-    this.hooks.onBatchDone(run.jobSet.time);
   }
 }
 
