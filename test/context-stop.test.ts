@@ -167,4 +167,19 @@ describe('JobScheduler', () => {
     await Promise.all([a, b]);
     expect(log).toEqual(['A', 'event loop', 'B']);
   });
+
+  it('reports an abandoned batch completed to listeners, but not done to the context', async () => {
+    const done: number[] = [];
+    const completed: number[] = [];
+    const bus = new ListenerBus();
+    bus.add({ onBatchCompleted: ({ batchInfo }) => void completed.push(batchInfo.batchTime) });
+    const scheduler = new JobScheduler(new ManualClock(0), bus, { onJobError: () => {}, onBatchDone: (time) => void done.push(time) });
+    let started = false;
+    const run = (): Promise<void> => ((started = true), never());
+    void scheduler.submit({ time: 1000, jobs: [{ id: 0, name: 'foreachRDD', time: 1000, run }], numRecords: 0 });
+    await waitFor(() => started, 'the job to start');
+    await scheduler.stop(true, 10, 'within 10 ms');
+    expect(completed).toEqual([1000]);
+    expect(done).toEqual([]);
+  });
 });

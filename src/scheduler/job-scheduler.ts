@@ -20,15 +20,14 @@ export interface JobSchedulerHooks {
   /** A job failed; the batch goes on with its other jobs. */
   onJobError(error: unknown, job: Job): void;
   /**
-   * A batch finished (`abandoned`: stop() gave up on it); `info` is what listeners were sent
-   * with onBatchCompleted. The next batch starts once the returned promise settles.
+   * A batch ran all its jobs (not called for one stop() abandoned); `info` is what listeners were
+   * sent with onBatchCompleted. The next batch starts once the returned promise settles.
    */
-  onBatchDone(time: number, info: BatchInfo, abandoned: boolean): void | Promise<void>;
+  onBatchDone(time: number, info: BatchInfo): void | Promise<void>;
 }
 
 /** The batch being run, and the output operation it is in. */
 interface RunningBatch {
-  readonly jobSet: JobSet;
   readonly info: BatchInfo;
   op: OutputOperationInfo | undefined;
   /** Set by stop(): the batch was reported finished and must not run or report anything more. */
@@ -111,7 +110,7 @@ export class JobScheduler {
     // a stop's deadline) and no I/O could run until the whole backlog was done.
     await setImmediate();
     if (this.discarding) return;
-    const run: RunningBatch = { jobSet, info, op: undefined, detached: false };
+    const run: RunningBatch = { info, op: undefined, detached: false };
     this.running = run;
     info.processingStartTime = this.clock.now();
     info.schedulingDelay = info.processingStartTime - info.submissionTime;
@@ -137,18 +136,20 @@ export class JobScheduler {
       this.completeOutput(op);
     }
     run.op = undefined;
-    await this.completeBatch(run, false);
+    this.completeBatch(run);
+    await this.hooks.onBatchDone(jobSet.time, run.info);
     if (failed) throw firstError;
   }
 
   // Reports the running output (if any) and the batch as completed, now, and cuts them loose.
+  // Not onBatchDone: the batch did not run all its jobs, so nothing may count it as processed.
   private detach(run: RunningBatch, failureReason: string | undefined): void {
     run.detached = true;
     if (run.op) {
       if (failureReason !== undefined) run.op.failureReason = failureReason;
       this.completeOutput(run.op);
     }
-    void this.completeBatch(run, true);
+    this.completeBatch(run);
   }
 
   private completeOutput(op: OutputOperationInfo): void {
@@ -156,14 +157,13 @@ export class JobScheduler {
     this.bus.post('onOutputOperationCompleted', { outputOperationInfo: op });
   }
 
-  private async completeBatch(run: RunningBatch, abandoned: boolean): Promise<void> {
+  private completeBatch(run: RunningBatch): void {
     if (this.running === run) this.running = undefined;
     const { info } = run;
     info.processingEndTime = this.clock.now();
     info.processingDelay = info.processingEndTime - info.processingStartTime!;
     info.totalDelay = info.schedulingDelay! + info.processingDelay;
     this.bus.post('onBatchCompleted', { batchInfo: info });
-    await this.hooks.onBatchDone(run.jobSet.time, info, abandoned);
   }
 }
 

@@ -146,7 +146,7 @@ export class StreamingContext implements StreamEnv {
     this.writeAheadLog = options.writeAheadLog ?? false;
     this.scheduler = new JobScheduler(this.clock, this.bus, {
       onJobError: (error) => this.waiter.notifyError(error),
-      onBatchDone: (time, info, abandoned) => this.afterBatch(time, info, abandoned),
+      onBatchDone: (time, info) => this.afterBatch(time, info),
     });
     this.generator = new JobGenerator(
       this.clock,
@@ -328,13 +328,12 @@ export class StreamingContext implements StreamEnv {
 
   // After a batch: write the checkpoint that follows it when one is due, then forget old batches
   // (after, because the checkpoint reads batches the window still remembers).
-  private async afterBatch(time: number, info: BatchInfo, abandoned: boolean): Promise<void> {
+  // Not called for a batch stop() abandoned: no checkpoint may say it is done, so a restart runs
+  // it again.
+  private async afterBatch(time: number, info: BatchInfo): Promise<void> {
     this.graph.batchCompleted(info);
-    // An abandoned batch is not done: no checkpoint may say so, and a restart runs it again.
-    if (!abandoned) {
-      this.lastCompletedTime = time;
-      if (this.checkpointer?.isCheckpointTime(time)) await this.writeCheckpoint(time);
-    }
+    this.lastCompletedTime = time;
+    if (this.checkpointer?.isCheckpointTime(time)) await this.writeCheckpoint(time);
     this.graph.clearMetadata(time);
   }
 
