@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommandLine, UsageError, type WordCountConfig } from '../src/cli/args.js';
@@ -236,6 +236,23 @@ describe('wordcount job on a manual clock', () => {
     // Words are counted once, in the batch they arrived in, not once per window.
     expect(summary.words).toBe(3);
     expect(existsSync(join(checkpoint, 'cp'))).toBe(true);
+  });
+
+  it('with --checkpoint, a job started again goes on from its last checkpoint, window intact', async () => {
+    const checkpoint = join(mkdtempSync(join(tmpdir(), 'flint-cli-test-')), 'cp');
+    dirs.push(dirname(checkpoint));
+    const config = wordcount('--stdin', '--window', '2s', '--checkpoint', checkpoint);
+    await runBatches(config, ['a b\n', 'b\n']);
+    const clock = new ManualClock(2000);
+    const stdin = new PassThrough();
+    const out = sink();
+    const job = await startWordCount(config, { out, err: sink(), clock, stdin });
+    stdin.write('c\n');
+    await flush();
+    await clock.advance(1000);
+    await job.stop();
+    // The window at 3 s holds the batch at 2 s, counted by the first run.
+    expect(out.text()).toBe(printed(3000, [['b', 1], ['c', 1]]));
   });
 
   it('draws a status line on the error output when asked, and erases it before printing', async () => {

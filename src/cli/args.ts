@@ -35,7 +35,7 @@ export const WORDCOUNT_FLAGS: Readonly<Record<string, FlagSpec>> = {
   batch: { type: 'string', value: 'DURATION', example: '1s', help: 'batch interval (default 1s)' },
   window: { type: 'string', value: 'DURATION', example: '30s', help: 'count over a sliding window this long (a multiple of --batch)' },
   slide: { type: 'string', value: 'DURATION', example: '5s', help: 'how often the window moves (default: --batch; a multiple of --batch)' },
-  checkpoint: { type: 'string', value: 'DIR', example: '/tmp/flint-checkpoint', help: 'checkpoint directory for --window (default: a temporary one)' },
+  checkpoint: { type: 'string', value: 'DIR', example: '/tmp/flint-checkpoint', help: 'checkpoint directory for --window; started again on it, the job goes on from its last checkpoint (default: a temporary one)' },
   top: { type: 'string', value: 'N', example: '10', help: 'words printed per batch (default 10)' },
   core: { type: 'string', value: 'js|wasm', example: 'js', help: 'engine core (default wasm: kernels on a worker pool; js: pure TypeScript)' },
   master: { type: 'string', value: 'MASTER', example: 'local[4]', help: "local, local[n] or local[*]: partitions of each shuffle (default local[*])" },

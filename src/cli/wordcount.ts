@@ -70,37 +70,41 @@ export async function startWordCount(config: WordCountConfig, env: WordCountEnv)
   // Counts and messages share the terminal with the status line, so they erase it first.
   const write = (stream: TextOutput) => (text: string) => (status?.clear(), stream.write(text));
   const err = { write: write(env.err) };
-  const ssc = new StreamingContext({
-    batchInterval: config.batch,
-    appName: 'flint wordcount',
-    clock: env.clock,
-    out: { write: write(env.out) },
-    core: config.core,
-    ...(config.master !== undefined && { master: config.master }),
-    ...(config.maxRate !== undefined && { receiverMaxRate: config.maxRate }),
-    ...(config.backpressure && { backpressure: true }),
-    ...(config.maxBuffered !== undefined && { maxBufferedBytes: config.maxBuffered }),
-  });
-  const stats = new RunStats();
-  ssc.addStreamingListener(stats);
-  ssc.addStreamingListener({ onReceiverError: ({ receiverInfo }) => void err.write(`flint: ${receiverInfo.lastErrorMessage}\n`) });
-  ssc.addStreamingListener(firstThrottleNotice(err));
-  if (status) ssc.addStreamingListener(status);
-
   let endInput!: (error?: Error) => void;
   const inputEnded = new Promise<void>((resolve, reject) => {
     endInput = (error) => (error ? reject(new Error(`cannot read standard input: ${error.message}`, { cause: error })) : resolve());
   });
   // Handled by runWordCount; a job started only for its batches must not crash on it.
   inputEnded.catch(() => undefined);
-  const { perBatch, counts } = countWords(openInput(ssc, config, env, endInput), config.window);
-  byCountDescending(counts).print(config.top);
-  perBatch.foreachRDD((batch) => {
-    for (const partition of batch.partitions) for (const [, n] of partition) stats.words += n;
-  });
-
+  const stats = new RunStats();
   const checkpoint = await checkpointDirectory(config);
-  if (checkpoint.path !== undefined) ssc.checkpoint(checkpoint.path);
+  // With --checkpoint, a job restarted on the same directory goes on from its last checkpoint.
+  const create = (): StreamingContext => {
+    const ssc = new StreamingContext({
+      batchInterval: config.batch,
+      appName: 'flint wordcount',
+      clock: env.clock,
+      out: { write: write(env.out) },
+      core: config.core,
+      ...(config.master !== undefined && { master: config.master }),
+      ...(config.maxRate !== undefined && { receiverMaxRate: config.maxRate }),
+      ...(config.backpressure && { backpressure: true }),
+      ...(config.maxBuffered !== undefined && { maxBufferedBytes: config.maxBuffered }),
+    });
+    if (checkpoint.path !== undefined) ssc.checkpoint(checkpoint.path);
+    const { perBatch, counts } = countWords(openInput(ssc, config, env, endInput), config.window);
+    byCountDescending(counts).print(config.top);
+    perBatch.foreachRDD((batch) => {
+      for (const partition of batch.partitions) for (const [, n] of partition) stats.words += n;
+    });
+    return ssc;
+  };
+  const ssc = config.checkpoint !== undefined ? StreamingContext.getOrCreate(config.checkpoint, create) : create();
+  ssc.addStreamingListener(stats);
+  ssc.addStreamingListener({ onReceiverError: ({ receiverInfo }) => void err.write(`flint: ${receiverInfo.lastErrorMessage}\n`) });
+  ssc.addStreamingListener({ onCheckpointFallback: ({ problem }) => void err.write(`flint: checkpoint recovery: ${problem.message}\n`) });
+  ssc.addStreamingListener(firstThrottleNotice(err));
+  if (status) ssc.addStreamingListener(status);
   try {
     await ssc.start();
   } catch (error) {
