@@ -14,6 +14,9 @@ type Pairs = DStream<[string, number]>;
 type Expected = Map<string, number>;
 
 const SECOND = 1000;
+// Thousands of batches, each logged and checkpointed as the harness's checkpoint directory asks:
+// on a shared 2-core host these runs take tens of seconds.
+const LONG_RUN = 90_000;
 const VOCABULARY = ['a', 'b', 'cat', 'the', 'é', '日本', '😀', 'x✓', 'long-' + 'k'.repeat(300)];
 
 /** Whitespace tokenization done independently of Flint's `words`. */
@@ -199,7 +202,7 @@ describe.each(CORES)('incremental windows equal recomputation (%s core)', (core)
         }
       }
     }
-  });
+  }, LONG_RUN);
 
   it('keeps f64 sum/subtract windows within 1e-12 of the exact sums over 2000 slides', async () => {
     const rng = mulberry32(core === 'js' ? 7 : 8);
@@ -226,5 +229,5 @@ describe.each(CORES)('incremental windows equal recomputation (%s core)', (core)
       for (const [key, value] of actual) if (!exact.has(key)) worst = Math.max(worst, Math.abs(value));
     }
     expect(worst).toBeLessThan(1e-12);
-  });
+  }, LONG_RUN);
 });
