@@ -209,6 +209,29 @@ class AckingServer {
   }
 }
 
+describe('stopGracefullyOnShutdown', () => {
+  it('SIGTERM finishes the received batches, writes a final checkpoint after the last one and exits 0', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'flint-sigterm-'));
+    dirs.push(root);
+    mkdirSync(join(root, 'in'));
+    const producer = new Producer(join(root, 'in'), mulberry32(7));
+    const child = startJob('state', 'js', root);
+    await waitFor(() => started.get(child)!.out.includes('started'), 'the job to start', 15_000);
+    for (let i = 0; i < 10; i++) {
+      producer.writeFile();
+      await sleep(50);
+    }
+    await sleep(3 * BATCH);
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    const lastOutput = Math.max(...outputTimes(root, 'state'));
+    const checkpoints = readdirSync(join(root, 'ckpt')).filter((n) => n.startsWith('checkpoint-')).map((n) => Number(n.slice(11)));
+    expect(Math.max(...checkpoints)).toBe(lastOutput);
+    expect(sorted(output(root, 'state', lastOutput))).toEqual(sorted(producer.totals));
+  }, 30_000);
+});
+
 describe.each(CORES)('kill tests on the %s core', (core) => {
   it(`socket source with the write-ahead log and a stateful count: ${KILLS} SIGKILLs, nothing lost, nothing counted twice`, async () => {
     const seed = Date.now() % 100_000;

@@ -11,6 +11,7 @@ import { FILE_KIND, removeFile, writeCheckedFiles, type CheckedFile } from './ch
 import { CheckpointFiles, type CheckpointMetadata, type StoredBatch } from './checkpoint-files.js';
 import { batchKey, dataFile } from './data-file.js';
 import type { GraphLayout } from './graph-layout.js';
+import type { WriteAheadLogOptions } from './write-ahead-log.js';
 
 /** How many complete checkpoints are kept: the newest, and one to fall back to. */
 const KEEP = 2;
@@ -38,7 +39,8 @@ export class Checkpointer {
     private readonly zeroTime: number,
     private readonly batchInterval: number,
     recovered?: CheckpointerStart,
-    private readonly writeAheadLog = false,
+    /** Settings of the receivers' write-ahead logs, when they are on. */
+    private readonly writeAheadLog?: WriteAheadLogOptions,
   ) {
     this.kept = recovered ? [recovered.metadata] : [];
     this.replayed = recovered?.replayed ?? new Set();
@@ -54,7 +56,7 @@ export class Checkpointer {
     for (const sub of ['data', 'batches']) await mkdir(join(this.files.dir, sub), { recursive: true });
     await removeStaleTemporaries(this.files.dir);
     if (!this.writeAheadLog) return;
-    for (const { id, input } of this.layout.inputs) await input.recovery?.openLog?.(this.files.receivedData(id));
+    for (const { id, input } of this.layout.inputs) await input.recovery?.openLog?.(this.files.receivedData(id), this.writeAheadLog);
   }
 
   /** The time of the newest complete checkpoint, if any. */

@@ -1,5 +1,6 @@
 // The contract every DStream operator implements, and what operators may see of their context.
 import type { Batch } from '../batch/batch.js';
+import type { WriteAheadLogOptions } from '../checkpoint/write-ahead-log.js';
 import type { Core } from '../core/core.js';
 import type { ReceiverLimits } from '../io/sources/receiver-limits.js';
 import type { BatchInfo } from '../scheduler/listener.js';
@@ -66,7 +67,7 @@ export interface RecoverableInput {
   /** Data only batches up to `time` used may be deleted (the oldest kept checkpoint is at `time`). */
   forgetBefore?(time: number): Promise<void>;
   /** Receivers: keep what is stored in a write-ahead log in `dir` (before restore and start). */
-  openLog?(dir: string): Promise<void>;
+  openLog?(dir: string, options: WriteAheadLogOptions): Promise<void>;
   /** Receivers: after restore, data the log holds beyond every batch joins the next new one. */
   readmitUnallocated?(): Promise<void>;
   /** Releases what openLog opened, once the context has stopped. */

@@ -5,6 +5,7 @@ import { CheckpointFiles } from '../checkpoint/checkpoint-files.js';
 import { Checkpointer } from '../checkpoint/checkpointer.js';
 import { layoutOf, type GraphLayout } from '../checkpoint/graph-layout.js';
 import { checkCompatible, readCheckpoint, restoreGraph, type RecoveredCheckpoint } from '../checkpoint/recovery.js';
+import type { WriteAheadLogOptions } from '../checkpoint/write-ahead-log.js';
 import type { Core, CoreName } from '../core/core.js';
 import { createCore } from '../core/create-core.js';
 import { DStream } from '../dstream/dstream.js';
@@ -52,9 +53,12 @@ export interface StreamingContextOptions {
    * Append what receivers store (sockets, stdin, custom receivers) to a write-ahead log in the
    * checkpoint directory before it joins a batch, so a restarted context re-runs the batches of a
    * crashed one with their data (Spark's `spark.streaming.receiver.writeAheadLog.enable`; default
-   * false). `Receiver.store` then resolves once the data is on disk. Needs `checkpoint(dir)`.
+   * false). `Receiver.store` then resolves once the data is on disk. Needs `checkpoint(dir)`. An
+   * object turns it on with settings: `syncIntervalMs` (the longest data waits for its fsync,
+   * default 50; a batch's data is always fsync'd before the batch runs), `segmentBytes` (default
+   * 64 MiB; whole segments are deleted once checkpoints cover them).
    */
-  writeAheadLog?: boolean;
+  writeAheadLog?: boolean | WriteAheadLogOptions;
   /**
    * Most records per second each receiver stores (Spark's `spark.streaming.receiver.maxRate`);
    * default unlimited. Records are lines for text sources. Over the rate, a receiver stops reading.
@@ -125,7 +129,7 @@ export class StreamingContext implements StreamEnv {
   private checkpointer: Checkpointer | undefined;
   private lastCompletedTime: number | undefined;
   private readonly stopGracefullyOnShutdown: boolean;
-  private readonly writeAheadLog: boolean;
+  private readonly writeAheadLog: WriteAheadLogOptions | undefined;
   private removeShutdownHook: (() => void) | undefined;
   /** The context most recently started and not yet stopped (Spark's `getActive`). */
   private static active: StreamingContext | undefined;
@@ -143,7 +147,7 @@ export class StreamingContext implements StreamEnv {
     this.receiverLimits = receiverLimits(options);
     this.core = createCore(options.core ?? 'wasm', this.defaultParallelism);
     this.stopGracefullyOnShutdown = options.stopGracefullyOnShutdown ?? false;
-    this.writeAheadLog = options.writeAheadLog ?? false;
+    this.writeAheadLog = options.writeAheadLog === true ? {} : options.writeAheadLog || undefined;
     this.scheduler = new JobScheduler(this.clock, this.bus, {
       onJobError: (error) => this.waiter.notifyError(error),
       onBatchDone: (time, info) => this.afterBatch(time, info),
@@ -281,7 +285,7 @@ export class StreamingContext implements StreamEnv {
     const nextTime = this.generator.firstBatchTime();
     const zeroTime = recovered ? recovered.metadata.zeroTime : nextTime - this.batchInterval;
     this.graph.start(zeroTime, this.checkpointDir);
-    if (this.writeAheadLog && this.checkpointDir === undefined) {
+    if (this.writeAheadLog !== undefined && this.checkpointDir === undefined) {
       throw new FlintError('CHECKPOINT_REQUIRED', 'writeAheadLog keeps its log in the checkpoint directory; call ssc.checkpoint(\'/path/to/dir\') before ssc.start()');
     }
     if (this.checkpointDir !== undefined) await this.startCheckpointing(this.checkpointDir, zeroTime);

@@ -2,7 +2,7 @@
 // piece of stored data is appended before it joins a batch, so the batches of a crashed run can
 // be rebuilt from the log. A batch is the log range [from, to) of the pieces it took.
 import { deserialize, serialize } from 'node:v8';
-import { WriteAheadLog } from '../../checkpoint/write-ahead-log.js';
+import { WriteAheadLog, type WriteAheadLogOptions } from '../../checkpoint/write-ahead-log.js';
 import { FlintError } from '../../errors.js';
 import type { Piece } from './receiver-flow.js';
 
@@ -16,8 +16,13 @@ export class ReceivedBlockLog<T> {
   private constructor(private readonly log: WriteAheadLog) {}
 
   /** Opens (and recovers) the log in `dir`. */
-  static async open<T>(dir: string): Promise<ReceivedBlockLog<T>> {
-    return new ReceivedBlockLog<T>(await WriteAheadLog.open(dir));
+  static async open<T>(dir: string, options: WriteAheadLogOptions = {}): Promise<ReceivedBlockLog<T>> {
+    return new ReceivedBlockLog<T>(await WriteAheadLog.open(dir, options));
+  }
+
+  /** What opening the log cut off: a record torn by a crash, never acknowledged. */
+  get tornTail(): { file: string; bytes: number; reason: string } | undefined {
+    return this.log.tornTail;
   }
 
   /** Where the next piece starts. */

@@ -4,6 +4,7 @@
 // from the log; pieces logged but never given to a batch join the first new one. Without the
 // log, data received by a process that died is gone: a re-run batch is empty, and says so.
 import { Batch } from '../../batch/batch.js';
+import type { WriteAheadLogOptions } from '../../checkpoint/write-ahead-log.js';
 import type { RecoverableInput } from '../../dstream/operator.js';
 import { ReceivedBlockLog } from './received-block-log.js';
 import { ReceivedData } from './received-data.js';
@@ -30,9 +31,13 @@ export class ReceiverRecovery<T> implements RecoverableInput {
   ) {}
 
   /** Opens the log in `dir`; called before restore and start when `writeAheadLog` is on. */
-  async openLog(dir: string): Promise<void> {
-    this.log = await ReceivedBlockLog.open<T>(dir);
+  async openLog(dir: string, options: WriteAheadLogOptions = {}): Promise<void> {
+    this.log = await ReceivedBlockLog.open<T>(dir, options);
     this.allocated = this.log.end;
+    const torn = this.log.tornTail;
+    if (torn) {
+      this.report(`write-ahead log: removed ${torn.bytes} bytes at the end of "${torn.file}" (${torn.reason}), a record cut by a crash before store() returned for it`);
+    }
   }
 
   batchRecord(time: number): unknown {
