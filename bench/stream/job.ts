@@ -75,6 +75,11 @@ export interface BatchRecord {
   /** ms from each timestamp token's writing to the batch's output. */
   latencies: number[];
   top10: string;
+  /**
+   * The batch completed without its output having run: stop() abandoned it (a job stopped while
+   * behind) or it failed. Its lines were consumed, but it has no top 10 to check.
+   */
+  noOutput?: boolean;
 }
 
 const isMarker = (word: string) => word.startsWith(MARKER);
@@ -163,7 +168,7 @@ export class StreamingJob implements Job {
   }
 
   private record(info: BatchInfo): void {
-    const output = this.outputs.get(info.batchTime) ?? { latencies: [], top10: '' };
+    const output = this.outputs.get(info.batchTime) ?? { latencies: [], top10: '', noOutput: true };
     this.outputs.delete(info.batchTime);
     this.batches.push({
       time: info.batchTime,

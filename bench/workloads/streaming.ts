@@ -139,7 +139,7 @@ async function searchRate(
   gen.setRate(0);
   await job.stop();
   // The first batch with data and the largest one are recounted from the corpus lines they got.
-  const withData = job.batches.filter((b) => b.numRecords > 0);
+  const withData = job.batches.filter((b) => b.numRecords > 0 && !b.noOutput);
   const largest = withData.reduce((a, b) => (b.numRecords > a.numRecords ? b : a), withData[0]);
   row.verifiedBatches = verify(name, job.batches, corpus, (b) => b === withData[0] || b === largest);
   // Without any sustained rate yet, lower rates are tried (up to 3) even when not refining.
