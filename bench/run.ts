@@ -18,7 +18,7 @@ function estimate(w: WorkloadName, c: BenchConfig): number {
     case 'window':
       return c.window.lengths.length * 7 * Math.min(c.window.budgetSeconds, 20);
     case 'streaming':
-      return 4 * 9 * (c.streaming.stepSeconds + c.streaming.settleBatches);
+      return 5 * 9 * (c.streaming.stepSeconds + c.streaming.settleBatches);
     case 'memory':
       return 40 + c.memory.soakSeconds;
   }
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     });
     (results as unknown as Record<string, unknown>)[workload] = result;
     // The soak run streams at half the rate the wasm core sustained over TCP.
-    const sustained = results.streaming?.rows.find((r) => /local\[\*\]/.test(r.name))?.best?.mbPerS;
+    const sustained = results.streaming?.rows.find((r) => /local\[\*\]/.test(r.name) && !/write-ahead log/.test(r.name))?.best?.mbPerS;
     if (workload === 'streaming' && sustained && !process.env.BENCH_SOAK_RATE) config.memory.soakMbPerS = sustained / 2;
     before += weights[i]!;
   }

@@ -116,4 +116,31 @@ describe('report', () => {
     expect(sided.headline).toContain('- Incremental window, per slide at W/S=600 vs W/S=10 (side by side): **1.20x** (target <= 1.3): met');
     expect(sided.markdown).toContain('**5.00 ms** and **6.00 ms** per slide (median), **1.20x**');
   });
+
+  it('reports the write-ahead log\'s cost against the same job without it, and keeps the ratios to the job without it', () => {
+    const step = (mbPerS: number, ok: boolean, processingP50: number, latencyP50 = 700) => ({
+      mbPerS, ok, batches: 4, receivedMbPerS: mbPerS, processingP50, processingMax: processingP50 + 50, schedulingMax: 5, latencyP50, latencyP99: latencyP50 + 300,
+      ...(ok ? {} : { reason: 'processing delay 1100 ms >= 1000 ms' }),
+    });
+    const srow = (name: string, steps: ReturnType<typeof step>[]) => ({ name, group: 'flint' as const, steps, best: steps.filter((s) => s.ok).at(-1), verifiedBatches: 2 });
+    const plain = srow('Flint wasm core, local[*] (2 workers)', [step(10, true, 200), step(15, true, 300), step(22.5, true, 450, 800), step(33.75, false, 900)]);
+    const wal = srow('Flint wasm core, local[*] (2 workers), write-ahead log', [step(10, true, 250), step(15, true, 380, 900), step(22.5, false, 800)]);
+    const streaming = { batchMs: 1000, stepSeconds: 4, settleBatches: 1, refineSteps: 0, corpusMb: 16, wordsPerMb: 2e5, rows: [plain, wal] };
+    const report = buildReport({ ...base, streaming }, 'r');
+    expect(report.markdown).toContain('| Flint wasm core, local[*] (2 workers), write-ahead log | 15.0 | 3M | 380 | 900 | 1200 | 0.67x |');
+    expect(report.markdown).toContain('| Flint wasm core, local[*] (2 workers) | 22.5 | 4.5M | 450 | 800 | 1100 | 1.00x |');
+    expect(report.markdown).toContain('**22.5 MB/s without** the log, **15.0 MB/s with** it, **0.67x**; latency p50/p99 at those rates 800/1100 ms without, 900/1200 ms with.');
+    expect(report.markdown).toContain('processing p50 (ms) without / with: 10.0 MB/s 200 / 250, 15.0 MB/s 300 / 380.');
+    expect(report.markdown).toContain('multiplies the rate by 1.50 (then 0 bisections)');
+    const line = report.headline.find((l) => l.startsWith('- Streaming over TCP'));
+    expect(line).toContain('Flint wasm local[*] sustains 22.5 MB/s (latency p50 800 ms, p99 1100 ms); with the write-ahead log 15.0 MB/s (0.67x);');
+    // The paired rounds at a fixed rate: medians, and the median of per-round processing ratios.
+    const walPair = { mbPerS: 11.25, rounds: 3, without: [step(11.25, true, 200), step(11.25, true, 400), step(11.25, true, 300)], with: [step(11.25, true, 300, 900), step(11.25, true, 440, 1000), step(11.25, false, 900, 1100)] };
+    const paired = buildReport({ ...base, streaming: { ...streaming, walPair } }, 'r').markdown;
+    expect(paired).toContain('both jobs at 11.3 MB/s');
+    expect(paired).toContain('Processing p50 **300 ms without** the log, **440 ms with** it (median of per-round ratios **1.50x**); latency p50 700 ms without, 1000 ms with (p99 1000 / 1300 ms); sustained in 3 / 2 of 3 rounds (without / with).');
+    expect(report.markdown).not.toContain('Paired at a fixed rate');
+    // Without the pair (results from before it was measured), no paragraph.
+    expect(buildReport({ ...base, streaming: { ...streaming, rows: [plain] } }, 'r').markdown).not.toContain('Cost of the write-ahead log');
+  });
 });

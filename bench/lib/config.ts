@@ -87,7 +87,8 @@ function list<T extends string | number>(name: string, fallback: T[], parse: (s:
  * BENCH_ITERATIONS, BENCH_PANE_KB, BENCH_WINDOWS (e.g. `2,10,600`), BENCH_SLIDES,
  * BENCH_WINDOW_BUDGET (s), BENCH_STEP_SECONDS, BENCH_SOAK_SECONDS, BENCH_SOAK_RATE (MB/s), BENCH_KEYS
  * and BENCH_ONLY (a
- * comma-separated list of workloads).
+ * comma-separated list of workloads). The streaming child also reads BENCH_STREAMING_ONLY (a regular
+ * expression over its contestants' names).
  */
 export function configFor(mode: 'full' | 'quick'): BenchConfig {
   const d = mode === 'full' ? FULL : QUICK;

@@ -100,15 +100,30 @@ export interface SoakResult {
   latencyP99: number;
 }
 
+/**
+ * Flint wasm local[*] without and with the write-ahead log, started afresh in alternating order at
+ * one rate both sustained: one judged step per job, `rounds` of each.
+ */
+export interface WalPair {
+  mbPerS: number;
+  rounds: number;
+  without: StepResult[];
+  with: StepResult[];
+}
+
 /** Workload 3 (streaming over TCP). */
 export interface StreamingResult {
   batchMs: number;
   stepSeconds: number;
   settleBatches: number;
+  /** Bisection steps after the first rate not sustained (absent in results from before it was kept). */
+  refineSteps?: number;
   corpusMb: number;
   /** Words per MB of the generated text. */
   wordsPerMb: number;
   rows: StreamingRow[];
+  /** The write-ahead log's cost at a fixed rate, when both jobs sustained one. */
+  walPair?: WalPair;
 }
 
 /** Peak RSS of one contestant holding the large window, in a fresh process. */

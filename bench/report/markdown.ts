@@ -1,6 +1,6 @@
 // BENCHMARKS.md from a run's results: the machine, one section per workload with a table of
 // medians and ratios to Flint's wasm core, and the SVG charts the sections link to.
-import type { MemoryResult, Results, SideBySide, SoakResult, StreamingResult, WindowResult, WordCountResult } from '../lib/results.js';
+import type { MemoryResult, Results, SideBySide, SoakResult, StepResult, StreamingResult, StreamingRow, WalPair, WindowResult, WordCountResult } from '../lib/results.js';
 import { percentile, slope } from '../lib/stats.js';
 import { median } from '../machine.js';
 import { barChart, compact, lineChart, type Series } from './svg.js';
@@ -17,6 +17,7 @@ export interface Report {
 function colorOf(name: string): string {
   const rules: [RegExp, string][] = [
     [/wasm.*(1 worker|incremental)/, '#d9480f'],
+    [/write-ahead log/, '#fcc419'],
     [/wasm/, '#f08c00'],
     [/js.*recompute/, '#74c0fc'],
     [/Flint js/, '#1971c2'],
@@ -34,6 +35,63 @@ const ratio = (a: number | null | undefined, b: number | null | undefined) => (a
 const table = (head: string[], align: string[], rows: string[][]) =>
   [`| ${head.join(' | ')} |`, `|${align.join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const find = <T extends { name: string }>(rows: T[], re: RegExp) => rows.find((r) => re.test(r.name));
+
+/** The streaming contestant with the write-ahead log, and the same job without it. */
+const WAL = /write-ahead log/;
+const withWal = (rows: StreamingRow[]) => find(rows, WAL);
+const withoutWal = (rows: StreamingRow[]) => rows.find((r) => /wasm.*local\[\*\]/.test(r.name) && !WAL.test(r.name));
+
+/**
+ * The write-ahead log's cost, if the run measured the pair: highest sustained rates and their
+ * ratio, latency at those rates, and processing delay at the rates both sustained.
+ */
+function walCostLines(s: StreamingResult): string[] {
+  const [off, on] = [withoutWal(s.rows), withWal(s.rows)];
+  if (!off || !on) return [];
+  const shared = off.steps
+    .filter((a) => a.ok)
+    .flatMap((a) => on.steps.filter((b) => b.ok && Math.abs(b.mbPerS - a.mbPerS) < 1e-6).map((b) => [a, b] as const))
+    .slice(-3);
+  return [
+    `**Cost of the write-ahead log.** ${on.name} runs the same job with \`writeAheadLog: true\` and a temporary ` +
+      'checkpoint directory (removed afterwards): the socket receiver appends what it reads to the segmented, checksummed ' +
+      'log (fsync\'d on a 50 ms group commit and before each batch runs), and the context writes its checkpoints. It runs ' +
+      'right after the job without the log, with the same rate search. Highest sustained rate: ' +
+      `**${fmt(off.best?.mbPerS)} MB/s without** the log, **${fmt(on.best?.mbPerS)} MB/s with** it, ` +
+      `**${ratio(on.best?.mbPerS, off.best?.mbPerS)}**; latency p50/p99 at those rates ${fmt(off.best?.latencyP50, 0)}/${fmt(off.best?.latencyP99, 0)} ms ` +
+      `without, ${fmt(on.best?.latencyP50, 0)}/${fmt(on.best?.latencyP99, 0)} ms with.` +
+      (shared.length
+        ? ' At rates both sustained, processing p50 (ms) without / with: ' +
+          shared.map(([a, b]) => `${fmt(a.mbPerS)} MB/s ${fmt(a.processingP50, 0)} / ${fmt(b.processingP50, 0)}`).join(', ') +
+          '.'
+        : '') +
+      (factorOf(off) ? ` Each step of the search multiplies the rate by ${fmt(factorOf(off), 2)}${s.refineSteps === undefined ? '' : ` (then ${s.refineSteps} bisections)`}, which bounds the resolution of the ratio.` : ''),
+    '',
+    ...walPairLines(s.walPair),
+  ];
+}
+
+/** The paired measurement at a fixed rate: medians over rounds and the median of per-round ratios. */
+function walPairLines(p: WalPair | undefined): string[] {
+  if (!p || !p.without.length || p.without.length !== p.with.length) return [];
+  const med = (steps: StepResult[], key: 'processingP50' | 'latencyP50' | 'latencyP99') => median(steps.map((st) => st[key]));
+  const perRound = median(p.with.map((b, i) => b.processingP50 / p.without[i]!.processingP50));
+  const sustained = (steps: StepResult[]) => steps.filter((st) => st.ok).length;
+  return [
+    `Paired at a fixed rate: both jobs at ${fmt(p.mbPerS)} MB/s (3/4 of the lower highest sustained rate), each started afresh ` +
+      `for one judged step, ${p.rounds} rounds in alternating order. Processing p50 **${fmt(med(p.without, 'processingP50'), 0)} ms without** ` +
+      `the log, **${fmt(med(p.with, 'processingP50'), 0)} ms with** it (median of per-round ratios **${fmt(perRound, 2)}x**); latency p50 ` +
+      `${fmt(med(p.without, 'latencyP50'), 0)} ms without, ${fmt(med(p.with, 'latencyP50'), 0)} ms with (p99 ${fmt(med(p.without, 'latencyP99'), 0)} / ` +
+      `${fmt(med(p.with, 'latencyP99'), 0)} ms); sustained in ${sustained(p.without)} / ${sustained(p.with)} of ${p.rounds} rounds (without / with).`,
+    '',
+  ];
+}
+
+/** The step factor of a rate search (its second step over its first). */
+function factorOf(r: StreamingRow): number | undefined {
+  const [a, b] = r.steps;
+  return a && b && b.mbPerS > a.mbPerS ? b.mbPerS / a.mbPerS : undefined;
+}
 
 function wordcountSection(w: WordCountResult, warmupRounds: number, chart: (name: string, svg: string) => string): string {
   const base = find(w.rows, /wasm core, 1 worker/)?.mbPerS;
@@ -117,7 +175,7 @@ function windowSection(w: WindowResult, chart: (name: string, svg: string) => st
 }
 
 function streamingSection(s: StreamingResult, chart: (name: string, svg: string) => string): string {
-  const base = find(s.rows, /local\[\*\]/)?.best?.mbPerS;
+  const base = withoutWal(s.rows)?.best?.mbPerS;
   const rows = s.rows.map((r) => [
     r.name,
     r.best ? fmt(r.best.mbPerS) : `< ${fmt(r.steps[0]?.mbPerS)}`,
@@ -152,6 +210,7 @@ function streamingSection(s: StreamingResult, chart: (name: string, svg: string)
     '',
     ...steps,
     '',
+    ...walCostLines(s),
     chart('streaming.svg', barChart('Streaming over TCP: highest sustained input rate (MB/s, 1 s batches)', 'MB/s', s.rows.map((r) => ({ label: r.name, value: r.best?.mbPerS ?? 0, color: colorOf(r.name) })))),
     '',
   ].join('\n');
@@ -269,10 +328,12 @@ function summary(r: Results): string[] {
     );
   }
   if (r.streaming) {
-    const best = find(r.streaming.rows, /local\[\*\]/)?.best;
+    const best = withoutWal(r.streaming.rows)?.best;
+    const wal = withWal(r.streaming.rows);
     out.push(
       `- Streaming over TCP, 1 s batches: Flint wasm local[*] sustains ${fmt(best?.mbPerS)} MB/s ` +
         `(latency p50 ${fmt(best?.latencyP50, 0)} ms, p99 ${fmt(best?.latencyP99, 0)} ms); ` +
+        (wal ? `with the write-ahead log ${fmt(wal.best?.mbPerS)} MB/s (${ratio(wal.best?.mbPerS, best?.mbPerS)}); ` : '') +
         `js core ${fmt(find(r.streaming.rows, /js core/)?.best?.mbPerS)} MB/s, RxJS ${fmt(find(r.streaming.rows, /RxJS/)?.best?.mbPerS)} MB/s.`,
     );
   }
@@ -352,7 +413,7 @@ export function buildReport(results: Results, chartDir: string): Report {
       '(Debian: `apt-get install clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32`). Without them those rows are skipped.',
     '',
     'Overrides: `BENCH_MB`, `BENCH_ITERATIONS`, `BENCH_PANE_KB`, `BENCH_WINDOWS` (e.g. `2,10,600`), `BENCH_SLIDES`, ' +
-      '`BENCH_WINDOW_BUDGET`, `BENCH_STEP_SECONDS`, `BENCH_SOAK_SECONDS`, `BENCH_KEYS`, `BENCH_ONLY` (e.g. `window,memory`). ' +
+      '`BENCH_WINDOW_BUDGET`, `BENCH_STEP_SECONDS`, `BENCH_SOAK_SECONDS`, `BENCH_KEYS`, `BENCH_ONLY` (e.g. `window,memory`), `BENCH_STREAMING_ONLY` (a regular expression over the streaming contestants, e.g. `local\\[\\*\\]`). ' +
       `Raw results: [${chartDir}/results.json](${chartDir}/results.json).`,
     '',
   ].join('\n');

@@ -3,6 +3,9 @@
 // BatchInfo) and the RxJS peer's. Each batch's output takes its top 10 and the latency of every
 // timestamp token in it.
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CoreName } from '../../src/core/core.js';
 import { pair, StreamingContext, sum, words, type BatchInfo } from '../../src/index.js';
 import { benchScript } from '../lib/paths.js';
@@ -72,6 +75,11 @@ export interface BatchRecord {
   /** ms from each timestamp token's writing to the batch's output. */
   latencies: number[];
   top10: string;
+  /**
+   * The batch completed without its output having run: stop() abandoned it (a job stopped while
+   * behind) or it failed. Its lines were consumed, but it has no top 10 to check.
+   */
+  noOutput?: boolean;
 }
 
 const isMarker = (word: string) => word.startsWith(MARKER);
@@ -102,12 +110,30 @@ export class StreamingJob implements Job {
   private readonly outputs = new Map<number, { latencies: number[]; top10: string }>();
   private submitted = 0;
 
-  private constructor(readonly ssc: StreamingContext) {}
+  private constructor(
+    readonly ssc: StreamingContext,
+    /** The temporary checkpoint directory of a job with the write-ahead log, removed by {@link stop}. */
+    private readonly checkpointDir?: string,
+  ) {}
 
-  /** Starts `socketTextStream -> flatMap(words) -> map(pair(1)) -> reduceByKey(sum)` on `core`. */
-  static async start(core: CoreName, master: string, port: number): Promise<StreamingJob> {
-    const ssc = new StreamingContext({ batchInterval: BATCH_MS, master, core, appName: 'bench streaming', maxBufferedBytes: MAX_BUFFERED_BYTES });
-    const job = new StreamingJob(ssc);
+  /**
+   * Starts `socketTextStream -> flatMap(words) -> map(pair(1)) -> reduceByKey(sum)` on `core`. With
+   * `writeAheadLog`, the socket receiver appends what it reads to the write-ahead log in a temporary
+   * checkpoint directory (under the OS temp dir, removed when the job stops).
+   */
+  static async start(core: CoreName, master: string, port: number, options: { writeAheadLog?: boolean } = {}): Promise<StreamingJob> {
+    const writeAheadLog = options.writeAheadLog ?? false;
+    const ssc = new StreamingContext({
+      batchInterval: BATCH_MS,
+      master,
+      core,
+      appName: 'bench streaming',
+      maxBufferedBytes: MAX_BUFFERED_BYTES,
+      writeAheadLog,
+    });
+    const dir = writeAheadLog ? await mkdtemp(join(tmpdir(), 'flint-bench-wal-')) : undefined;
+    if (dir) ssc.checkpoint(dir);
+    const job = new StreamingJob(ssc, dir);
     ssc
       .socketTextStream('127.0.0.1', port)
       .flatMap(words)
@@ -118,7 +144,12 @@ export class StreamingJob implements Job {
       onBatchSubmitted: () => void job.submitted++,
       onBatchCompleted: ({ batchInfo }) => job.record(batchInfo),
     });
-    await ssc.start();
+    try {
+      await ssc.start();
+    } catch (error) {
+      if (dir) await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
     return job;
   }
 
@@ -127,13 +158,17 @@ export class StreamingJob implements Job {
     return this.submitted - this.batches.length;
   }
 
-  /** Stops at once (queued batches are dropped). */
-  stop(): Promise<void> {
-    return this.ssc.stop();
+  /** Stops at once (queued batches are dropped), then removes the checkpoint directory, if any. */
+  async stop(): Promise<void> {
+    try {
+      await this.ssc.stop();
+    } finally {
+      if (this.checkpointDir) await rm(this.checkpointDir, { recursive: true, force: true });
+    }
   }
 
   private record(info: BatchInfo): void {
-    const output = this.outputs.get(info.batchTime) ?? { latencies: [], top10: '' };
+    const output = this.outputs.get(info.batchTime) ?? { latencies: [], top10: '', noOutput: true };
     this.outputs.delete(info.batchTime);
     this.batches.push({
       time: info.batchTime,

@@ -3,7 +3,9 @@
 // sustained when every batch's processing delay stays under the interval, the scheduling delay
 // does not grow, and the socket keeps up (all text written and received). Reported: the highest
 // sustained rate per contestant and, at that rate, the latency from a record's writing to its
-// appearance in the output (p50, p99).
+// appearance in the output (p50, p99). Flint wasm local[*] also runs with the write-ahead log on, right
+// after it runs without, for the log's cost. BENCH_STREAMING_ONLY (a regular expression) keeps the
+// contestants whose name it matches, e.g. `local\[\*\]` for that pair alone.
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +16,13 @@ import type { BenchConfig } from '../lib/config.js';
 import { percentile } from '../lib/stats.js';
 import { addCounts, checkTopTen, countWords, topTen } from '../lib/top-ten.js';
 import { BATCH_MS, Generator, RxjsStreamingJob, StreamingJob, type BatchRecord, type Job } from '../stream/job.js';
-import type { StepResult, StreamingResult, StreamingRow } from '../lib/results.js';
+import type { StepResult, StreamingResult, StreamingRow, WalPair } from '../lib/results.js';
+
+/**
+ * Name suffix of the contestant whose socket receiver appends to the write-ahead log (a temporary
+ * checkpoint directory, fsync'd on the log's group commit and before each batch).
+ */
+export const WAL_SUFFIX = 'write-ahead log';
 
 /** Input rates above this are not tried, MB/s. */
 const MAX_RATE = 1000;
@@ -131,7 +139,7 @@ async function searchRate(
   gen.setRate(0);
   await job.stop();
   // The first batch with data and the largest one are recounted from the corpus lines they got.
-  const withData = job.batches.filter((b) => b.numRecords > 0);
+  const withData = job.batches.filter((b) => b.numRecords > 0 && !b.noOutput);
   const largest = withData.reduce((a, b) => (b.numRecords > a.numRecords ? b : a), withData[0]);
   row.verifiedBatches = verify(name, job.batches, corpus, (b) => b === withData[0] || b === largest);
   // Without any sustained rate yet, lower rates are tried (up to 3) even when not refining.
@@ -150,6 +158,33 @@ async function searchRate(
   return row;
 }
 
+/** Rounds of the paired measurement of the write-ahead log (each runs both jobs once). */
+const WAL_PAIR_ROUNDS = 3;
+
+/**
+ * Runs the job without and with the write-ahead log at 3/4 of the lower of their highest sustained
+ * rates, each in a fresh job for one judged step, alternating which goes first: the two see the same
+ * minutes of the host, and the figures (processing delay, latency) are not bound to the search's steps.
+ */
+async function walPair(off: (port: number) => Promise<Job>, on: (port: number) => Promise<Job>, mbPerS: number, gen: Generator, corpus: CycledCorpus, config: BenchConfig['streaming']): Promise<WalPair> {
+  const avgLineBytes = corpus.bytes.length / corpus.lines;
+  const pair: WalPair = { mbPerS, rounds: WAL_PAIR_ROUNDS, without: [], with: [] };
+  for (let i = 0; i < WAL_PAIR_ROUNDS; i++) {
+    const order: ['without' | 'with', (port: number) => Promise<Job>][] = [['without', off], ['with', on]];
+    if (i % 2 === 1) order.reverse();
+    for (const [which, start] of order) {
+      progress(null, `write-ahead log pair, round ${i + 1}: ${which} at ${mbPerS.toFixed(1)} MB/s`);
+      const job = await start(gen.port);
+      const step = await runStep(job, gen, mbPerS, config, avgLineBytes);
+      gen.setRate(0);
+      await job.stop();
+      pair[which].push(step);
+      log(`  write-ahead log pair, round ${i + 1}, ${which}: processing p50 ${step.processingP50.toFixed(0)} ms, latency p50 ${step.latencyP50.toFixed(0)} ms${step.ok ? '' : ` (not sustained: ${step.reason})`}`);
+    }
+  }
+  return pair;
+}
+
 async function main(): Promise<void> {
   const config = childConfig();
   const { corpusMb } = config.streaming;
@@ -158,25 +193,39 @@ async function main(): Promise<void> {
   const file = join(tmpdir(), `flint-bench-stream-${process.pid}.txt`);
   writeFileSync(file, corpus.bytes);
   const gen = await Generator.start(file);
-  const contestants: [string, (port: number) => Promise<Job>][] = [
+  const only = process.env.BENCH_STREAMING_ONLY ? new RegExp(process.env.BENCH_STREAMING_ONLY) : undefined;
+  const plainName = `Flint wasm core, local[*] (${n} workers)`;
+  const walName = `${plainName}, ${WAL_SUFFIX}`;
+  const all: [string, (port: number) => Promise<Job>][] = [
     ['Flint js core', (port) => StreamingJob.start('js', `local[${n}]`, port)],
     ['Flint wasm core, 1 worker', (port) => StreamingJob.start('wasm', 'local[1]', port)],
-    [`Flint wasm core, local[*] (${n} workers)`, (port) => StreamingJob.start('wasm', `local[${n}]`, port)],
+    [plainName, (port) => StreamingJob.start('wasm', `local[${n}]`, port)],
+    // Right after the same job without it, so the two searches share the same minutes of the host.
+    [walName, (port) => StreamingJob.start('wasm', `local[${n}]`, port, { writeAheadLog: true })],
     ['RxJS, lines batched into a Map (bufferTime)', (port) => RxjsStreamingJob.start(port)],
   ];
+  const contestants = all.filter(([name]) => !only || only.test(name));
   const rows: StreamingRow[] = [];
   for (const [i, [name, start]] of contestants.entries()) {
     progress(i / contestants.length, name);
     rows.push(await searchRate(name, start, gen, corpus, config.streaming));
+  }
+  const [off, on] = [all.find(([name]) => name === plainName), all.find(([name]) => name === walName)];
+  const [offRow, onRow] = [rows.find((r) => r.name === plainName), rows.find((r) => r.name === walName)];
+  let pair: WalPair | undefined;
+  if (off && on && offRow?.best && onRow?.best) {
+    pair = await walPair(off[1], on[1], 0.75 * Math.min(offRow.best.mbPerS, onRow.best.mbPerS), gen, corpus, config.streaming);
   }
   await gen.stop();
   const result: StreamingResult = {
     batchMs: BATCH_MS,
     stepSeconds: config.streaming.stepSeconds,
     settleBatches: config.streaming.settleBatches,
+    refineSteps: config.streaming.refineSteps,
     corpusMb,
     wordsPerMb: corpus.words / (corpus.bytes.length / 1e6),
     rows,
+    ...(pair && { walPair: pair }),
   };
   finish(result);
 }
