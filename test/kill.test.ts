@@ -280,6 +280,7 @@ describe.each(CORES)('kill tests on the %s core', (core) => {
     // One more batch, so a late double count would show.
     await sleep(3 * BATCH);
     expect(sorted(latestState(root)), `seed ${seed}`).toEqual(sorted(producer.totals));
+    console.log(`file + updateStateByKey kill test (${core}): ${producer.records} words, ${KILLS} kills, totals exact`);
   }, 90_000);
 
   it(`file source with an incremental window: ${KILLS} SIGKILLs, every window exact`, async () => {
@@ -304,6 +305,7 @@ describe.each(CORES)('kill tests on the %s core', (core) => {
     const batches = outputs(root, 'batch');
     const windows = outputs(root, 'window');
     expect(windows.size).toBeGreaterThan(5);
+    console.log(`file + window kill test (${core}): ${producer.records} words, ${KILLS} kills, ${windows.size} windows checked`);
     for (const [t, window] of windows) {
       const expected = new Map<string, number>();
       for (let b = t - WINDOW + BATCH; b <= t; b += BATCH) add(expected, batches.get(b) ?? new Map());
