@@ -2,7 +2,7 @@
 // in one pass over the text's UTF-8 bytes, with no token or pair arrays. The separators are ASCII,
 // and no byte of a multi-byte UTF-8 character is ASCII, so splitting the bytes gives exactly the
 // tokens that splitting the decoded lines gives.
-import { Batch } from '../../batch/batch.js';
+import { NumberPairsBatch } from '../../batch/number-pairs.js';
 import type { LineBlock, PairedTokenBatch } from '../../batch/text-batch.js';
 import { kernelFormOf } from '../../functions/spellings.js';
 import { TokenTable } from './token-table.js';
@@ -27,7 +27,7 @@ export function tokenReducerOf(f: unknown): TokenReducer | undefined {
  * partition, those partials folded in partition order. With min and max every value is the
  * pair's one value.
  */
-export function countTokens(batch: PairedTokenBatch<number>, reducer: TokenReducer, numPartitions: number): Batch<[string, number]> {
+export function countTokens(batch: PairedTokenBatch<number>, reducer: TokenReducer, numPartitions: number): NumberPairsBatch {
   const { separators, fields, text } = batch.tokens;
   const table = new TokenTable();
   const value = batch.value;
@@ -37,7 +37,7 @@ export function countTokens(batch: PairedTokenBatch<number>, reducer: TokenReduc
       else scanTokens(table, block, separatorTable(separators), part, value);
     }
   });
-  return new Batch(table.toPartitions(numPartitions, reducer === 'sum' ? undefined : value), numPartitions);
+  return new NumberPairsBatch(table.toColumns(numPartitions, reducer === 'sum' ? undefined : value));
 }
 
 const separatorTables = new Map<string, Uint8Array>();

@@ -2,6 +2,7 @@
 // core's version of the kernels' table: a token is looked up by its bytes, so a word becomes a JS
 // string once per distinct key, not once per occurrence.
 import { xxhash32 } from '../../batch/hash.js';
+import type { PairColumns } from '../../batch/number-pairs.js';
 
 const INITIAL_SLOTS = 1 << 12;
 const INITIAL_ARENA = 1 << 16;
@@ -59,19 +60,29 @@ export class TokenTable {
    * Every key in first-insertion order, decoded from UTF-8 once, with its sum (or `constant` when
    * given: min and max of one repeated value are that value), placed in its xxHash32 partition.
    */
-  toPartitions(numPartitions: number, constant?: number): [string, number][][] {
-    const out: [string, number][][] = Array.from({ length: numPartitions }, () => []);
+  toColumns(numPartitions: number, constant?: number): PairColumns[] {
     const arena = this.arena;
-    for (let e = 0; e < this.size; e++) {
-      const start = this.starts[e]!;
-      const end = start + this.lengths[e]!;
-      const key = arena.toString('utf8', start, end);
-      let value = constant;
-      if (value === undefined) {
-        this.fold(e);
-        value = this.total[e]!;
+    const partition = new Int32Array(this.size);
+    const counts = new Int32Array(numPartitions);
+    if (numPartitions > 1) {
+      for (let e = 0; e < this.size; e++) {
+        const start = this.starts[e]!;
+        const p = xxhash32(arena, start, start + this.lengths[e]!) % numPartitions;
+        partition[e] = p;
+        counts[p]++;
       }
-      out[numPartitions === 1 ? 0 : xxhash32(arena, start, end) % numPartitions]!.push([key, value]);
+    } else {
+      counts[0] = this.size;
+    }
+    const out = Array.from(counts, (n) => ({ keys: new Array<string>(n), values: new Float64Array(n) }));
+    const filled = new Int32Array(numPartitions);
+    for (let e = 0; e < this.size; e++) {
+      const p = partition[e]!;
+      const at = filled[p]++;
+      const start = this.starts[e]!;
+      out[p]!.keys[at] = arena.toString('utf8', start, start + this.lengths[e]!);
+      if (constant === undefined) this.fold(e);
+      out[p]!.values[at] = constant ?? this.total[e]!;
     }
     return out;
   }
