@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Batch } from '../src/batch/batch.js';
 import { KeyMap } from '../src/batch/keys.js';
+import { NumberPairsBatch } from '../src/batch/number-pairs.js';
 import { decodeBatch, encodeBatch } from '../src/checkpoint/batch-codec.js';
 import { BatchLog, readBatchLog } from '../src/checkpoint/batch-log.js';
 import { FILE_KIND, readCheckedFile, writeCheckedFile } from '../src/checkpoint/checked-file.js';
@@ -30,6 +31,18 @@ describe('batch codec', () => {
     expect(back.hashPartitions).toBe(3);
     expect(back.glom().collect()).toEqual(batch.glom().collect());
     expect(Object.is((back.partitions[0]![1] as [string, number])[1], -0)).toBe(true);
+  });
+
+  it('keeps the js core\'s columns of pairs bit for bit, written without building the pairs', async () => {
+    const columns = [
+      { keys: ['a', '\ud800x', ''], values: Float64Array.of(1, -0, NaN) },
+      { keys: [], values: new Float64Array(0) },
+      { keys: ['日本😀'], values: Float64Array.of(1e300) },
+    ];
+    const batch = new NumberPairsBatch(columns);
+    const back = (await roundTrip(batch))!;
+    expect(back.hashPartitions).toBe(3);
+    expect(back.glom().collect()).toStrictEqual(batch.glom().collect());
   });
 
   it('keeps pairs of any values and plain values through the structured form', async () => {

@@ -4,7 +4,6 @@ import { WasmCore } from '../src/core/wasm/wasm-core.js';
 import { runCoreSuite } from './support/core-suite.js';
 
 runCoreSuite('js', () => new JsCore(), {
-  sumWindow: 'the js core keeps no resident window: it recomputes from the previous window batch',
   rejectsAfterClose: 'the js core holds no threads or memory, so it stays usable after close()',
 });
 

@@ -5,6 +5,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { Batch } from '../batch/batch.js';
 import { KeyMap } from '../batch/keys.js';
+import { NumberPairsBatch } from '../batch/number-pairs.js';
 import { TextBatch, type LineBlock } from '../batch/text-batch.js';
 import { PackedBatch } from '../core/wasm/packed-tables.js';
 import type { MapWithStatePartition } from '../dstream/map-with-state.js';
@@ -20,6 +21,7 @@ export function encodeBatch(batch: Batch<unknown> | undefined, what: string): Ui
   if (batch === undefined) return w.u8(CODEC.none).finish();
   if (batch instanceof PackedBatch) return w.u8(CODEC.packed).bytes(new Uint8Array(batch.packed)).finish();
   if (batch instanceof TextBatch) return encodeText(w, batch);
+  if (batch instanceof NumberPairsBatch) return encodeColumns(w, batch, what);
   const parts = batch.partitions;
   const header = (kind: number) => w.u8(kind).f64(batch.hashPartitions ?? -1).u32(parts.length);
   if (isMapWithState(parts)) return encodeMapWithState(header(CODEC.mapWithState), parts, what);
@@ -62,6 +64,16 @@ export function decodeBatch(payload: Buffer, file: string): Batch<unknown> | und
     }
   }
   return new Batch(parts, hashPartitions);
+}
+
+/** The columns as they are: the same bytes as the pairs they hold, without building them. */
+function encodeColumns(w: ByteWriter, batch: NumberPairsBatch, what: string): Uint8Array[] {
+  w.u8(CODEC.pairs).f64(batch.hashPartitions ?? -1).u32(batch.columns.length);
+  for (const { keys, values } of batch.columns) {
+    column(w, keys, what);
+    w.u8(COLUMN.numbers).bytes(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  }
+  return w.finish();
 }
 
 function encodeText(w: ByteWriter, batch: TextBatch): Uint8Array[] {

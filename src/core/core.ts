@@ -16,7 +16,7 @@ export interface Core {
   combineByKey<K, V, C>(batch: Batch<[K, V]>, combiner: Combiner<V, C>, numPartitions: number): Promise<Batch<[K, C]>>;
   /**
    * A resident window for `reduceByKeyAndWindow(sum, subtract)` with `numPartitions`, when the core
-   * keeps one (the wasm core does; the js core recomputes from the previous window's batch). With
+   * keeps one (both do: the wasm core in its kernel instance, the js core in Maps). With
    * `dropZeros` keys whose sum is back at 0 leave the window (Flint's tagged `sum`/`subtract`);
    * without, they stay, as Spark keeps them for `(a, b) => a + b` and `(a, b) => a - b`.
    */
