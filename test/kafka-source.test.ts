@@ -1,7 +1,7 @@
 // ssc.kafkaStream against librdkafka's mock cluster: exact offset ranges per batch, values() as
 // bytes on both cores, maxRatePerPartition, commitAsync, and bad input reported, not skipped.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { FlintError, OffsetRange, pair, sum, words, type KafkaBatch, type StreamingContext } from '../src/index.js';
+import { Batch, FlintError, KafkaSink, OffsetRange, pair, sum, words, type KafkaBatch, type StreamingContext } from '../src/index.js';
 import { CORES } from './support/harness.js';
 import { describeKafka, startMockCluster, type MockCluster } from './kafka/mock-cluster.js';
 import { kafkaContext, produce, testClient } from './kafka/kafka-helpers.js';
@@ -119,5 +119,40 @@ describeKafka('kafkaStream (mock Kafka cluster)', () => {
     // The consumer crashed with the broker and rejoins its group; 'r' comes once it has.
     for (let i = 0; i < 20 && !values.flat().includes('r'); i++) await resetting.nextBatch();
     expect(values.flat()).toEqual(['p', 'q', 'r']);
+  });
+});
+
+describeKafka('saveToKafka and KafkaSink (mock Kafka cluster)', () => {
+  let sinkCluster: MockCluster;
+  beforeAll(async () => {
+    sinkCluster = await startMockCluster({ counts: 2 });
+  });
+  afterAll(async () => sinkCluster?.stop());
+
+  it('writes every batch with acks=all, key and value as asked; a write Kafka does not acknowledge fails, not silently', async () => {
+    const brokers = sinkCluster.brokers;
+    expect(() => new KafkaSink({ brokers, topic: 'no spaces' })).toThrow(/options.topic must be a topic name/);
+    expect(() => new KafkaSink({ brokers, topic: 'counts', maxBatchRecords: 0 })).toThrow(/maxBatchRecords must be a positive integer/);
+    const { ssc, nextBatch } = kafkaContext();
+    contexts.push(ssc);
+    const pairs: [string, number][][] = [[['a', 1], ['b', 2]], [['c', 3]]];
+    ssc.queueStream(pairs).saveToKafka({ brokers, topic: 'counts', key: ([k]) => k, value: ([, n]) => String(n), maxBatchRecords: 1 });
+    ssc.queueStream<string>([['x'], []]).saveToKafka({ brokers, topic: 'counts' });
+    // Read back in the same context: a batch sees what earlier batches' outputs wrote.
+    const read: string[] = [];
+    ssc
+      .kafkaStream({ brokers, topics: ['counts'], groupId: 'reader', startingOffsets: 'earliest', sessionTimeout: 6000 })
+      .foreachRDD((b) => void read.push(...b.collect().map((r) => `${r.key?.toString() ?? '-'}=${r.value!.toString()}`)));
+    await ssc.start();
+    for (let i = 0; i < 3; i++) await nextBatch();
+    expect(read.sort()).toEqual(['-=x', 'a=1', 'b=2', 'c=3']);
+
+    // Kafka down: the write fails with a FlintError (saveToKafka's batch output fails with it).
+    const sink = new KafkaSink<string>({ brokers, topic: 'counts' });
+    await sinkCluster.setBroker(1, false);
+    await expect(sink.write(Batch.of(['y']))).rejects.toThrow(/KafkaSink: writing to topic "counts" failed/);
+    await sinkCluster.setBroker(1, true);
+    await sink.write(Batch.of(['y']));
+    await sink.close();
   });
 });

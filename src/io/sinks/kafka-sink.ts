@@ -59,13 +59,13 @@ export class KafkaSink<T> {
   async write(batch: Batch<T>): Promise<void> {
     const records = batch.collect();
     if (records.length === 0) return;
-    const producer = await this.connect();
-    const sends: Promise<unknown>[] = [];
-    for (let i = 0; i < records.length; i += this.maxBatchRecords) {
-      const messages: KafkaOutgoingMessage[] = records.slice(i, i + this.maxBatchRecords).map((r) => ({ key: this.key?.(r) ?? null, value: this.value(r) }));
-      sends.push(producer.send({ topic: this.options.topic, acks: -1, messages }));
-    }
     try {
+      const producer = await this.connect();
+      const sends: Promise<unknown>[] = [];
+      for (let i = 0; i < records.length; i += this.maxBatchRecords) {
+        const messages: KafkaOutgoingMessage[] = records.slice(i, i + this.maxBatchRecords).map((r) => ({ key: this.key?.(r) ?? null, value: this.value(r) }));
+        sends.push(producer.send({ topic: this.options.topic, acks: -1, messages }));
+      }
       await Promise.all(sends);
     } catch (error) {
       throw new FlintError('SOURCE_ERROR', `KafkaSink: writing to topic "${this.options.topic}" failed: ${(error as Error).message}; the batch's output fails`, { cause: error });
