@@ -33,7 +33,11 @@ function startJob(core: string, topic: string, root: string): { child: ChildProc
   let err = '';
   child.stderr!.on('data', (d: Buffer) => void (err += d.toString()));
   child.on('exit', (code) => void (code !== null && console.error(`kafka-kill-job exited ${code}: ${err}`)));
-  const started = new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => (out += d.toString()).includes('started') && resolve()));
+  const started = new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()).includes('started') && resolve());
+    child.once('exit', (code, signal) => reject(new Error(`the job exited (${code ?? signal}) before it started: ${err}`)));
+  });
+  started.catch(() => undefined); // a job killed after it started
   return { child, started };
 }
 

@@ -15,6 +15,9 @@ import { checkKafkaOptions, type CheckedKafkaOptions, type KafkaStreamOptions } 
 import { OffsetRange, parseTpKey, tpKey, type RangeRecord } from './offset-range.js';
 import { maxMessagesPerPartition } from './rate-caps.js';
 
+/** KafkaJS's default rebalance timeout, ms: how long a join may wait for the group's other members. */
+const REBALANCE_TIMEOUT = 60_000;
+
 /** Called once the offsets given to `commitAsync` are committed, or the commit failed. */
 export type CommitCallback = (error: Error | undefined, ranges: readonly OffsetRange[]) => void;
 
@@ -100,7 +103,9 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
     await consumer.connect();
     await consumer.subscribe({ topics });
     await consumer.run({ autoCommit: false, eachBatch: async ({ batch }) => this.onFetched(batch.topic, batch.partition, () => this.buffer.add(batch)) });
-    const limit = this.o.sessionTimeout + 10_000;
+    // Joining a group with members waits for them to rejoin: up to their rebalance timeout
+    // (KafkaJS's default, 60 s), more than the session timeout.
+    const limit = this.o.sessionTimeout + REBALANCE_TIMEOUT;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), limit)));
     const inTime = await Promise.race([firstJoin.then(() => true), late]);
