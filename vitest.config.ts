@@ -1,11 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+// Tests that run several Flint processes against the mock Kafka cluster (SIGKILLs, consumer
+// groups) run as a second group, after the others: on a 2-core machine they would otherwise
+// starve the timing-sensitive tests running beside them.
+const PROCESS_TESTS = ['test/kafka-kill.test.ts', 'test/kafka-group.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
     reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [
+      { extends: true, test: { name: 'main', include: ['test/**/*.test.ts'], exclude: PROCESS_TESTS, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'kafka-processes', include: PROCESS_TESTS, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -26,7 +26,8 @@ export type FlintErrorCode =
   | 'WAL_CORRUPT'
   | 'WAL_IO_FAILED'
   | 'WAL_CLOSED'
-  | 'OUTPUT_ABANDONED';
+  | 'OUTPUT_ABANDONED'
+  | 'KAFKA_OFFSET_OUT_OF_RANGE';
 
 /** The error Flint throws for misuse and bad input; `code` tells which kind it is. */
 export class FlintError extends Error {

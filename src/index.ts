@@ -21,6 +21,15 @@ export { Receiver } from './io/sources/receiver.js';
 export type { QueueStreamOptions } from './io/sources/queue-input-dstream.js';
 export type { SocketStreamOptions } from './io/sources/socket-receiver.js';
 export type { FileStreamOptions } from './io/sources/file-input-dstream.js';
+export type { KafkaStreamOptions, StartingOffsets } from './io/sources/kafka/kafka-options.js';
+export { KafkaDStream } from './io/sources/kafka/kafka-dstream.js';
+export { KafkaBatch } from './io/sources/kafka/kafka-batch.js';
+export type { KafkaRecord } from './io/sources/kafka/kafka-batch.js';
+export { OffsetRange } from './io/sources/kafka/offset-range.js';
+export type { CommitCallback } from './io/sources/kafka/direct-kafka-input-dstream.js';
+export { KafkaSink } from './io/sinks/kafka-sink.js';
+export type { KafkaSinkOptions, KafkaBytes } from './io/sinks/kafka-sink.js';
+export type { KafkaClient } from './io/kafka/client.js';
 export { formatRecord, formatBatch } from './io/sinks/print.js';
 export type {
   StreamingListener,

@@ -4,6 +4,7 @@ import { Batch } from '../batch/batch.js';
 import { FlintError } from '../errors.js';
 import { formatRecord, printBatch } from '../io/sinks/print.js';
 import { saveAsTextFiles } from '../io/sinks/text-files.js';
+import { KafkaSink, type KafkaSinkOptions } from '../io/sinks/kafka-sink.js';
 import { pair, subtract, sum } from '../functions/building-blocks.js';
 import { checkDuration } from '../streaming/duration.js';
 import { ForEachDStream } from './foreach.js';
@@ -352,6 +353,16 @@ export class DStream<T> {
       throw new FlintError('INVALID_ARGUMENT', 'saveAsTextFiles needs a non-empty path prefix, e.g. "out/counts"');
     }
     this.foreachNamed('saveAsTextFiles', (batch, time) => saveAsTextFiles(batch, time, prefix, suffix, formatRecord));
+  }
+
+  /**
+   * Writes every batch to a Kafka topic with acks=all; the batch's output succeeds once Kafka
+   * acknowledged all its records. At-least-once: see {@link KafkaSink}.
+   */
+  saveToKafka(options: KafkaSinkOptions<T>): void {
+    const sink = new KafkaSink(options);
+    const op = new ForEachDStream(this, (batch) => sink.write(batch), `saveToKafka(${options.topic})`, () => sink.close());
+    this.ssc.registerOutputStream(new DStream(this.ssc, op));
   }
 
   // ---- pair operations (Spark's PairDStreamFunctions) ----

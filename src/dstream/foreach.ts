@@ -12,6 +12,8 @@ export class ForEachDStream<T> implements Operator<never>, OutputOperator {
     private readonly parent: DStream<T>,
     private readonly f: (batch: Batch<T>, time: number) => void | Promise<void>,
     readonly description: string,
+    /** Releases what `f` holds open, once the context has stopped. */
+    readonly close?: () => Promise<void>,
   ) {
     this.dependencies = [parent];
   }

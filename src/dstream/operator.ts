@@ -80,6 +80,8 @@ export interface OutputOperator {
   run(time: number): Promise<void>;
   /** Short description used in listener events, e.g. `print at app.ts`. */
   readonly description: string;
+  /** Releases what the output holds open (a producer's connections) once the context has stopped. */
+  close?(): Promise<void>;
 }
 
 /** Where an error met by a source is reported (surfaced to streaming listeners). */

@@ -13,6 +13,9 @@ import type { InputOperator, ReceiverThrottleReport, SourceErrorReport, StreamEn
 import { TransformedDStream } from '../dstream/transformed.js';
 import { unionOperator } from '../dstream/union.js';
 import { FlintError } from '../errors.js';
+import { DirectKafkaInputDStream } from '../io/sources/kafka/direct-kafka-input-dstream.js';
+import { KafkaDStream } from '../io/sources/kafka/kafka-dstream.js';
+import type { KafkaStreamOptions } from '../io/sources/kafka/kafka-options.js';
 import { FileInputDStream, type FileStreamOptions } from '../io/sources/file-input-dstream.js';
 import { QueueInputDStream, type QueueStreamOptions } from '../io/sources/queue-input-dstream.js';
 import type { Receiver } from '../io/sources/receiver.js';
@@ -240,6 +243,16 @@ export class StreamingContext implements StreamEnv {
   /** Lines of new text files moved into `directory`. */
   textFileStream(directory: string, options: FileStreamOptions = {}): DStream<string> {
     return this.addInput(new FileInputDStream(this, directory, options));
+  }
+
+  /**
+   * Records of Kafka topics, each batch an exact offset range per partition (Spark's
+   * `KafkaUtils.createDirectStream`); see the README's Kafka section.
+   */
+  kafkaStream(options: KafkaStreamOptions): KafkaDStream {
+    const stream = new KafkaDStream(this, new DirectKafkaInputDStream(this, options));
+    this.registerInputStream(stream as DStream<unknown>);
+    return stream;
   }
 
   /** Data stored by a custom {@link Receiver}. */
@@ -481,6 +494,7 @@ export class StreamingContext implements StreamEnv {
     const limit = graceful ? `within gracefulTimeout (${wait} ms)` : `within ${wait} ms`;
     await this.scheduler.stop(!graceful, remainingUntil(deadline), limit);
     if (!graceful) await this.stopInputs(inputs, STOP_WAIT_MS);
+    await this.graph.closeOutputs();
     // A graceful stop leaves a checkpoint right after the last completed batch, so a restart
     // re-runs nothing that ran; batches dropped or abandoned by the stop run again.
     if (graceful && this.lastCompletedTime !== undefined && this.checkpointer) await this.writeCheckpoint(this.lastCompletedTime);

@@ -26,6 +26,11 @@ export class DStreamGraph {
     this.inputStreams.push(stream);
   }
 
+  /** Releases what output operations hold open (the context has stopped); never throws. */
+  async closeOutputs(): Promise<void> {
+    await Promise.allSettled(this.outputStreams.map((out) => (out.operator as unknown as OutputOperator).close?.()));
+  }
+
   /** Adds an output stream. */
   addOutputStream(stream: DStream<unknown>): void {
     this.outputStreams.push(stream);

@@ -1,0 +1,103 @@
+// FetchBuffer: messages the consumer has fetched ahead of the batches, per topic-partition, until
+// a batch takes its offset range. Batches wait here for the messages their ranges name.
+import type { KafkaFetchBatch, KafkaMessage } from '../../kafka/client.js';
+import type { OffsetRange } from './offset-range.js';
+import { tpKey } from './offset-range.js';
+
+interface PartitionFetch {
+  messages: KafkaMessage[];
+  /** Index of the first message not yet taken. */
+  head: number;
+  /** Offset the next fetch starts at: every offset below it has been seen (or was a gap). */
+  fetched: number;
+  bytes: number;
+}
+
+/** Fetched messages by topic-partition; only partitions that were {@link FetchBuffer.reset} are kept. */
+export class FetchBuffer {
+  private readonly parts = new Map<string, PartitionFetch>();
+  private waiters = new Set<() => void>();
+
+  /** The consumer reads `key` from `offset` on (after a seek): what was fetched before is dropped. */
+  reset(key: string, offset: number): void {
+    this.parts.set(key, { messages: [], head: 0, fetched: offset, bytes: 0 });
+    this.wake();
+  }
+
+  /** The partition is no longer read here. */
+  drop(key: string): void {
+    this.parts.delete(key);
+  }
+
+  /** Takes one fetch; messages below the partition's fetch position (read before a seek) are left out. */
+  add(batch: KafkaFetchBatch): void {
+    const p = this.parts.get(tpKey(batch.topic, batch.partition));
+    if (!p) return;
+    for (const m of batch.messages) {
+      if (Number(m.offset) < p.fetched) continue;
+      p.messages.push(m);
+      p.bytes += (m.value?.length ?? 0) + (m.key?.length ?? 0);
+    }
+    p.fetched = Math.max(p.fetched, Number(batch.lastOffset()) + 1);
+    this.wake();
+  }
+
+  /** Bytes fetched and not yet taken for `key`. */
+  bytes(key: string): number {
+    return this.parts.get(key)?.bytes ?? 0;
+  }
+
+  /** True when every offset below `range.untilOffset` has been fetched. */
+  covers(range: OffsetRange): boolean {
+    const p = this.parts.get(tpKey(range.topic, range.partition));
+    return p !== undefined && p.fetched >= range.untilOffset;
+  }
+
+  /** Offset the partition has been fetched up to (exclusive), if it is read here. */
+  fetchedUntil(key: string): number | undefined {
+    return this.parts.get(key)?.fetched;
+  }
+
+  /** Removes and returns the messages of `range` (and any below it). */
+  take(range: OffsetRange): KafkaMessage[] {
+    const p = this.parts.get(tpKey(range.topic, range.partition));
+    if (!p) return [];
+    const out: KafkaMessage[] = [];
+    while (p.head < p.messages.length) {
+      const m = p.messages[p.head]!;
+      const offset = Number(m.offset);
+      if (offset >= range.untilOffset) break;
+      p.head++;
+      p.bytes -= (m.value?.length ?? 0) + (m.key?.length ?? 0);
+      if (offset >= range.fromOffset) out.push(m);
+    }
+    if (p.head > 1024 && p.head * 2 > p.messages.length) {
+      p.messages = p.messages.slice(p.head);
+      p.head = 0;
+    }
+    return out;
+  }
+
+  /** Resolves true once every range is fetched, or false after `timeoutMs` of real time. */
+  async waitFor(ranges: readonly OffsetRange[], timeoutMs: number): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    while (!ranges.every((r) => this.covers(r))) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.add(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return true;
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = new Set();
+    for (const w of waiters) w();
+  }
+}

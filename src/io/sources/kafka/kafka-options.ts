@@ -1,0 +1,99 @@
+// The options of ssc.kafkaStream, checked once at the call (Spark's ConsumerStrategies and
+// the spark.streaming.kafka.* settings, as one object).
+import { FlintError } from '../../../errors.js';
+import { checkBrokers, type KafkaClient } from '../../kafka/client.js';
+
+/** Where partitions with no checkpointed position start. */
+export type StartingOffsets = 'latest' | 'earliest' | Readonly<Record<string, Readonly<Record<string, number>>>>;
+
+/** Options of `ssc.kafkaStream` (Spark's `KafkaUtils.createDirectStream`). */
+export interface KafkaStreamOptions {
+  /** Bootstrap brokers, e.g. `['localhost:9092']` (needed unless `client` is given). */
+  brokers?: readonly string[];
+  /** A KafkaJS-compatible client to use instead of a new `kafkajs` one. */
+  client?: KafkaClient;
+  /** Topics to read (Spark's `Subscribe`); give this or `topicPattern`. */
+  topics?: readonly string[];
+  /** Topics to read, by name (Spark's `SubscribePattern`), matched once at start. */
+  topicPattern?: RegExp;
+  /** Consumer group: processes with the same group share the topics' partitions; commits go to it. */
+  groupId: string;
+  /**
+   * Where a partition with no position in the checkpoint starts: `'latest'` (default, Spark's
+   * `auto.offset.reset`), `'earliest'`, or offsets by topic and partition (others start at the
+   * group's committed offset, else latest). Without explicit offsets, a committed offset wins.
+   */
+  startingOffsets?: StartingOffsets;
+  /**
+   * A position Kafka no longer has (deleted by retention, or a topic recreated): `'none'`
+   * (default, as Spark's executors) fails the batch with a `KAFKA_OFFSET_OUT_OF_RANGE`
+   * FlintError; `'earliest'` or `'latest'` moves on from there and tells listeners
+   * (`onReceiverError`) how many offsets were skipped.
+   */
+  autoOffsetReset?: 'none' | 'earliest' | 'latest';
+  /** Most records per second per partition (Spark's `spark.streaming.kafka.maxRatePerPartition`); default unlimited. */
+  maxRatePerPartition?: number;
+  /** The group's session timeout, ms (default 30000, KafkaJS's). */
+  sessionTimeout?: number;
+  /** Longest a batch waits for the messages of its range to be fetched, ms (default 10000). */
+  pollTimeout?: number;
+  /** Fetched-ahead bytes per partition above which fetching pauses (default 8 MiB). */
+  maxBufferedBytesPerPartition?: number;
+}
+
+/** The options with defaults filled in. */
+export type CheckedKafkaOptions = Required<Omit<KafkaStreamOptions, 'brokers' | 'client' | 'topics' | 'topicPattern'>> &
+  Pick<KafkaStreamOptions, 'brokers' | 'client' | 'topics' | 'topicPattern'>;
+
+const WHAT = 'kafkaStream';
+
+/** Checks every option; a mistake throws a FlintError naming the option and how to fix it. */
+export function checkKafkaOptions(options: KafkaStreamOptions): CheckedKafkaOptions {
+  if (!options || typeof options !== 'object') {
+    throw invalid('needs options, e.g. ssc.kafkaStream({ brokers: ["localhost:9092"], topics: ["events"], groupId: "my-app" })');
+  }
+  const { topics, topicPattern, groupId, startingOffsets = 'latest', autoOffsetReset = 'none' } = options;
+  checkBrokers(WHAT, options.brokers, options.client);
+  if ((topics === undefined) === (topicPattern === undefined)) {
+    throw invalid('needs exactly one of options.topics (an array of names) and options.topicPattern (a RegExp)');
+  }
+  if (topics !== undefined && (!Array.isArray(topics) || topics.length === 0 || !topics.every((t) => typeof t === 'string' && /^[A-Za-z0-9._-]+$/.test(t)))) {
+    throw invalid(`options.topics must be a non-empty array of topic names (letters, digits, '.', '_', '-'), got ${JSON.stringify(topics)}`);
+  }
+  if (topicPattern !== undefined && !(topicPattern instanceof RegExp)) throw invalid('options.topicPattern must be a RegExp, e.g. /^events-.*/');
+  if (typeof groupId !== 'string' || groupId === '') throw invalid('options.groupId must be a non-empty string naming the consumer group');
+  checkStartingOffsets(startingOffsets);
+  if (!['none', 'earliest', 'latest'].includes(autoOffsetReset)) {
+    throw invalid(`options.autoOffsetReset must be 'none', 'earliest' or 'latest', got ${JSON.stringify(autoOffsetReset)}`);
+  }
+  return {
+    ...options,
+    groupId,
+    startingOffsets,
+    autoOffsetReset,
+    maxRatePerPartition: positive(options.maxRatePerPartition, 'maxRatePerPartition', Infinity, 'records per second'),
+    sessionTimeout: positive(options.sessionTimeout, 'sessionTimeout', 30_000, 'ms'),
+    pollTimeout: positive(options.pollTimeout, 'pollTimeout', 10_000, 'ms'),
+    maxBufferedBytesPerPartition: positive(options.maxBufferedBytesPerPartition, 'maxBufferedBytesPerPartition', 8 * 1024 * 1024, 'bytes'),
+  };
+}
+
+function checkStartingOffsets(s: unknown): void {
+  if (s === 'latest' || s === 'earliest') return;
+  const ok =
+    typeof s === 'object' && s !== null &&
+    Object.values(s).every((ps) => typeof ps === 'object' && ps !== null && Object.entries(ps).every(([p, o]) => /^\d+$/.test(p) && Number.isSafeInteger(o) && (o as number) >= 0));
+  if (!ok) {
+    throw invalid(`options.startingOffsets must be 'latest', 'earliest' or offsets by topic and partition, e.g. { events: { 0: 42 } }, got ${JSON.stringify(s)}`);
+  }
+}
+
+function positive(value: number | undefined, name: string, fallback: number, unit: string): number {
+  if (value === undefined) return fallback;
+  if (!(typeof value === 'number' && value > 0)) throw invalid(`options.${name} must be a positive number of ${unit}, got ${String(value)}`);
+  return value;
+}
+
+function invalid(message: string): FlintError {
+  return new FlintError('INVALID_ARGUMENT', `${WHAT} ${message}`);
+}

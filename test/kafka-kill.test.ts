@@ -1,0 +1,122 @@
+// The Kafka kill test: a job reading a 3-partition topic into updateStateByKey is SIGKILLed
+// while a producer writes, restarted with getOrCreate each time, and its final counts must be
+// exact: the checkpoint's offsets and the batch log's ranges make every record count once.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { CORES } from './support/harness.js';
+import { mulberry32, randomInt } from './support/random-text.js';
+import { sleep, waitFor } from './support/sources-helpers.js';
+import { describeKafka, startMockCluster, type MockCluster } from './kafka/mock-cluster.js';
+import { testClient } from './kafka/kafka-helpers.js';
+
+const JOB = new URL('./fixtures/kafka-kill-job.mjs', import.meta.url).pathname;
+const KILLS = 4;
+const PARTITIONS = 3;
+
+let cluster: MockCluster;
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+
+function startJob(core: string, topic: string, root: string): { child: ChildProcess; started: Promise<void> } {
+  // A group per run: positions come from the checkpoint, not the group, and a killed member
+  // would hold a shared group's rebalance for its whole session timeout (about 10 s a restart).
+  const group = `kill-${topic}-${children.length}`;
+  const child = spawn(process.execPath, [JOB, core, cluster.bootstrap, topic, group, join(root, 'ckpt'), join(root, 'out')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => void (err += d.toString()));
+  child.on('exit', (code) => void (code !== null && console.error(`kafka-kill-job exited ${code}: ${err}`)));
+  const started = new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()).includes('started') && resolve());
+    child.once('exit', (code, signal) => reject(new Error(`the job exited (${code ?? signal}) before it started: ${err}`)));
+  });
+  started.catch(() => undefined); // a job killed after it started
+  return { child, started };
+}
+
+/** Word counts of the newest complete `state-<time>` directory. */
+function latestState(root: string): Map<string, number> {
+  const dir = join(root, 'out');
+  const times = existsSync(dir)
+    ? readdirSync(dir).flatMap((n) => {
+        const m = /^state-(\d+)$/.exec(n);
+        return m && existsSync(join(dir, n, '_SUCCESS')) ? [Number(m[1])] : [];
+      })
+    : [];
+  const counts = new Map<string, number>();
+  if (times.length === 0) return counts;
+  const latest = join(dir, `state-${Math.max(...times)}`);
+  for (const part of readdirSync(latest).filter((p) => p.startsWith('part-'))) {
+    for (const line of readFileSync(join(latest, part), 'utf8').split('\n')) {
+      const m = /^\((.*),(\d+)\)$/.exec(line);
+      if (m) counts.set(m[1]!, Number(m[2]));
+    }
+  }
+  return counts;
+}
+
+const sorted = (m: Map<string, number>) => [...m].sort(([a], [b]) => (a < b ? -1 : 1));
+
+describeKafka('Kafka kill test (mock Kafka cluster)', () => {
+  beforeAll(async () => {
+    cluster = await startMockCluster(Object.fromEntries(CORES.map((c) => [`kill-${c}`, PARTITIONS])));
+  });
+  afterEach(() => {
+    for (const c of children.splice(0)) c.kill('SIGKILL');
+    for (const d of dirs.splice(0)) if (!process.env.FLINT_KEEP_KILL_DIRS) rmSync(d, { recursive: true, force: true });
+  });
+  afterAll(async () => cluster?.stop());
+
+  it.each(CORES)(`updateStateByKey over a Kafka topic: ${KILLS} SIGKILLs while producing, exact totals (%s core)`, async (core) => {
+    const seed = Date.now() % 100_000;
+    const rng = mulberry32(seed);
+    const topic = `kill-${core}`;
+    const root = mkdtempSync(join(tmpdir(), 'flint-kafka-kill-'));
+    dirs.push(root);
+    const totals = new Map<string, number>();
+    let records = 0;
+    const producer = testClient(cluster.brokers).producer();
+    await producer.connect();
+    let producing = true;
+    // Acknowledged sends only: what Kafka has is what the totals count.
+    const feed = (async () => {
+      while (producing) {
+        const messages = Array.from({ length: 1 + randomInt(rng, 20) }, () => {
+          const line = Array.from({ length: 1 + randomInt(rng, 6) }, () => `w${randomInt(rng, 40)}`);
+          return { line, message: { value: line.join(' '), partition: randomInt(rng, PARTITIONS) } };
+        });
+        await producer.send({ topic, acks: -1, messages: messages.map((m) => m.message) });
+        for (const { line } of messages) for (const w of line) totals.set(w, (totals.get(w) ?? 0) + 1);
+        records += messages.length;
+        await sleep(20 + randomInt(rng, 40));
+      }
+    })();
+    const startedAt = performance.now();
+    try {
+      for (let run = 0; run <= KILLS; run++) {
+        const { child, started } = startJob(core, topic, root);
+        await started;
+        if (run === KILLS) break;
+        await sleep(300 + randomInt(rng, 1200));
+        child.kill('SIGKILL');
+        await once(child, 'exit');
+      }
+    } finally {
+      producing = false;
+      await feed;
+      await producer.disconnect();
+    }
+    const caughtUp = () => [...totals].every(([w, n]) => (latestState(root).get(w) ?? 0) >= n);
+    await waitFor(caughtUp, `the last run to count every record (in ${root})`, 30_000);
+    await sleep(600); // a few more batches, so a late double count would show
+    expect(sorted(latestState(root)), `seed ${seed}`).toEqual(sorted(totals));
+    console.log(`Kafka kill test (${core}): ${records} records, ${KILLS} kills, ${Math.round(performance.now() - startedAt)} ms`);
+  }, 120_000);
+});
