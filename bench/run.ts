@@ -21,6 +21,8 @@ function estimate(w: WorkloadName, c: BenchConfig): number {
       return 5 * 9 * (c.streaming.stepSeconds + c.streaming.settleBatches);
     case 'memory':
       return 40 + c.memory.soakSeconds;
+    case 'checkpoint':
+      return (c.checkpoint.keys / 1e6) * (60 + 60 * c.checkpoint.cycles);
   }
 }
 

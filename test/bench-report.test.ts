@@ -2,7 +2,7 @@
 // SVG writer and the report built from a run's results (on small made-up results, no run).
 import { describe, expect, it } from 'vitest';
 import { configFor } from '../bench/lib/config.js';
-import type { Results, WordCountResult } from '../bench/lib/results.js';
+import type { CheckpointResult, CheckpointRow, Results, WordCountResult } from '../bench/lib/results.js';
 import { percentile, slope } from '../bench/lib/stats.js';
 import { checkTopTen, countWords, topTen } from '../bench/lib/top-ten.js';
 import { buildReport } from '../bench/report/markdown.js';
@@ -142,5 +142,62 @@ describe('report', () => {
     expect(report.markdown).not.toContain('Paired at a fixed rate');
     // Without the pair (results from before it was measured), no paragraph.
     expect(buildReport({ ...base, streaming: { ...streaming, rows: [plain] } }, 'r').markdown).not.toContain('Cost of the write-ahead log');
+  });
+
+  it('reports checkpoint cost and restarts, judging a short side-by-side run by the write time', () => {
+    const row = (over: Partial<CheckpointRow>): CheckpointRow => ({
+      core: 'wasm',
+      pipeline: 'reduceByKeyAndWindow',
+      keys: 1_000_000,
+      interval: 10,
+      cycles: 4,
+      withMs: [],
+      withoutMs: [],
+      medianWithMs: 410,
+      medianWithoutMs: 400,
+      cycleWithMs: 500,
+      cycleWithoutMs: 400,
+      overheadMs: 100,
+      ratio: 1.25,
+      checkpointMs: 600,
+      checkpointBytes: 45_000_000,
+      stateBytes: 22_500_000,
+      recoveryStartMs: 450,
+      recoveryFirstBatchMs: 1500,
+      freshStartMs: 30,
+      recoveries: 3,
+      ...over,
+    });
+    const checkpoint: CheckpointResult = {
+      date: base.date,
+      machine: 'm',
+      keys: 1_000_000,
+      recordsPerBatch: 100_000,
+      batchMs: 1000,
+      windowPanes: 10,
+      cycles: 4,
+      budgetSeconds: 30,
+      master: 'local[2]',
+      rows: [
+        row({}),
+        // One cycle of 5 s batches: +20% side by side is noise; 1 s every 10 batches is +2%.
+        row({ core: 'js', pipeline: 'updateStateByKey', cycles: 1, cycleWithMs: 6000, cycleWithoutMs: 5000, ratio: 1.2, checkpointMs: 1000, recoveryStartMs: 2500 }),
+      ],
+    };
+    const report = buildReport({ ...base, checkpoint }, 'r');
+    expect(report.markdown).toContain('## 5. Checkpoints');
+    expect(report.markdown).toContain('| wasm | `reduceByKeyAndWindow` | 1M | 40 | 400 | 410 | 400 | 500 | **1.25x** | 600 | 45.0 | 22.5 | **450** | 1500 | 30 |');
+    expect(report.markdown).toContain('- wasm core, `reduceByKeyAndWindow`: checkpoints add **+25.0%** (side by side over 4 cycles: +25.0%, 100 ms of 400 ms; their write time alone: +15.0%) (goal <= +10%): not met');
+    // Side by side below the write time is noise: a batch waits for the write.
+    const lucky = { ...checkpoint, rows: [row({ cycleWithMs: 420, ratio: 1.05, overheadMs: 20, checkpointMs: 480 })] };
+    expect(buildReport({ ...base, checkpoint: lucky }, 'r').markdown).toContain('checkpoints add **+12.0%** (side by side over 4 cycles: +5.0%, 20 ms of 400 ms; their write time alone: +12.0%) (goal <= +10%): not met');
+    expect(report.markdown).toContain('- js core, `updateStateByKey`: checkpoints add **+2.0%** by their write time (1000 ms every 10 batches of 5000 ms; side by side over 1 cycle: +20.0%, too few batches to tell a few percent) (goal <= +10%): met');
+    expect(report.markdown).toContain('- wasm core, `reduceByKeyAndWindow`: restart with 1M keys in **450 ms** (goal < 2 s): met; its first batch 1500 ms');
+    expect(report.markdown).toContain('- js core, `updateStateByKey`: restart with 1M keys in **2500 ms** (goal < 2 s): not met');
+    expect(report.markdown).not.toContain('Measured separately');
+    // Merged into the results of an earlier run, the section says when it was measured.
+    const later = { ...checkpoint, date: '2026-01-02T03:04:05.000Z' };
+    expect(buildReport({ ...base, checkpoint: later }, 'r').markdown).toContain('Measured separately by `npm run bench:checkpoint` on 2026-01-02 03:04 UTC (m).');
+    expect(report.headline.join('\n')).not.toContain('heckpoint');
   });
 });

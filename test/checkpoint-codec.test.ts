@@ -45,6 +45,15 @@ describe('batch codec', () => {
     expect(back.glom().collect()).toStrictEqual(batch.glom().collect());
   });
 
+  it('reads a long column of numbers back bit for bit', async () => {
+    const odd = [-0, NaN, Infinity, -Infinity, 5e-324, 2 ** 53, -(2 ** 53), 0.1 + 0.2, 1e300];
+    const values = Array.from({ length: 10_000 }, (_, i) => odd[i % odd.length]! * (i % 3 === 0 ? 1 : i));
+    const batch = new Batch<[string, number]>([values.slice(0, 5_000).map((v, i) => [`k${i}`, v]), values.slice(5_000).map((v, i) => [`m${i}`, v])], 2);
+    const back = (await roundTrip(batch))!;
+    const read = back.partitions.flatMap((p) => (p as [string, number][]).map(([, v]) => v));
+    expect(read.every((v, i) => Object.is(v, values[i]))).toBe(true);
+  });
+
   it('keeps pairs of any values and plain values through the structured form', async () => {
     const pairs = new Batch<[unknown, unknown]>([[[['k', 1], { a: [1, 2] }], [42, new Map([[1, 'x']])]], [[null, new Date(5)]]]);
     expect((await roundTrip(pairs))!.glom().collect()).toEqual(pairs.glom().collect());

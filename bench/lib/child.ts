@@ -1,7 +1,7 @@
 // Benchmark child processes: every workload (and every peak-RSS measurement) runs in a Node
 // process of its own, for a fresh heap and its own RSS. A child reads the run's configuration
 // from BENCH_CONFIG and reports progress, log lines and its result to the parent over IPC.
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { configFor, type BenchConfig } from './config.js';
 
 /** What a child sends its parent. */
@@ -49,16 +49,21 @@ export interface ChildOptions {
   onLog?: (text: string) => void;
 }
 
+/** Starts `script` with the run's configuration, `--expose-gc`, the heap limit and an IPC channel. */
+export function forkBench(script: string, options: Pick<ChildOptions, 'config' | 'args' | 'heapMb'>): ChildProcess {
+  return fork(script, options.args ?? [], {
+    env: { ...process.env, BENCH_CONFIG: JSON.stringify(options.config) },
+    execArgv: ['--expose-gc', ...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : [])],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+}
+
 /**
  * Runs `script` as a child process and resolves with the result it sends. Rejects when it exits
  * without one, with the end of its output in the message.
  */
 export function runChild<R>(script: string, options: ChildOptions): Promise<R> {
-  const child = fork(script, options.args ?? [], {
-    env: { ...process.env, BENCH_CONFIG: JSON.stringify(options.config) },
-    execArgv: ['--expose-gc', ...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : [])],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  const child = forkBench(script, options);
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-8000));
   child.stdout!.on('data', keep);

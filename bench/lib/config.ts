@@ -2,7 +2,7 @@
 // quick one (`npm run bench:quick`), and BENCH_* environment overrides for either.
 
 /** Which workloads exist, in the order they run. */
-export const WORKLOADS = ['wordcount', 'window', 'streaming', 'memory'] as const;
+export const WORKLOADS = ['wordcount', 'window', 'streaming', 'memory', 'checkpoint'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** Parameters of one run; children receive it as JSON in BENCH_CONFIG. */
@@ -52,6 +52,16 @@ export interface BenchConfig {
     /** Its input rate, MB/s: set by the run to half the rate workload 3 sustained, when it ran. */
     soakMbPerS: number;
   };
+  checkpoint: {
+    /** Distinct keys in the state and in the window (a multiple of 10: each batch holds a tenth). */
+    keys: number;
+    /** Checkpoint cycles (of 10 batches) measured with and without checkpoints, at most. */
+    cycles: number;
+    /** No new cycle starts after this many seconds (one always runs). */
+    budgetSeconds: number;
+    /** Restarts from the last checkpoint (medians over them). */
+    recoveries: number;
+  };
 }
 
 const FULL: Omit<BenchConfig, 'mode' | 'workloads'> = {
@@ -60,6 +70,7 @@ const FULL: Omit<BenchConfig, 'mode' | 'workloads'> = {
   window: { paneKb: 256, lengths: [2, 5, 10, 30, 100, 300, 600], slides: 30, budgetSeconds: 45 },
   streaming: { stepSeconds: 8, settleBatches: 2, startMbPerS: 4, factor: 1.5, refineSteps: 2, corpusMb: 32 },
   memory: { keys: 1_000_000, soakSeconds: 600, soakMbPerS: 10 },
+  checkpoint: { keys: 1_000_000, cycles: 4, budgetSeconds: 45, recoveries: 3 },
 };
 
 const QUICK: Omit<BenchConfig, 'mode' | 'workloads'> = {
@@ -67,6 +78,7 @@ const QUICK: Omit<BenchConfig, 'mode' | 'workloads'> = {
   window: { paneKb: 64, lengths: [2, 10, 60, 600], slides: 10, budgetSeconds: 4 },
   streaming: { stepSeconds: 2, settleBatches: 1, startMbPerS: 8, factor: 2.5, refineSteps: 0, corpusMb: 8 },
   memory: { keys: 250_000, soakSeconds: 10, soakMbPerS: 10 },
+  checkpoint: { keys: 50_000, cycles: 2, budgetSeconds: 5, recoveries: 2 },
 };
 
 function num(name: string, fallback: number): number {
@@ -85,10 +97,10 @@ function list<T extends string | number>(name: string, fallback: T[], parse: (s:
 /**
  * The configuration of a run in `mode`, with overrides from the environment: BENCH_MB,
  * BENCH_ITERATIONS, BENCH_PANE_KB, BENCH_WINDOWS (e.g. `2,10,600`), BENCH_SLIDES,
- * BENCH_WINDOW_BUDGET (s), BENCH_STEP_SECONDS, BENCH_SOAK_SECONDS, BENCH_SOAK_RATE (MB/s), BENCH_KEYS
- * and BENCH_ONLY (a
- * comma-separated list of workloads). The streaming child also reads BENCH_STREAMING_ONLY (a regular
- * expression over its contestants' names).
+ * BENCH_WINDOW_BUDGET (s), BENCH_STEP_SECONDS, BENCH_SOAK_SECONDS, BENCH_SOAK_RATE (MB/s), BENCH_KEYS,
+ * BENCH_CHECKPOINT_KEYS, BENCH_CHECKPOINT_CYCLES and BENCH_ONLY (a comma-separated list of
+ * workloads). The streaming child also reads BENCH_STREAMING_ONLY (a regular expression over its
+ * contestants' names).
  */
 export function configFor(mode: 'full' | 'quick'): BenchConfig {
   const d = mode === 'full' ? FULL : QUICK;
@@ -118,6 +130,12 @@ export function configFor(mode: 'full' | 'quick'): BenchConfig {
       keys: num('BENCH_KEYS', d.memory.keys),
       soakSeconds: num('BENCH_SOAK_SECONDS', d.memory.soakSeconds),
       soakMbPerS: num('BENCH_SOAK_RATE', d.memory.soakMbPerS),
+    },
+    checkpoint: {
+      keys: Math.ceil(num('BENCH_CHECKPOINT_KEYS', d.checkpoint.keys) / 10) * 10,
+      cycles: Math.ceil(num('BENCH_CHECKPOINT_CYCLES', d.checkpoint.cycles)),
+      budgetSeconds: d.checkpoint.budgetSeconds,
+      recoveries: d.checkpoint.recoveries,
     },
   };
 }

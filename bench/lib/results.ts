@@ -148,6 +148,63 @@ export interface MemoryResult {
   soak: SoakResult;
 }
 
+/** A stateful pipeline of the checkpoint workload. */
+export type CheckpointPipeline = 'updateStateByKey' | 'reduceByKeyAndWindow';
+
+/**
+ * One pipeline on one core: the same batches run side by side by a context that checkpoints at
+ * the default interval and one that does not within them; then restarts from its last checkpoint.
+ */
+export interface CheckpointRow {
+  core: 'js' | 'wasm';
+  pipeline: CheckpointPipeline;
+  /** Keys in the state (or window) at the end. */
+  keys: number;
+  /** Batches per checkpoint. */
+  interval: number;
+  /** Checkpoint cycles measured (`cycles * interval` batches per context). */
+  cycles: number;
+  /** Wall time of each measured batch, ms, with checkpoints (those batches include writing one) and without. */
+  withMs: number[];
+  withoutMs: number[];
+  medianWithMs: number;
+  medianWithoutMs: number;
+  /** Mean per batch over a checkpoint cycle, from the median of each position in the cycle, ms. */
+  cycleWithMs: number;
+  cycleWithoutMs: number;
+  /** `cycleWithMs - cycleWithoutMs`: what checkpoints add to a batch, amortized. */
+  overheadMs: number;
+  /** `cycleWithMs / cycleWithoutMs`. */
+  ratio: number;
+  /** Median `durationMs` and `bytesWritten` of the checkpoints written while measuring. */
+  checkpointMs: number;
+  checkpointBytes: number;
+  /** Bytes of the state's (or window's) batch in the last checkpoint, without the window's panes. */
+  stateBytes: number;
+  /** Median over `recoveries` restarts: getOrCreate plus start (the checkpoint read, verified, restored), ms. */
+  recoveryStartMs: number;
+  /** Median over the restarts: the first batch after one, ms. */
+  recoveryFirstBatchMs: number;
+  /** getOrCreate plus start of the same program with an empty checkpoint directory, ms. */
+  freshStartMs: number;
+  recoveries: number;
+}
+
+/** Workload 5 (checkpoints): cost per batch and recovery time, measured on its own date. */
+export interface CheckpointResult {
+  date: string;
+  machine: string;
+  keys: number;
+  recordsPerBatch: number;
+  batchMs: number;
+  windowPanes: number;
+  /** At most this many checkpoint cycles per row, and no new one past `budgetSeconds`. */
+  cycles: number;
+  budgetSeconds: number;
+  master: string;
+  rows: CheckpointRow[];
+}
+
 /** Everything one run measured; saved as bench/report/results.json next to the charts. */
 export interface Results {
   mode: 'full' | 'quick';
@@ -163,4 +220,5 @@ export interface Results {
   window?: WindowResult;
   streaming?: StreamingResult;
   memory?: MemoryResult;
+  checkpoint?: CheckpointResult;
 }

@@ -3,6 +3,8 @@
 import type { MemoryResult, Results, SideBySide, SoakResult, StepResult, StreamingResult, StreamingRow, WalPair, WindowResult, WordCountResult } from '../lib/results.js';
 import { percentile, slope } from '../lib/stats.js';
 import { median } from '../machine.js';
+import { checkpointSection } from './checkpoint-section.js';
+import { fmt, ratio, table } from './format.js';
 import { barChart, compact, lineChart, type Series } from './svg.js';
 
 /** The report: markdown text and charts by file name (linked relative to `chartDir`). */
@@ -30,10 +32,6 @@ function colorOf(name: string): string {
   return rules.find(([re]) => re.test(name))?.[1] ?? '#868e96';
 }
 
-const fmt = (v: number | null | undefined, digits = 1) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
-const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? `${(a / b).toFixed(2)}x` : '—');
-const table = (head: string[], align: string[], rows: string[][]) =>
-  [`| ${head.join(' | ')} |`, `|${align.join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const find = <T extends { name: string }>(rows: T[], re: RegExp) => rows.find((r) => re.test(r.name));
 
 /** The streaming contestant with the write-ahead log, and the same job without it. */
@@ -401,6 +399,7 @@ export function buildReport(results: Results, chartDir: string): Report {
     results.window ? windowSection(results.window, chart) : '',
     results.streaming ? streamingSection(results.streaming, chart) : '',
     results.memory ? memorySection(results.memory, chart) : '',
+    results.checkpoint ? checkpointSection(results.checkpoint, results) : '',
     '## Run it',
     '',
     '```sh',

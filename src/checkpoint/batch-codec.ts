@@ -157,8 +157,17 @@ function readColumn(r: ByteReader): unknown[] {
     }
     return out;
   }
-  if (kind === COLUMN.numbers) return Array.from(new Float64Array(copyToArrayBuffer(r.bytes())));
+  if (kind === COLUMN.numbers) return numbers(r.bytes());
   return deserialize(r.bytes()) as unknown[];
+}
+
+// A loop, not Array.from: Array.from walks a typed array through its iterator, about five times
+// slower (over 100 ms of a restart per million values here).
+function numbers(bytes: Uint8Array): number[] {
+  const floats = new Float64Array(copyToArrayBuffer(bytes));
+  const out: number[] = new Array(floats.length);
+  for (let i = 0; i < floats.length; i++) out[i] = floats[i]!;
+  return out;
 }
 
 function structured(values: readonly unknown[], what: string): Uint8Array {
