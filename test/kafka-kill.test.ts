@@ -53,11 +53,17 @@ function latestState(root: string): Map<string, number> {
   const counts = new Map<string, number>();
   if (times.length === 0) return counts;
   const latest = join(dir, `state-${Math.max(...times)}`);
-  for (const part of readdirSync(latest).filter((p) => p.startsWith('part-'))) {
-    for (const line of readFileSync(join(latest, part), 'utf8').split('\n')) {
-      const m = /^\((.*),(\d+)\)$/.exec(line);
-      if (m) counts.set(m[1]!, Number(m[2]));
+  try {
+    for (const part of readdirSync(latest).filter((p) => p.startsWith('part-'))) {
+      for (const line of readFileSync(join(latest, part), 'utf8').split('\n')) {
+        const m = /^\((.*),(\d+)\)$/.exec(line);
+        if (m) counts.set(m[1]!, Number(m[2]));
+      }
     }
+  } catch (error) {
+    // A batch run again after a restart replaces its directory: read it at the next poll.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return new Map();
   }
   return counts;
 }

@@ -83,17 +83,26 @@ function outputTimes(root: string, prefix: string): number[] {
   });
 }
 
-/** Word counts of the output directory `prefix-<time>`. */
+/**
+ * Word counts of the output directory `prefix-<time>`. A batch run again after a restart replaces
+ * its directory, which can vanish under a reader for a moment: then it is read again.
+ */
 function output(root: string, prefix: string, time: number): Map<string, number> {
   const dir = join(root, 'out', `${prefix}-${time}`);
-  const counts = new Map<string, number>();
-  for (const part of readdirSync(dir).filter((p) => p.startsWith('part-'))) {
-    for (const line of readFileSync(join(dir, part), 'utf8').split('\n')) {
-      const pair = /^\((.*),(-?\d+)\)$/.exec(line);
-      if (pair) counts.set(pair[1]!, (counts.get(pair[1]!) ?? 0) + Number(pair[2]));
+  for (;;) {
+    try {
+      const counts = new Map<string, number>();
+      for (const part of readdirSync(dir).filter((p) => p.startsWith('part-'))) {
+        for (const line of readFileSync(join(dir, part), 'utf8').split('\n')) {
+          const pair = /^\((.*),(-?\d+)\)$/.exec(line);
+          if (pair) counts.set(pair[1]!, (counts.get(pair[1]!) ?? 0) + Number(pair[2]));
+        }
+      }
+      return counts;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  return counts;
 }
 
 /** Word counts of every `prefix-<time>` output directory, by time. */
