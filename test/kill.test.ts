@@ -85,11 +85,12 @@ function outputTimes(root: string, prefix: string): number[] {
 
 /**
  * Word counts of the output directory `prefix-<time>`. A batch run again after a restart replaces
- * its directory, which can vanish under a reader for a moment: then it is read again.
+ * its directory, which can vanish under a reader for a moment: then it is read again, a bounded
+ * number of times.
  */
 function output(root: string, prefix: string, time: number): Map<string, number> {
   const dir = join(root, 'out', `${prefix}-${time}`);
-  for (;;) {
+  for (let tries = 0; tries < 10_000; tries++) {
     try {
       const counts = new Map<string, number>();
       for (const part of readdirSync(dir).filter((p) => p.startsWith('part-'))) {
@@ -103,6 +104,7 @@ function output(root: string, prefix: string, time: number): Map<string, number>
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
+  return new Map(); // gone for now (its writer died between the renames): the callers poll again
 }
 
 /** Word counts of every `prefix-<time>` output directory, by time. */
