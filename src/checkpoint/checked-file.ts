@@ -37,8 +37,8 @@ function checksum(chunks: readonly Uint8Array[]): number {
   return crc;
 }
 
-/** A file's kind, stored in its header, so a state file is never read as metadata. */
-export const FILE_KIND = { metadata: 1, batchRecord: 2, batch: 3 } as const;
+/** A file's kind, stored in its header, so a data file is never read as metadata (2 was the batch record file, now the batch log). */
+export const FILE_KIND = { metadata: 1, batch: 3 } as const;
 /** One of {@link FILE_KIND}. */
 export type FileKind = (typeof FILE_KIND)[keyof typeof FILE_KIND];
 
