@@ -1,0 +1,98 @@
+// Benchmark: word count from Kafka, one Flint process (wasm and js cores) against a plain KafkaJS
+// consumer counting into a Map, in the same run, on librdkafka's mock cluster (build/mock-cluster,
+// built by .ci/run or the Kafka tests). The corpus is produced first, to one topic per contestant;
+// the clock runs from the contestant's group join to its last record counted. The mock is an
+// in-memory broker on the same machine: its speed is not a real broker's.
+//   npm run bench:kafka
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import kafkajs from 'kafkajs';
+import { machineLine } from '../machine.js';
+
+const MOCK = fileURLToPath(new URL('../../../build/mock-cluster', import.meta.url));
+const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
+const PARTITIONS = 4;
+const RECORDS = Number(process.env.KAFKA_BENCH_RECORDS ?? 200_000);
+const SEND_BATCH = 5000;
+
+interface Progress {
+  t: number;
+  records: number;
+  partitions: number[];
+  processingMs?: number;
+}
+
+function corpus(): string[] {
+  let seed = 42;
+  const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  return Array.from({ length: RECORDS }, () => Array.from({ length: 1 + next(8) }, () => `w${next(2000)}`).join(' '));
+}
+
+async function startMock(topics: string[]): Promise<{ brokers: string[]; stop: () => void }> {
+  if (!existsSync(MOCK)) throw new Error(`${MOCK} is missing: build it with gcc -O2 -o build/mock-cluster test/kafka/mock-cluster.c $(pkg-config --cflags --libs rdkafka)`);
+  const child = spawn(MOCK, ['1', ...topics.map((t) => `${t}:${PARTITIONS}`)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
+  return { brokers: String(first.value).split(' ')[1]!.split(','), stop: () => void child.kill('SIGTERM') };
+}
+
+/** Produces `lines` to `topic` round-robin over the partitions; resolves the seconds it took. */
+async function produce(brokers: string[], topic: string, lines: string[]): Promise<number> {
+  const producer = new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING }).producer();
+  await producer.connect();
+  const started = performance.now();
+  const sends: Promise<unknown>[] = [];
+  for (let i = 0; i < lines.length; i += SEND_BATCH) {
+    const messages = lines.slice(i, i + SEND_BATCH).map((value, j) => ({ value, partition: (i + j) % PARTITIONS }));
+    sends.push(producer.send({ topic, acks: -1, messages }));
+    if (sends.length >= 4) await sends.shift();
+  }
+  await Promise.all(sends);
+  const seconds = (performance.now() - started) / 1000;
+  await producer.disconnect();
+  return seconds;
+}
+
+/** Runs a worker on the topic that holds the corpus; resolves the seconds from its join to the last record counted. */
+async function contestant(brokers: string[], topic: string, args: string[], total: number): Promise<{ seconds: number; processingMs: number }> {
+  const child = spawn(process.execPath, [WORKER, args[0]!, brokers.join(','), topic, `bench-${topic}`, ...args.slice(1)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let joinedAt: number | undefined;
+  let last: Progress | undefined;
+  await new Promise<void>((resolve) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const p = JSON.parse(line) as Progress & { joined?: boolean };
+      if (p.joined) joinedAt ??= p.t;
+      last = p;
+      if (p.records >= total) resolve();
+    });
+  });
+  child.kill('SIGTERM');
+  return { seconds: (last!.t - joinedAt!) / 1000, processingMs: last!.processingMs ?? 0 };
+}
+
+const lines = corpus();
+const contestants: [string, string[]][] = [
+  ['kafkajs consumer, counting into a Map', ['kafkajs']],
+  ['flint wasm core, local[1]', ['flint', 'wasm']],
+  ['flint js core', ['flint', 'js']],
+];
+const topics = contestants.map((_, i) => `bench${i}`);
+const mock = await startMock(topics);
+console.log(`Kafka word count, ${RECORDS} records (${(lines.reduce((n, l) => n + l.length, 0) / 2 ** 20).toFixed(1)} MiB of values), ${PARTITIONS} partitions, mock cluster; ${machineLine()}`);
+console.log('| contestant | seconds from join to last record | records/s | vs kafkajs | Flint batch processing (sum) |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+let baseline: number | undefined;
+try {
+  const produced: number[] = [];
+  for (const topic of topics) produced.push(await produce(mock.brokers, topic, lines));
+  for (const [i, [name, args]] of contestants.entries()) {
+    const { seconds, processingMs } = await contestant(mock.brokers, topics[i]!, args, RECORDS);
+    baseline ??= seconds;
+    const flint = args[0] === 'flint' ? `${(processingMs / 1000).toFixed(2)} s` : '';
+    console.log(`| ${name} | ${seconds.toFixed(2)} | ${Math.round(RECORDS / seconds)} | ${(baseline / seconds).toFixed(2)}x | ${flint} |`);
+  }
+  console.log(`\nProducing the corpus with kafkajs (acks=all, ${SEND_BATCH} records a request, 4 in flight): ${produced.map((s) => Math.round(RECORDS / s)).join(', ')} records/s.`);
+} finally {
+  mock.stop();
+}
