@@ -21,11 +21,13 @@ let cluster: MockCluster;
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
-function startJob(core: string, topic: string, root: string): { child: ChildProcess; started: Promise<void> } {
+/** Starts the job; `fixed` gives it a group and its partitions (`assign`), else it subscribes in a group of its own. */
+function startJob(core: string, topic: string, root: string, fixed?: { group: string; partitions: number[] }): { child: ChildProcess; started: Promise<void> } {
   // A group per run: positions come from the checkpoint, not the group, and a killed member
   // would hold a shared group's rebalance for its whole session timeout (about 10 s a restart).
-  const group = `kill-${topic}-${children.length}`;
-  const child = spawn(process.execPath, [JOB, core, cluster.bootstrap, topic, group, join(root, 'ckpt'), join(root, 'out')], {
+  const group = fixed?.group ?? `kill-${topic}-${children.length}`;
+  const args = [JOB, core, cluster.bootstrap, topic, group, join(root, 'ckpt'), join(root, 'out'), ...(fixed ? [fixed.partitions.join(',')] : [])];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -72,7 +74,7 @@ const sorted = (m: Map<string, number>) => [...m].sort(([a], [b]) => (a < b ? -1
 
 describeKafka('Kafka kill test (mock Kafka cluster)', () => {
   beforeAll(async () => {
-    cluster = await startMockCluster(Object.fromEntries(CORES.map((c) => [`kill-${c}`, PARTITIONS])));
+    cluster = await startMockCluster({ ...Object.fromEntries(CORES.map((c) => [`kill-${c}`, PARTITIONS])), 'kill-assign': 4 });
   });
   afterEach(() => {
     for (const c of children.splice(0)) c.kill('SIGKILL');
@@ -125,4 +127,55 @@ describeKafka('Kafka kill test (mock Kafka cluster)', () => {
     expect(sorted(latestState(root)), `seed ${seed}`).toEqual(sorted(totals));
     console.log(`Kafka kill test (${core}): ${records} records, ${KILLS} kills, ${Math.round(performance.now() - startedAt)} ms`);
   }, 120_000);
+
+  it('two processes with fixed partitions (assign) in one group: one SIGKILLed and restarted twice keeps its state, exact totals', async () => {
+    const seed = Date.now() % 100_000;
+    const rng = mulberry32(seed);
+    const topic = 'kill-assign';
+    const group = `assign-kill-${seed}`;
+    const roots = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'flint-kafka-assign-kill-')));
+    dirs.push(...roots);
+    // Each word lives in one partition (w<i> in partition i % 4), so its state is in one process.
+    const totals = new Map<string, number>();
+    const producer = testClient(cluster.brokers).producer();
+    await producer.connect();
+    let producing = true;
+    const feed = (async () => {
+      while (producing) {
+        const messages = Array.from({ length: 1 + randomInt(rng, 20) }, () => {
+          const partition = randomInt(rng, 4);
+          const line = Array.from({ length: 1 + randomInt(rng, 6) }, () => `w${4 * randomInt(rng, 10) + partition}`);
+          return { line, message: { value: line.join(' '), partition } };
+        });
+        await producer.send({ topic, acks: -1, messages: messages.map((m) => m.message) });
+        for (const { line } of messages) for (const w of line) totals.set(w, (totals.get(w) ?? 0) + 1);
+        await sleep(20 + randomInt(rng, 40));
+      }
+    })();
+    const cores = ['wasm', 'js'];
+    const start = (i: number) => startJob(cores[i]!, topic, roots[i]!, { group, partitions: i === 0 ? [0, 1] : [2, 3] });
+    try {
+      await start(0).started;
+      for (let run = 0; run <= 2; run++) {
+        const { child, started } = start(1);
+        await started;
+        if (run === 2) break;
+        await sleep(500 + randomInt(rng, 1500));
+        child.kill('SIGKILL');
+        await once(child, 'exit');
+      }
+    } finally {
+      producing = false;
+      await feed;
+      await producer.disconnect();
+    }
+    const union = () => new Map([...latestState(roots[0]!), ...latestState(roots[1]!)]);
+    // The restarted member holds the group's rebalance until the killed one's session (6 s) ends.
+    await waitFor(() => [...totals].every(([w, n]) => (union().get(w) ?? 0) >= n), `both processes to count every record (in ${roots.join(', ')})`, 60_000);
+    await sleep(600);
+    expect(sorted(union()), `seed ${seed}`).toEqual(sorted(totals));
+    // Each process counted only the words of its own partitions.
+    expect([...latestState(roots[0]!).keys()].every((w) => Number(w.slice(1)) % 4 < 2)).toBe(true);
+    expect([...latestState(roots[1]!).keys()].every((w) => Number(w.slice(1)) % 4 >= 2)).toBe(true);
+  }, 150_000);
 });

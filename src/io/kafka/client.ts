@@ -76,6 +76,8 @@ export interface KafkaClient {
     maxBytesPerPartition?: number;
     maxWaitTimeInMs?: number;
     allowAutoTopicCreation?: boolean;
+    /** KafkaJS partition assigners; Flint passes its own for `assign`. */
+    partitionAssigners?: unknown[];
   }): KafkaConsumer;
   producer(config?: { allowAutoTopicCreation?: boolean; idempotent?: boolean }): KafkaProducer;
   admin(): KafkaAdmin;

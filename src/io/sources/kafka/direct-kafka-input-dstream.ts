@@ -9,6 +9,7 @@ import { PIDRateEstimator } from '../../../scheduler/rate/pid-rate-estimator.js'
 import { RateController } from '../../../scheduler/rate/rate-controller.js';
 import type { BatchInfo } from '../../../scheduler/listener.js';
 import { kafkaClient, type KafkaAdmin, type KafkaConsumer } from '../../kafka/client.js';
+import { assignAssigner } from './assign-assigner.js';
 import { FetchBuffer } from './fetch-buffer.js';
 import { KafkaBatch, type KafkaRecord } from './kafka-batch.js';
 import { checkKafkaOptions, type CheckedKafkaOptions, type KafkaStreamOptions } from './kafka-options.js';
@@ -17,6 +18,9 @@ import { maxMessagesPerPartition } from './rate-caps.js';
 
 /** KafkaJS's default rebalance timeout, ms: how long a join may wait for the group's other members. */
 const REBALANCE_TIMEOUT = 60_000;
+
+/** Wait before a consumer the client gave up on joins the group again, ms. */
+const RESTART_DELAY = 1000;
 
 /** Called once the offsets given to `commitAsync` are committed, or the commit failed. */
 export type CommitCallback = (error: Error | undefined, ranges: readonly OffsetRange[]) => void;
@@ -44,6 +48,9 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
   private readonly recordsByTime = new Map<number, number>();
   private readonly controller: RateController | undefined;
   private estimatedRate: number | undefined;
+  private stopped = false;
+  private readonly assignmentWaiters: (() => void)[] = [];
+  private restartTimer: NodeJS.Timeout | undefined;
   private commits: { ranges: readonly OffsetRange[]; callback: CommitCallback | undefined }[] = [];
 
   /** The position is each partition's next offset; a batch's record is its offset ranges. */
@@ -63,7 +70,7 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
   ) {
     this.o = checkKafkaOptions(options);
     this.slideDuration = env.batchInterval;
-    this.name = `DirectKafkaInputDStream(${this.o.topics?.join(',') ?? String(this.o.topicPattern)})`;
+    this.name = `DirectKafkaInputDStream(${this.describeTopics()})`;
     const { backpressure, backpressureInitialRate } = env.receiverLimits;
     if (backpressure) {
       this.estimatedRate = backpressureInitialRate;
@@ -88,6 +95,7 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
       // A seek takes effect at the next fetch: an idle fetch must not hold it up for long.
       maxWaitTimeInMs: Math.min(500, this.env.batchInterval),
       allowAutoTopicCreation: false,
+      ...(this.o.assign && { partitionAssigners: [assignAssigner(this.wantedAssignment(), () => this.ownedAssignment())] }),
     });
     this.consumer = consumer;
     let joined!: () => void;
@@ -97,12 +105,12 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
         this.env.reportSourceError({ source: this.name, message: `cannot set the start of newly assigned partitions: ${(error as Error).message}`, error }),
       );
     });
-    consumer.on(consumer.events.CRASH, ({ payload }) =>
-      this.env.reportSourceError({ source: this.name, message: `the Kafka consumer stopped: ${String(payload?.error?.message ?? payload?.error)}`, error: payload?.error }),
-    );
-    await consumer.connect();
-    await consumer.subscribe({ topics });
-    await consumer.run({ autoCommit: false, eachBatch: async ({ batch }) => this.onFetched(batch.topic, batch.partition, () => this.buffer.add(batch)) });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      const restarts = payload?.restart ? 'the client restarts it' : `Flint joins the group again in ${RESTART_DELAY} ms`;
+      this.env.reportSourceError({ source: this.name, message: `the Kafka consumer stopped: ${String(payload?.error?.message ?? payload?.error)}; ${restarts}`, error: payload?.error });
+      if (!payload?.restart) this.scheduleRestart(topics);
+    });
+    await this.runConsumer(topics);
     // Joining a group with members waits for them to rejoin: up to their rebalance timeout
     // (KafkaJS's default, 60 s), more than the session timeout.
     const limit = this.o.sessionTimeout + REBALANCE_TIMEOUT;
@@ -114,11 +122,57 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
       await this.stop();
       throw new FlintError('SOURCE_ERROR', `${this.name} got no partitions from group "${this.o.groupId}" within ${limit} ms; check that the brokers' group coordinator is up`);
     }
+    // A process restarted after a crash may find its partitions still held by its former self
+    // until that member's session times out and the group rebalances.
+    if (!(await this.untilAssignedAll(2 * this.o.sessionTimeout))) {
+      await this.stop();
+      throw new FlintError('SOURCE_ERROR', this.notGivenMessage(this.missingAssigned()));
+    }
+  }
+
+  // With `assign`: resolves true once the group gave every named partition, false after `ms`.
+  private async untilAssignedAll(ms: number): Promise<boolean> {
+    const deadline = performance.now() + ms;
+    while (this.missingAssigned().length > 0) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.assignmentWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return true;
   }
 
   /** Leaves the group and closes the connections. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.restartTimer);
     await Promise.allSettled([this.consumer?.disconnect(), this.admin?.disconnect()]);
+  }
+
+  private async runConsumer(topics: string[]): Promise<void> {
+    const consumer = this.consumer!;
+    await consumer.connect();
+    await consumer.subscribe({ topics });
+    await consumer.run({ autoCommit: false, eachBatch: async ({ batch }) => this.onFetched(batch.topic, batch.partition, () => this.buffer.add(batch)) });
+  }
+
+  // KafkaJS leaves a consumer stopped after an error it does not retry (a group coordinator's
+  // protocol error, say). The stream must not go quiet for good: it joins again while it runs.
+  private scheduleRestart(topics: string[]): void {
+    if (this.stopped) return;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      this.paused.clear(); // a new run fetches every partition
+      this.runConsumer(topics).catch((error: Error) => {
+        this.env.reportSourceError({ source: this.name, message: `joining the group again failed: ${error.message}; retrying in ${RESTART_DELAY} ms`, error });
+        this.scheduleRestart(topics);
+      });
+    }, RESTART_DELAY);
   }
 
   /**
@@ -181,6 +235,38 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
     return batch;
   }
 
+  private describeTopics(): string {
+    const { topics, topicPattern, assign } = this.o;
+    if (assign) return Object.entries(assign).map(([t, ps]) => `${t}[${ps.join(',')}]`).join(',');
+    return topics?.join(',') ?? String(topicPattern);
+  }
+
+  private wantedAssignment(): Record<string, number[]> {
+    return Object.fromEntries(Object.entries(this.o.assign!).map(([t, ps]) => [t, [...ps]]));
+  }
+
+  private ownedAssignment(): Record<string, number[]> {
+    const owned: Record<string, number[]> = {};
+    for (const key of this.assigned) {
+      const [topic, partition] = parseTpKey(key);
+      (owned[topic] ??= []).push(partition);
+    }
+    return owned;
+  }
+
+  // With `assign`, the partitions named that the group did not give this process.
+  private missingAssigned(): string[] {
+    if (!this.o.assign) return [];
+    return Object.entries(this.o.assign).flatMap(([t, ps]) => ps.map((p) => tpKey(t, p))).filter((key) => !this.assigned.has(key));
+  }
+
+  private notGivenMessage(missing: string[]): string {
+    return (
+      `${this.name}: group "${this.o.groupId}" gives ${missing.join(', ')} to another process; ` +
+      'with options.assign each partition must be named by one process of the group only'
+    );
+  }
+
   // The topics to read: the named ones, which must all exist, or those the pattern matches now.
   private async resolveTopics(admin: KafkaAdmin): Promise<string[]> {
     const where = this.o.brokers?.join(',') ?? 'the given client';
@@ -196,11 +282,23 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
       if (matched.length === 0) throw new FlintError('SOURCE_ERROR', `${this.name}: no topic on ${where} matches ${String(this.o.topicPattern)}`);
       return matched;
     }
-    const missing = this.o.topics!.filter((t) => !existing.includes(t));
+    const topics = this.o.topics ?? Object.keys(this.o.assign!);
+    const missing = topics.filter((t) => !existing.includes(t));
     if (missing.length > 0) {
       throw new FlintError('SOURCE_ERROR', `${this.name}: topic ${missing.map((t) => `"${t}"`).join(', ')} does not exist on ${where}; create it first (Flint never creates topics)`);
     }
-    return [...this.o.topics!];
+    if (this.o.assign) await this.checkPartitionsExist(admin, where);
+    return [...topics];
+  }
+
+  private async checkPartitionsExist(admin: KafkaAdmin, where: string): Promise<void> {
+    for (const [topic, wanted] of Object.entries(this.o.assign!)) {
+      const have = new Set((await admin.fetchTopicOffsets(topic)).map((o) => o.partition));
+      const absent = wanted.filter((p) => !have.has(p));
+      if (absent.length > 0) {
+        throw new FlintError('SOURCE_ERROR', `${this.name}: topic "${topic}" on ${where} has no partition ${absent.join(', ')} (it has ${[...have].sort((a, b) => a - b).join(', ')}); fix options.assign`);
+      }
+    }
   }
 
   // A (re)assignment: partitions taken away are forgotten, new ones start at their position, or
@@ -228,6 +326,9 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
       this.consumer!.seek({ topic, partition, offset: String(offset) });
       this.assigned.add(key);
     }
+    const missing = this.missingAssigned();
+    if (missing.length > 0) this.env.reportSourceError({ source: this.name, message: this.notGivenMessage(missing) });
+    for (const wake of this.assignmentWaiters.splice(0)) wake();
   }
 
   // Explicit startingOffsets, else the group's committed offset, else earliest or latest.

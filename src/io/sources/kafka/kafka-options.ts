@@ -16,6 +16,12 @@ export interface KafkaStreamOptions {
   topics?: readonly string[];
   /** Topics to read, by name (Spark's `SubscribePattern`), matched once at start. */
   topicPattern?: RegExp;
+  /**
+   * Fixed partitions to read, by topic, e.g. `{ events: [0, 1] }` (Spark's `Assign`): the group
+   * never moves them to another process, so keyed state and checkpoints stay with this process.
+   * Every process of the group must use `assign`, each naming its own partitions.
+   */
+  assign?: Readonly<Record<string, readonly number[]>>;
   /** Consumer group: processes with the same group share the topics' partitions; commits go to it. */
   groupId: string;
   /**
@@ -42,8 +48,8 @@ export interface KafkaStreamOptions {
 }
 
 /** The options with defaults filled in. */
-export type CheckedKafkaOptions = Required<Omit<KafkaStreamOptions, 'brokers' | 'client' | 'topics' | 'topicPattern'>> &
-  Pick<KafkaStreamOptions, 'brokers' | 'client' | 'topics' | 'topicPattern'>;
+export type CheckedKafkaOptions = Required<Omit<KafkaStreamOptions, 'brokers' | 'client' | 'topics' | 'topicPattern' | 'assign'>> &
+  Pick<KafkaStreamOptions, 'brokers' | 'client' | 'topics' | 'topicPattern' | 'assign'>;
 
 const WHAT = 'kafkaStream';
 
@@ -52,15 +58,16 @@ export function checkKafkaOptions(options: KafkaStreamOptions): CheckedKafkaOpti
   if (!options || typeof options !== 'object') {
     throw invalid('needs options, e.g. ssc.kafkaStream({ brokers: ["localhost:9092"], topics: ["events"], groupId: "my-app" })');
   }
-  const { topics, topicPattern, groupId, startingOffsets = 'latest', autoOffsetReset = 'none' } = options;
+  const { topics, topicPattern, assign, groupId, startingOffsets = 'latest', autoOffsetReset = 'none' } = options;
   checkBrokers(WHAT, options.brokers, options.client);
-  if ((topics === undefined) === (topicPattern === undefined)) {
-    throw invalid('needs exactly one of options.topics (an array of names) and options.topicPattern (a RegExp)');
+  if ([topics, topicPattern, assign].filter((o) => o !== undefined).length !== 1) {
+    throw invalid('needs exactly one of options.topics (an array of names), options.topicPattern (a RegExp) and options.assign (partitions by topic)');
   }
-  if (topics !== undefined && (!Array.isArray(topics) || topics.length === 0 || !topics.every((t) => typeof t === 'string' && /^[A-Za-z0-9._-]+$/.test(t)))) {
+  if (topics !== undefined && (!Array.isArray(topics) || topics.length === 0 || !topics.every(isTopicName))) {
     throw invalid(`options.topics must be a non-empty array of topic names (letters, digits, '.', '_', '-'), got ${JSON.stringify(topics)}`);
   }
   if (topicPattern !== undefined && !(topicPattern instanceof RegExp)) throw invalid('options.topicPattern must be a RegExp, e.g. /^events-.*/');
+  if (assign !== undefined) checkAssign(assign);
   if (typeof groupId !== 'string' || groupId === '') throw invalid('options.groupId must be a non-empty string naming the consumer group');
   checkStartingOffsets(startingOffsets);
   if (!['none', 'earliest', 'latest'].includes(autoOffsetReset)) {
@@ -76,6 +83,21 @@ export function checkKafkaOptions(options: KafkaStreamOptions): CheckedKafkaOpti
     pollTimeout: positive(options.pollTimeout, 'pollTimeout', 10_000, 'ms'),
     maxBufferedBytesPerPartition: positive(options.maxBufferedBytesPerPartition, 'maxBufferedBytesPerPartition', 8 * 1024 * 1024, 'bytes'),
   };
+}
+
+function isTopicName(t: unknown): boolean {
+  return typeof t === 'string' && /^[A-Za-z0-9._-]+$/.test(t);
+}
+
+function checkAssign(assign: unknown): void {
+  const ok =
+    typeof assign === 'object' && assign !== null && Object.keys(assign).length > 0 &&
+    Object.entries(assign).every(
+      ([topic, ps]) => isTopicName(topic) && Array.isArray(ps) && ps.length > 0 && new Set(ps).size === ps.length && ps.every((p) => Number.isSafeInteger(p) && p >= 0),
+    );
+  if (!ok) {
+    throw invalid(`options.assign must give each topic a non-empty array of distinct partition numbers, e.g. { events: [0, 1] }, got ${JSON.stringify(assign)}`);
+  }
 }
 
 function checkStartingOffsets(s: unknown): void {
