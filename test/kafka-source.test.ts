@@ -1,7 +1,8 @@
 // ssc.kafkaStream against librdkafka's mock cluster: exact offset ranges per batch, values() as
 // bytes on both cores, maxRatePerPartition, commitAsync, and bad input reported, not skipped.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Batch, FlintError, KafkaSink, OffsetRange, pair, sum, words, type KafkaBatch, type StreamingContext } from '../src/index.js';
+import { Batch, FlintError, KafkaSink, OffsetRange, StreamingContext, pair, sum, words, type KafkaBatch } from '../src/index.js';
+import { waitFor } from './support/sources-helpers.js';
 import { CORES } from './support/harness.js';
 import { describeKafka, startMockCluster, type MockCluster } from './kafka/mock-cluster.js';
 import { kafkaContext, produce, testClient } from './kafka/kafka-helpers.js';
@@ -119,6 +120,37 @@ describeKafka('kafkaStream (mock Kafka cluster)', () => {
     // The consumer crashed with the broker and rejoins its group; 'r' comes once it has.
     for (let i = 0; i < 20 && !values.flat().includes('r'); i++) await resetting.nextBatch();
     expect(values.flat()).toEqual(['p', 'q', 'r']);
+  });
+});
+
+describeKafka('kafkaStream with messages larger than its buffers (mock Kafka cluster)', () => {
+  let bigCluster: MockCluster;
+  beforeAll(async () => {
+    bigCluster = await startMockCluster({ big: 1 });
+  });
+  afterAll(async () => bigCluster?.stop());
+
+  it('a message larger than the fetch-ahead bound and than kafkajs\'s fetch size comes whole, without a batch waiting out pollTimeout', async () => {
+    const sizes = [100, 3 * 1024 * 1024, 200, 1024 * 1024 + 5, 10];
+    // One request each: a record batch each, which the consumer fetches one at a time.
+    for (const [i, n] of sizes.entries()) await produce(bigCluster.brokers, 'big', [Buffer.alloc(n, 97 + i)]);
+    // A real clock: the first batch comes before the consumer has fetched, as in a running job.
+    const ssc = new StreamingContext({ batchInterval: 200, master: 'local[2]', core: 'wasm' });
+    contexts.push(ssc);
+    const errors: string[] = [];
+    ssc.addStreamingListener({ onReceiverError: ({ receiverInfo }) => void errors.push(receiverInfo.lastErrorMessage) });
+    const stream = ssc.kafkaStream({ brokers: bigCluster.brokers, topics: ['big'], groupId: 'big', startingOffsets: 'earliest', sessionTimeout: 6000, maxBufferedBytesPerPartition: 64 * 1024 });
+    const got: string[] = [];
+    stream.foreachRDD((b) => void got.push(...b.collect().map((r) => `${r.value!.length}${r.value!.toString('latin1', 0, 1)}`)));
+    const lengths: number[] = [];
+    stream.values().map((line) => line.length).foreachRDD((b) => void lengths.push(...b.collect()));
+    await ssc.start();
+    await waitFor(() => got.length === sizes.length || errors.length > 0, 'the five messages, or an error', 30_000);
+    // No batch gave up on its range after pollTimeout (10 s).
+    expect(errors).toEqual([]);
+    expect(got).toEqual(sizes.map((n, i) => `${n}${String.fromCharCode(97 + i)}`));
+    await ssc.stop();
+    expect(lengths).toEqual(sizes);
   });
 });
 

@@ -43,6 +43,8 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
   /** Partitions assigned to this process whose fetch position is set. */
   private readonly assigned = new Set<string>();
   private readonly paused = new Set<string>();
+  /** While a batch waits for its ranges: the offset each partition must be fetched up to. */
+  private readonly awaited = new Map<string, number>();
   private lastTaken = { time: NaN, ranges: [] as OffsetRange[] };
   private replays: ReadonlyMap<number, unknown> = new Map();
   private readonly recordsByTime = new Map<number, number>();
@@ -209,8 +211,13 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
   async compute(time: number): Promise<KafkaBatch> {
     const replay = this.replays.get(time) as RangeRecord[] | undefined;
     let ranges = replay ? replay.map(OffsetRange.fromRecord) : await this.planRanges();
-    for (const r of ranges) this.resume(tpKey(r.topic, r.partition));
-    if (!(await this.buffer.waitFor(ranges, this.o.pollTimeout))) {
+    for (const r of ranges) {
+      this.awaited.set(tpKey(r.topic, r.partition), r.untilOffset);
+      this.resume(tpKey(r.topic, r.partition));
+    }
+    const fetched = await this.buffer.waitFor(ranges, this.o.pollTimeout);
+    this.awaited.clear();
+    if (!fetched) {
       const short = ranges.filter((r) => !this.buffer.covers(r));
       if (replay) {
         throw new FlintError(
@@ -403,11 +410,13 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
     return to;
   }
 
-  // After each fetch: fetching ahead pauses while a partition holds more than its byte bound.
+  // After each fetch: fetching ahead pauses while a partition holds more than its byte bound,
+  // but not before the batch being computed has its range (a message may exceed the bound).
   private onFetched(topic: string, partition: number, add: () => void): void {
     add();
     const key = tpKey(topic, partition);
-    if (this.buffer.bytes(key) > this.o.maxBufferedBytesPerPartition && !this.paused.has(key)) {
+    const batchWaits = (this.buffer.fetchedUntil(key) ?? Infinity) < (this.awaited.get(key) ?? -1);
+    if (this.buffer.bytes(key) > this.o.maxBufferedBytesPerPartition && !batchWaits && !this.paused.has(key)) {
       this.paused.add(key);
       this.consumer!.pause([{ topic, partitions: [partition] }]);
     }
