@@ -62,6 +62,6 @@ export function jobServerEnv(env: NodeJS.ProcessEnv = process.env): JobServerEnv
     appId: env[JOB_ENV.appId] ?? '',
     appName: env[JOB_ENV.appName] ?? '',
     conf: JSON.parse(env[JOB_ENV.conf] ?? '{}') as Record<string, string>,
-    ui: { host: (env[JOB_ENV.uiHost] ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1'), port: Number(env[JOB_ENV.uiPort] ?? 0) },
+    ui: { host: env[JOB_ENV.uiHost] ?? '127.0.0.1', port: Number(env[JOB_ENV.uiPort] ?? 0) },
   };
 }
