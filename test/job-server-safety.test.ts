@@ -59,6 +59,12 @@ describe('where the server listens', () => {
     expect((await raw(open.url, { path: '/batches', headers: { Host: '[::1]:8998' } })).status).toBe(200);
   });
 
+  it('says which port is taken when it cannot listen', async () => {
+    const port = new URL(open.url).port;
+    const server = new JobServer({ jobsDir: jobs.dir, port: Number(port) });
+    await expect(server.listen()).rejects.toThrow(`cannot listen on 127.0.0.1 port ${port} (EADDRINUSE); pass another port (0 picks a free one) or host`);
+  });
+
   it('checks its options with messages that say what to fix', () => {
     expect(() => new JobServer({ jobsDir: join(jobs.root, 'missing') })).toThrow(FlintError);
     expect(() => new JobServer({ jobsDir: join(jobs.root, 'missing') })).toThrow(/jobs directory .* is not a readable directory/);

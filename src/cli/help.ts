@@ -108,7 +108,8 @@ export function jobsHelp(): string {
 Talk to a job server (flint serve). submit runs FILE, a job module relative to the server's jobs
 directory, with ARGS; it prints the batch id on stdout. status lists every batch (id, state,
 name, file, UI address), or shows one with its last log lines. stop stops a running batch
-(it ends as killed) or forgets a finished one.
+(it ends as killed) or forgets a finished one. Ctrl-C during submit --wait ends the wait, not
+the job.
 
 Flags:
 ${flagLines({ ...CLIENT_FLAGS, ...SUBMIT_FLAGS })}

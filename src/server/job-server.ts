@@ -92,7 +92,13 @@ export class JobServer {
   /** Starts listening; resolves with the address (the port chosen when `port` was 0). */
   async listen(): Promise<{ host: string; port: number; url: string }> {
     this.server.listen(this.options.port, this.host);
-    await Promise.race([once(this.server, 'listening'), once(this.server, 'error').then(([error]) => Promise.reject(error))]);
+    try {
+      await Promise.race([once(this.server, 'listening'), once(this.server, 'error').then(([error]) => Promise.reject(error))]);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EADDRINUSE' && code !== 'EADDRNOTAVAIL' && code !== 'EACCES') throw error;
+      throw new FlintError('INVALID_ARGUMENT', `cannot listen on ${this.host} port ${this.options.port} (${code}); pass another port (0 picks a free one) or host`, { cause: error });
+    }
     const { port } = this.server.address() as AddressInfo;
     const name = this.host.includes(':') ? `[${this.host}]` : this.host;
     return { host: this.host, port, url: `http://${name}:${port}` };
