@@ -3,6 +3,7 @@
 // every endpoint, Livy's shapes and states, the bounded log and history. Needs `npm run build:ts`.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchView } from '../src/index.js';
 import { BatchJob } from '../src/server/batch-job.js';
@@ -178,14 +179,25 @@ describe('listing, logs and history', () => {
     expect((await server.call('POST', '/batches', { file: 'fail-job.mjs' })).status).toBe(201);
   });
 
-  it('close() stops the running jobs', async () => {
+  it('close() stops the running jobs before it resolves', async () => {
     server = await startServer({ jobsDir: jobs.dir });
     const { id } = await server.submit('forever-job.mjs');
-    await server.waitForLine(id, (line) => line === 'started');
-    const job = (server.server as unknown as { registry: { get(id: number): BatchJob } }).registry.get(id);
+    await server.waitForLine(id, (line) => line.startsWith('pid '));
+    const { body } = await server.call<{ log: string[] }>('GET', `/batches/${id}/log?from=0`);
+    const pid = Number(body.log.find((line) => line.startsWith('pid '))!.slice(4));
+    expect(() => process.kill(pid, 0)).not.toThrow();
     await server.server.close();
-    expect(job.state).toBe('killed');
-    expect(job.exitCode).toBe(0);
+    expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+  });
+
+  it("runs the README's example job, examples/jobs/word-count-job.ts, built", async () => {
+    server = await startServer({ jobsDir: fileURLToPath(new URL('../dist/examples/jobs', import.meta.url)) });
+    const { id } = await server.submit('word-count-job.js', { conf: { core: 'js', batches: 2 }, args: ['to be or not to be'] });
+    expect((await server.waitFor(id)).state).toBe('success');
+    const { body } = await server.call<{ log: string[] }>('GET', `/batches/${id}/log?from=0`);
+    expect(body.log).toContain(`word-count-job: counting 2 batches on the js core (batch ${id})`);
+    const printed = body.log.filter((line) => /^\(.*\)$/.test(line)).sort();
+    expect(printed).toEqual(['(be,2)', '(be,2)', '(not,1)', '(not,1)', '(or,1)', '(or,1)', '(to,2)', '(to,2)']);
   });
 });
 

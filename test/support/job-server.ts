@@ -46,6 +46,7 @@ const ssc = new StreamingContext({ batchInterval: 50, master: 'local[1]', core: 
 ssc.queueStream([]).foreachRDD(() => {});
 await ssc.start();
 console.log('started');
+console.log('pid ' + process.pid);
 await ssc.awaitTermination();
 `,
   // Ignores SIGTERM: only SIGKILL ends it.
