@@ -170,7 +170,7 @@ describe('listing, logs and history', () => {
   });
 
   it('refuses a job beyond maxRunningJobs with 429, and takes one again when a slot frees', async () => {
-    server = await startServer({ jobsDir: jobs.dir, maxRunningJobs: 1 });
+    server = await startServer({ jobsDir: jobs.dir, maxRunningJobs: 1, stopTimeout: 300 });
     const { id } = await server.submit('stubborn-job.mjs');
     const refused = await server.call('POST', '/batches', { file: 'fail-job.mjs' });
     expect(refused.status).toBe(429);
