@@ -45,3 +45,8 @@ export type { FlintErrorCode } from './errors.js';
 export type { CoreName } from './core/core.js';
 export { sum, subtract, min, max, words, split, pair } from './functions/building-blocks.js';
 export { xxhash32, hashString } from './batch/hash.js';
+export { JobServer } from './server/job-server.js';
+export type { JobServerOptions } from './server/job-server.js';
+export type { BatchState, BatchView } from './server/batch-job.js';
+export { JOB_ENV, jobServerEnv } from './server/job-env.js';
+export type { JobServerEnv } from './server/job-env.js';

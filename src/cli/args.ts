@@ -5,6 +5,7 @@ import type { CoreName } from '../core/core.js';
 import { FlintError } from '../errors.js';
 import { parseDuration } from '../streaming/duration.js';
 import { parseMaster } from '../streaming/master.js';
+import { parseServerCommand, SERVER_COMMANDS, type ServerCommand } from './server-args.js';
 
 /** A command-line mistake; `flint` prints its message and exits with status 2. */
 export class UsageError extends Error {
@@ -91,26 +92,36 @@ export interface WordCountConfig {
 
 /** What the command line asks for. */
 export type Command =
-  | { kind: 'help'; topic: 'flint' | 'wordcount' }
+  | { kind: 'help'; topic: 'flint' | 'wordcount' | 'serve' | 'jobs' }
   | { kind: 'version' }
-  | { kind: 'wordcount'; config: WordCountConfig };
+  | { kind: 'wordcount'; config: WordCountConfig }
+  | ServerCommand;
 
-/** Parses `argv` (without `node` and the script); throws {@link UsageError} on any mistake. */
-export function parseCommandLine(argv: readonly string[]): Command {
+/**
+ * Parses `argv` (without `node` and the script); throws {@link UsageError} on any mistake. `env`
+ * gives the job server commands their defaults (FLINT_TOKEN, FLINT_SERVER).
+ */
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Command {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h') return { kind: 'help', topic: 'flint' };
-  if (command === 'help') return { kind: 'help', topic: rest[0] === 'wordcount' ? 'wordcount' : 'flint' };
+  if (command === 'help') return { kind: 'help', topic: helpTopic(rest[0]) };
   if (command === '--version') return { kind: 'version' };
   if (command === 'wordcount') {
     const flags = parseFlags(rest, WORDCOUNT_FLAGS, 'flint wordcount --help');
     return flags.has('help') ? { kind: 'help', topic: 'wordcount' } : { kind: 'wordcount', config: wordCountConfig(flags) };
   }
+  if ((SERVER_COMMANDS as readonly string[]).includes(command!)) return parseServerCommand(command!, rest, env);
   if (command === undefined) throw new UsageError('no command given; try: flint wordcount --demo (or flint --help)');
   if (command.startsWith('-')) throw new UsageError(`${command} must follow a command; try: flint wordcount --demo ${command}`);
-  throw new UsageError(`unknown command "${command}"; the only command is wordcount (see flint --help)`);
+  throw new UsageError(`unknown command "${command}"; the commands are wordcount, ${SERVER_COMMANDS.join(', ')} (see flint --help)`);
 }
 
 type Flags = Map<string, string | true>;
+
+function helpTopic(command: string | undefined): 'flint' | 'wordcount' | 'serve' | 'jobs' {
+  if (command === 'wordcount' || command === 'serve') return command;
+  return command === 'submit' || command === 'status' || command === 'stop' ? 'jobs' : 'flint';
+}
 
 /** Tokenizes with node's parseArgs, then checks each token so errors name the flag as typed. */
 export function parseFlags(args: readonly string[], specs: Readonly<Record<string, FlagSpec>>, helpHint: string): Flags {
@@ -242,7 +253,7 @@ export function socketFlag(value: string): InputSpec {
   return { kind: 'socket', host, port };
 }
 
-function durationFlag(flag: string, value: string, positive: boolean): number {
+export function durationFlag(flag: string, value: string, positive: boolean): number {
   let ms: number;
   try {
     // Flint's parser names the flag (passed as `what`) and says how to write a duration.

@@ -1,6 +1,7 @@
 // The text of `flint --help` and `flint wordcount --help`. The flag list is generated from the
 // same table the parser uses, so help cannot drift from what is accepted.
 import { WORDCOUNT_FLAGS, type FlagSpec } from './args.js';
+import { CLIENT_FLAGS, SERVE_FLAGS, SUBMIT_FLAGS } from './server-args.js';
 
 /** `flint --help`. */
 export function flintHelp(): string {
@@ -11,14 +12,19 @@ Usage:
 
 Commands:
   wordcount   count words in a live stream of lines, batch by batch, and print the top words
+  serve       run a job server: Livy's batch REST API, each job a child process
+  submit      run a job module on a job server
+  status      list a job server's batches, or show one
+  stop        stop a batch on a job server
 
 Flags:
-  -h, --help  show help (flint wordcount --help for the command's flags)
+  -h, --help  show help (flint <command> --help for the command's flags)
   --version   print the version
 
 Examples:
   flint wordcount --demo --duration 10s
   flint wordcount --socket localhost:9999 --window 30s --slide 5s
+  flint serve --jobs-dir dist/examples/jobs & flint submit word-count-job.js --wait
 
 Exit status: 0 when the job ran and stopped, 1 when it failed, 2 for a usage mistake.
 `;
@@ -61,6 +67,60 @@ Examples:
   flint wordcount --socket localhost:9999 --batch 2s --top 5
   flint wordcount --dir incoming --window 1m --slide 10s
   cat book.txt | flint wordcount --stdin --top 20
+`;
+}
+
+/** `flint serve --help`. */
+export function serveHelp(): string {
+  return `Usage:
+  flint serve [--port 8998] [--host 127.0.0.1] [--jobs-dir DIR] [--token TOKEN]
+
+Runs a job server with Livy's batch API: POST /batches runs a job module of the jobs directory
+as a child process (node FILE ARGS...), GET /batches lists them, GET /batches/ID, /state and
+/log?from=&size= show one, DELETE /batches/ID stops it (SIGTERM, then SIGKILL after
+--stop-timeout). Clients: flint submit, flint status, flint stop (flint submit --help).
+
+Flags:
+${flagLines(SERVE_FLAGS)}
+
+A job finds its batch's settings in its environment: FLINT_CONF (the conf, JSON), FLINT_APP_NAME,
+FLINT_APP_ID, FLINT_BATCH_ID, and FLINT_UI_HOST and FLINT_UI_PORT, where its web UI should listen
+(the address GET /batches/ID reports as appInfo.sparkUiUrl). FLINT_TOKEN is not passed on.
+A job whose context has stopGracefullyOnShutdown stops gracefully when stopped.
+
+Safe by default: only 127.0.0.1 is served, only files inside the jobs directory run (.. and
+symlinks are resolved first), request bodies are capped, and with a token every request needs
+Authorization: Bearer TOKEN. Prefer FLINT_TOKEN to --token: a flag shows in ps.
+Ctrl-C or SIGTERM stops the running jobs, then the server.
+
+Example:
+  flint serve --jobs-dir dist/examples/jobs
+`;
+}
+
+/** `flint submit --help` (also for status and stop). */
+export function jobsHelp(): string {
+  return `Usage:
+  flint submit FILE [--name NAME] [--conf JSON] [--wait] [-- ARGS...]
+  flint status [ID]
+  flint stop ID
+
+Talk to a job server (flint serve). submit runs FILE, a job module relative to the server's jobs
+directory, with ARGS; it prints the batch id on stdout. status lists every batch (id, state,
+name, file, UI address), or shows one with its last log lines. stop stops a running batch
+(it ends as killed) or forgets a finished one. Ctrl-C during submit --wait ends the wait, not
+the job.
+
+Flags:
+${flagLines({ ...CLIENT_FLAGS, ...SUBMIT_FLAGS })}
+
+--name, --conf and --wait are submit's. States: starting, running, success (exit status 0),
+dead (another exit status, or it could not start), killed (stopped with flint stop).
+
+Examples:
+  flint submit word-count-job.js --conf '{"core":"js","batches":3}' --wait -- "to be or not to be"
+  flint status
+  flint stop 0
 `;
 }
 

@@ -4,7 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { FlintError } from '../errors.js';
 import { parseCommandLine, UsageError } from './args.js';
-import { flintHelp, wordCountHelp } from './help.js';
+import { flintHelp, jobsHelp, serveHelp, wordCountHelp } from './help.js';
+import { runJobCommand } from './job-client.js';
+import { runServe } from './serve.js';
 import { runWordCount } from './wordcount.js';
 
 /** Runs `flint` with `argv` (without `node` and the script) and returns the exit status. */
@@ -13,7 +15,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const command = parseCommandLine(argv);
     switch (command.kind) {
       case 'help':
-        process.stdout.write(command.topic === 'wordcount' ? wordCountHelp() : flintHelp());
+        process.stdout.write({ flint: flintHelp, wordcount: wordCountHelp, serve: serveHelp, jobs: jobsHelp }[command.topic]());
         return 0;
       case 'version':
         process.stdout.write(`flint ${version()}\n`);
@@ -24,6 +26,12 @@ async function main(argv: readonly string[]): Promise<number> {
           { out: process.stdout, err: process.stderr, statusLine: process.stderr.isTTY === true },
           stopSignal(),
         );
+      case 'serve':
+        return await runServe(command.config, { err: process.stderr }, stopSignal());
+      case 'submit':
+      case 'status':
+      case 'stop':
+        return await runJobCommand(command, { out: process.stdout, err: process.stderr });
     }
   } catch (error) {
     // Mistakes in flags or options (a bad core, an unusable directory) are the user's to fix:
