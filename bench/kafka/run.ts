@@ -1,4 +1,4 @@
-// Benchmark: word count from Kafka, one Flint process (wasm and js cores) against a plain KafkaJS
+// Benchmark: word count from Kafka, one Flint process (wasm and js cores) and 2 and 3 processes, against a plain KafkaJS
 // consumer counting into a Map, in the same run, on librdkafka's mock cluster (build/mock-cluster,
 // built by .ci/run or the Kafka tests). The corpus is produced first, to one topic per contestant;
 // the clock runs from the contestant's group join to its last record counted. The mock is an
@@ -54,28 +54,43 @@ async function produce(brokers: string[], topic: string, lines: string[]): Promi
   return seconds;
 }
 
-/** Runs a worker on the topic that holds the corpus; resolves the seconds from its join to the last record counted. */
-async function contestant(brokers: string[], topic: string, args: string[], total: number): Promise<{ seconds: number; processingMs: number }> {
-  const child = spawn(process.execPath, [WORKER, args[0]!, brokers.join(','), topic, `bench-${topic}`, ...args.slice(1)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let joinedAt: number | undefined;
-  let last: Progress | undefined;
+/**
+ * Runs one worker per entry of `partitionSets` (all partitions, by subscription, when it is empty)
+ * on the topic that holds the corpus, each with a group of its own so no join waits for another;
+ * resolves the seconds from the first join to the last record counted by any of them.
+ */
+async function contestant(brokers: string[], topic: string, args: string[], total: number, partitionSets: number[][] = []): Promise<{ seconds: number; processingMs: number }> {
+  const runs = partitionSets.length === 0 ? [[]] : partitionSets.map((ps) => [ps.join(',')]);
+  const lastOf = runs.map(() => ({ records: 0, t: 0, processingMs: 0, joinedAt: Infinity }));
+  const children = runs.map((extra, k) =>
+    spawn(process.execPath, [WORKER, args[0]!, brokers.join(','), topic, `bench-${topic}-${k}`, ...args.slice(1), ...extra], { stdio: ['ignore', 'pipe', 'inherit'] }),
+  );
   await new Promise<void>((resolve) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const p = JSON.parse(line) as Progress & { joined?: boolean };
-      if (p.joined) joinedAt ??= p.t;
-      last = p;
-      if (p.records >= total) resolve();
-    });
+    children.forEach((child, k) =>
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const p = JSON.parse(line) as Progress & { joined?: boolean };
+        const last = lastOf[k]!;
+        if (p.joined) last.joinedAt = Math.min(last.joinedAt, p.t);
+        Object.assign(last, { records: p.records, t: p.t, processingMs: p.processingMs ?? 0 });
+        if (lastOf.reduce((n, l) => n + l.records, 0) >= total) resolve();
+      }),
+    );
   });
-  child.kill('SIGTERM');
-  return { seconds: (last!.t - joinedAt!) / 1000, processingMs: last!.processingMs ?? 0 };
+  for (const child of children) child.kill('SIGTERM');
+  const seconds = (Math.max(...lastOf.map((l) => l.t)) - Math.min(...lastOf.map((l) => l.joinedAt))) / 1000;
+  return { seconds, processingMs: lastOf.reduce((n, l) => n + l.processingMs, 0) };
 }
 
 const lines = corpus();
-const contestants: [string, string[]][] = [
+// Several Flint processes split the partitions statically (options.assign), each in a group of its
+// own: the figure is the scale-out of the work itself; a group's rebalances are a one-off cost of
+// a join (seconds with the mock), measured by the tests, not here.
+const contestants: [string, string[], number[][]?][] = [
   ['kafkajs consumer, counting into a Map', ['kafkajs']],
   ['flint wasm core, local[1]', ['flint', 'wasm']],
   ['flint js core', ['flint', 'js']],
+  ['flint wasm core, 2 processes (partitions 0-1, 2-3)', ['flint', 'wasm'], [[0, 1], [2, 3]]],
+  ['flint wasm core, 3 processes (partitions 0-1, 2, 3)', ['flint', 'wasm'], [[0, 1], [2], [3]]],
 ];
 const topics = contestants.map((_, i) => `bench${i}`);
 const mock = await startMock(topics);
@@ -86,8 +101,8 @@ let baseline: number | undefined;
 try {
   const produced: number[] = [];
   for (const topic of topics) produced.push(await produce(mock.brokers, topic, lines));
-  for (const [i, [name, args]] of contestants.entries()) {
-    const { seconds, processingMs } = await contestant(mock.brokers, topics[i]!, args, RECORDS);
+  for (const [i, [name, args, partitionSets]] of contestants.entries()) {
+    const { seconds, processingMs } = await contestant(mock.brokers, topics[i]!, args, RECORDS, partitionSets);
     baseline ??= seconds;
     const flint = args[0] === 'flint' ? `${(processingMs / 1000).toFixed(2)} s` : '';
     console.log(`| ${name} | ${seconds.toFixed(2)} | ${Math.round(RECORDS / seconds)} | ${(baseline / seconds).toFixed(2)}x | ${flint} |`);

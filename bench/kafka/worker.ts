@@ -1,17 +1,18 @@
 // One process of the Kafka benchmark: word count from a topic, in a consumer group or alone.
 // Prints a JSON line once it has joined its group (`joined: true`) and one per batch (`{ t,
 // records }`, t = Date.now() at the batch's end), so the parent can time it.
-//   node dist/bench/kafka/worker.js flint <brokers> <topic> <group> <js|wasm>
+//   node dist/bench/kafka/worker.js flint <brokers> <topic> <group> <js|wasm> [partitions, e.g. 0,1]
 //   node dist/bench/kafka/worker.js kafkajs <brokers> <topic> <group>
 import kafkajs from 'kafkajs';
 import { pair, StreamingContext, sum, words, type KafkaBatch } from '../../src/index.js';
 
-const [kind, brokers, topic, groupId, core = 'wasm'] = process.argv.slice(2) as [string, string, string, string, string?];
+const [kind, brokers, topic, groupId, core = 'wasm', partitionList] = process.argv.slice(2) as [string, string, string, string, string?, string?];
 const say = (line: object): void => void process.stdout.write(JSON.stringify(line) + '\n');
 
 if (kind === 'flint') {
   const ssc = new StreamingContext({ batchInterval: 250, master: 'local[1]', core: core as 'js' | 'wasm', maxBufferedBytes: 256 << 20 });
-  const stream = ssc.kafkaStream({ brokers: brokers.split(','), topics: [topic], groupId, startingOffsets: 'earliest', sessionTimeout: 6000 });
+  const read = partitionList ? { assign: { [topic]: partitionList.split(',').map(Number) } } : { topics: [topic] };
+  const stream = ssc.kafkaStream({ brokers: brokers.split(','), ...read, groupId, startingOffsets: 'earliest', sessionTimeout: 6000 });
   let processingMs = 0;
   ssc.addStreamingListener({
     onBatchCompleted: ({ batchInfo }) => {
