@@ -38,7 +38,7 @@ import { remainingUntil, settlesWithin } from './time-limit.js';
 
 // Node defines Symbol.asyncDispose from 20.4 on; where it is missing, transpiled `await using`
 // (esbuild's helper) looks for Symbol.for('Symbol.asyncDispose') instead.
-const asyncDispose = (Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')) as typeof Symbol.asyncDispose;
+const asyncDispose: typeof Symbol.asyncDispose = (Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')) as typeof Symbol.asyncDispose;
 
 /** Options of a {@link StreamingContext}. */
 export interface StreamingContextOptions {

@@ -52,7 +52,10 @@ export class ReadableReceiver extends Receiver<string> {
       const error = lineTooLongError(this.maxLineBytes, 'from the input', this.dropped);
       this.reportError(error.message, error, this.dropped);
     });
+    // onStop detaches later, so the end or a failure may be seen once more; onEnd is told once.
+    let over = false;
     const onData = (chunk: unknown): void => {
+      if (over) return;
       if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
         const error = new FlintError('INVALID_ARGUMENT', `the input gave ${describe(chunk)}, not text: readableStream reads bytes or strings; turn objects into lines first`);
         return onError(error);
@@ -61,11 +64,15 @@ export class ReadableReceiver extends Receiver<string> {
       if (block) pauseUntil(this.input, storeLinesUnacknowledged(this, block), () => this.detach === detach);
     };
     const onEnd = (): void => {
+      if (over) return;
+      over = true;
       const last = splitter.endBlock();
       if (last) void storeLinesUnacknowledged(this, last);
       this.onEnd?.();
     };
     const onError = (error: Error): void => {
+      if (over) return;
+      over = true;
       this.stop(`input failed: ${error.message}`, error);
       this.onEnd?.(error);
     };
