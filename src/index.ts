@@ -5,6 +5,7 @@
  */
 export { StreamingContext } from './streaming/context.js';
 export type { StreamingContextOptions, StreamingContextState, StopOptions } from './streaming/context.js';
+export type { StartOptions, AwaitTerminationOptions } from './streaming/abort.js';
 export type { WriteAheadLogOptions } from './checkpoint/write-ahead-log.js';
 export { ManualClock, SystemClock } from './streaming/clock.js';
 export type { Clock, ClockListener } from './streaming/clock.js';
@@ -20,6 +21,7 @@ export { Batch } from './batch/batch.js';
 export { Receiver } from './io/sources/receiver.js';
 export type { QueueStreamOptions } from './io/sources/queue-input-dstream.js';
 export type { SocketStreamOptions } from './io/sources/socket-receiver.js';
+export type { ReadableStreamOptions } from './io/sources/readable-receiver.js';
 export type { FileStreamOptions } from './io/sources/file-input-dstream.js';
 export type { KafkaStreamOptions, StartingOffsets } from './io/sources/kafka/kafka-options.js';
 export { KafkaDStream } from './io/sources/kafka/kafka-dstream.js';
@@ -31,6 +33,9 @@ export { KafkaSink } from './io/sinks/kafka-sink.js';
 export type { KafkaSinkOptions, KafkaBytes } from './io/sinks/kafka-sink.js';
 export type { KafkaClient } from './io/kafka/client.js';
 export { formatRecord, formatBatch } from './io/sinks/print.js';
+export { BatchIterator } from './io/sinks/batch-iterator.js';
+export type { BatchIteratorOptions } from './io/sinks/batch-iterator.js';
+export type { ToReadableOptions } from './io/sinks/record-readable.js';
 export type {
   StreamingListener,
   BatchInfo,

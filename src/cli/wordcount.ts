@@ -8,7 +8,6 @@ import type { Readable } from 'node:stream';
 import type { DStream } from '../dstream/dstream.js';
 import type { TextOutput } from '../dstream/operator.js';
 import { pair, subtract, sum, words } from '../functions/building-blocks.js';
-import { ReadableReceiver } from '../io/sources/readable-receiver.js';
 import type { Clock } from '../streaming/clock.js';
 import { StreamingContext } from '../streaming/context.js';
 import { UsageError, type InputSpec, type WordCountConfig } from './args.js';
@@ -152,7 +151,7 @@ function openInput(ssc: StreamingContext, config: WordCountConfig, env: WordCoun
     case 'dir':
       return ssc.textFileStream(input.directory, { maxLineBytes });
     case 'stdin':
-      return ssc.receiverStream(new ReadableReceiver(env.stdin ?? standardInput(), { onEnd, maxLineBytes }), 'stdin');
+      return ssc.readableStream(env.stdin ?? standardInput(), { onEnd, maxLineBytes, name: 'stdin' });
     case 'demo':
       return ssc.receiverStream(new DemoReceiver({ rate: input.rate, seed: input.seed }), `DemoReceiver(seed ${input.seed})`);
   }

@@ -1,15 +1,18 @@
 // DStream: a stream of batches, one per slide. The base owns caching by time, remembering and
 // time validation; public methods are one-line factories that build operator objects.
+import type { Readable } from 'node:stream';
 import { Batch } from '../batch/batch.js';
 import { FlintError } from '../errors.js';
 import { formatRecord, printBatch } from '../io/sinks/print.js';
 import { saveAsTextFiles } from '../io/sinks/text-files.js';
 import { KafkaSink, type KafkaSinkOptions } from '../io/sinks/kafka-sink.js';
+import { BatchIterator, checkCanIterate, type BatchIteratorOptions } from '../io/sinks/batch-iterator.js';
+import { RecordReadable, type ToReadableOptions } from '../io/sinks/record-readable.js';
 import { pair, subtract, sum } from '../functions/building-blocks.js';
 import { checkDuration } from '../streaming/duration.js';
 import { ForEachDStream } from './foreach.js';
 import { InternalMapWithStateDStream, mappedRecordsOperator, stateSnapshotsOperator } from './map-with-state.js';
-import type { Operator, StreamEnv } from './operator.js';
+import type { Operator, OutputHooks, StreamEnv } from './operator.js';
 import { ReducedWindowedDStream } from './reduced-windowed.js';
 import { ShuffledDStream } from './shuffled.js';
 import { SlidingReducedWindowedDStream, slidingReducerOf } from './sliding-reduced-windowed.js';
@@ -361,8 +364,37 @@ export class DStream<T> {
    */
   saveToKafka(options: KafkaSinkOptions<T>): void {
     const sink = new KafkaSink(options);
-    const op = new ForEachDStream(this, (batch) => sink.write(batch), `saveToKafka(${options.topic})`, () => sink.close());
+    const op = new ForEachDStream(this, (batch) => sink.write(batch), `saveToKafka(${options.topic})`, { close: () => sink.close() });
     this.ssc.registerOutputStream(new DStream(this.ssc, op));
+  }
+
+  /**
+   * The batches of this stream as `[time, batch]`, for `for await`; an output operation, so call
+   * it before `start()`. A slow loop slows the job rather than buffering: see
+   * {@link BatchIteratorOptions.highWaterMark}. The iteration ends once the context has stopped;
+   * `break` detaches it, and the job goes on without it.
+   */
+  iterator(options: BatchIteratorOptions = {}): BatchIterator<T> {
+    checkCanIterate(this.ssc, String(this));
+    return this.handTo('iterator', new BatchIterator<T>(options));
+  }
+
+  /** `for await (const [time, batch] of stream)`: {@link DStream.iterator} with its defaults. */
+  [Symbol.asyncIterator](): BatchIterator<T> {
+    return this.iterator();
+  }
+
+  /**
+   * The records of every batch, in order, as an object-mode `Readable` that ends when the context
+   * has stopped; an output operation, so call it before `start()`. When the reader is slow, its
+   * buffer fills (`highWaterMark` records) and the batch's output waits for it.
+   */
+  toReadable(options: ToReadableOptions = {}): Readable {
+    checkCanIterate(this.ssc, String(this));
+    const batches = new BatchIterator<T>({ highWaterMark: 0 });
+    const readable = new RecordReadable(batches, options);
+    this.handTo('toReadable', batches);
+    return readable;
   }
 
   // ---- pair operations (Spark's PairDStreamFunctions) ----
@@ -551,8 +583,14 @@ export class DStream<T> {
     return new DStream(this.ssc, op);
   }
 
-  private foreachNamed(description: string, f: (batch: Batch<T>, time: number) => void | Promise<void>): void {
-    const op = new ForEachDStream(this, f, description);
+  // An output that hands every batch to `batches`, for a consumer outside the job.
+  private handTo(description: string, batches: BatchIterator<T>): BatchIterator<T> {
+    this.foreachNamed(description, (batch, time) => batches.offer(time, batch), batches);
+    return batches;
+  }
+
+  private foreachNamed(description: string, f: (batch: Batch<T>, time: number) => void | Promise<void>, hooks?: OutputHooks): void {
+    const op = new ForEachDStream(this, f, description, hooks);
     this.ssc.registerOutputStream(new DStream(this.ssc, op));
   }
 }

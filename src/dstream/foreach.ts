@@ -1,7 +1,7 @@
 // ForEachDStream: an output operation; the job scheduler runs it once per batch.
 import type { Batch } from '../batch/batch.js';
 import type { DStream } from './dstream.js';
-import type { Operator, OutputOperator } from './operator.js';
+import type { Operator, OutputHooks, OutputOperator } from './operator.js';
 
 /** Spark's `ForEachDStream`: calls `f` with the parent's batch at each of its times. */
 export class ForEachDStream<T> implements Operator<never>, OutputOperator {
@@ -12,8 +12,8 @@ export class ForEachDStream<T> implements Operator<never>, OutputOperator {
     private readonly parent: DStream<T>,
     private readonly f: (batch: Batch<T>, time: number) => void | Promise<void>,
     readonly description: string,
-    /** Releases what `f` holds open, once the context has stopped. */
-    readonly close?: () => Promise<void>,
+    /** The sink's hooks: what to release once the context has stopped, what to do when it begins to. */
+    private readonly hooks: OutputHooks = {},
   ) {
     this.dependencies = [parent];
   }
@@ -29,5 +29,13 @@ export class ForEachDStream<T> implements Operator<never>, OutputOperator {
   async run(time: number): Promise<void> {
     const batch = await this.parent.getOrCompute(time);
     if (batch) await this.f(batch, time);
+  }
+
+  async close(): Promise<void> {
+    await this.hooks.close?.();
+  }
+
+  stopping(): void {
+    this.hooks.stopping?.();
   }
 }

@@ -82,7 +82,15 @@ export interface OutputOperator {
   readonly description: string;
   /** Releases what the output holds open (a producer's connections) once the context has stopped. */
   close?(): Promise<void>;
+  /**
+   * The context began to stop: from now on the output must not wait on anything outside the job
+   * (a consumer reading an iterator), since that code may be what is waiting for the stop.
+   */
+  stopping?(): void;
 }
+
+/** What an output operation's sink may do around the batches: the optional hooks of {@link OutputOperator}. */
+export type OutputHooks = Pick<OutputOperator, 'close' | 'stopping'>;
 
 /** Where an error met by a source is reported (surfaced to streaming listeners). */
 export interface SourceErrorReport {

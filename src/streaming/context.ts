@@ -1,5 +1,6 @@
 // StreamingContext: the entry point. It owns the graph, the clock, the core and the scheduler,
 // creates input streams, and runs the lifecycle start -> awaitTermination -> stop.
+import type { Readable } from 'node:stream';
 import type { Batch } from '../batch/batch.js';
 import { CheckpointFiles } from '../checkpoint/checkpoint-files.js';
 import { Checkpointer } from '../checkpoint/checkpointer.js';
@@ -18,6 +19,7 @@ import { KafkaDStream } from '../io/sources/kafka/kafka-dstream.js';
 import type { KafkaStreamOptions } from '../io/sources/kafka/kafka-options.js';
 import { FileInputDStream, type FileStreamOptions } from '../io/sources/file-input-dstream.js';
 import { QueueInputDStream, type QueueStreamOptions } from '../io/sources/queue-input-dstream.js';
+import { ReadableReceiver, type ReadableStreamOptions } from '../io/sources/readable-receiver.js';
 import type { Receiver } from '../io/sources/receiver.js';
 import { ReceiverInputDStream } from '../io/sources/receiver-input-dstream.js';
 import { receiverLimits, type ReceiverLimits } from '../io/sources/receiver-limits.js';
@@ -25,6 +27,7 @@ import { SocketReceiver, type SocketStreamOptions } from '../io/sources/socket-r
 import { JobGenerator } from '../scheduler/job-generator.js';
 import { JobScheduler } from '../scheduler/job-scheduler.js';
 import { ListenerBus, type BatchInfo, type ReceiverInfo, type StreamingListener } from '../scheduler/listener.js';
+import { onAbort, signalOf, type AwaitTerminationOptions, type StartOptions } from './abort.js';
 import { checkCheckpointDirectory } from './checkpoint-directory.js';
 import { SystemClock, type Clock } from './clock.js';
 import { checkDuration } from './duration.js';
@@ -32,6 +35,10 @@ import { DStreamGraph } from './graph.js';
 import { parseMaster } from './master.js';
 import { TerminationWaiter } from './termination-waiter.js';
 import { remainingUntil, settlesWithin } from './time-limit.js';
+
+// Node defines Symbol.asyncDispose from 20.4 on; where it is missing, transpiled `await using`
+// (esbuild's helper) looks for Symbol.for('Symbol.asyncDispose') instead.
+const asyncDispose: typeof Symbol.asyncDispose = (Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')) as typeof Symbol.asyncDispose;
 
 /** Options of a {@link StreamingContext}. */
 export interface StreamingContextOptions {
@@ -134,6 +141,7 @@ export class StreamingContext implements StreamEnv {
   private readonly stopGracefullyOnShutdown: boolean;
   private readonly writeAheadLog: WriteAheadLogOptions | undefined;
   private removeShutdownHook: (() => void) | undefined;
+  private removeAbortListener: (() => void) | undefined;
   /** The context most recently started and not yet stopped (Spark's `getActive`). */
   private static active: StreamingContext | undefined;
 
@@ -240,6 +248,17 @@ export class StreamingContext implements StreamEnv {
     return this.receiverStream(receiver, `SocketReceiver(${host}:${port})`);
   }
 
+  /**
+   * Lines of UTF-8 text from any Node `Readable` (a pipe, a file stream, `process.stdin`), split,
+   * limited and throttled as {@link StreamingContext.socketTextStream}'s: over the rate or the
+   * memory bound the readable is paused, and with `writeAheadLog` its lines are logged. It does
+   * not reconnect: `options.onEnd` is called when the input is over.
+   */
+  readableStream(readable: Readable, options: ReadableStreamOptions = {}): DStream<string> {
+    const { name = 'ReadableReceiver', ...receiverOptions } = options;
+    return this.receiverStream(new ReadableReceiver(readable, receiverOptions), name);
+  }
+
   /** Lines of new text files moved into `directory`. */
   textFileStream(directory: string, options: FileStreamOptions = {}): DStream<string> {
     return this.addInput(new FileInputDStream(this, directory, options));
@@ -288,11 +307,20 @@ export class StreamingContext implements StreamEnv {
 
   // ---- lifecycle ----
 
-  /** Validates the graph, starts the sources and schedules the first batch. */
-  async start(): Promise<void> {
+  /**
+   * Validates the graph, starts the sources and schedules the first batch. When `options.signal`
+   * aborts, the context stops gracefully; a signal already aborted stops it and rejects with the
+   * signal's reason, as Node's APIs do.
+   */
+  async start(options?: StartOptions): Promise<void> {
+    const signal = signalOf(options, 'start()');
     if (this.state === 'ACTIVE') throw new FlintError('CONTEXT_STARTED', 'StreamingContext has already been started');
     if (this.state === 'STOPPED') {
       throw new FlintError('CONTEXT_STOPPED', 'StreamingContext has already been stopped and cannot be restarted; create a new StreamingContext');
+    }
+    if (signal?.aborted) {
+      await this.stop();
+      signal.throwIfAborted();
     }
     const recovered = this.recovered;
     const nextTime = this.generator.firstBatchTime();
@@ -313,6 +341,7 @@ export class StreamingContext implements StreamEnv {
       if (!recovered) await this.checkpointer?.writeInitial();
     } catch (error) {
       await Promise.allSettled(started.map((s) => s.stop()));
+      await this.graph.closeOutputs();
       this.state = 'STOPPED';
       await this.core.close();
       this.waiter.notifyStop();
@@ -325,6 +354,7 @@ export class StreamingContext implements StreamEnv {
     this.generator.start(firstTime, replayTimes);
     StreamingContext.active = this;
     if (this.stopGracefullyOnShutdown) this.removeShutdownHook = onShutdownSignal(() => this.stop({ graceful: true }));
+    this.removeAbortListener = onAbort(signal, () => this.stopOnAbort());
     this.bus.post('onStreamingStarted', { time: this.clock.now() });
     for (const problem of recovered?.problems ?? []) {
       process.emitWarning(`checkpoint recovery: ${problem.message}`, 'FlintCheckpointWarning');
@@ -387,9 +417,22 @@ export class StreamingContext implements StreamEnv {
     return this.stopping;
   }
 
-  /** Resolves when the context stops; rejects with the error that stopped it. */
-  awaitTermination(): Promise<void> {
-    return this.waiter.wait();
+  /**
+   * Resolves when the context stops; rejects with the error that stopped it. When
+   * `options.signal` aborts, the context stops gracefully and the wait resolves once it has.
+   */
+  async awaitTermination(options?: AwaitTerminationOptions): Promise<void> {
+    const removeAbortListener = onAbort(signalOf(options, 'awaitTermination()'), () => this.stopOnAbort());
+    try {
+      await this.waiter.wait();
+    } finally {
+      removeAbortListener();
+    }
+  }
+
+  /** Stops the context gracefully, so `await using ssc = new StreamingContext(...)` stops it at the end of the block. */
+  async [asyncDispose](): Promise<void> {
+    await this.stop({ graceful: true });
   }
 
   /** Resolves `true` when stopped within `timeout` ms, `false` otherwise; rejects on error. */
@@ -443,6 +486,11 @@ export class StreamingContext implements StreamEnv {
     this.bus.post(throttled ? 'onReceiverThrottled' : 'onReceiverResumed', event);
   }
 
+  // An abort has nobody to report a failed stop to but awaitTermination.
+  private stopOnAbort(): void {
+    this.stop({ graceful: true }).catch((error: unknown) => this.waiter.notifyError(error));
+  }
+
   private addInput<T>(op: InputOperator<T>): DStream<T> {
     const stream = new DStream<T>(this, op);
     this.registerInputStream(stream as DStream<unknown>);
@@ -475,13 +523,18 @@ export class StreamingContext implements StreamEnv {
 
   private async doStop({ graceful = false, gracefulTimeout }: StopOptions): Promise<void> {
     this.removeShutdownHook?.();
+    this.removeAbortListener?.();
     if (StreamingContext.active === this) StreamingContext.active = undefined;
     if (this.state !== 'ACTIVE') {
+      await this.graph.closeOutputs();
       this.state = 'STOPPED';
       await this.core.close();
       this.waiter.notifyStop();
       return;
     }
+    // Outputs that wait on a consumer outside the job (iterators, toReadable) stop waiting, so the
+    // stop never waits on code that may itself be waiting for the stop.
+    this.graph.outputsStopping();
     const inputs = this.graph.inputOperators();
     const wait = graceful ? (gracefulTimeout ?? 10 * this.batchInterval) : STOP_WAIT_MS;
     const deadline = performance.now() + wait;

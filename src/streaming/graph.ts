@@ -26,6 +26,11 @@ export class DStreamGraph {
     this.inputStreams.push(stream);
   }
 
+  /** Tells output operations the context began to stop (see {@link OutputOperator.stopping}). */
+  outputsStopping(): void {
+    for (const out of this.outputStreams) (out.operator as unknown as OutputOperator).stopping?.();
+  }
+
   /** Releases what output operations hold open (the context has stopped); never throws. */
   async closeOutputs(): Promise<void> {
     await Promise.allSettled(this.outputStreams.map((out) => (out.operator as unknown as OutputOperator).close?.()));

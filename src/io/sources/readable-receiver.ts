@@ -1,7 +1,8 @@
-// ReadableReceiver: lines of UTF-8 text from a Node.js Readable, such as process.stdin (used by
-// `flint wordcount --stdin`). Unlike a socket it cannot reconnect: at the end of the input it
-// tells its owner, who usually stops the context gracefully.
+// ReadableReceiver: lines of UTF-8 text from a Node.js Readable, such as process.stdin (behind
+// `ssc.readableStream` and `flint wordcount --stdin`). Unlike a socket it cannot reconnect: at the
+// end of the input it tells its owner, who usually stops the context gracefully.
 import type { Readable } from 'node:stream';
+import { FlintError } from '../../errors.js';
 import { checkMaxLineBytes, LineSplitter, lineTooLongError } from './line-splitter.js';
 import { pauseUntil } from './pause-until.js';
 import { Receiver, storeLinesUnacknowledged } from './receiver.js';
@@ -15,6 +16,12 @@ export interface ReadableReceiverOptions {
    * that ended it (the receiver then stops, and reports the error to listeners too).
    */
   onEnd?: (error?: Error) => void;
+}
+
+/** Options of `StreamingContext.readableStream`. */
+export interface ReadableStreamOptions extends ReadableReceiverOptions {
+  /** The receiver's name in listener events (default `ReadableReceiver`). */
+  name?: string;
 }
 
 /**
@@ -32,6 +39,9 @@ export class ReadableReceiver extends Receiver<string> {
     options: ReadableReceiverOptions = {},
   ) {
     super();
+    if (typeof input?.on !== 'function' || typeof input.pause !== 'function' || typeof input.resume !== 'function') {
+      throw new FlintError('INVALID_ARGUMENT', `readableStream needs a Node.js Readable (a pipe, file stream, socket or process.stdin), got ${describe(input)}`);
+    }
     this.maxLineBytes = checkMaxLineBytes(options.maxLineBytes, 'ReadableReceiver');
     this.onEnd = options.onEnd;
   }
@@ -42,16 +52,27 @@ export class ReadableReceiver extends Receiver<string> {
       const error = lineTooLongError(this.maxLineBytes, 'from the input', this.dropped);
       this.reportError(error.message, error, this.dropped);
     });
-    const onData = (chunk: Buffer | string): void => {
-      const block = splitter.pushBlock(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    // onStop detaches later, so the end or a failure may be seen once more; onEnd is told once.
+    let over = false;
+    const onData = (chunk: unknown): void => {
+      if (over) return;
+      if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+        const error = new FlintError('INVALID_ARGUMENT', `the input gave ${describe(chunk)}, not text: readableStream reads bytes or strings; turn objects into lines first`);
+        return onError(error);
+      }
+      const block = splitter.pushBlock(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       if (block) pauseUntil(this.input, storeLinesUnacknowledged(this, block), () => this.detach === detach);
     };
     const onEnd = (): void => {
+      if (over) return;
+      over = true;
       const last = splitter.endBlock();
       if (last) void storeLinesUnacknowledged(this, last);
       this.onEnd?.();
     };
     const onError = (error: Error): void => {
+      if (over) return;
+      over = true;
       this.stop(`input failed: ${error.message}`, error);
       this.onEnd?.(error);
     };
@@ -69,4 +90,9 @@ export class ReadableReceiver extends Receiver<string> {
     // A paused stream with no listeners no longer keeps the process alive.
     this.input.pause();
   }
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  return typeof value === 'object' ? `a ${value.constructor?.name ?? 'object'}` : `a ${typeof value}`;
 }
