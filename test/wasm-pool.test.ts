@@ -178,17 +178,27 @@ describe('a failing task in a running context', () => {
 });
 
 /** Runs `node ...args`; resolves with its exit code and output, or code 'running' (killed) after `ms`. */
-function runNode(args: string[], ms: number): Promise<{ code: number | null | 'running'; signal: string | null; stdout: string; stderr: string }> {
+/**
+ * Runs node with `args`; reports 'running' if it has not exited `ms` after it started, or after
+ * its stdout first contained `after` (for a check that must not depend on how busy the machine is).
+ */
+function runNode(args: string[], ms: number, after?: string): Promise<{ code: number | null | 'running'; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
+    let timer: NodeJS.Timeout | undefined;
+    const startTimer = () =>
+      (timer ??= setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve({ code: 'running', signal: null, stdout, stderr });
+      }, ms));
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (after !== undefined && stdout.includes(after)) startTimer();
+    });
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve({ code: 'running', signal: null, stdout, stderr });
-    }, ms);
+    if (after === undefined) startTimer();
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
@@ -221,7 +231,7 @@ describe('ssc.stop()', () => {
   `;
 
   /** Runs `program(stop)` in a child node. */
-  const runChild = (stop: boolean, ms: number) => runNode(['--input-type=module', '-e', program(stop)], ms);
+  const runChild = (stop: boolean, ms: number, after?: string) => runNode(['--input-type=module', '-e', program(stop)], ms, after);
 
   it('shuts the pool and timers down: the process exits by itself', async () => {
     const { code, stdout, stderr } = await runChild(true, 5000);
@@ -231,7 +241,7 @@ describe('ssc.stop()', () => {
   });
 
   it('(control) without stop() the same program keeps running', async () => {
-    const { code, stdout } = await runChild(false, 1000);
+    const { code, stdout } = await runChild(false, 1000, 'PackedBatch [["b",1]]');
     expect(stdout).toContain('PackedBatch [["b",1]]');
     expect(code).toBe('running');
   });

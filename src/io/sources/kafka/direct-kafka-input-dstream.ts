@@ -102,9 +102,13 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
     this.consumer = consumer;
     let joined!: () => void;
     const firstJoin = new Promise<void>((resolve) => (joined = resolve));
+    // One assignment at a time: a rebalance can come while the last one still looks up offsets.
+    let assigning = Promise.resolve();
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.onAssigned(payload.memberAssignment as Record<string, number[]>).then(joined, (error) =>
-        this.env.reportSourceError({ source: this.name, message: `cannot set the start of newly assigned partitions: ${(error as Error).message}`, error }),
+      assigning = assigning.then(() =>
+        this.onAssigned(payload.memberAssignment as Record<string, number[]>).then(joined, (error) =>
+          this.env.reportSourceError({ source: this.name, message: `cannot set the start of newly assigned partitions: ${(error as Error).message}`, error }),
+        ),
       );
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
