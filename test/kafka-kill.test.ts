@@ -70,6 +70,40 @@ function latestState(root: string): Map<string, number> {
   return counts;
 }
 
+/**
+ * Produces random lines of words to `topic` until stopped: message by message, `line(partition)`
+ * gives its words. `totals` counts the words of acknowledged sends only: what Kafka has.
+ */
+async function startFeed(topic: string, rng: () => number, partitions: number, line: (partition: number) => string[]) {
+  const totals = new Map<string, number>();
+  let records = 0;
+  const producer = testClient(cluster.brokers).producer();
+  await producer.connect();
+  let producing = true;
+  const running = (async () => {
+    while (producing) {
+      const messages = Array.from({ length: 1 + randomInt(rng, 20) }, () => {
+        const partition = randomInt(rng, partitions);
+        const words = line(partition);
+        return { words, message: { value: words.join(' '), partition } };
+      });
+      await producer.send({ topic, acks: -1, messages: messages.map((m) => m.message) });
+      for (const { words } of messages) for (const w of words) totals.set(w, (totals.get(w) ?? 0) + 1);
+      records += messages.length;
+      await sleep(20 + randomInt(rng, 40));
+    }
+  })();
+  return {
+    totals,
+    records: () => records,
+    stop: async () => {
+      producing = false;
+      await running;
+      await producer.disconnect();
+    },
+  };
+}
+
 const sorted = (m: Map<string, number>) => [...m].sort(([a], [b]) => (a < b ? -1 : 1));
 
 describeKafka('Kafka kill test (mock Kafka cluster)', () => {
@@ -88,24 +122,8 @@ describeKafka('Kafka kill test (mock Kafka cluster)', () => {
     const topic = `kill-${core}`;
     const root = mkdtempSync(join(tmpdir(), 'flint-kafka-kill-'));
     dirs.push(root);
-    const totals = new Map<string, number>();
-    let records = 0;
-    const producer = testClient(cluster.brokers).producer();
-    await producer.connect();
-    let producing = true;
-    // Acknowledged sends only: what Kafka has is what the totals count.
-    const feed = (async () => {
-      while (producing) {
-        const messages = Array.from({ length: 1 + randomInt(rng, 20) }, () => {
-          const line = Array.from({ length: 1 + randomInt(rng, 6) }, () => `w${randomInt(rng, 40)}`);
-          return { line, message: { value: line.join(' '), partition: randomInt(rng, PARTITIONS) } };
-        });
-        await producer.send({ topic, acks: -1, messages: messages.map((m) => m.message) });
-        for (const { line } of messages) for (const w of line) totals.set(w, (totals.get(w) ?? 0) + 1);
-        records += messages.length;
-        await sleep(20 + randomInt(rng, 40));
-      }
-    })();
+    const feed = await startFeed(topic, rng, PARTITIONS, () => Array.from({ length: 1 + randomInt(rng, 6) }, () => `w${randomInt(rng, 40)}`));
+    const { totals } = feed;
     const startedAt = performance.now();
     try {
       for (let run = 0; run <= KILLS; run++) {
@@ -117,15 +135,13 @@ describeKafka('Kafka kill test (mock Kafka cluster)', () => {
         await once(child, 'exit');
       }
     } finally {
-      producing = false;
-      await feed;
-      await producer.disconnect();
+      await feed.stop();
     }
     const caughtUp = () => [...totals].every(([w, n]) => (latestState(root).get(w) ?? 0) >= n);
     await waitFor(caughtUp, `the last run to count every record (in ${root})`, 30_000);
     await sleep(600); // a few more batches, so a late double count would show
     expect(sorted(latestState(root)), `seed ${seed}`).toEqual(sorted(totals));
-    console.log(`Kafka kill test (${core}): ${records} records, ${KILLS} kills, ${Math.round(performance.now() - startedAt)} ms`);
+    console.log(`Kafka kill test (${core}): ${feed.records()} records, ${KILLS} kills, ${Math.round(performance.now() - startedAt)} ms`);
   }, 120_000);
 
   it('two processes with fixed partitions (assign) in one group: one SIGKILLed and restarted twice keeps its state, exact totals', async () => {
@@ -136,22 +152,8 @@ describeKafka('Kafka kill test (mock Kafka cluster)', () => {
     const roots = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'flint-kafka-assign-kill-')));
     dirs.push(...roots);
     // Each word lives in one partition (w<i> in partition i % 4), so its state is in one process.
-    const totals = new Map<string, number>();
-    const producer = testClient(cluster.brokers).producer();
-    await producer.connect();
-    let producing = true;
-    const feed = (async () => {
-      while (producing) {
-        const messages = Array.from({ length: 1 + randomInt(rng, 20) }, () => {
-          const partition = randomInt(rng, 4);
-          const line = Array.from({ length: 1 + randomInt(rng, 6) }, () => `w${4 * randomInt(rng, 10) + partition}`);
-          return { line, message: { value: line.join(' '), partition } };
-        });
-        await producer.send({ topic, acks: -1, messages: messages.map((m) => m.message) });
-        for (const { line } of messages) for (const w of line) totals.set(w, (totals.get(w) ?? 0) + 1);
-        await sleep(20 + randomInt(rng, 40));
-      }
-    })();
+    const feed = await startFeed(topic, rng, 4, (partition) => Array.from({ length: 1 + randomInt(rng, 6) }, () => `w${4 * randomInt(rng, 10) + partition}`));
+    const { totals } = feed;
     const cores = ['wasm', 'js'];
     const start = (i: number) => startJob(cores[i]!, topic, roots[i]!, { group, partitions: i === 0 ? [0, 1] : [2, 3] });
     try {
@@ -165,9 +167,7 @@ describeKafka('Kafka kill test (mock Kafka cluster)', () => {
         await once(child, 'exit');
       }
     } finally {
-      producing = false;
-      await feed;
-      await producer.disconnect();
+      await feed.stop();
     }
     const union = () => new Map([...latestState(roots[0]!), ...latestState(roots[1]!)]);
     // The restarted member holds the group's rebalance until the killed one's session (6 s) ends.

@@ -11,6 +11,7 @@ import type { BatchInfo } from '../../../scheduler/listener.js';
 import { kafkaClient, type KafkaAdmin, type KafkaConsumer } from '../../kafka/client.js';
 import { assignAssigner } from './assign-assigner.js';
 import { FetchBuffer } from './fetch-buffer.js';
+import { WakeSignal } from './wake-signal.js';
 import { KafkaBatch, type KafkaRecord } from './kafka-batch.js';
 import { checkKafkaOptions, type CheckedKafkaOptions, type KafkaStreamOptions } from './kafka-options.js';
 import { OffsetRange, parseTpKey, tpKey, type RangeRecord } from './offset-range.js';
@@ -51,7 +52,7 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
   private readonly controller: RateController | undefined;
   private estimatedRate: number | undefined;
   private stopped = false;
-  private readonly assignmentWaiters: (() => void)[] = [];
+  private readonly assignment = new WakeSignal();
   private restartTimer: NodeJS.Timeout | undefined;
   private commits: { ranges: readonly OffsetRange[]; callback: CommitCallback | undefined }[] = [];
 
@@ -130,27 +131,15 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
     }
     // A process restarted after a crash may find its partitions still held by its former self
     // until that member's session times out and the group rebalances.
-    if (!(await this.untilAssignedAll(2 * this.o.sessionTimeout))) {
+    if (!(await this.untilAssignedAll(2 * this.o.sessionTimeout + 5000))) {
       await this.stop();
       throw new FlintError('SOURCE_ERROR', this.notGivenMessage(this.missingAssigned()));
     }
   }
 
   // With `assign`: resolves true once the group gave every named partition, false after `ms`.
-  private async untilAssignedAll(ms: number): Promise<boolean> {
-    const deadline = performance.now() + ms;
-    while (this.missingAssigned().length > 0) {
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.assignmentWaiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-    return true;
+  private untilAssignedAll(ms: number): Promise<boolean> {
+    return this.assignment.until(() => this.missingAssigned().length === 0, ms);
   }
 
   /** Leaves the group and closes the connections. */
@@ -339,7 +328,7 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
     }
     const missing = this.missingAssigned();
     if (missing.length > 0) this.env.reportSourceError({ source: this.name, message: this.notGivenMessage(missing) });
-    for (const wake of this.assignmentWaiters.splice(0)) wake();
+    this.assignment.wake();
   }
 
   // Explicit startingOffsets, else the group's committed offset, else earliest or latest.

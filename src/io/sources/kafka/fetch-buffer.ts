@@ -3,6 +3,7 @@
 import type { KafkaFetchBatch, KafkaMessage } from '../../kafka/client.js';
 import type { OffsetRange } from './offset-range.js';
 import { tpKey } from './offset-range.js';
+import { WakeSignal } from './wake-signal.js';
 
 interface PartitionFetch {
   messages: KafkaMessage[];
@@ -16,7 +17,7 @@ interface PartitionFetch {
 /** Fetched messages by topic-partition; only partitions that were {@link FetchBuffer.reset} are kept. */
 export class FetchBuffer {
   private readonly parts = new Map<string, PartitionFetch>();
-  private waiters = new Set<() => void>();
+  private readonly fetched = new WakeSignal();
 
   /** The consumer reads `key` from `offset` on (after a seek): what was fetched before is dropped. */
   reset(key: string, offset: number): void {
@@ -79,25 +80,11 @@ export class FetchBuffer {
   }
 
   /** Resolves true once every range is fetched, or false after `timeoutMs` of real time. */
-  async waitFor(ranges: readonly OffsetRange[], timeoutMs: number): Promise<boolean> {
-    const deadline = performance.now() + timeoutMs;
-    while (!ranges.every((r) => this.covers(r))) {
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.add(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-    return true;
+  waitFor(ranges: readonly OffsetRange[], timeoutMs: number): Promise<boolean> {
+    return this.fetched.until(() => ranges.every((r) => this.covers(r)), timeoutMs);
   }
 
   private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = new Set();
-    for (const w of waiters) w();
+    this.fetched.wake();
   }
 }
