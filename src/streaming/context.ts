@@ -25,6 +25,8 @@ import { SocketReceiver, type SocketStreamOptions } from '../io/sources/socket-r
 import { JobGenerator } from '../scheduler/job-generator.js';
 import { JobScheduler } from '../scheduler/job-scheduler.js';
 import { ListenerBus, type BatchInfo, type ReceiverInfo, type StreamingListener } from '../scheduler/listener.js';
+import { StreamingUI } from '../ui/streaming-ui.js';
+import { resolveUIOptions, type UIOptions } from '../ui/ui-options.js';
 import { checkCheckpointDirectory } from './checkpoint-directory.js';
 import { SystemClock, type Clock } from './clock.js';
 import { checkDuration } from './duration.js';
@@ -84,6 +86,13 @@ export interface StreamingContextOptions {
    * (64 MiB with a 4 GiB heap limit, Node's usual default); `Infinity` turns the bound off.
    */
   maxBufferedBytes?: number;
+  /**
+   * Serve the web UI (a Streaming page like Spark's, its REST API under `/api/v1` and Prometheus
+   * metrics at `/metrics`) from `start()` to `stop()`: `true` for the defaults (127.0.0.1:4040,
+   * the next free port when taken), or `{ port, host, retainedBatches }`. Default false. The
+   * address is printed on stderr and given by {@link StreamingContext.uiWebUrl}.
+   */
+  ui?: boolean | UIOptions;
 }
 
 /** Lifecycle state, as Spark's `StreamingContextState`. */
@@ -134,6 +143,7 @@ export class StreamingContext implements StreamEnv {
   private readonly stopGracefullyOnShutdown: boolean;
   private readonly writeAheadLog: WriteAheadLogOptions | undefined;
   private removeShutdownHook: (() => void) | undefined;
+  private readonly ui: StreamingUI | undefined;
   /** The context most recently started and not yet stopped (Spark's `getActive`). */
   private static active: StreamingContext | undefined;
 
@@ -151,6 +161,11 @@ export class StreamingContext implements StreamEnv {
     this.core = createCore(options.core ?? 'wasm', this.defaultParallelism);
     this.stopGracefullyOnShutdown = options.stopGracefullyOnShutdown ?? false;
     this.writeAheadLog = options.writeAheadLog === true ? {} : options.writeAheadLog || undefined;
+    const ui = resolveUIOptions(options.ui);
+    if (ui) {
+      this.ui = new StreamingUI(this, ui);
+      this.bus.add(this.ui.listener);
+    }
     this.scheduler = new JobScheduler(this.clock, this.bus, {
       onJobError: (error) => this.waiter.notifyError(error),
       onBatchDone: (time, info) => this.afterBatch(time, info),
@@ -198,6 +213,11 @@ export class StreamingContext implements StreamEnv {
   /** The context most recently started and not yet stopped, if any (Spark's `getActive`). */
   static getActive(): StreamingContext | undefined {
     return StreamingContext.active;
+  }
+
+  /** The web UI's address (`http://host:port`) while it serves, if the `ui` option is on (Spark's `uiWebUrl`). */
+  get uiWebUrl(): string | undefined {
+    return this.ui?.webUrl;
   }
 
   /** Current lifecycle state. */
@@ -305,6 +325,7 @@ export class StreamingContext implements StreamEnv {
     this.state = 'ACTIVE';
     const started: InputOperator<unknown>[] = [];
     try {
+      await this.ui?.start();
       for (const input of this.graph.inputOperators()) {
         await input.start();
         started.push(input);
@@ -314,6 +335,7 @@ export class StreamingContext implements StreamEnv {
     } catch (error) {
       await Promise.allSettled(started.map((s) => s.stop()));
       this.state = 'STOPPED';
+      await this.ui?.stop();
       await this.core.close();
       this.waiter.notifyStop();
       throw error;
@@ -460,8 +482,10 @@ export class StreamingContext implements StreamEnv {
   }
 
   private receiverInfo(name: string): ReceiverInfo {
+    // streamId is the input's index in the graph, as BatchInfo.streamIdToNumRecords counts it.
+    const index = this.graph.inputOperators().findIndex((input) => input.name === name);
     const info = this.receiverInfos.get(name) ?? {
-      streamId: this.receiverInfos.size,
+      streamId: index >= 0 ? index : this.receiverInfos.size,
       name,
       active: true,
       lastErrorMessage: '',
@@ -501,6 +525,7 @@ export class StreamingContext implements StreamEnv {
     await this.checkpointer?.close();
     for (const input of inputs) this.updateReceiver(input.name, { active: false }, 'onReceiverStopped');
     this.state = 'STOPPED';
+    await this.ui?.stop();
     await this.core.close();
     this.waiter.notifyStop();
   }
