@@ -75,12 +75,16 @@ export class UIServer {
 
   private tryListen(host: string, port: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const onError = (error: Error): void => reject(error);
-      this.server.once('error', onError);
-      this.server.listen(port, host, () => {
+      const onError = (error: Error): void => {
+        this.server.off('listening', onListening);
+        reject(error);
+      };
+      const onListening = (): void => {
         this.server.off('error', onError);
         resolve();
-      });
+      };
+      this.server.once('error', onError).once('listening', onListening);
+      this.server.listen(port, host);
     });
   }
 
