@@ -49,10 +49,10 @@ describe.skipIf(skip)('Streaming page in headless Chromium', () => {
       // Each chart holds the batches' values, and its series was painted on the canvas: pixels of
       // the series' colour are there (axes and grid are grey).
       const drawn = await page.evaluate((metrics) => {
-        const charts = (window as any).flintCharts;
+        const charts = (globalThis as any).flintCharts;
         return metrics.map(({ key, color }) => {
           const painted = (u: any): number => {
-            const canvas: HTMLCanvasElement = u.ctx.canvas;
+            const canvas = u.ctx.canvas;
             const { data } = u.ctx.getImageData(0, 0, canvas.width, canvas.height);
             let n = 0;
             for (let i = 0; i < data.length; i += 4) {
@@ -83,8 +83,8 @@ describe.skipIf(skip)('Streaming page in headless Chromium', () => {
       // The completed batches table, newest first, against the listener's BatchInfo.
       const rows = await page.$$eval('#completed-batches tbody tr', (trs) =>
         trs.map((tr) => ({
-          batchTime: Number((tr as HTMLElement).dataset.batchTime),
-          cells: Object.fromEntries([...tr.querySelectorAll('td[data-field]')].map((td) => [(td as HTMLElement).dataset.field, td.textContent!.trim()])),
+          batchTime: Number((tr as any).dataset.batchTime),
+          cells: Object.fromEntries([...tr.querySelectorAll('td[data-field]')].map((td) => [(td as any).dataset.field, td.textContent!.trim()])),
           ops: [...tr.querySelectorAll('li[data-op]')].map((li) => li.textContent!.trim()),
         })),
       );

@@ -49,6 +49,17 @@ function valueOf(batch, key) {
   return key === 'inputRate' ? (batch.numRecords * 1000) / state.app.batchDuration : batch[key];
 }
 
+// Axis labels that fit: 1.5k, 200k, 3.2M.
+function compact(v) {
+  const abs = Math.abs(v);
+  if (abs >= 1e6) return `${+(v / 1e6).toFixed(1)}M`;
+  if (abs >= 1e4) return `${+(v / 1e3).toFixed(0)}k`;
+  if (abs >= 1e3) return `${+(v / 1e3).toFixed(1)}k`;
+  return String(+v.toFixed(2));
+}
+
+const compactAxis = (u, splits) => splits.map(compact);
+
 function chartSize(el) {
   return { width: Math.max(200, el.clientWidth), height: el.clientHeight || 150 };
 }
@@ -59,7 +70,7 @@ function makeTimeline(el, metric) {
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-    axes: [{}, { size: 60 }],
+    axes: [{}, { size: 50, values: compactAxis }],
     series: [{}, { label: metric.label, stroke: metric.color, width: 1.5, fill: `${metric.color}22`, points: { show: false } }],
   };
   return new uPlot(opts, [[], []], el);
@@ -71,7 +82,7 @@ function makeHistogram(el, metric) {
     legend: { show: false },
     cursor: { show: false },
     scales: { x: { time: false }, y: { range: (u, min, max) => [0, max > 0 ? max : 1] } },
-    axes: [{ size: 30 }, { size: 40 }],
+    axes: [{ size: 30, values: compactAxis }, { size: 40 }],
     series: [{}, { label: 'batches', stroke: metric.color, fill: `${metric.color}88`, paths: uPlot.paths.bars({ size: [0.9, 60] }), points: { show: false } }],
   };
   return new uPlot(opts, [[], []], el);
