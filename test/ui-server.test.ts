@@ -2,12 +2,14 @@
 // field names checked against the listener's BatchInfo, the page's feed and its server-sent
 // events, /metrics, the static files, 404s, 500s, the port fallback, and the CLI's UI.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WorkerPool } from '../src/pool/pool.js';
 import type { FailTask } from '../src/pool/tasks.js';
-import { StreamingContext, type BatchInfo } from '../src/index.js';
+import { ManualClock, State, StateSpec, StreamingContext, type BatchInfo } from '../src/index.js';
 import { UIServer } from '../src/ui/ui-server.js';
 import { CORES } from './support/harness.js';
 import { startUiJob } from './support/ui-job.js';
@@ -212,6 +214,35 @@ async function occupyRange(count: number): Promise<{ first: number; servers: Ser
 }
 
 const closeAll = (servers: Server[]) => Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+
+describe.each(CORES)('web UI metrics of stateful streams (%s core)', (core) => {
+  it('flint_state_keys counts the keys updateStateByKey and mapWithState hold after their latest batch', async () => {
+    const clock = new ManualClock(0);
+    const dir = mkdtempSync(join(tmpdir(), 'flint-ui-state-'));
+    const ssc = new StreamingContext({ batchInterval: 1000, master: 'local[2]', core, clock, ui: { port: 0 } });
+    stops.push(async () => {
+      await ssc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    ssc.checkpoint(dir);
+    const pairs = ssc.queueStream<[string, number]>([[['a', 1], ['b', 1]], [['c', 1]], [['a', 1]]]);
+    // b leaves the state in the second batch, which has no value for it.
+    pairs.updateStateByKey((values: number[], state: number | undefined, key: string) => (key === 'b' && values.length === 0 ? undefined : (state ?? 0) + values.length)).foreachRDD(() => undefined);
+    pairs
+      .mapWithState(StateSpec.function((_key: string, value: number | undefined, state: State<number>) => state.update((state.getOption() ?? 0) + (value ?? 0))))
+      .foreachRDD(() => undefined);
+    await ssc.start();
+    const keys = async () => {
+      const metrics = await (await fetch(`${ssc.uiWebUrl}/metrics`)).text();
+      return [...metrics.matchAll(/^flint_state_keys\{stream="([^"]+)",[^}]*\} (\d+)$/gm)].map(([, stream, n]) => [stream, Number(n)]);
+    };
+    expect(await keys()).toEqual([]);
+    await clock.advance(1000);
+    expect(await keys()).toEqual([['StateDStream#0', 2], ['InternalMapWithStateDStream#1', 2]]);
+    await clock.advance(2000);
+    expect(await keys()).toEqual([['StateDStream#0', 2], ['InternalMapWithStateDStream#1', 3]]);
+  });
+});
 
 describe('web UI port', () => {
   it('moves to the next free port when the asked one is taken, as Spark does', async () => {

@@ -1,14 +1,18 @@
-// `npm run bench:ui`: what the web UI costs the TCP streaming workload. The generator offers more
-// than the job can take, so the job runs flat out; each round runs the wasm word count of
-// bench/stream once with the UI off and once with it on and a live viewer (the page's event
-// stream plus a poll of statistics, batches and /metrics every second), in alternating order, and
-// measures MB/s processed: the records of the batches that finished in the window. Reports the
-// medians and the ratio on/off, and each round's. BENCH_UI_ROUNDS (default 4), BENCH_UI_SECONDS
-// (window, default 10).
+// `npm run bench:ui`: what the web UI costs the TCP streaming workload. Each round runs the wasm
+// word count of bench/stream once with the UI off and once with it on and a live viewer (the
+// page's event stream plus a poll of statistics, batches and /metrics every second), in
+// alternating order. Two measures, each with its own rounds:
+// - flat out: the generator offers more than the job can take; MB/s processed is the text of the
+//   batches that finished in the window, per second of the window;
+// - at a fixed rate the job sustains: MB per second of processing time (the text of the window's
+//   batches over their summed processing delays), which the UI's work on the same thread inflates.
+// With each, the CPU time of the job's process per MB (the viewer runs in a process of its own, as
+// a browser would). Reports each round, the medians and the ratio on/off. BENCH_UI_ROUNDS (default 6),
+// BENCH_UI_SECONDS (window, default 10), BENCH_UI_FIXED_MB (fixed rate, default 20 MB/s).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { zipfCorpus } from '../corpus.js';
@@ -17,7 +21,8 @@ import { benchScript } from '../lib/paths.js';
 import { percentile } from '../lib/stats.js';
 import { Generator, StreamingJob } from '../stream/job.js';
 
-const ROUNDS = Number(process.env.BENCH_UI_ROUNDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_UI_ROUNDS ?? 6);
+const FIXED_MB_PER_S = Number(process.env.BENCH_UI_FIXED_MB ?? 20);
 const WINDOW_S = Number(process.env.BENCH_UI_SECONDS ?? 10);
 /** Batches run before the window, so the job is at full speed. */
 const SETTLE_S = 3;
@@ -25,31 +30,73 @@ const SETTLE_S = 3;
 const OFFERED_MB_PER_S = 1000;
 
 interface Run {
+  /** Text of the batches that finished in the window, MB per second of the window. */
   mbPerS: number;
+  /** The same text per second of the batches' summed processing delays. */
+  processingMbPerS: number;
+  /** CPU time of the job's process (main thread and pool workers) in the window, ms per MB processed. */
+  cpuMsPerMb: number;
   viewer?: { events: number; polls: number; failures: number };
 }
 
-async function run(gen: Generator, avgLineBytes: number, ui: boolean): Promise<Run> {
+async function run(gen: Generator, avgLineBytes: number, ui: boolean, offeredMbPerS: number): Promise<Run> {
   const job = await StreamingJob.start('wasm', `local[${availableParallelism()}]`, gen.port, { ui });
-  const finished: { end: number; records: number }[] = [];
-  job.ssc.addStreamingListener({ onBatchCompleted: ({ batchInfo }) => void finished.push({ end: batchInfo.processingEndTime!, records: batchInfo.numRecords }) });
+  const finished: { end: number; records: number; processing: number }[] = [];
+  job.ssc.addStreamingListener({
+    onBatchCompleted: ({ batchInfo: b }) => void finished.push({ end: b.processingEndTime!, records: b.numRecords, processing: b.processingDelay! }),
+  });
   const viewer = ui ? fork(benchScript('ui/live-client.js'), [job.ssc.uiWebUrl!], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] }) : undefined;
   let report = '';
   viewer?.stdout!.on('data', (chunk) => (report += chunk));
-  gen.setRate(OFFERED_MB_PER_S);
+  gen.setRate(offeredMbPerS);
   await sleep(SETTLE_S * 1000);
   const start = Date.now();
+  const cpuStart = process.cpuUsage();
   await sleep(WINDOW_S * 1000);
+  const cpu = process.cpuUsage(cpuStart);
   const end = Date.now();
   gen.setRate(0);
-  const records = finished.filter((b) => b.end > start && b.end <= end).reduce((n, b) => n + b.records, 0);
+  const inWindow = finished.filter((b) => b.end > start && b.end <= end);
+  const mb = (inWindow.reduce((n, b) => n + b.records, 0) * avgLineBytes) / 1e6;
+  const processingSeconds = inWindow.reduce((n, b) => n + b.processing, 0) / 1000;
   if (viewer) {
     viewer.disconnect();
     await once(viewer, 'exit');
   }
   await job.stop();
-  const mbPerS = (records * avgLineBytes) / 1e6 / ((end - start) / 1000);
-  return { mbPerS, ...(viewer && { viewer: JSON.parse(report) as Run['viewer'] }) };
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return { mbPerS: mb / ((end - start) / 1000), processingMbPerS: mb / processingSeconds, cpuMsPerMb: cpuMs / mb, ...(viewer && { viewer: JSON.parse(report) as Run['viewer'] }) };
+}
+
+/** Runs `ROUNDS` alternating pairs at `offeredMbPerS`, prints each and the medians of `measure`. */
+async function rounds(label: string, gen: Generator, avgLineBytes: number, offeredMbPerS: number, measure: (r: Run) => number, unit: string): Promise<void> {
+  const off: number[] = [];
+  const on: number[] = [];
+  const ratios: number[] = [];
+  const cpuOff: number[] = [];
+  const cpuOn: number[] = [];
+  console.log(`${label}:`);
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? [false, true] : [true, false];
+    const results = new Map<boolean, Run>();
+    for (const ui of order) results.set(ui, await run(gen, avgLineBytes, ui, offeredMbPerS));
+    const [offRun, onRun] = [results.get(false)!, results.get(true)!];
+    const [a, b] = [measure(offRun), measure(onRun)];
+    off.push(a);
+    on.push(b);
+    ratios.push(b / a);
+    cpuOff.push(offRun.cpuMsPerMb);
+    cpuOn.push(onRun.cpuMsPerMb);
+    const v = onRun.viewer!;
+    const sequence = order.map((u) => (u ? 'on' : 'off')).join(', ');
+    console.log(
+      `  round ${round + 1} (${sequence}): off ${a.toFixed(1)}, on ${b.toFixed(1)} ${unit}, on/off ${(b / a).toFixed(3)}; ` +
+        `CPU ms/MB off ${offRun.cpuMsPerMb.toFixed(1)}, on ${onRun.cpuMsPerMb.toFixed(1)}; viewer: ${v.events} events, ${v.polls} polls, ${v.failures} failed; load ${loadavg()[0]!.toFixed(1)}`,
+    );
+  }
+  const median = (xs: number[]) => percentile(xs, 50);
+  console.log(`  median: off ${median(off).toFixed(1)}, on ${median(on).toFixed(1)} ${unit}; on/off of the medians ${(median(on) / median(off)).toFixed(3)}, median of the rounds' on/off ${median(ratios).toFixed(3)}`);
+  console.log(`  CPU of the job's process, median ms per MB: off ${median(cpuOff).toFixed(1)}, on ${median(cpuOn).toFixed(1)}; on/off ${(median(cpuOn) / median(cpuOff)).toFixed(3)}`);
 }
 
 async function main(): Promise<void> {
@@ -59,29 +106,14 @@ async function main(): Promise<void> {
   const file = join(tmpdir(), `flint-bench-ui-${process.pid}.txt`);
   writeFileSync(file, corpus);
   const gen = await Generator.start(file);
-  const off: number[] = [];
-  const on: number[] = [];
-  const ratios: number[] = [];
-  console.log(`web UI overhead, TCP word count (wasm, local[${availableParallelism()}]), ${ROUNDS} rounds of ${WINDOW_S} s; ${machineLine()}`);
+  console.log(`web UI overhead, TCP word count (wasm, local[${availableParallelism()}]), ${ROUNDS} rounds of ${WINDOW_S} s per measure; ${machineLine()}`);
   try {
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? [false, true] : [true, false];
-      const results = new Map<boolean, Run>();
-      for (const ui of order) results.set(ui, await run(gen, avgLineBytes, ui));
-      const [a, b] = [results.get(false)!, results.get(true)!];
-      off.push(a.mbPerS);
-      on.push(b.mbPerS);
-      ratios.push(b.mbPerS / a.mbPerS);
-      const v = b.viewer!;
-      console.log(
-        `round ${round + 1} (${order.map((u) => (u ? 'on' : 'off')).join(', ')}): off ${a.mbPerS.toFixed(1)} MB/s, on ${b.mbPerS.toFixed(1)} MB/s (${v.events} events, ${v.polls} polls, ${v.failures} failed), on/off ${(b.mbPerS / a.mbPerS).toFixed(3)}`,
-      );
-    }
+    await rounds(`flat out (${OFFERED_MB_PER_S} MB/s offered), MB/s processed`, gen, avgLineBytes, OFFERED_MB_PER_S, (r) => r.mbPerS, 'MB/s');
+    await rounds(`at ${FIXED_MB_PER_S} MB/s, MB per second of processing`, gen, avgLineBytes, FIXED_MB_PER_S, (r) => r.processingMbPerS, 'MB/s');
   } finally {
     await gen.stop();
+    rmSync(file, { force: true });
   }
-  const median = (xs: number[]) => percentile(xs, 50);
-  console.log(`median: off ${median(off).toFixed(1)} MB/s, on ${median(on).toFixed(1)} MB/s; on/off of medians ${(median(on) / median(off)).toFixed(3)}, median of round ratios ${median(ratios).toFixed(3)}`);
 }
 
 await main();

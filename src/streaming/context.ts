@@ -163,7 +163,7 @@ export class StreamingContext implements StreamEnv {
     this.writeAheadLog = options.writeAheadLog === true ? {} : options.writeAheadLog || undefined;
     const ui = resolveUIOptions(options.ui);
     if (ui) {
-      this.ui = new StreamingUI(this, ui);
+      this.ui = new StreamingUI(this, ui, () => this.graph.outputStreams);
       this.bus.add(this.ui.listener);
     }
     this.scheduler = new JobScheduler(this.clock, this.bus, {

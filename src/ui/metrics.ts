@@ -5,6 +5,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PoolStats } from '../pool/pool.js';
 import type { BatchInfo, CheckpointInfo, ReceiverInfo, StreamingListener } from '../scheduler/listener.js';
 import { batchFailed, type StreamingJobProgressListener } from './job-progress.js';
+import type { StatefulStream } from './state-keys.js';
 
 /** Buckets of the delay histograms, in seconds: 1 ms to 2 minutes. */
 const DELAY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -15,6 +16,8 @@ export interface MetricsSources {
   batchInterval: number;
   /** The worker pool's counters, when the core has a pool. */
   poolStats?: () => PoolStats | undefined;
+  /** The stateful streams, whose keys are counted when scraped. */
+  statefulStreams?: () => StatefulStream[];
 }
 
 /** The metrics of one streaming context, served at `/metrics`. */
@@ -78,8 +81,25 @@ export class StreamingMetrics implements StreamingListener {
   }
 
   // Read at scrape time: the state of batches, receivers and the pool now.
-  private registerScrapedGauges({ progress, poolStats }: MetricsSources): void {
+  private registerScrapedGauges({ progress, poolStats, statefulStreams }: MetricsSources): void {
     const registers = [this.registry];
+    if (statefulStreams) {
+      let streams: StatefulStream[] | undefined;
+      new Gauge({
+        name: 'flint_state_keys',
+        help: 'Keys held by a stateful stream (updateStateByKey, mapWithState) after its latest batch',
+        labelNames: ['stream'],
+        registers,
+        async collect() {
+          // The graph is fixed once the context has started, so it is walked once.
+          streams ??= statefulStreams();
+          for (const stream of streams) {
+            const keys = await stream.keys();
+            if (keys !== undefined) this.set({ stream: stream.name }, keys);
+          }
+        },
+      });
+    }
     const gauge = (name: string, help: string, read: () => number | undefined): void => {
       new Gauge({
         name,

@@ -1,12 +1,14 @@
 // StreamingUI: the web UI of one StreamingContext (Spark's SparkUI with its Streaming tab). It
 // listens on the context's listener bus from creation, and serves from start() to stop().
 import type { Core } from '../core/core.js';
+import type { DStream } from '../dstream/dstream.js';
 import type { StreamingListener } from '../scheduler/listener.js';
 import type { ApplicationDescription } from './api-v1.js';
 import { apiV1 } from './api-v1.js';
 import { StreamingJobProgressListener } from './job-progress.js';
 import { StreamingMetrics } from './metrics.js';
 import { pageUpdate, type PageApplication } from './page-feed.js';
+import { statefulStreams } from './state-keys.js';
 import { packageVersion } from './static-files.js';
 import type { ResolvedUIOptions } from './ui-options.js';
 import { UIServer } from './ui-server.js';
@@ -18,6 +20,9 @@ export interface UIHost {
   readonly master: string;
   readonly core: Core;
 }
+
+/** The output streams of the host's graph, for the metrics of stateful streams. */
+export type OutputStreams = () => readonly DStream<unknown>[];
 
 /** Every event the UI's parts handle. */
 const EVENTS = [
@@ -54,10 +59,16 @@ export class StreamingUI {
   constructor(
     private readonly host: UIHost,
     private readonly options: ResolvedUIOptions,
+    outputStreams: OutputStreams = () => [],
   ) {
     this.progress = new StreamingJobProgressListener(options.retainedBatches);
     const poolStats = host.core.poolStats ? () => host.core.poolStats?.() : undefined;
-    this.metrics = new StreamingMetrics(host.appName, { progress: this.progress, batchInterval: host.batchInterval, poolStats });
+    this.metrics = new StreamingMetrics(host.appName, {
+      progress: this.progress,
+      batchInterval: host.batchInterval,
+      poolStats,
+      statefulStreams: () => statefulStreams(outputStreams()),
+    });
     this.listener = fanOut([this.progress, this.metrics]);
     const now = new Date();
     this.app = {
