@@ -7,7 +7,8 @@
 // - at a fixed rate the job sustains: MB per second of processing time (the text of the window's
 //   batches over their summed processing delays), which the UI's work on the same thread inflates.
 // With each, the CPU time of the job's process per MB (the viewer runs in a process of its own, as
-// a browser would). Reports each round, the medians and the ratio on/off. BENCH_UI_ROUNDS (default 6),
+// a browser would). A third measure runs the job with no input: the CPU ms per second the UI and
+// its viewer add to the job's process, to set against what the job spends flat out. Reports each round, the medians and the ratio on/off. BENCH_UI_ROUNDS (default 6),
 // BENCH_UI_SECONDS (window, default 10), BENCH_UI_FIXED_MB (fixed rate, default 20 MB/s).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -36,6 +37,8 @@ interface Run {
   processingMbPerS: number;
   /** CPU time of the job's process (main thread and pool workers) in the window, ms per MB processed. */
   cpuMsPerMb: number;
+  /** The same CPU time, ms per second of the window. */
+  cpuMsPerS: number;
   viewer?: { events: number; polls: number; failures: number };
 }
 
@@ -65,7 +68,7 @@ async function run(gen: Generator, avgLineBytes: number, ui: boolean, offeredMbP
   }
   await job.stop();
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  return { mbPerS: mb / ((end - start) / 1000), processingMbPerS: mb / processingSeconds, cpuMsPerMb: cpuMs / mb, ...(viewer && { viewer: JSON.parse(report) as Run['viewer'] }) };
+  return { mbPerS: mb / ((end - start) / 1000), processingMbPerS: mb / processingSeconds, cpuMsPerMb: cpuMs / mb, cpuMsPerS: cpuMs / ((end - start) / 1000), ...(viewer && { viewer: JSON.parse(report) as Run['viewer'] }) };
 }
 
 /** Runs `ROUNDS` alternating pairs at `offeredMbPerS`, prints each and the medians of `measure`. */
@@ -110,6 +113,8 @@ async function main(): Promise<void> {
   try {
     await rounds(`flat out (${OFFERED_MB_PER_S} MB/s offered), MB/s processed`, gen, avgLineBytes, OFFERED_MB_PER_S, (r) => r.mbPerS, 'MB/s');
     await rounds(`at ${FIXED_MB_PER_S} MB/s, MB per second of processing`, gen, avgLineBytes, FIXED_MB_PER_S, (r) => r.processingMbPerS, 'MB/s');
+    // With no input the job's own work is small and steady, so what the UI adds stands out.
+    await rounds('no input, CPU ms per second of the job process', gen, avgLineBytes, 0, (r) => r.cpuMsPerS, 'ms/s');
   } finally {
     await gen.stop();
     rmSync(file, { force: true });
