@@ -10,6 +10,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WorkerPool } from '../src/pool/pool.js';
 import type { FailTask } from '../src/pool/tasks.js';
 import { ManualClock, State, StateSpec, StreamingContext, type BatchInfo } from '../src/index.js';
+import { StreamingJobProgressListener } from '../src/ui/job-progress.js';
+import { StreamingMetrics } from '../src/ui/metrics.js';
 import { UIServer } from '../src/ui/ui-server.js';
 import { CORES } from './support/harness.js';
 import { startUiJob } from './support/ui-job.js';
@@ -241,6 +243,28 @@ describe.each(CORES)('web UI metrics of stateful streams (%s core)', (core) => {
     expect(await keys()).toEqual([['StateDStream#0', 2], ['InternalMapWithStateDStream#1', 2]]);
     await clock.advance(2000);
     expect(await keys()).toEqual([['StateDStream#0', 2], ['InternalMapWithStateDStream#1', 3]]);
+  });
+});
+
+describe('web UI metrics of events', () => {
+  it('count checkpoints (duration histogram, bytes) and receiver errors by receiver, on a registry of their own', async () => {
+    const progress = new StreamingJobProgressListener(10);
+    const metrics = new StreamingMetrics('events', { progress, batchInterval: 1000 });
+    const receiver = (name: string) => ({ streamId: 0, name, active: true, lastErrorMessage: 'bad line', lastError: '', lastErrorTime: 5, droppedRecords: 1 });
+    metrics.onCheckpointCompleted({ checkpointInfo: { time: 1000, bytesWritten: 4096, durationMs: 30 } });
+    metrics.onCheckpointCompleted({ checkpointInfo: { time: 2000, bytesWritten: 1024, durationMs: 3000 } });
+    metrics.onReceiverError({ receiverInfo: receiver('SocketReceiver(a:1)') });
+    metrics.onReceiverError({ receiverInfo: receiver('SocketReceiver(a:1)') });
+    metrics.onReceiverError({ receiverInfo: receiver('stdin') });
+    const text = await metrics.scrape();
+    expect(text).toContain('flint_checkpoint_duration_seconds_count{app="events"} 2');
+    expect(text).toContain('flint_checkpoint_duration_seconds_bucket{le="0.05",app="events"} 1');
+    expect(text).toContain('flint_checkpoint_duration_seconds_bucket{le="5",app="events"} 2');
+    expect(text).toContain('flint_checkpoint_written_bytes_total{app="events"} 5120');
+    expect(text).toContain('flint_receiver_errors_total{receiver="SocketReceiver(a:1)",app="events"} 2');
+    expect(text).toContain('flint_receiver_errors_total{receiver="stdin",app="events"} 1');
+    // Not the global registry: a second context's metrics do not add up with these.
+    expect(await new StreamingMetrics('other', { progress, batchInterval: 1000 }).scrape()).toContain('flint_checkpoint_written_bytes_total{app="other"} 0');
   });
 });
 
