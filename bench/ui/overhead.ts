@@ -94,12 +94,14 @@ async function rounds(label: string, gen: Generator, avgLineBytes: number, offer
     const sequence = order.map((u) => (u ? 'on' : 'off')).join(', ');
     console.log(
       `  round ${round + 1} (${sequence}): off ${a.toFixed(1)}, on ${b.toFixed(1)} ${unit}, on/off ${(b / a).toFixed(3)}; ` +
-        `CPU ms/MB off ${offRun.cpuMsPerMb.toFixed(1)}, on ${onRun.cpuMsPerMb.toFixed(1)}; viewer: ${v.events} events, ${v.polls} polls, ${v.failures} failed; load ${loadavg()[0]!.toFixed(1)}`,
+        `${Number.isFinite(offRun.cpuMsPerMb) ? `CPU ms/MB off ${offRun.cpuMsPerMb.toFixed(1)}, on ${onRun.cpuMsPerMb.toFixed(1)}; ` : ''}viewer: ${v.events} events, ${v.polls} polls, ${v.failures} failed; load ${loadavg()[0]!.toFixed(1)}`,
     );
   }
   const median = (xs: number[]) => percentile(xs, 50);
   console.log(`  median: off ${median(off).toFixed(1)}, on ${median(on).toFixed(1)} ${unit}; on/off of the medians ${(median(on) / median(off)).toFixed(3)}, median of the rounds' on/off ${median(ratios).toFixed(3)}`);
-  console.log(`  CPU of the job's process, median ms per MB: off ${median(cpuOff).toFixed(1)}, on ${median(cpuOn).toFixed(1)}; on/off ${(median(cpuOn) / median(cpuOff)).toFixed(3)}`);
+  if (Number.isFinite(median(cpuOff))) {
+    console.log(`  CPU of the job's process, median ms per MB: off ${median(cpuOff).toFixed(1)}, on ${median(cpuOn).toFixed(1)}; on/off ${(median(cpuOn) / median(cpuOff)).toFixed(3)}`);
+  }
 }
 
 async function main(): Promise<void> {
