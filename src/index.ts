@@ -7,6 +7,7 @@ export { StreamingContext } from './streaming/context.js';
 export type { StreamingContextOptions, StreamingContextState, StopOptions } from './streaming/context.js';
 export type { StartOptions, AwaitTerminationOptions } from './streaming/abort.js';
 export type { WriteAheadLogOptions } from './checkpoint/write-ahead-log.js';
+export type { UIOptions } from './ui/ui-options.js';
 export { ManualClock, SystemClock } from './streaming/clock.js';
 export type { Clock, ClockListener } from './streaming/clock.js';
 export { Milliseconds, Seconds, Minutes, parseDuration } from './streaming/duration.js';

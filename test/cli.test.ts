@@ -368,8 +368,11 @@ describe('the built flint command', () => {
     args: string[],
     options: { input?: string; keepStdinOpen?: boolean; afterFirstOutput?: (child: ChildProcess) => void; stdin?: number; stdout?: number } = {},
   ) {
+    // The web UI (on by default) adds its address to stderr, which these tests match exactly;
+    // test/ui-cli.test.ts runs the command with it.
+    const argv = args[0] === 'wordcount' && !args.includes('--ui-port') ? [...args, '--no-ui'] : args;
     return new Promise<FlintRun>((resolve, reject) => {
-      const child = spawn(process.execPath, [main, ...args], { stdio: [options.stdin ?? 'pipe', options.stdout ?? 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [main, ...argv], { stdio: [options.stdin ?? 'pipe', options.stdout ?? 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       let called = false;

@@ -119,9 +119,10 @@ export class StreamingJob implements Job {
   /**
    * Starts `socketTextStream -> flatMap(words) -> map(pair(1)) -> reduceByKey(sum)` on `core`. With
    * `writeAheadLog`, the socket receiver appends what it reads to the write-ahead log in a temporary
-   * checkpoint directory (under the OS temp dir, removed when the job stops).
+   * checkpoint directory (under the OS temp dir, removed when the job stops). With `ui`, the web UI
+   * serves on a free port (`ssc.uiWebUrl`).
    */
-  static async start(core: CoreName, master: string, port: number, options: { writeAheadLog?: boolean } = {}): Promise<StreamingJob> {
+  static async start(core: CoreName, master: string, port: number, options: { writeAheadLog?: boolean; ui?: boolean } = {}): Promise<StreamingJob> {
     const writeAheadLog = options.writeAheadLog ?? false;
     const ssc = new StreamingContext({
       batchInterval: BATCH_MS,
@@ -130,6 +131,7 @@ export class StreamingJob implements Job {
       appName: 'bench streaming',
       maxBufferedBytes: MAX_BUFFERED_BYTES,
       writeAheadLog,
+      ui: options.ui === true && { port: 0 },
     });
     const dir = writeAheadLog ? await mkdtemp(join(tmpdir(), 'flint-bench-wal-')) : undefined;
     if (dir) ssc.checkpoint(dir);

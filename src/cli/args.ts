@@ -56,6 +56,8 @@ export const WORDCOUNT_FLAGS: Readonly<Record<string, FlagSpec>> = {
     example: '256m',
     help: 'stop reading while this much input awaits processing, e.g. 256m (default: 1/64 of the heap)',
   },
+  'ui-port': { type: 'string', value: 'N', example: '4040', help: 'port of the web UI (default 4040; the next free one when taken; 0: any free port)' },
+  'no-ui': { type: 'boolean', help: 'do not serve the web UI (Streaming page, REST API and /metrics)' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -88,6 +90,8 @@ export interface WordCountConfig {
   gracefulTimeout: number;
   /** Longest line read by --socket, --dir or --stdin (default: the sources' 64 MiB). */
   maxLineBytes?: number;
+  /** `--ui-port N` (`{ port }`) or `--no-ui` (`false`); absent, the command's default applies. */
+  ui?: { port: number } | false;
 }
 
 /** What the command line asks for. */
@@ -167,6 +171,8 @@ export function wordCountConfig(flags: Flags): WordCountConfig {
   };
   const master = text('master');
   if (master !== undefined) config.master = masterFlag(master);
+  const ui = uiFlags(text('ui-port'), flags.has('no-ui'));
+  if (ui !== undefined) config.ui = ui;
   Object.assign(config, receiverFlags(flags, config.input));
   const maxLineBytes = text('max-line-bytes');
   if (maxLineBytes !== undefined) {
@@ -202,6 +208,15 @@ function receiverFlags(flags: Flags, input: InputSpec): Pick<WordCountConfig, 'm
     ...(flags.has('backpressure') && { backpressure: true as const }),
     ...(maxBuffered !== undefined && { maxBuffered: byteSize('--max-buffered', maxBuffered) }),
   };
+}
+
+function uiFlags(port: string | undefined, off: boolean): { port: number } | false | undefined {
+  if (port !== undefined && off) throw new UsageError('--ui-port and --no-ui contradict each other; keep one');
+  if (off) return false;
+  if (port === undefined) return undefined;
+  const n = Number(port);
+  if (!/^\d+$/.test(port) || n > 65535) throw new UsageError(`--ui-port must be a port number from 0 to 65535 (0: any free port), got "${port}"`);
+  return { port: n };
 }
 
 const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };

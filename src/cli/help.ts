@@ -61,6 +61,11 @@ batches finish; the socket or pipe then holds the sender back. Sizes are written
 latter with Spark's PID rate estimator, from each batch's processing time and scheduling delay);
 none of the three applies to --dir.
 
+While it runs, flint serves a web UI on 127.0.0.1 (its address is printed on stderr): the
+Streaming page at /streaming/ (rates, delays, batches, receivers), Spark's REST API under
+/api/v1/applications and Prometheus metrics at /metrics. It uses port 4040, or the next free
+one up to 4056; --ui-port picks another, --no-ui turns it off.
+
 Examples:
   flint wordcount --demo --duration 10s               # what npm start runs
   nc -lk 9999   # in another terminal, then type lines into it

@@ -23,7 +23,7 @@ async function main(argv: readonly string[]): Promise<number> {
       case 'wordcount':
         return await runWordCount(
           command.config,
-          { out: process.stdout, err: process.stderr, statusLine: process.stderr.isTTY === true },
+          { out: process.stdout, err: process.stderr, statusLine: process.stderr.isTTY === true, ui: true },
           stopSignal(),
         );
       case 'serve':

@@ -10,6 +10,7 @@ import type { TextOutput } from '../dstream/operator.js';
 import { pair, subtract, sum, words } from '../functions/building-blocks.js';
 import type { Clock } from '../streaming/clock.js';
 import { StreamingContext } from '../streaming/context.js';
+import { DEFAULT_UI_PORT } from '../ui/ui-options.js';
 import { UsageError, type InputSpec, type WordCountConfig } from './args.js';
 import { DemoReceiver } from './demo-source.js';
 import { firstThrottleNotice, formatSummary, formatUnprocessed, RunStats, StatusLine, type RunSummary } from './status.js';
@@ -26,6 +27,11 @@ export interface WordCountEnv {
   clock?: Clock;
   /** What `--stdin` reads (default `process.stdin`). */
   stdin?: Readable;
+  /**
+   * Serve the web UI on port 4040 unless the config says otherwise (`--ui-port`, `--no-ui`); the
+   * `flint` command does, in-process runs (tests) need not.
+   */
+  ui?: boolean;
 }
 
 /** A started word-count job. */
@@ -89,6 +95,7 @@ export async function startWordCount(config: WordCountConfig, env: WordCountEnv)
       ...(config.maxRate !== undefined && { receiverMaxRate: config.maxRate }),
       ...(config.backpressure && { backpressure: true }),
       ...(config.maxBuffered !== undefined && { maxBufferedBytes: config.maxBuffered }),
+      ui: config.ui ?? (env.ui === true && { port: DEFAULT_UI_PORT }),
     });
     if (checkpoint.path !== undefined) ssc.checkpoint(checkpoint.path);
     const { perBatch, counts } = countWords(openInput(ssc, config, env, endInput), config.window);

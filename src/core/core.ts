@@ -2,6 +2,7 @@
 // `wasm` (AssemblyScript kernels on a worker pool) implements the same contract.
 import type { Batch } from '../batch/batch.js';
 import type { Combiner } from '../batch/shuffle.js';
+import type { PoolStats } from '../pool/pool.js';
 
 /** Names of the available cores. */
 export type CoreName = 'js' | 'wasm';
@@ -26,6 +27,8 @@ export interface Core {
    * the core keeps one (the wasm core does, with two stacks; the js core recomputes each window).
    */
   createSlidingWindow?(reducer: SlidingReducer, numPartitions: number): SlidingWindowState;
+  /** Counters of the core's worker pool, when it has one (the wasm core); read by the web UI. */
+  poolStats?(): PoolStats;
   /** Releases threads and memory; the core is unusable afterwards. */
   close(): Promise<void>;
 }

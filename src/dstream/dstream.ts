@@ -103,6 +103,16 @@ export class DStream<T> {
   }
 
   /**
+   * The cached batch of the latest time, computed or being computed, without computing anything;
+   * for monitoring (the web UI counts the keys of stateful streams with it).
+   */
+  latestGeneratedBatch(): Promise<Batch<T> | undefined> | undefined {
+    let latest: number | undefined;
+    for (const time of this.generated.keys()) if (latest === undefined || time > latest) latest = time;
+    return latest === undefined ? undefined : this.generated.get(latest);
+  }
+
+  /**
    * Puts a batch read from a checkpoint back in the cache at `time` (Spark's
    * `restoreCheckpointData`), so later batches build on it instead of recomputing the past.
    */

@@ -70,10 +70,11 @@ export class JobGenerator {
   private async generate(time: number): Promise<{ done: Promise<void> }> {
     this.lastTime = time;
     try {
-      const numRecords = await this.graph.materializeInputs(time);
+      const perInput = await this.graph.materializeInputs(time);
       await this.onGenerated(time);
       const jobs = this.graph.generateJobs(time);
-      return { done: this.scheduler.submit({ time, jobs, numRecords }) };
+      const numRecords = perInput.reduce((n, c) => n + c, 0);
+      return { done: this.scheduler.submit({ time, jobs, numRecords, streamIdToNumRecords: { ...perInput } }) };
     } catch (error) {
       this.onGenerateError(error, time);
       throw error;

@@ -13,6 +13,8 @@ export interface JobSet {
   time: number;
   jobs: Job[];
   numRecords: number;
+  /** Records of each input stream, by its index in the graph (its `streamId`). */
+  streamIdToNumRecords?: Record<number, number>;
 }
 
 /** Hooks the scheduler calls around batches. */
@@ -69,6 +71,7 @@ export class JobScheduler {
     const info: BatchInfo = {
       batchTime: jobSet.time,
       numRecords: jobSet.numRecords,
+      ...(jobSet.streamIdToNumRecords && { streamIdToNumRecords: jobSet.streamIdToNumRecords }),
       submissionTime: this.clock.now(),
       outputOperationInfos: jobSet.jobs.map((job) => ({ batchTime: job.time, id: job.id, name: job.name, description: job.name })),
     };

@@ -22,6 +22,11 @@ export interface BatchInfo {
   batchTime: number;
   /** Records received by all input streams for this batch. */
   numRecords: number;
+  /**
+   * Records of each input stream, keyed by its `streamId` (its index among the context's input
+   * streams, as in {@link ReceiverInfo}); Spark's `streamIdToInputInfo` without the metadata.
+   */
+  streamIdToNumRecords?: Record<number, number>;
   submissionTime: number;
   processingStartTime?: number;
   processingEndTime?: number;

@@ -28,6 +28,8 @@ import { JobGenerator } from '../scheduler/job-generator.js';
 import { JobScheduler } from '../scheduler/job-scheduler.js';
 import { ListenerBus, type BatchInfo, type ReceiverInfo, type StreamingListener } from '../scheduler/listener.js';
 import { onAbort, signalOf, type AwaitTerminationOptions, type StartOptions } from './abort.js';
+import { StreamingUI } from '../ui/streaming-ui.js';
+import { resolveUIOptions, type UIOptions } from '../ui/ui-options.js';
 import { checkCheckpointDirectory } from './checkpoint-directory.js';
 import { SystemClock, type Clock } from './clock.js';
 import { checkDuration } from './duration.js';
@@ -91,6 +93,13 @@ export interface StreamingContextOptions {
    * (64 MiB with a 4 GiB heap limit, Node's usual default); `Infinity` turns the bound off.
    */
   maxBufferedBytes?: number;
+  /**
+   * Serve the web UI (a Streaming page like Spark's, its REST API under `/api/v1` and Prometheus
+   * metrics at `/metrics`) from `start()` to `stop()`: `true` for the defaults (127.0.0.1:4040,
+   * the next free port when taken), or `{ port, host, retainedBatches }`. Default false. The
+   * address is printed on stderr and given by {@link StreamingContext.uiWebUrl}.
+   */
+  ui?: boolean | UIOptions;
 }
 
 /** Lifecycle state, as Spark's `StreamingContextState`. */
@@ -142,6 +151,7 @@ export class StreamingContext implements StreamEnv {
   private readonly writeAheadLog: WriteAheadLogOptions | undefined;
   private removeShutdownHook: (() => void) | undefined;
   private removeAbortListener: (() => void) | undefined;
+  private readonly ui: StreamingUI | undefined;
   /** The context most recently started and not yet stopped (Spark's `getActive`). */
   private static active: StreamingContext | undefined;
 
@@ -159,6 +169,11 @@ export class StreamingContext implements StreamEnv {
     this.core = createCore(options.core ?? 'wasm', this.defaultParallelism);
     this.stopGracefullyOnShutdown = options.stopGracefullyOnShutdown ?? false;
     this.writeAheadLog = options.writeAheadLog === true ? {} : options.writeAheadLog || undefined;
+    const ui = resolveUIOptions(options.ui);
+    if (ui) {
+      this.ui = new StreamingUI(this, ui, () => this.graph.outputStreams);
+      this.bus.add(this.ui.listener);
+    }
     this.scheduler = new JobScheduler(this.clock, this.bus, {
       onJobError: (error) => this.waiter.notifyError(error),
       onBatchDone: (time, info) => this.afterBatch(time, info),
@@ -206,6 +221,11 @@ export class StreamingContext implements StreamEnv {
   /** The context most recently started and not yet stopped, if any (Spark's `getActive`). */
   static getActive(): StreamingContext | undefined {
     return StreamingContext.active;
+  }
+
+  /** The web UI's address (`http://host:port`) while it serves, if the `ui` option is on (Spark's `uiWebUrl`). */
+  get uiWebUrl(): string | undefined {
+    return this.ui?.webUrl;
   }
 
   /** Current lifecycle state. */
@@ -333,6 +353,7 @@ export class StreamingContext implements StreamEnv {
     this.state = 'ACTIVE';
     const started: InputOperator<unknown>[] = [];
     try {
+      await this.ui?.start();
       for (const input of this.graph.inputOperators()) {
         await input.start();
         started.push(input);
@@ -343,6 +364,7 @@ export class StreamingContext implements StreamEnv {
       await Promise.allSettled(started.map((s) => s.stop()));
       await this.graph.closeOutputs();
       this.state = 'STOPPED';
+      await this.ui?.stop();
       await this.core.close();
       this.waiter.notifyStop();
       throw error;
@@ -508,8 +530,10 @@ export class StreamingContext implements StreamEnv {
   }
 
   private receiverInfo(name: string): ReceiverInfo {
+    // streamId is the input's index in the graph, as BatchInfo.streamIdToNumRecords counts it.
+    const index = this.graph.inputOperators().findIndex((input) => input.name === name);
     const info = this.receiverInfos.get(name) ?? {
-      streamId: this.receiverInfos.size,
+      streamId: index >= 0 ? index : this.receiverInfos.size,
       name,
       active: true,
       lastErrorMessage: '',
@@ -554,6 +578,7 @@ export class StreamingContext implements StreamEnv {
     await this.checkpointer?.close();
     for (const input of inputs) this.updateReceiver(input.name, { active: false }, 'onReceiverStopped');
     this.state = 'STOPPED';
+    await this.ui?.stop();
     await this.core.close();
     this.waiter.notifyStop();
   }

@@ -67,10 +67,10 @@ export class DStreamGraph {
     return this.inputStreams.map((s) => s.operator as InputOperator<unknown>);
   }
 
-  /** Assigns received data to the batch at `time`; returns how many records arrived. */
-  async materializeInputs(time: number): Promise<number> {
+  /** Assigns received data to the batch at `time`; returns how many records each input stream got, in order. */
+  async materializeInputs(time: number): Promise<number[]> {
     const batches = await Promise.all(this.inputStreams.map((s) => s.getOrCompute(time)));
-    return batches.reduce((n, b) => n + (b?.count() ?? 0), 0);
+    return batches.map((b) => b?.count() ?? 0);
   }
 
   /** The output jobs due at `time`, in definition order. */

@@ -8,7 +8,7 @@ import { PairedTokenBatch } from '../../batch/text-batch.js';
 import { FlintError } from '../../errors.js';
 import { kernelFormOf } from '../../functions/spellings.js';
 import { BufferRecycler } from '../../pool/buffer-recycler.js';
-import { WorkerPool } from '../../pool/pool.js';
+import { WorkerPool, type PoolStats } from '../../pool/pool.js';
 import type { Core, SlidingReducer, SlidingWindowState, SumWindowState } from '../core.js';
 import { JsCore } from '../js/js-core.js';
 import { KIND, Kernels, OP, type OpCode, type ValueKind } from './kernel-instance.js';
@@ -97,6 +97,11 @@ export class WasmCore implements Core {
     const window = new KernelSlidingWindow(this.kernels, reducer, numPartitions);
     this.windows.add(window);
     return window;
+  }
+
+  poolStats(): PoolStats {
+    // The pool starts with the first batch that needs it; until then it has no workers.
+    return this.poolInstance?.stats() ?? { threads: this.threads, workers: 0, tasksRunning: 0, tasksQueued: 0, tasksCompleted: 0, restarts: 0 };
   }
 
   async close(): Promise<void> {
