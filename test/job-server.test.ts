@@ -93,6 +93,17 @@ describe('a Flint job run by the job server', () => {
     expect(after).toMatchObject({ state: 'killed', exitCode: 0, signal: null });
   });
 
+  it("a job's context serves its web UI at the address its batch reports (appInfo.sparkUiUrl)", async () => {
+    const { id } = await api.submit('ui-job.mjs');
+    await api.waitForLine(id, (line) => line.startsWith('started'));
+    const { appInfo } = (await api.call<BatchView>('GET', `/batches/${id}`)).body;
+    const log = (await api.call<{ log: string[] }>('GET', `/batches/${id}/log`)).body.log;
+    expect(log).toEqual([`flint: web UI at ${appInfo.sparkUiUrl}/streaming/`, `started ${appInfo.sparkUiUrl}`]);
+    const apps = (await (await fetch(`${appInfo.sparkUiUrl}/api/v1/applications`)).json()) as { name: string }[];
+    expect(apps.map((a) => a.name)).toEqual(['ui-job']);
+    await api.call('DELETE', `/batches/${id}`);
+  });
+
   it('DELETE escalates to SIGKILL after the stop timeout when a job ignores SIGTERM', async () => {
     const quick = await startServer({ jobsDir: jobs.dir, stopTimeout: 300 });
     try {

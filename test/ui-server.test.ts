@@ -13,6 +13,7 @@ import { ManualClock, State, StateSpec, StreamingContext, type BatchInfo } from 
 import { StreamingJobProgressListener } from '../src/ui/job-progress.js';
 import { StreamingMetrics } from '../src/ui/metrics.js';
 import { UIServer } from '../src/ui/ui-server.js';
+import { resolveUIOptions } from '../src/ui/ui-options.js';
 import { CORES } from './support/harness.js';
 import { startUiJob } from './support/ui-job.js';
 
@@ -298,6 +299,15 @@ describe('web UI port', () => {
     expect(() => new StreamingContext({ batchInterval: 1000, ui: { port: 70000 } })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('options.ui.port') }));
     expect(() => new StreamingContext({ batchInterval: 1000, ui: { retainedBatches: 0 } })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(new StreamingContext({ batchInterval: 1000 }).uiWebUrl).toBeUndefined();
+  });
+
+  it('listens where `flint serve` says (FLINT_UI_HOST, FLINT_UI_PORT) unless the program turns the UI off', () => {
+    const env = { FLINT_UI_HOST: '127.0.0.2', FLINT_UI_PORT: '4567' };
+    expect(resolveUIOptions(undefined, env)).toEqual({ host: '127.0.0.2', port: 4567, retainedBatches: 1000 });
+    expect(resolveUIOptions(true, env)).toEqual({ host: '127.0.0.2', port: 4567, retainedBatches: 1000 });
+    expect(resolveUIOptions(false, env)).toBeUndefined();
+    expect(resolveUIOptions({ port: 0 }, env)).toEqual({ host: '127.0.0.1', port: 0, retainedBatches: 1000 });
+    expect(resolveUIOptions(undefined, {})).toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
 // The contract between the job server and a job: what the child process finds in its environment.
-// A job reads these itself (see the README's "Job server"); Flint's CLI and web UI honour the UI ones.
+// A job reads these itself (see the README's "Job server"); a StreamingContext whose `ui` option
+// is absent or `true` serves its web UI at FLINT_UI_HOST:FLINT_UI_PORT.
 import { basename } from 'node:path';
 import type { BatchRequest } from './batch-job.js';
 

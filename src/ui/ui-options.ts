@@ -21,8 +21,14 @@ export const DEFAULT_UI_PORT = 4040;
 /** Ports tried after a taken one (Spark's `spark.port.maxRetries`). */
 export const UI_PORT_RETRIES = 16;
 
-/** The UI settings of `ui`, or `undefined` when the UI is off (`false` or absent). */
-export function resolveUIOptions(ui: boolean | UIOptions | undefined): ResolvedUIOptions | undefined {
+/**
+ * The UI settings of `ui`, or `undefined` when the UI is off (`false`, or absent). A job started
+ * by `flint serve` finds the address the server reports in FLINT_UI_HOST and FLINT_UI_PORT: with
+ * `ui` absent or `true`, the UI listens there.
+ */
+export function resolveUIOptions(ui: boolean | UIOptions | undefined, env: NodeJS.ProcessEnv = process.env): ResolvedUIOptions | undefined {
+  const served = env.FLINT_UI_PORT !== undefined && (ui === undefined || ui === true);
+  if (served) ui = { port: Number(env.FLINT_UI_PORT), host: env.FLINT_UI_HOST ?? '127.0.0.1' };
   if (ui === undefined || ui === false) return undefined;
   const options = ui === true ? {} : ui;
   if (typeof options !== 'object' || options === null) {

@@ -40,6 +40,15 @@ console.log('crashing');
 process.kill(process.pid, 'SIGKILL');
 `,
   // A Flint context that runs until stopped and stops gracefully on SIGTERM (exit 0).
+  // A job with the default ui option: under the server, it serves its web UI where the server says.
+  'ui-job.mjs': `
+import { StreamingContext } from '${FLINT}';
+const ssc = new StreamingContext({ batchInterval: 50, master: 'local[1]', core: 'js', stopGracefullyOnShutdown: true, appName: 'ui-job' });
+ssc.queueStream([['a']]).foreachRDD(() => {});
+await ssc.start();
+console.log('started ' + ssc.uiWebUrl);
+await ssc.awaitTermination();
+`,
   'forever-job.mjs': `
 import { StreamingContext } from '${FLINT}';
 const ssc = new StreamingContext({ batchInterval: 50, master: 'local[1]', core: 'js', stopGracefullyOnShutdown: true });
