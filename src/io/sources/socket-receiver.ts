@@ -4,7 +4,7 @@ import { isIP, Socket } from 'node:net';
 import { FlintError } from '../../errors.js';
 import { checkMaxLineBytes, LineSplitter, lineTooLongError } from './line-splitter.js';
 import { pauseUntil } from './pause-until.js';
-import { Receiver, storeLinesUnacknowledged } from './receiver.js';
+import { Receiver, storeBlocks, storeLinesUnacknowledged } from './receiver.js';
 
 /** Options of `socketTextStream`. */
 export interface SocketStreamOptions {
@@ -156,8 +156,8 @@ export class SocketReceiver extends Receiver<string> {
     });
     socket.on('data', (chunk: Buffer) => {
       this.delay = this.initialDelay;
-      const block = splitter.pushBlock(chunk);
-      if (block) pauseUntil(socket, storeLinesUnacknowledged(this, block), () => this.socket === socket);
+      const stored = storeBlocks(this, splitter.pushBlocks(chunk));
+      if (stored) pauseUntil(socket, stored, () => this.socket === socket);
     });
     socket.on('error', (error) => {
       failure = error;
