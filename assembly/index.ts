@@ -13,3 +13,4 @@ export { combinerPackedSize, combinerPack, combinerMergePacked } from './packed'
 export { combinerPackSplit, packedSplitSize } from './partition';
 export { slidingNew, slidingFree, slidingSize, slidingPush, slidingEvict, slidingResult } from './window';
 export { scratch, outBuffer } from './exports';
+export { countLineFeeds } from './lines';

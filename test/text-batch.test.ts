@@ -19,10 +19,10 @@ function randomText(rand: () => number, n: number): Buffer {
   return Buffer.concat(parts);
 }
 
-function chunks(buf: Buffer, rand: () => number): Buffer[] {
+function chunks(buf: Buffer, rand: () => number, most = 40): Buffer[] {
   const out: Buffer[] = [];
   for (let i = 0; i < buf.length; ) {
-    const n = 1 + Math.floor(rand() * 40);
+    const n = 1 + Math.floor(rand() * most);
     out.push(buf.subarray(i, i + n));
     i += n;
   }
@@ -51,6 +51,44 @@ describe('LineSplitter.pushBlock', () => {
       expect(batch.collect()).toEqual(expected);
       expect(batch.count()).toBe(expected.length);
     }
+  });
+
+  it('yields the same lines as push for chunks the SIMD scan counts, clean or not', () => {
+    const rand = rng(11);
+    for (let round = 0; round < 60; round++) {
+      // Mostly clean text (some rounds none of \r, invalid bytes or long lines), in chunks of up to 2 KB.
+      const dirty = round % 3 === 0;
+      const parts: string[] = [];
+      for (let i = 0; i < 400; i++) parts.push(dirty && rand() < 0.05 ? '\r' : ['word ', 'héllo ', '日本 ', '\n', '😀', 'x'][Math.floor(rand() * 6)]!);
+      const text = Buffer.from(parts.join(''));
+      const max = round % 4 === 1 ? 8 + Math.floor(rand() * 40) : 1000;
+      const a = new LineSplitter(max, () => undefined);
+      const b = new LineSplitter(max, () => undefined);
+      const expected: string[] = [];
+      const blocks = [];
+      for (const c of chunks(text, rand, 2048)) {
+        expected.push(...a.push(c));
+        blocks.push(...b.pushBlocks(c));
+      }
+      expected.push(...a.end());
+      const last = b.endBlock();
+      if (last) blocks.push(last);
+      const batch = new TextBatch([blocks]);
+      expect(batch.collect()).toEqual(expected);
+      expect(batch.count()).toBe(expected.length);
+    }
+  });
+
+  it('joins only the line split across two chunks and keeps the rest by reference', () => {
+    const s = new LineSplitter(100, () => undefined);
+    expect(s.pushBlocks(Buffer.from('first li'))).toEqual([]);
+    const chunk = Buffer.from('ne\nsecond\nthird\npart');
+    const [joined, rest] = s.pushBlocks(chunk);
+    expect(Buffer.from(joined!.bytes).toString()).toBe('first line\n');
+    expect(joined!.lines).toBe(1);
+    expect(rest!.bytes.buffer).toBe(chunk.buffer);
+    expect(Buffer.from(rest!.bytes).toString()).toBe('second\nthird\n');
+    expect(rest!.lines).toBe(2);
   });
 
   it('passes clean bytes through without copying', () => {
@@ -88,6 +126,25 @@ describe('TextBatch', () => {
     expect(pairs).toBeInstanceOf(PairedTokenBatch);
     expect(pairs.partitions).toEqual(plain.flatMap(words).map(pair(1)).partitions);
     expect(batch.flatMap((l) => l.split(' ')).partitions).toEqual(plain.flatMap((l) => l.split(' ')).partitions);
+  });
+
+  it('cuts many blocks by reference as it cuts their bytes joined into one', () => {
+    const rand = rng(5);
+    for (let round = 0; round < 40; round++) {
+      const blocks = [];
+      for (let i = Math.floor(rand() * 12); i > 0; i--) {
+        const ls = Array.from({ length: Math.floor(rand() * 30) }, () => 'w'.repeat(Math.floor(rand() * 9)) + (rand() < 0.3 ? ' ✓' : ''));
+        blocks.push({ bytes: Buffer.from(ls.map((l) => l + '\n').join('')), lines: ls.length });
+      }
+      const whole = Buffer.concat(blocks.map((b) => b.bytes));
+      for (const n of [1, 2, 3, 5]) {
+        const cut = TextBatch.fromBlocks(blocks, n);
+        const joined = TextBatch.fromBlocks([{ bytes: whole, lines: blocks.reduce((k, b) => k + b.lines, 0) }], n);
+        expect(cut.partitions).toEqual(joined.partitions);
+        cut.blocks.forEach((p, i) => expect(p.reduce((k, b) => k + b.lines, 0)).toBe(joined.partitions[i]!.length));
+        for (const p of cut.blocks) for (const b of p) expect(blocks.some((o) => o.bytes.buffer === b.bytes.buffer)).toBe(true);
+      }
+    }
   });
 
   it('keeps non-ASCII separators on the string path', () => {

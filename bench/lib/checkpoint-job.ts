@@ -1,7 +1,7 @@
 // The program of the checkpoint workload: a word count kept as state (updateStateByKey) or over a
 // window (reduceByKeyAndWindow with sum and subtract) on a ManualClock, its input, and how it
 // starts: fresh, with its checkpoints deferred, or from its checkpoint directory.
-import { TextBatch } from '../../src/batch/text-batch.js';
+import { countLines, TextBatch } from '../../src/batch/text-batch.js';
 import type { CoreName } from '../../src/core/core.js';
 import type { DStream } from '../../src/dstream/dstream.js';
 import { ManualClock, pair, StreamingContext, subtract, sum, words } from '../../src/index.js';
@@ -100,7 +100,8 @@ export class CheckpointJob {
 
   /** Runs batch `k` (the next one); resolves with its wall time in ms, a checkpoint's included. */
   async batch(k: number): Promise<number> {
-    this.queue.push(TextBatch.fromBlocks([{ bytes: this.input.text(this.pipeline, k), lines: 0 }], PARTITIONS));
+    const bytes = this.input.text(this.pipeline, k);
+    this.queue.push(TextBatch.fromBlocks([{ bytes, lines: countLines(bytes) }], PARTITIONS));
     const started = performance.now();
     await this.clock.advance(BATCH_MS);
     return performance.now() - started;

@@ -4,13 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Batch } from '../../src/batch/batch.js';
-import { TextBatch } from '../../src/batch/text-batch.js';
+import { countLines, TextBatch } from '../../src/batch/text-batch.js';
 import type { Core, CoreName } from '../../src/core/core.js';
 import { ManualClock, pair, StreamingContext, subtract, sum, words } from '../../src/index.js';
 
 /** `text` (whole lines) as a batch cut into `partitions` at line boundaries. */
 export function textBatch(text: Uint8Array, partitions: number): TextBatch {
-  return TextBatch.fromBlocks([{ bytes: text, lines: 0 }], partitions);
+  return TextBatch.fromBlocks([{ bytes: text, lines: countLines(text) }], partitions);
 }
 
 /** `text.flatMap(words).map(pair(1)).reduceByKey(sum)` on `core`, into `partitions`. */

@@ -3,6 +3,7 @@
 // TokenBatch and map with `pair(v)` a PairedTokenBatch, both still bytes underneath, so a core
 // with kernels can count words without one JS string per word. Every one of them decodes to
 // exactly what the plain JS functions would compute.
+import { countLineFeeds } from '../core/wasm/line-feeds.js';
 import { kernelFormOf } from '../functions/spellings.js';
 import { Batch } from './batch.js';
 
@@ -18,12 +19,9 @@ export interface LineBlock {
 
 const LF = 0x0a;
 
-/** Number of `\n` in `bytes`. */
+/** Number of `\n` in `bytes` (by the kernels' SIMD scan). */
 export function countLines(bytes: Uint8Array): number {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let n = 0;
-  for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, i + 1)) n++;
-  return n;
+  return countLineFeeds(bytes);
 }
 
 /** A block of the given lines (none of which contains `\n`). */
@@ -71,6 +69,73 @@ export function lineSplitOf(f: unknown): LineSplit | undefined {
   return { separators, fields: form.kind === 'fields' };
 }
 
+/** Walks a list of line blocks by global byte offset, cutting a block only where a cut falls. */
+class BlockCursor {
+  private index = 0;
+  /** Offset in the current block of the first byte not taken yet. */
+  private offset = 0;
+  /** Lines of the current block not taken yet. */
+  private lines: number;
+  /** Global offset of the current block's first byte. */
+  private base = 0;
+
+  constructor(private readonly blocks: readonly LineBlock[]) {
+    this.lines = blocks[0]?.lines ?? 0;
+  }
+
+  private get at(): number {
+    return this.base + this.offset;
+  }
+
+  /**
+   * The end (global offset) of the line holding byte `target - 1`, so a partition cut there ends
+   * with the line the target falls in; the current position when that is not ahead of it.
+   */
+  lineEndAfter(target: number): number {
+    if (target <= this.at) return this.at;
+    let base = this.base;
+    for (let k = this.index; k < this.blocks.length; k++) {
+      const bytes = this.blocks[k]!.bytes;
+      if (target - 1 < base + bytes.byteLength) {
+        const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        const lf = buf.indexOf(LF, target - 1 - base);
+        return lf === -1 ? base + bytes.byteLength : base + lf + 1;
+      }
+      base += bytes.byteLength;
+    }
+    return base;
+  }
+
+  /** The bytes from the current position to global offset `to`, as blocks. */
+  take(to: number): LineBlock[] {
+    const out: LineBlock[] = [];
+    while (this.index < this.blocks.length && this.at < to) {
+      const block = this.blocks[this.index]!;
+      const end = Math.min(block.bytes.byteLength, to - this.base);
+      const bytes = this.offset === 0 && end === block.bytes.byteLength ? block.bytes : block.bytes.subarray(this.offset, end);
+      const lines = end === block.bytes.byteLength ? this.lines : this.countSide(block.bytes, end);
+      if (bytes.byteLength > 0) out.push({ bytes, lines });
+      this.lines -= lines;
+      this.offset = end;
+      if (end === block.bytes.byteLength) this.next();
+    }
+    return out;
+  }
+
+  // Lines from the current offset to `end` of a block cut there: counts the shorter side only.
+  private countSide(bytes: Uint8Array, end: number): number {
+    if (end - this.offset <= bytes.byteLength - end) return countLines(bytes.subarray(this.offset, end));
+    return this.lines - countLines(bytes.subarray(end));
+  }
+
+  private next(): void {
+    this.base += this.blocks[this.index]!.bytes.byteLength;
+    this.index++;
+    this.offset = 0;
+    this.lines = this.blocks[this.index]?.lines ?? 0;
+  }
+}
+
 /** Lines of text, kept as bytes per partition. */
 export class TextBatch extends Batch<string> {
   /** The line blocks of each partition. */
@@ -84,22 +149,17 @@ export class TextBatch extends Batch<string> {
   /**
    * The lines of `blocks`, in order, cut at line boundaries into `numPartitions` partitions of
    * about the same number of bytes (received text is partitioned by size, as Spark cuts
-   * received data into blocks).
+   * received data into blocks). The blocks are kept by reference, not copied: a partition is a
+   * list of whole blocks and pieces of the blocks a cut falls in, and only those are recounted.
+   * Each block's `lines` must be right.
    */
   static fromBlocks(blocks: readonly LineBlock[], numPartitions: number): TextBatch {
-    const all = blocks.length === 1 ? blocks[0]!.bytes : Buffer.concat(blocks.map((b) => b.bytes));
-    const buf = Buffer.from(all.buffer, all.byteOffset, all.byteLength);
+    const total = blocks.reduce((n, b) => n + b.bytes.byteLength, 0);
+    const cursor = new BlockCursor(blocks);
     const parts: LineBlock[][] = [];
-    let from = 0;
     for (let i = 1; i <= numPartitions; i++) {
-      let to = buf.length;
-      if (i < numPartitions) {
-        const target = Math.floor((i * buf.length) / numPartitions);
-        to = target <= from ? from : buf.indexOf(LF, target - 1) + 1 || buf.length;
-      }
-      const bytes = buf.subarray(from, to);
-      parts.push(bytes.length > 0 ? [{ bytes, lines: countLines(bytes) }] : []);
-      from = to;
+      const to = i < numPartitions ? cursor.lineEndAfter(Math.floor((i * total) / numPartitions)) : total;
+      parts.push(cursor.take(to));
     }
     return new TextBatch(parts);
   }

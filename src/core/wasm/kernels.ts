@@ -22,6 +22,7 @@ export interface KernelExports {
   packedSplitSize(): number;
   combinerMergePacked(c: number, src: number, len: number, op: number, hashed: number): number;
   outBuffer(size: number): number;
+  countLineFeeds(ptr: number, len: number): number;
   slidingNew(n: number, op: number): number;
   slidingFree(w: number): void;
   slidingSize(w: number): number;

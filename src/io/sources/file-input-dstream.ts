@@ -177,8 +177,7 @@ export class FileInputDStream implements InputOperator<string> {
     const blocks: LineBlock[] = [];
     try {
       for await (const chunk of createReadStream(join(this.directory, name))) {
-        const block = splitter.pushBlock(chunk as Buffer);
-        if (block) blocks.push(block);
+        for (const block of splitter.pushBlocks(chunk as Buffer)) blocks.push(block);
       }
     } catch (error) {
       this.env.reportSourceError({ source: this.name, message: `cannot read "${name}": ${(error as Error).message}; file skipped`, error });

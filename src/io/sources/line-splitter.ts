@@ -3,6 +3,7 @@
 // lines longer than a limit.
 import { isUtf8 } from 'node:buffer';
 import { blockOfLines, type LineBlock } from '../../batch/text-batch.js';
+import { scanLineFeeds } from '../../core/wasm/line-feeds.js';
 import { FlintError } from '../../errors.js';
 
 /** Default longest line accepted: 64 MiB. */
@@ -65,28 +66,54 @@ export class LineSplitter {
   }
 
   /**
-   * Feeds a chunk; returns the lines it completed as one block of bytes, or undefined. When the
+   * Feeds a chunk; returns the lines it completed as blocks of bytes (none, one or two). When the
    * bytes are already clean (valid UTF-8, no \r, no line over the limit, no BOM to drop) the
-   * block is the received bytes themselves, with no decoding; otherwise the lines are decoded
-   * and re-encoded exactly as {@link LineSplitter.push} returns them.
+   * blocks are the received bytes themselves, kept by reference: only a line begun in an earlier
+   * chunk is joined, into a block of its own. Otherwise the lines are decoded and re-encoded
+   * exactly as {@link LineSplitter.push} returns them. One SIMD scan of the chunk counts its lines
+   * and looks for \r.
    */
-  pushBlock(chunk: Buffer): LineBlock | undefined {
-    const lastLf = chunk.lastIndexOf(LF);
-    // The pending bytes never hold a \r (it always ends a line), so one look at the chunk tells.
-    if (lastLf !== -1 && !this.skipping && !this.afterCr && !(this.atStart && this.options.skipBom) && chunk.indexOf(CR) === -1) {
-      const head = chunk.subarray(0, lastLf + 1);
-      const region = this.pendingBytes > 0 ? Buffer.concat([...this.pending, head]) : head;
-      const lines = countCleanLines(region, this.maxLineBytes);
-      if (lines > 0 && isUtf8(region)) {
-        this.pending = [];
-        this.pendingBytes = 0;
-        this.atStart = false;
-        this.append(chunk, lastLf + 1, chunk.length);
-        return { bytes: region, lines };
-      }
+  pushBlocks(chunk: Buffer): LineBlock[] {
+    const clean = this.skipping || this.afterCr || (this.atStart && this.options.skipBom) ? undefined : this.cleanLines(chunk);
+    if (clean === undefined) {
+      const lines = this.push(chunk);
+      return lines.length > 0 ? [blockOfLines(lines)] : [];
     }
-    const lines = this.push(chunk);
-    return lines.length > 0 ? blockOfLines(lines) : undefined;
+    const { joined, lastLf, lines } = clean;
+    const blocks: LineBlock[] = joined ? [{ bytes: joined, lines: 1 }] : [];
+    const from = joined ? chunk.indexOf(LF) + 1 : 0;
+    if (lastLf + 1 > from) blocks.push({ bytes: chunk.subarray(from, lastLf + 1), lines: joined ? lines - 1 : lines });
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.atStart = false;
+    this.append(chunk, lastLf + 1, chunk.length);
+    return blocks;
+  }
+
+  /** {@link LineSplitter.pushBlocks} as one block (joined when there are two), or undefined. */
+  pushBlock(chunk: Buffer): LineBlock | undefined {
+    const blocks = this.pushBlocks(chunk);
+    if (blocks.length <= 1) return blocks[0];
+    return { bytes: Buffer.concat(blocks.map((b) => b.bytes)), lines: blocks.reduce((n, b) => n + b.lines, 0) };
+  }
+
+  // A chunk that completes lines and is clean with the pending bytes (which never hold a \r: it
+  // always ends a line): its last \n, its lines, and the line begun before it joined with its end
+  // (when one was begun). UTF-8 is checked line-aligned: a \n never occurs inside a multi-byte
+  // sequence, so the joined line and the rest can be checked apart.
+  private cleanLines(chunk: Buffer): { joined: Buffer | undefined; lastLf: number; lines: number } | undefined {
+    const lastLf = chunk.lastIndexOf(LF);
+    if (lastLf === -1) return undefined;
+    const lines = scanLineFeeds(chunk.subarray(0, lastLf + 1));
+    if (lines < 0 || chunk.indexOf(CR, lastLf + 1) !== -1) return undefined;
+    const firstLf = chunk.indexOf(LF);
+    if (this.pendingBytes + firstLf > this.maxLineBytes) return undefined;
+    // A line inside the chunk is shorter than the chunk: only a chunk over the limit needs a look.
+    if (chunk.length > this.maxLineBytes && countCleanLines(chunk.subarray(0, lastLf + 1), this.maxLineBytes) === -1) return undefined;
+    const joined = this.pendingBytes > 0 ? Buffer.concat([...this.pending, chunk.subarray(0, firstLf + 1)], this.pendingBytes + firstLf + 1) : undefined;
+    const rest = chunk.subarray(joined ? firstLf + 1 : 0, lastLf + 1);
+    if ((joined && !isUtf8(joined)) || !isUtf8(rest)) return undefined;
+    return { joined, lastLf, lines };
   }
 
   /** Ends the stream: the last line as a block if it did not end with a line ending. */

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { FlintError } from '../../errors.js';
 import { checkMaxLineBytes, LineSplitter, lineTooLongError } from './line-splitter.js';
 import { pauseUntil } from './pause-until.js';
-import { Receiver, storeLinesUnacknowledged } from './receiver.js';
+import { Receiver, storeBlocks, storeLinesUnacknowledged } from './receiver.js';
 
 /** Options of a {@link ReadableReceiver}. */
 export interface ReadableReceiverOptions {
@@ -60,8 +60,9 @@ export class ReadableReceiver extends Receiver<string> {
         const error = new FlintError('INVALID_ARGUMENT', `the input gave ${describe(chunk)}, not text: readableStream reads bytes or strings; turn objects into lines first`);
         return onError(error);
       }
-      const block = splitter.pushBlock(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      if (block) pauseUntil(this.input, storeLinesUnacknowledged(this, block), () => this.detach === detach);
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const stored = storeBlocks(this, splitter.pushBlocks(bytes));
+      if (stored) pauseUntil(this.input, stored, () => this.detach === detach);
     };
     const onEnd = (): void => {
       if (over) return;

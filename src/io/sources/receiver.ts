@@ -149,6 +149,16 @@ export function storeLinesUnacknowledged(receiver: Receiver<string>, block: Line
   return supervisorOf(receiver, 'storeLines').pushLines(block, false);
 }
 
+/**
+ * Stores `blocks` in order, as {@link storeLinesUnacknowledged} does; the promise of the last
+ * store (it settles once the receiver may go on), or undefined when there was nothing to store.
+ */
+export function storeBlocks(receiver: Receiver<string>, blocks: readonly LineBlock[]): Promise<void> | undefined {
+  let stored: Promise<void> | undefined;
+  for (const block of blocks) stored = storeLinesUnacknowledged(receiver, block);
+  return stored;
+}
+
 function supervisorOf<T>(receiver: Receiver<T>, what: string): ReceiverSupervisor<T> {
   const supervisor = supervisors.get(receiver);
   if (!supervisor) {

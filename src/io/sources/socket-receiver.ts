@@ -1,10 +1,11 @@
 // SocketReceiver: socketTextStream's receiver. A TCP client that reads UTF-8 lines and, whenever
 // the connection fails or the server goes away, reports it and reconnects with backoff.
-import { isIP, Socket } from 'node:net';
+import { isIP, Socket, type OnReadOpts, type SocketConstructorOpts } from 'node:net';
 import { FlintError } from '../../errors.js';
 import { checkMaxLineBytes, LineSplitter, lineTooLongError } from './line-splitter.js';
 import { pauseUntil } from './pause-until.js';
-import { Receiver, storeLinesUnacknowledged } from './receiver.js';
+import { ReadSlabs } from './read-slabs.js';
+import { Receiver, storeBlocks, storeLinesUnacknowledged } from './receiver.js';
 
 /** Options of `socketTextStream`. */
 export interface SocketStreamOptions {
@@ -135,7 +136,19 @@ export class SocketReceiver extends Receiver<string> {
   private connect(): void {
     this.retryTimer = undefined;
     if (this.isStopped()) return;
-    const socket = new Socket();
+    const slabs = new ReadSlabs();
+    const onData = (chunk: Buffer): void => {
+      this.delay = this.initialDelay;
+      const stored = storeBlocks(this, splitter.pushBlocks(chunk));
+      if (stored) pauseUntil(socket, stored, () => this.socket === socket);
+    };
+    // Reads land in slabs kept by the received blocks, not in a fresh buffer each (no 'data' events).
+    const onread: OnReadOpts = { buffer: () => slabs.next(), callback: (bytes) => {
+        onData(slabs.filled(bytes));
+        return true;
+      } };
+    // Node's Socket takes onread in its constructor too; @types/node lists it for connect only.
+    const socket = new Socket({ onread } as SocketConstructorOpts);
     const splitter = new LineSplitter(this.maxLineBytes, () => {
       this.dropped++;
       const error = lineTooLongError(this.maxLineBytes, `from ${this.where}`, this.dropped);
@@ -153,11 +166,6 @@ export class SocketReceiver extends Receiver<string> {
       // The timeout guards the connect only; a quiet stream is not an error.
       socket.setTimeout(0);
       socket.setKeepAlive(true);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      this.delay = this.initialDelay;
-      const block = splitter.pushBlock(chunk);
-      if (block) pauseUntil(socket, storeLinesUnacknowledged(this, block), () => this.socket === socket);
     });
     socket.on('error', (error) => {
       failure = error;
