@@ -13,6 +13,11 @@ export interface JobSet {
   time: number;
   jobs: Job[];
   numRecords: number;
+  /**
+   * When the batch was due (its batch time, or the restart for a replayed batch): the time its
+   * inputs were cut from, so the cut counts in the scheduling delay. Default: when submitted.
+   */
+  submissionTime?: number;
 }
 
 /** Hooks the scheduler calls around batches. */
@@ -69,7 +74,7 @@ export class JobScheduler {
     const info: BatchInfo = {
       batchTime: jobSet.time,
       numRecords: jobSet.numRecords,
-      submissionTime: this.clock.now(),
+      submissionTime: jobSet.submissionTime ?? this.clock.now(),
       outputOperationInfos: jobSet.jobs.map((job) => ({ batchTime: job.time, id: job.id, name: job.name, description: job.name })),
     };
     this.bus.post('onBatchSubmitted', { batchInfo: info });
