@@ -26,6 +26,11 @@ export interface Core {
    * the core keeps one (the wasm core does, with two stacks; the js core recomputes each window).
    */
   createSlidingWindow?(reducer: SlidingReducer, numPartitions: number): SlidingWindowState;
+  /**
+   * Gets ready for the first batch, called by `start()`: threads started, code compiled and
+   * optimized, tables grown, so the first batch runs about as fast as the next ones.
+   */
+  warmUp?(): Promise<void>;
   /** Releases threads and memory; the core is unusable afterwards. */
   close(): Promise<void>;
 }
