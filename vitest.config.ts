@@ -10,6 +10,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Hundreds of short-lived contexts: warming each one's workers up would triple some files' time.
+    // test/warm-up.test.ts turns it on where it is tested.
+    env: { FLINT_WARM_UP: '0' },
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       { extends: true, test: { name: 'main', include: ['test/**/*.test.ts'], exclude: PROCESS_TESTS, sequence: { groupOrder: 0 } } },

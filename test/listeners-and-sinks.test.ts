@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type BatchInfo, ManualClock, StreamingContext } from '../src/index.js';
+import { Batch, type BatchInfo, ManualClock, StreamingContext } from '../src/index.js';
 
 describe('streaming listeners', () => {
   it('receive submitted, started and completed events with BatchInfo fields', async () => {
@@ -45,6 +45,54 @@ describe('streaming listeners', () => {
       expect(b.schedulingDelay).toBe(b.processingStartTime! - b.submissionTime);
       expect(b.processingDelay).toBe(b.processingEndTime! - b.processingStartTime!);
       expect(b.totalDelay).toBe(b.schedulingDelay! + b.processingDelay!);
+    }
+  });
+
+  it('count the batch cut in the scheduling delay: submission is the batch time', async () => {
+    // A clock that moves while the input is cut: the slow source below takes CUT_MS of it.
+    class CuttingClock extends ManualClock {
+      spent = 0;
+      override now(): number {
+        return super.now() + this.spent;
+      }
+    }
+    const CUT_MS = 300;
+    const clock = new CuttingClock(0);
+    const cuts: { before: number; after: number }[] = [];
+    const slowInput = (items: number[]): Batch<number> =>
+      new Batch<number>({
+        numPartitions: 1,
+        materialize: () => {
+          const before = clock.now();
+          clock.spent += CUT_MS;
+          cuts.push({ before, after: clock.now() });
+          return [items];
+        },
+      });
+    const ssc = new StreamingContext({ batchInterval: 1000, master: 'local[2]', core: 'js', clock, out: { write: () => true } });
+    const submitted: BatchInfo[] = [];
+    const completed: BatchInfo[] = [];
+    ssc.addStreamingListener({
+      onBatchSubmitted: ({ batchInfo }) => void submitted.push(batchInfo),
+      onBatchCompleted: ({ batchInfo }) => void completed.push(batchInfo),
+    });
+    const got: number[][] = [];
+    ssc.queueStream([slowInput([1, 2]), slowInput([3])]).foreachRDD((b) => void got.push(b.collect()));
+    await ssc.start();
+    await clock.advance(2000);
+    await ssc.stop();
+    expect(got).toEqual([[1, 2], [3]]);
+    expect(cuts.length).toBeGreaterThanOrEqual(2);
+    expect(completed.map((b) => b.batchTime)).toEqual([1000, 2000]);
+    for (const [i, b] of completed.entries()) {
+      const cut = cuts[i]!;
+      expect(submitted[i]!.submissionTime).toBe(b.batchTime);
+      expect(b.submissionTime).toBe(b.batchTime);
+      // The cut began at or after the batch time and ended before processing started.
+      expect(cut.before).toBeGreaterThanOrEqual(b.submissionTime);
+      expect(b.processingStartTime!).toBeGreaterThanOrEqual(cut.after);
+      expect(b.schedulingDelay!).toBeGreaterThanOrEqual(cut.after - cut.before);
+      expect(b.totalDelay).toBe(b.processingEndTime! - b.batchTime);
     }
   });
 

@@ -47,6 +47,15 @@ export function compareValues(a: unknown, b: unknown): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** `items` sorted by `key` (stable): the order of {@link Batch.sortBy}. */
+export function sortedBy<T, U>(items: readonly T[], key: (x: T) => U, ascending: boolean): T[] {
+  const sign = ascending ? 1 : -1;
+  return items
+    .map((x) => [key(x), x] as const)
+    .sort((a, b) => sign * compareValues(a[0], b[0]))
+    .map(([, x]) => x);
+}
+
 /** Partitions computed on first use: batches that hold bytes decode only when asked. */
 export interface LazyPartitions<T> {
   /** Number of partitions, known without decoding. */
@@ -198,12 +207,24 @@ export class Batch<T> {
 
   /** Elements sorted by `key` (stable), re-cut into the same number of partitions. */
   sortBy<U>(key: (x: T) => U, ascending = true, numPartitions = this.numPartitions): Batch<T> {
-    const sign = ascending ? 1 : -1;
-    const sorted = this.collect()
-      .map((x) => [key(x), x] as const)
-      .sort((a, b) => sign * compareValues(a[0], b[0]))
-      .map(([, x]) => x);
-    return Batch.of(sorted, Math.max(1, numPartitions));
+    return Batch.of(sortedBy(this.collect(), key, ascending), Math.max(1, numPartitions));
+  }
+
+  /**
+   * The `num` smallest elements by `ordering` (default {@link compareValues}), smallest first
+   * (Spark's `takeOrdered`). Equal elements keep their order in the batch.
+   */
+  takeOrdered(num: number, ordering: (a: T, b: T) => number = compareValues): T[] {
+    return this.collect().sort(ordering).slice(0, checkCount(num, 'takeOrdered'));
+  }
+
+  /**
+   * The `num` largest elements by `ordering` (default {@link compareValues}), largest first
+   * (Spark's `top`): `pairs.top(10, byValue)` is the ten largest counts. Equal elements keep
+   * their order in the batch.
+   */
+  top(num: number, ordering: (a: T, b: T) => number = compareValues): T[] {
+    return this.collect().sort((a, b) => ordering(b, a)).slice(0, checkCount(num, 'top'));
   }
 
   /** Round-robin redistribution into `numPartitions` partitions (Spark's `repartition`). */
@@ -323,6 +344,13 @@ function cross<A, B>(as: readonly A[], bs: readonly B[]): [A, B][] {
 
 function orMissing<T>(xs: T[]): (T | undefined)[] {
   return xs.length === 0 ? [undefined] : xs;
+}
+
+function checkCount(n: number, what: string): number {
+  if (!Number.isInteger(n) || n < 0) {
+    throw new FlintError('INVALID_ARGUMENT', `${what}(num) needs a whole number >= 0 of elements, got ${String(n)}`);
+  }
+  return n;
 }
 
 function checkPartitions(n: number): number {

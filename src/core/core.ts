@@ -29,6 +29,11 @@ export interface Core {
   createSlidingWindow?(reducer: SlidingReducer, numPartitions: number): SlidingWindowState;
   /** Counters of the core's worker pool, when it has one (the wasm core); read by the web UI. */
   poolStats?(): PoolStats;
+  /**
+   * Gets ready for the first batch, called by `start()`: threads started, code compiled and
+   * optimized, tables grown, so the first batch runs about as fast as the next ones.
+   */
+  warmUp?(): Promise<void>;
   /** Releases threads and memory; the core is unusable afterwards. */
   close(): Promise<void>;
 }

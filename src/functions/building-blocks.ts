@@ -4,7 +4,7 @@
 import { FlintError } from '../errors.js';
 
 /** What a tagged building block is. */
-export type BuildingBlockKind = 'sum' | 'subtract' | 'min' | 'max' | 'split' | 'pair';
+export type BuildingBlockKind = 'sum' | 'subtract' | 'min' | 'max' | 'split' | 'pair' | 'byValue';
 
 const TAG = Symbol.for('flint.buildingBlock');
 
@@ -68,6 +68,13 @@ export function pair<V>(value: V): <K>(key: K) => [K, V] {
   // `stream.map(pair(1))` infers the key type.
   return tag(<K>(key: K): [K, V] => [key, value], 'pair', value);
 }
+
+/**
+ * Orders `[key, value]` pairs by value, numbers ascending: `batch.top(10, byValue)` is the ten
+ * largest counts (Spark's `top(10)(Ordering.by(_._2))`). On a batch the wasm core's kernels still
+ * hold, only the keys of the records kept are decoded.
+ */
+export const byValue = tag(<K>(a: readonly [K, number], b: readonly [K, number]): number => a[1] - b[1], 'byValue');
 
 /** True when `f` and `inv` are Flint's `sum` and `subtract`, whose windows drop keys at 0. */
 export function isSumWithInverse(f: unknown, inv: unknown): boolean {

@@ -1,5 +1,6 @@
-// JobGenerator: turns clock ticks into batch times. Each tick assigns received data to the batch,
-// lists its output jobs and hands them to the JobScheduler.
+// JobGenerator: turns clock ticks into batch times. Each tick assigns received data to the batch
+// (the batch cut), lists its output jobs and hands them to the JobScheduler, submitted as of the
+// moment the batch was due, so the cut counts in the batch's scheduling delay.
 import type { Clock } from '../streaming/clock.js';
 import type { DStreamGraph } from '../streaming/graph.js';
 import type { JobScheduler } from './job-scheduler.js';
@@ -31,7 +32,9 @@ export class JobGenerator {
    * at once, as Spark's JobGenerator does on restart.
    */
   start(firstTime: number, replayTimes: readonly number[] = []): void {
-    for (const time of replayTimes) void this.run(time).catch(() => undefined);
+    // Replayed batches are due now (the restart), not at their batch times while the process was down.
+    const now = this.clock.now();
+    for (const time of replayTimes) void this.run(time, now).catch(() => undefined);
     this.schedule(firstTime);
   }
 
@@ -55,26 +58,28 @@ export class JobGenerator {
   private async tick(time: number): Promise<void> {
     if (this.stopped) return;
     this.schedule(time + this.interval);
-    await this.run(time);
+    await this.run(time, time);
   }
 
-  private async run(time: number): Promise<void> {
+  // `dueTime` is the batch's submission time: when its data stopped being received, whatever the
+  // cut, the write-ahead log and the batches generated before it then take.
+  private async run(time: number, dueTime: number): Promise<void> {
     // Generation is serialized: inputs are assigned to batches strictly in time order.
-    const generated = this.generating.then(() => this.generate(time));
+    const generated = this.generating.then(() => this.generate(time, dueTime));
     this.generating = generated.catch(() => undefined);
     const { done } = await generated;
     await done;
   }
 
   // Returns the completion promise wrapped, so awaiting generation does not wait for the jobs.
-  private async generate(time: number): Promise<{ done: Promise<void> }> {
+  private async generate(time: number, submissionTime: number): Promise<{ done: Promise<void> }> {
     this.lastTime = time;
     try {
       const perInput = await this.graph.materializeInputs(time);
       await this.onGenerated(time);
       const jobs = this.graph.generateJobs(time);
       const numRecords = perInput.reduce((n, c) => n + c, 0);
-      return { done: this.scheduler.submit({ time, jobs, numRecords, streamIdToNumRecords: { ...perInput } }) };
+      return { done: this.scheduler.submit({ time, jobs, numRecords, streamIdToNumRecords: { ...perInput }, submissionTime }) };
     } catch (error) {
       this.onGenerateError(error, time);
       throw error;

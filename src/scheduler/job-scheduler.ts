@@ -15,6 +15,11 @@ export interface JobSet {
   numRecords: number;
   /** Records of each input stream, by its index in the graph (its `streamId`). */
   streamIdToNumRecords?: Record<number, number>;
+  /**
+   * When the batch was due (its batch time, or the restart for a replayed batch): the time its
+   * inputs were cut from, so the cut counts in the scheduling delay. Default: when submitted.
+   */
+  submissionTime?: number;
 }
 
 /** Hooks the scheduler calls around batches. */
@@ -72,7 +77,7 @@ export class JobScheduler {
       batchTime: jobSet.time,
       numRecords: jobSet.numRecords,
       ...(jobSet.streamIdToNumRecords && { streamIdToNumRecords: jobSet.streamIdToNumRecords }),
-      submissionTime: this.clock.now(),
+      submissionTime: jobSet.submissionTime ?? this.clock.now(),
       outputOperationInfos: jobSet.jobs.map((job) => ({ batchTime: job.time, id: job.id, name: job.name, description: job.name })),
     };
     this.bus.post('onBatchSubmitted', { batchInfo: info });

@@ -27,14 +27,21 @@ export interface BatchInfo {
    * streams, as in {@link ReceiverInfo}); Spark's `streamIdToInputInfo` without the metadata.
    */
   streamIdToNumRecords?: Record<number, number>;
+  /**
+   * When the batch was due: its batch time (for a batch replayed after a restart, the restart).
+   * The batch cut (assigning received data to the batch) comes after it, so it is counted.
+   */
   submissionTime: number;
   processingStartTime?: number;
   processingEndTime?: number;
-  /** processingStartTime - submissionTime. */
+  /**
+   * processingStartTime - submissionTime: the batch cut, plus the wait for the batches before
+   * this one.
+   */
   schedulingDelay?: number;
   /** processingEndTime - processingStartTime. */
   processingDelay?: number;
-  /** schedulingDelay + processingDelay. */
+  /** schedulingDelay + processingDelay: from the batch time to the end of its outputs, what a user waits past the batch time. */
   totalDelay?: number;
   outputOperationInfos: OutputOperationInfo[];
 }

@@ -62,6 +62,13 @@ export interface StreamingContextOptions {
    */
   stopGracefullyOnShutdown?: boolean;
   /**
+   * Warm the core up in `start()` (default true): the wasm core starts its workers and counts a
+   * small text in each, so the first batch runs about as fast as the next ones; this adds about
+   * the workers' start-up to `start()`. `FLINT_WARM_UP=0` in the environment makes the default
+   * false (the test suite, which starts hundreds of contexts, sets it).
+   */
+  warmUp?: boolean;
+  /**
    * Append what receivers store (sockets, stdin, custom receivers) to a write-ahead log in the
    * checkpoint directory before it joins a batch, so a restarted context re-runs the batches of a
    * crashed one with their data (Spark's `spark.streaming.receiver.writeAheadLog.enable`; default
@@ -148,6 +155,7 @@ export class StreamingContext implements StreamEnv {
   private checkpointer: Checkpointer | undefined;
   private lastCompletedTime: number | undefined;
   private readonly stopGracefullyOnShutdown: boolean;
+  private readonly warmUp: boolean;
   private readonly writeAheadLog: WriteAheadLogOptions | undefined;
   private removeShutdownHook: (() => void) | undefined;
   private removeAbortListener: (() => void) | undefined;
@@ -168,6 +176,7 @@ export class StreamingContext implements StreamEnv {
     this.receiverLimits = receiverLimits(options);
     this.core = createCore(options.core ?? 'wasm', this.defaultParallelism);
     this.stopGracefullyOnShutdown = options.stopGracefullyOnShutdown ?? false;
+    this.warmUp = options.warmUp ?? process.env.FLINT_WARM_UP !== '0';
     this.writeAheadLog = options.writeAheadLog === true ? {} : options.writeAheadLog || undefined;
     const ui = resolveUIOptions(options.ui);
     if (ui) {
@@ -354,6 +363,8 @@ export class StreamingContext implements StreamEnv {
     const started: InputOperator<unknown>[] = [];
     try {
       await this.ui?.start();
+      // Threads started and code optimized now, so the first batch is not several times the next.
+      if (this.warmUp) await this.core.warmUp?.();
       for (const input of this.graph.inputOperators()) {
         await input.start();
         started.push(input);

@@ -5,6 +5,10 @@ import { PairedTokenBatch } from '../../batch/text-batch.js';
 import type { Core, SumWindowState } from '../core.js';
 import { countTokens, tokenReducerOf } from './count-tokens.js';
 import { JsSumWindow } from './sum-window.js';
+import { warmUpTokens } from '../warm-up.js';
+
+/** Distinct keys of the warm-up text: enough to optimize the scanner, few enough to keep start() short. */
+const WARM_UP_KEYS = 1 << 14;
 
 /** Runs every operation on the calling thread with plain JS data structures. */
 export class JsCore implements Core {
@@ -31,6 +35,11 @@ export class JsCore implements Core {
   /** A window kept in one Map per partition, updated by the panes that leave and enter. */
   createSumWindow(numPartitions: number, dropZeros: boolean): SumWindowState {
     return new JsSumWindow(numPartitions, dropZeros);
+  }
+
+  /** Counts the warm-up text once, so the scanner and table code are optimized before the first batch. */
+  async warmUp(): Promise<void> {
+    countTokens(warmUpTokens(WARM_UP_KEYS, 1), 'sum', 1);
   }
 
   /** Nothing to release. */

@@ -1,5 +1,7 @@
 // Reading the packed table format (assembly/packed.ts) and the batch that decodes it lazily.
-import { Batch } from '../../batch/batch.js';
+import { Batch, compareValues } from '../../batch/batch.js';
+import { valueComparatorDirection, valueKeyDirection } from '../../functions/orderings.js';
+import { SortedPackedBatch, topCandidates } from './packed-top-k.js';
 
 /** One partition of a packed buffer, as views (no copy). */
 export interface PackedPartition {
@@ -64,12 +66,40 @@ export class PackedBatch extends Batch<[string, number]> {
   /** The packed buffer, owned by this batch (never written after creation). */
   readonly packed: ArrayBuffer;
   private readonly counts: number[];
+  private readonly sections: readonly PackedPartition[];
 
   constructor(packed: ArrayBuffer) {
     const parts = parsePacked(packed);
     super({ numPartitions: parts.length, materialize: () => parts.map(decodePartition) }, parts.length);
     this.packed = packed;
     this.counts = parts.map((p) => p.count);
+    this.sections = parts;
+  }
+
+  /**
+   * Sorted by `key`. When the key orders by value first (`([k, n]) => [-n, k]`, `([, n]) => n`,
+   * see functions/orderings.ts), `take(n)` on the result decodes only the keys it may return.
+   */
+  override sortBy<U>(key: (x: [string, number]) => U, ascending = true, numPartitions = this.numPartitions): Batch<[string, number]> {
+    const direction = valueKeyDirection(key);
+    if (direction === undefined) return super.sortBy(key, ascending, numPartitions);
+    const n = Math.max(1, numPartitions);
+    const sortAll = (): readonly (readonly [string, number][])[] => super.sortBy(key, ascending, n).partitions;
+    return new SortedPackedBatch(this.sections, this.count(), key, ascending, (direction === 1) === ascending, sortAll, n);
+  }
+
+  /** Spark's `takeOrdered`; by value ({@link byValue}), only the keys kept are decoded. */
+  override takeOrdered(num: number, ordering: (a: [string, number], b: [string, number]) => number = compareValues): [string, number][] {
+    const direction = valueComparatorDirection(ordering);
+    const candidates = direction === undefined || !Number.isInteger(num) || num < 0 ? undefined : topCandidates(this.sections, num, direction === 1);
+    return candidates === undefined ? super.takeOrdered(num, ordering) : candidates.sort(ordering).slice(0, num);
+  }
+
+  /** Spark's `top`; by value ({@link byValue}), only the keys kept are decoded. */
+  override top(num: number, ordering: (a: [string, number], b: [string, number]) => number = compareValues): [string, number][] {
+    const direction = valueComparatorDirection(ordering);
+    const candidates = direction === undefined || !Number.isInteger(num) || num < 0 ? undefined : topCandidates(this.sections, num, direction === -1);
+    return candidates === undefined ? super.top(num, ordering) : candidates.sort((a, b) => ordering(b, a)).slice(0, num);
   }
 
   /** Number of pairs, without decoding. */

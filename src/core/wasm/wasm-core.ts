@@ -18,6 +18,7 @@ import { piecesOf } from './pieces.js';
 import { countOnPool } from './pooled-count.js';
 import { KernelSlidingWindow } from './sliding-window.js';
 import { KernelSumWindow } from './sum-window.js';
+import { warmUpTokens } from '../warm-up.js';
 
 const REDUCER_OPS: Record<string, OpCode> = { sum: OP.sum, min: OP.min, max: OP.max };
 
@@ -30,6 +31,11 @@ const PIECES_PER_THREAD = 8;
 const MIN_PIECE_BYTES = 256 << 10;
 /** Larger pieces make the first copy (the one not overlapped with counting) and the tail long. */
 const MAX_PIECE_BYTES = 4 << 20;
+/**
+ * Distinct keys of the warm-up text (about 0.8 MB per worker): each table grows to hold them at
+ * start(), which covers a batch of the benchmark's 100k-word vocabulary.
+ */
+const WARM_UP_KEYS = 1 << 17;
 
 /** The kernel op for a tagged reducer or its Spark spelling, if it is one. */
 function reducerOp(f: unknown): OpCode | undefined {
@@ -104,6 +110,17 @@ export class WasmCore implements Core {
     return this.poolInstance?.stats() ?? { threads: this.threads, workers: 0, tasksRunning: 0, tasksQueued: 0, tasksCompleted: 0, restarts: 0 };
   }
 
+  /**
+   * Starts the workers and has each count the warm-up text (the same words for all, so every
+   * worker's table and the main thread's merge table grow to {@link WARM_UP_KEYS} keys) as the word count
+   * of a batch runs: kernels instantiated and tiered up, tables sized.
+   */
+  async warmUp(): Promise<void> {
+    const tokens = warmUpTokens(WARM_UP_KEYS, this.threads);
+    const bytes = tokens.tokens.text.blocks.flat().reduce((n, b) => n + b.bytes.byteLength, 0);
+    await this.countTokens(tokens, OP.sum, this.threads, Math.ceil(bytes / this.threads));
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const w of this.windows) w.close();
@@ -118,13 +135,13 @@ export class WasmCore implements Core {
    * start as `threads` equal shares of the text and may be split when that cannot change a result
    * (exact i64 sums, min, max); otherwise each input partition is one segment.
    */
-  private async countTokens(batch: PairedTokenBatch<number>, op: OpCode, numPartitions: number): Promise<PackedBatch> {
+  private async countTokens(batch: PairedTokenBatch<number>, op: OpCode, numPartitions: number, pieceBytesWanted?: number): Promise<PackedBatch> {
     const { value } = batch;
     const partitions = batch.tokens.text.blocks.filter((blocks) => blocks.length > 0);
     const bytes = partitions.flat().reduce((n, b) => n + b.bytes.byteLength, 0);
     const valueKind = valueKindFor(value, op, bytes);
     const exactInAnyOrder = valueKind === KIND.i64 || op !== OP.sum;
-    const pieceBytes = this.options.pieceBytes ?? pieceSize(bytes, this.threads);
+    const pieceBytes = pieceBytesWanted ?? this.options.pieceBytes ?? pieceSize(bytes, this.threads);
     const perSegment = exactInAnyOrder ? [piecesOf(partitions.flat(), pieceBytes)] : partitions.map((blocks) => piecesOf(blocks, pieceBytes));
     const pieces = perSegment.flat();
     const ranges = exactInAnyOrder ? PieceScheduler.evenRanges(pieces.length, this.threads) : PieceScheduler.consecutiveRanges(perSegment.map((p) => p.length));
