@@ -27,7 +27,9 @@ export type FlintErrorCode =
   | 'WAL_IO_FAILED'
   | 'WAL_CLOSED'
   | 'OUTPUT_ABANDONED'
-  | 'KAFKA_OFFSET_OUT_OF_RANGE';
+  | 'KAFKA_OFFSET_OUT_OF_RANGE'
+  | 'UNSUPPORTED_OPERATION'
+  | 'QUERY_FAILED';
 
 /** The error Flint throws for misuse and bad input; `code` tells which kind it is. */
 export class FlintError extends Error {
