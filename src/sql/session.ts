@@ -72,6 +72,8 @@ export class FlintSession {
     if (!stream) {
       stream = new MemoryStream(this, schema);
       this.memoryStreams.set(name, stream);
+    } else if (schema) {
+      stream.defineSchema(schema);
     }
     return stream as unknown as MemoryStream<T>;
   }

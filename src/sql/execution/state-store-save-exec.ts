@@ -3,8 +3,8 @@
 // end among them), and the output mode decides what is written:
 //   complete: every group;  update: the groups this batch changed;
 //   append:   only groups the watermark has passed (window end <= watermark), once, as they leave.
-// With a watermark, rows whose window already ended are dropped (numRowsDroppedByWatermark) and
-// groups behind it are evicted.
+// With a watermark (append and update), rows whose window already ended are dropped
+// (numRowsDroppedByWatermark) and groups behind it are evicted.
 import { Batch } from '../../batch/batch.js';
 import type { Combiner } from '../../batch/shuffle.js';
 import type { AggregateFunction, AggBuffer } from '../expressions/aggregates.js';
@@ -33,6 +33,7 @@ export class StateStoreSaveExec implements StatefulOperator {
   private readonly metrics = new StateMetrics();
   private lastWatermarkMs = 0;
   private numPartitions = 1;
+  private complete = false;
 
   constructor(
     readonly child: PhysicalOperator,
@@ -61,15 +62,18 @@ export class StateStoreSaveExec implements StatefulOperator {
   }
 
   shouldRunAnotherBatch(watermarkMs: number): boolean {
-    return this.watermarkKey >= 0 && watermarkMs > this.lastWatermarkMs;
+    return this.watermarkKey >= 0 && !this.complete && watermarkMs > this.lastWatermarkMs;
   }
 
   async execute(ctx: BatchContext): Promise<Batch<Row>> {
     this.lastWatermarkMs = ctx.watermarkMs;
+    this.complete = ctx.outputMode === 'complete';
     this.numPartitions = ctx.numPartitions;
     const input = await this.child.execute(ctx);
     const started = performance.now();
-    const keyed = input.flatMap((row) => this.groupsOf(row, ctx.watermarkMs));
+    // Complete mode keeps every group, so a late row still has its group to go to (Spark filters in append and update only).
+    const lateBefore = ctx.outputMode === 'complete' ? -Infinity : ctx.watermarkMs;
+    const keyed = input.flatMap((row) => this.groupsOf(row, lateBefore));
     const partials = await ctx.core.combineByKey(keyed, this.combiner(), ctx.numPartitions);
     const updated: string[] = [];
     for (const [key, [values, buffers]] of partials.collect()) {

@@ -35,6 +35,14 @@ export class MemoryStream<T extends object = Row> implements Source {
     return this.schemaKnown;
   }
 
+  /** Sets the schema of a stream made without one (before rows are added or a query reads it). */
+  defineSchema(schema: StructType): void {
+    if (this.schemaKnown && this.schemaKnown.simpleString() !== schema.simpleString()) {
+      throw new FlintError('INVALID_ARGUMENT', `${this.description} already has schema ${this.schemaKnown.simpleString()}, not ${schema.simpleString()}`);
+    }
+    this.schemaKnown = schema;
+  }
+
   /** Adds rows (objects, or primitives that become column `value`); returns the offset after them. */
   addData(...items: (T | Value)[]): number {
     const rows = items.map(toRow);
