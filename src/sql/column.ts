@@ -1,6 +1,6 @@
 // Column: a handle on an expression, with Spark's Column methods (as, alias, comparisons,
 // arithmetic, getField, cast). JavaScript has no operator overloading, so `===` is `equalTo`.
-import { Alias, ColumnRef, Literal, type Expression } from './expressions/expression.js';
+import { Alias, ColumnRef, Literal, SortDirection, type Expression } from './expressions/expression.js';
 import { BinaryOperator, Cast, GetField, IsNull, Not, type BinaryOp } from './expressions/scalar.js';
 import type { Value } from './schema.js';
 
@@ -92,6 +92,14 @@ export class Column {
   /** True where the value is not null. */
   isNotNull(): Column {
     return new Column(new IsNull(this.expr, true));
+  }
+  /** Ascending sort order, nulls first (for `orderBy`). */
+  asc(): Column {
+    return new Column(new SortDirection(this.expr, true));
+  }
+  /** Descending sort order, nulls last (for `orderBy`). */
+  desc(): Column {
+    return new Column(new SortDirection(this.expr, false));
   }
   /** A field of a struct column, e.g. `col('window').getField('start')`. */
   getField(name: string): Column {

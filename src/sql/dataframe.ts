@@ -4,11 +4,11 @@
 import { FlintError } from '../errors.js';
 import { Column, toColumn } from './column.js';
 import { DataStreamWriter } from './data-stream-writer.js';
-import { ColumnRef, stripAlias, type Expression } from './expressions/expression.js';
+import { ColumnRef, SortDirection, stripAlias, type Expression } from './expressions/expression.js';
 import { Count } from './expressions/aggregates.js';
 import { parseInterval } from './interval.js';
 import { KeyValueGroupedDataset } from './key-value-grouped-dataset.js';
-import { Aggregate, Deduplicate, EventTimeWatermark, Filter, Join, MapElements, Project, Union, type LogicalPlan } from './logical-plan.js';
+import { Aggregate, Deduplicate, EventTimeWatermark, Filter, Join, MapElements, Project, Sort, Union, type LogicalPlan } from './logical-plan.js';
 import { toRow, type Row, type StructType } from './schema.js';
 import type { FlintSession } from './session.js';
 import { showString } from './show-string.js';
@@ -47,6 +47,20 @@ export class Dataset<T = Row> {
     const exprs = cols.map((c) => toColumn(c).expr);
     if (exprs.length > 0 && exprs.every((e) => stripAlias(e).aggregate)) return this.derive(new Aggregate(this.logicalPlan, [], exprs));
     return this.derive(new Project(this.logicalPlan, exprs));
+  }
+
+  /** Rows sorted by columns, ascending unless `col(...).desc()` (Spark's `orderBy`; streams: complete mode after an aggregation). */
+  orderBy(...cols: (string | Column)[]): Dataset<T> {
+    const orders = cols.map((c) => {
+      const e = toColumn(c).expr;
+      return e instanceof SortDirection ? { expr: e.child, ascending: e.ascending } : { expr: e, ascending: true };
+    });
+    return this.derive(new Sort(this.logicalPlan, orders));
+  }
+
+  /** Same as {@link Dataset.orderBy}. */
+  sort(...cols: (string | Column)[]): Dataset<T> {
+    return this.orderBy(...cols);
   }
 
   /** Rows where `condition` is true (a Column), or where a typed predicate returns true. */
@@ -122,9 +136,14 @@ export class Dataset<T = Row> {
     return this as unknown as Dataset<U>;
   }
 
-  /** Same as `as<Row>()`: rows as a DataFrame. */
-  toDF(): DataFrame {
-    return this as unknown as DataFrame;
+  /** Rows as a DataFrame; with names, the columns renamed by position (Spark's `toDF(colNames*)`). */
+  toDF(...names: string[]): DataFrame {
+    if (names.length === 0) return this as unknown as DataFrame;
+    const cols = this.requireSchema('toDF').fieldNames;
+    if (cols.length !== names.length) {
+      throw new FlintError('INVALID_ARGUMENT', `toDF: the number of columns doesn't match; old column names (${cols.length}): ${cols.join(', ')}; new column names (${names.length}): ${names.join(', ')}`);
+    }
+    return this.derive(new Project(this.logicalPlan, cols.map((c, i) => new Column(new ColumnRef(c)).as(names[i]!).expr)));
   }
 
   /**

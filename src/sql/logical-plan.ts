@@ -279,3 +279,26 @@ export class Union extends LogicalPlan {
     return new Map([...this.right.eventTimeColumns, ...this.left.eventTimeColumns]);
   }
 }
+
+/** One sort key: an expression and its direction. */
+export interface SortOrder {
+  readonly expr: Expression;
+  readonly ascending: boolean;
+}
+
+/** `orderBy`/`sort` (Spark's `Sort`): on a stream, only after an aggregation in complete mode. */
+export class Sort extends LogicalPlan {
+  readonly nodeName = 'Sort';
+  readonly children: readonly LogicalPlan[];
+  constructor(
+    readonly child: LogicalPlan,
+    readonly orders: readonly SortOrder[],
+  ) {
+    super();
+    this.children = [child];
+    if (child.schema) for (const o of orders) o.expr.dataType(child.schema);
+  }
+  get schema(): StructType | undefined {
+    return this.child.schema;
+  }
+}

@@ -8,8 +8,9 @@
 //   mapGroupsWithState              no                  yes         no
 //   flatMapGroupsWithState          its declared mode   its mode    no
 //   dropDuplicates                  yes                 yes         (needs aggregation)
+//   orderBy                         no                  no          after an aggregation
 import { FlintError } from '../errors.js';
-import { Aggregate, FlatMapGroupsWithState, Join, type LogicalPlan } from './logical-plan.js';
+import { Aggregate, FlatMapGroupsWithState, Join, Sort, type LogicalPlan } from './logical-plan.js';
 
 /** What each trigger writes (Spark's `OutputMode`). */
 export type OutputMode = 'append' | 'update' | 'complete';
@@ -42,6 +43,12 @@ export function checkForStreaming(plan: LogicalPlan, mode: OutputMode): void {
     if (g.isMapGroupsWithState && mode !== 'update') fail('mapGroupsWithState is not supported with ' + `${capital(mode)} output mode on a streaming DataFrame/Dataset; use outputMode('update')`);
     if (!g.isMapGroupsWithState && mode !== g.funcOutputMode) {
       fail(`flatMapGroupsWithState in ${g.funcOutputMode} mode is not supported with ${capital(mode)} output mode on a streaming DataFrame/Dataset`);
+    }
+  }
+  for (const s of nodes.filter((n): n is Sort => n instanceof Sort && n.isStreaming)) {
+    const afterAggregate = s.child.nodes().some((n) => n instanceof Aggregate);
+    if (!afterAggregate || mode !== 'complete') {
+      fail('Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode');
     }
   }
   for (const j of nodes.filter((n): n is Join => n instanceof Join)) {

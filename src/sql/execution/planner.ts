@@ -16,6 +16,7 @@ import {
   MapElements,
   Project,
   StreamingRelation,
+  Sort,
   Union,
   type LogicalPlan,
 } from '../logical-plan.js';
@@ -25,7 +26,7 @@ import { StateStore } from '../state/state-store.js';
 import { FlatMapGroupsWithStateExec } from './flat-map-groups-with-state-exec.js';
 import { SessionWindowAggregateExec } from './session-window-aggregate-exec.js';
 import type { PhysicalOperator, StatefulOperator } from './spark-plan.js';
-import { EventTimeWatermarkExec, FilterExec, LocalTableScanExec, MapElementsExec, ProjectExec, ScanExec, UnionExec } from './stateless.js';
+import { EventTimeWatermarkExec, FilterExec, LocalTableScanExec, MapElementsExec, ProjectExec, ScanExec, SortExec, UnionExec } from './stateless.js';
 import { StateStoreSaveExec } from './state-store-save-exec.js';
 import { StreamingDeduplicateExec } from './streaming-deduplicate-exec.js';
 import { StreamStaticJoinExec } from './stream-static-join-exec.js';
@@ -88,6 +89,7 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined)
       stateful.push(op);
       return op;
     }
+    if (node instanceof Sort) return new SortExec(visit(node.child), node.orders);
     if (node instanceof Union) {
       const names = node.left.schema?.fieldNames;
       const from = node.right.schema?.fieldNames;

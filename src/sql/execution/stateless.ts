@@ -2,6 +2,8 @@
 // statistics. They work partition by partition on the batch, as Spark's narrow operators do.
 import { Batch } from '../../batch/batch.js';
 import type { Expression } from '../expressions/expression.js';
+import { compareValues } from '../expressions/scalar.js';
+import type { SortOrder } from '../logical-plan.js';
 import type { Row, Value } from '../schema.js';
 import type { Source } from '../sources/source.js';
 import type { BatchContext, PhysicalOperator } from './spark-plan.js';
@@ -134,5 +136,29 @@ export class UnionExec implements PhysicalOperator {
     const l = await this.left.execute(ctx);
     const r = await this.right.execute(ctx);
     return l.union(this.rename ? r.map(this.rename) : r);
+  }
+}
+
+/** `orderBy` (Spark's `SortExec`): the whole batch result, sorted; nulls first ascending, last descending. */
+export class SortExec implements PhysicalOperator {
+  readonly children: readonly PhysicalOperator[];
+  constructor(
+    readonly child: PhysicalOperator,
+    private readonly orders: readonly SortOrder[],
+  ) {
+    this.children = [child];
+  }
+  async execute(ctx: BatchContext): Promise<Batch<Row>> {
+    const rows = (await this.child.execute(ctx)).collect();
+    rows.sort((a, b) => {
+      for (const { expr, ascending } of this.orders) {
+        const x = expr.eval(a);
+        const y = expr.eval(b);
+        const c = x === null ? (y === null ? 0 : -1) : y === null ? 1 : compareValues(x, y);
+        if (c !== 0) return ascending ? c : -c;
+      }
+      return 0;
+    });
+    return Batch.of(rows, 1);
   }
 }

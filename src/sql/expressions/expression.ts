@@ -99,6 +99,25 @@ export class Alias implements Expression {
   }
 }
 
+/** A sort direction on an expression (Spark's `SortOrder` from `Column.asc` / `desc`). */
+export class SortDirection implements Expression {
+  readonly children: readonly Expression[];
+  readonly name: string;
+  constructor(
+    readonly child: Expression,
+    readonly ascending: boolean,
+  ) {
+    this.children = [child];
+    this.name = `${child.name} ${ascending ? 'ASC' : 'DESC'} NULLS ${ascending ? 'FIRST' : 'LAST'}`;
+  }
+  dataType(input: StructType): DataType {
+    return this.child.dataType(input);
+  }
+  eval(row: Row): Value {
+    return this.child.eval(row);
+  }
+}
+
 /** The expression under any aliases. */
 export function stripAlias(e: Expression): Expression {
   return e instanceof Alias ? stripAlias(e.child) : e;

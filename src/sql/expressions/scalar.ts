@@ -141,12 +141,22 @@ function arithmetic(op: BinaryOp, l: Value, r: Value): Value {
   return l instanceof Date || r instanceof Date ? new Date(out) : out;
 }
 
-/** Orders two non-null values of one type (numbers, strings, booleans, dates). */
+/** Orders two non-null values of one type (numbers, strings, booleans, dates; arrays and structs field by field). */
 export function compareValues(a: Value, b: Value): number {
   const x = a instanceof Date ? a.getTime() : a;
   const y = b instanceof Date ? b.getTime() : b;
   if (typeof x === 'number' && typeof y === 'number') return x - y;
   if (typeof x === 'boolean' && typeof y === 'boolean') return Number(x) - Number(y);
+  if (x !== null && y !== null && typeof x === 'object' && typeof y === 'object') {
+    const xs = Object.values(x);
+    const ys = Object.values(y);
+    for (let i = 0; i < Math.min(xs.length, ys.length); i++) {
+      const [u, v] = [xs[i] ?? null, ys[i] ?? null];
+      const c = u === null ? (v === null ? 0 : -1) : v === null ? 1 : compareValues(u, v);
+      if (c !== 0) return c;
+    }
+    return xs.length - ys.length;
+  }
   const s = String(x);
   const t = String(y);
   return s < t ? -1 : s > t ? 1 : 0;
