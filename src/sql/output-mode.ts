@@ -6,11 +6,11 @@
 //   aggregation with watermark key  yes (final rows)    yes         yes
 //   aggregation without watermark   no                  yes         yes
 //   mapGroupsWithState              no                  yes         no
-//   flatMapGroupsWithState          its declared mode   its mode    no
+//   flatMapGroupsWithState          its declared mode   its mode    no (append-mode one: before an aggregation, any)
 //   dropDuplicates                  yes                 yes         (needs aggregation)
 //   orderBy                         no                  no          after an aggregation
 import { FlintError } from '../errors.js';
-import { Aggregate, FlatMapGroupsWithState, Join, Sort, type LogicalPlan } from './logical-plan.js';
+import { Aggregate, Deduplicate, FlatMapGroupsWithState, Join, Sort, type LogicalPlan } from './logical-plan.js';
 
 /** What each trigger writes (Spark's `OutputMode`). */
 export type OutputMode = 'append' | 'update' | 'complete';
@@ -26,7 +26,7 @@ export function parseOutputMode(mode: string): OutputMode {
 export function checkForStreaming(plan: LogicalPlan, mode: OutputMode): void {
   const nodes = plan.nodes();
   const aggregates = nodes.filter((n): n is Aggregate => n instanceof Aggregate && n.isStreaming);
-  const groupStates = nodes.filter((n): n is FlatMapGroupsWithState => n instanceof FlatMapGroupsWithState);
+  const groupStates = nodes.filter((n): n is FlatMapGroupsWithState => n instanceof FlatMapGroupsWithState && n.isStreaming);
   if (aggregates.length > 1) fail('Multiple streaming aggregations are not supported with streaming DataFrames/Datasets; aggregate once per query');
   const aggregate = aggregates[0];
   if (mode === 'complete' && !aggregate) {
@@ -38,12 +38,9 @@ export function checkForStreaming(plan: LogicalPlan, mode: OutputMode): void {
         'add withWatermark(eventTimeColumn, delay) and group by that column (or a window over it), or use outputMode update or complete',
     );
   }
-  for (const g of groupStates) {
-    if (aggregate) fail(`${g.isMapGroupsWithState ? 'mapGroupsWithState' : 'flatMapGroupsWithState'} is not supported with aggregation on a streaming DataFrame/Dataset`);
-    if (g.isMapGroupsWithState && mode !== 'update') fail('mapGroupsWithState is not supported with ' + `${capital(mode)} output mode on a streaming DataFrame/Dataset; use outputMode('update')`);
-    if (!g.isMapGroupsWithState && mode !== g.funcOutputMode) {
-      fail(`flatMapGroupsWithState in ${g.funcOutputMode} mode is not supported with ${capital(mode)} output mode on a streaming DataFrame/Dataset`);
-    }
+  checkGroupStates(groupStates, mode, aggregate !== undefined);
+  for (const d of nodes.filter((n): n is Deduplicate => n instanceof Deduplicate && n.isStreaming)) {
+    if (d.child.nodes().some((n) => n instanceof Aggregate && n.isStreaming)) fail('dropDuplicates is not supported after aggregation on a streaming DataFrame/Dataset');
   }
   for (const s of nodes.filter((n): n is Sort => n instanceof Sort && n.isStreaming)) {
     const afterAggregate = s.child.nodes().some((n) => n instanceof Aggregate);
@@ -55,6 +52,33 @@ export function checkForStreaming(plan: LogicalPlan, mode: OutputMode): void {
     if (j.left.isStreaming && j.right.isStreaming) fail('Stream-stream joins are not supported by Flint yet; join a stream with a static DataFrame');
     if (j.joinType === 'right_outer' && j.left.isStreaming) fail('RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/Dataset on the right is not supported');
     if (j.joinType === 'left_outer' && j.right.isStreaming) fail('LeftOuter join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported');
+  }
+}
+
+// Spark's rules for [flat]mapGroupsWithState, alone, several, and with an aggregation.
+function checkGroupStates(groupStates: FlatMapGroupsWithState[], mode: OutputMode, hasAggregate: boolean): void {
+  const maps = groupStates.filter((g) => g.isMapGroupsWithState);
+  if (maps.length > 0 && maps.length < groupStates.length) fail('Mixing mapGroupsWithStates and flatMapGroupsWithStates are not supported on a streaming DataFrames/Datasets');
+  if (maps.length > 1) fail('Multiple mapGroupsWithStates are not supported on a streaming DataFrames/Datasets');
+  if (groupStates.length > 1 && (mode !== 'append' || groupStates.some((g) => g.funcOutputMode !== 'append'))) {
+    fail('Multiple flatMapGroupsWithStates are not supported when they are not all in append mode or the output mode is not append on a streaming DataFrames/Datasets');
+  }
+  for (const g of groupStates) {
+    const name = g.isMapGroupsWithState ? 'mapGroupsWithState' : 'flatMapGroupsWithState';
+    if (g.timeout === 'EventTimeTimeout' && g.child.eventTimeColumns.size === 0) {
+      fail(`Watermark must be specified in the query using '[Dataset/DataFrame].withWatermark()' for using event-time timeout in a ${name}. Event-time timeout not supported without watermark.`);
+    }
+    const aggregateBelow = g.child.nodes().some((n) => n instanceof Aggregate && n.isStreaming);
+    if (g.isMapGroupsWithState) {
+      if (hasAggregate) fail('mapGroupsWithState is not supported with aggregation on a streaming DataFrame/Dataset');
+      if (mode !== 'update') fail(`mapGroupsWithState is not supported with ${capital(mode)} output mode on a streaming DataFrame/Dataset; use outputMode('update')`);
+    } else if (g.funcOutputMode === 'update') {
+      if (hasAggregate) fail('flatMapGroupsWithState in update mode is not supported with aggregation on a streaming DataFrame/Dataset');
+      if (mode !== 'update') fail(`flatMapGroupsWithState in update mode is not supported with ${capital(mode)} output mode on a streaming DataFrame/Dataset`);
+    } else {
+      if (aggregateBelow) fail('flatMapGroupsWithState in append mode is not supported after aggregation on a streaming DataFrame/Dataset');
+      if (!hasAggregate && mode !== 'append') fail(`flatMapGroupsWithState in append mode is not supported with ${capital(mode)} output mode on a streaming DataFrame/Dataset`);
+    }
   }
 }
 

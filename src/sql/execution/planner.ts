@@ -82,9 +82,6 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined)
     if (node instanceof FlatMapGroupsWithState) {
       const child = visit(node.child);
       const eventTimeColumn = [...node.child.eventTimeColumns.keys()][0];
-      if (node.timeout === 'EventTimeTimeout' && eventTimeColumn === undefined) {
-        throw new FlintError('UNSUPPORTED_OPERATION', 'EventTimeTimeout in [flat]mapGroupsWithState needs a watermark; add withWatermark(eventTimeColumn, delay) before groupByKey');
-      }
       const op = new FlatMapGroupsWithStateExec(child, node.key, node.f, node.timeout, eventTimeColumn, store());
       stateful.push(op);
       return op;
