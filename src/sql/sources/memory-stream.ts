@@ -43,9 +43,13 @@ export class MemoryStream<T extends object = Row> implements Source {
     this.schemaKnown = schema;
   }
 
-  /** Adds rows (objects, or primitives that become column `value`); returns the offset after them. */
+  /**
+   * Adds rows: objects, or primitives, which become the schema's one column (`value` without a
+   * schema); returns the offset after them.
+   */
   addData(...items: (T | Value)[]): number {
-    const rows = items.map(toRow);
+    const only = this.schemaKnown?.fields.length === 1 ? this.schemaKnown.fields[0]!.name : 'value';
+    const rows = items.map((item) => toRow(item, only));
     this.schemaKnown ??= inferSchema(rows);
     this.rows.push(...rows);
     return this.rows.length;
@@ -73,8 +77,8 @@ export class MemoryStream<T extends object = Row> implements Source {
   }
 }
 
-function toRow(item: object | Value): Row {
+function toRow(item: object | Value, column: string): Row {
   if (item !== null && typeof item === 'object' && !(item instanceof Date) && !Array.isArray(item)) return item as Row;
   if (typeOfValue(item as Value) === undefined && item !== null) throw new FlintError('INVALID_ARGUMENT', `MemoryStream.addData: cannot store ${String(item)}`);
-  return { value: item as Value };
+  return { [column]: item as Value };
 }
