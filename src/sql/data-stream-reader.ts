@@ -9,6 +9,7 @@ import { FileStreamSource } from './sources/file-stream-source.js';
 import { RateSource } from './sources/rate-source.js';
 import { SocketSource } from './sources/socket-source.js';
 import type { FileFormat } from './sources/file-formats.js';
+import type { Source } from './sources/source.js';
 
 /** The source formats `format()` accepts. */
 export type SourceFormat = 'memory' | 'rate' | 'socket' | FileFormat;
@@ -53,7 +54,7 @@ export class DataStreamReader {
   load(path?: string): DataFrame {
     const format = this.sourceFormat;
     if (path !== undefined) this.options.set('path', path);
-    const o = this.options;
+    const o = new Map(this.options);
     switch (format) {
       case undefined:
         throw new FlintError('INVALID_ARGUMENT', "readStream: no source; call format('memory' | 'rate' | 'socket' | 'text' | 'json' | 'csv') before load()");
@@ -63,19 +64,25 @@ export class DataStreamReader {
         return this.session.memoryStream(name, this.userSchema).toDF();
       }
       case 'rate':
-        return this.session.streamingDataFrame(new RateSource({ rowsPerSecond: o.get('rowspersecond'), rampUpTime: o.get('rampuptime'), numPartitions: o.get('numpartitions') }));
+        return this.perQuery(() => new RateSource({ rowsPerSecond: o.get('rowspersecond'), rampUpTime: o.get('rampuptime'), numPartitions: o.get('numpartitions') }));
       case 'socket': {
         const host = o.get('host');
         const port = Number(o.get('port'));
         if (!host || !o.has('port')) throw new FlintError('INVALID_ARGUMENT', "socket source: set option('host', ...) and option('port', ...)");
-        return this.session.streamingDataFrame(new SocketSource(host, port, (o.get('includetimestamp') ?? 'false').toLowerCase() === 'true'));
+        return this.perQuery(() => new SocketSource(host, port, (o.get('includetimestamp') ?? 'false').toLowerCase() === 'true'));
       }
       default: {
         const dir = o.get('path');
         if (!dir) throw new FlintError('INVALID_ARGUMENT', `${format} source: 'path' is not specified; pass it to load(path) or ${format}(path)`);
-        return this.session.streamingDataFrame(new FileStreamSource(resolve(dir), format, this.userSchema, o));
+        const schema = this.userSchema;
+        return this.perQuery(() => new FileStreamSource(resolve(dir), format, schema, o));
       }
     }
+  }
+
+  // The options are checked now (the first instance); every query then makes its own source.
+  private perQuery(make: () => Source): DataFrame {
+    return this.session.streamingDataFrame(make(), make);
   }
 
   /** Lines of text files in `path` (column `value`). */

@@ -36,11 +36,18 @@ export abstract class LogicalPlan {
   }
 }
 
-/** Rows read from a streaming source (Spark's `StreamingRelation`). */
+/**
+ * Rows read from a streaming source (Spark's `StreamingRelation`). With `newSource`, each query
+ * gets a source of its own (its offsets and logs are per query, as Spark's DataSource makes one per
+ * query); `source` then only describes it. A MemoryStream is shared, as in Spark.
+ */
 export class StreamingRelation extends LogicalPlan {
   readonly nodeName = 'StreamingRelation';
   readonly children = [];
-  constructor(readonly source: Source) {
+  constructor(
+    readonly source: Source,
+    readonly newSource?: () => Source,
+  ) {
     super();
   }
   get schema(): StructType {

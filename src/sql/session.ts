@@ -100,9 +100,9 @@ export class FlintSession {
 
   // ---- used by readers, writers and Datasets ----
 
-  /** A streaming DataFrame over `source`. */
-  streamingDataFrame(source: Source): DataFrame {
-    return new Dataset<Row>(this, new StreamingRelation(source));
+  /** A streaming DataFrame over `source`; with `newSource`, each query reads a source of its own. */
+  streamingDataFrame(source: Source, newSource?: () => Source): DataFrame {
+    return new Dataset<Row>(this, new StreamingRelation(source, newSource));
   }
 
   /** Registers a memory sink's table under the query name. */

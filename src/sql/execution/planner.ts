@@ -47,12 +47,18 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined)
   const sources: Source[] = [];
   const stateful: StatefulOperator[] = [];
   const watermarkDelays = new Map<number, number>();
+  const instances = new Map<StreamingRelation, Source>();
   const store = (): StateStore => new StateStore(checkpointRoot && join(checkpointRoot, 'state', String(stateful.length), '0'));
 
   const visit = (node: LogicalPlan): PhysicalOperator => {
     if (node instanceof StreamingRelation) {
-      if (!sources.includes(node.source)) sources.push(node.source);
-      return new ScanExec(node.source);
+      let source = instances.get(node);
+      if (!source) {
+        source = node.newSource?.() ?? node.source;
+        instances.set(node, source);
+        if (!sources.includes(source)) sources.push(source);
+      }
+      return new ScanExec(source);
     }
     if (node instanceof LocalRelation) return new LocalTableScanExec(node.rows);
     if (node instanceof Project) return new ProjectExec(visit(node.child), node.exprs);
