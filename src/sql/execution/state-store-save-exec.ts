@@ -6,18 +6,16 @@
 // With a watermark (append and update), rows whose window already ended are dropped
 // (numRowsDroppedByWatermark) and groups behind it are evicted.
 import { Batch } from '../../batch/batch.js';
-import type { Combiner } from '../../batch/shuffle.js';
 import type { AggregateFunction, AggBuffer } from '../expressions/aggregates.js';
 import { stripAlias, type Expression } from '../expressions/expression.js';
 import type { Row, Value } from '../schema.js';
 import { StateStore } from '../state/state-store.js';
-import { keyString } from '../state/value-codec.js';
+import { token, windowKey } from '../state/value-codec.js';
+import { TimeWindow, windowStartsInto } from '../expressions/time-window.js';
 import { StateMetrics, type BatchContext, type PhysicalOperator, type StatefulOperator, type StateOperatorProgress } from './spark-plan.js';
 
 /** A group in the state store: its grouping values and one buffer per aggregate. */
 type GroupEntry = [groupValues: Value[], buffers: AggBuffer[]];
-/** A row with the grouping values it falls under. */
-type GroupedRow = [groupValues: Value[], row: Row];
 
 /** The event time of a grouping value carrying the watermark: a window's end, or the timestamp. */
 export function eventTimeOf(v: Value): number | undefined {
@@ -30,6 +28,8 @@ export function eventTimeOf(v: Value): number | undefined {
 export class StateStoreSaveExec implements StatefulOperator {
   readonly children: readonly PhysicalOperator[];
   private readonly functions: AggregateFunction[];
+  /** The grouping expressions that are event-time windows (by position). */
+  private readonly windows: (TimeWindow | undefined)[];
   private readonly metrics = new StateMetrics();
   private lastWatermarkMs = 0;
   private numPartitions = 1;
@@ -45,6 +45,10 @@ export class StateStoreSaveExec implements StatefulOperator {
   ) {
     this.children = [child];
     this.functions = aggregates.map((a) => stripAlias(a) as AggregateFunction);
+    this.windows = groupings.map((g) => {
+      const inner = stripAlias(g);
+      return inner instanceof TimeWindow ? inner : undefined;
+    });
   }
 
   loadState(version: number): void {
@@ -73,10 +77,9 @@ export class StateStoreSaveExec implements StatefulOperator {
     const started = performance.now();
     // Complete mode keeps every group, so a late row still has its group to go to (Spark filters in append and update only).
     const lateBefore = ctx.outputMode === 'complete' ? -Infinity : ctx.watermarkMs;
-    const keyed = input.flatMap((row) => this.groupsOf(row, lateBefore));
-    const partials = await ctx.core.combineByKey(keyed, this.combiner(), ctx.numPartitions);
+    const partials = this.partialAggregate(input, lateBefore);
     const updated: string[] = [];
-    for (const [key, [values, buffers]] of partials.collect()) {
+    for (const [key, [values, buffers]] of partials) {
       const old = this.store.get(key) as GroupEntry | undefined;
       const merged = old ? old[1].map((b, i) => this.functions[i]!.merge(b, buffers[i]!)) : buffers;
       this.store.put(key, [values, merged]);
@@ -87,30 +90,73 @@ export class StateStoreSaveExec implements StatefulOperator {
     return Batch.of(this.output(ctx, updated), 1);
   }
 
-  // Each (group, row) pair of the row: a sliding window puts a row in several groups. Late rows
-  // (their window ended at or before the watermark) are dropped and counted.
-  private groupsOf(row: Row, watermarkMs: number): [string, GroupedRow][] {
-    let combos: Value[][] = [[]];
-    for (const g of this.groupings) {
-      const v = g.eval(row);
-      const options = g.multiValued ? (v as Value[]) : [v];
-      combos = combos.flatMap((c) => options.map((o) => [...c, o]));
+  // The batch's groups and their partial buffers (Spark's partial aggregation before the state
+  // store). A sliding window puts a row in several groups. Late rows (their window ended at or
+  // before the watermark) are dropped and counted. Windows stay numbers until a group is new, and
+  // keys are built as strings without an array per combination: this loop is the hot path.
+  private partialAggregate(input: Batch<Row>, watermarkMs: number): Map<string, GroupEntry> {
+    const partials = new Map<string, GroupEntry>();
+    const { groupings, functions: fs, watermarkKey, windows } = this;
+    const values: Value[] = new Array(groupings.length);
+    const starts: number[][] = groupings.map(() => []);
+    const counts: number[] = new Array(groupings.length).fill(1);
+    for (const part of input.partitions) {
+      for (const row of part) {
+        let combinations = 1;
+        for (let g = 0; g < groupings.length; g++) {
+          const w = windows[g];
+          if (w) {
+            const t = w.timeColumn.eval(row);
+            counts[g] = t instanceof Date ? windowStartsInto(t.getTime(), w.windowMs, w.slideMs, w.startMs, starts[g]!) : 0;
+            combinations *= counts[g]!;
+          } else {
+            values[g] = groupings[g]!.eval(row);
+          }
+        }
+        for (let c = 0; c < combinations; c++) {
+          let key = '';
+          let rest = c;
+          let late = false;
+          for (let g = 0; g < groupings.length; g++) {
+            const w = windows[g];
+            if (!w) {
+              const v = values[g]!;
+              if (g === watermarkKey && (eventTimeOf(v) ?? Infinity) <= watermarkMs) late = true;
+              key += token(v);
+              continue;
+            }
+            const start = starts[g]![rest % counts[g]!]!;
+            rest = Math.floor(rest / counts[g]!);
+            if (g === watermarkKey && start + w.windowMs <= watermarkMs) late = true;
+            key += windowKey(start, start + w.windowMs);
+          }
+          if (late) {
+            this.metrics.dropped++;
+            continue;
+          }
+          let entry = partials.get(key);
+          if (!entry) {
+            entry = [this.valuesOf(values, starts, counts, c), fs.map((f) => f.zero())];
+            partials.set(key, entry);
+          }
+          const buffers = entry[1];
+          for (let i = 0; i < fs.length; i++) buffers[i] = fs[i]!.update(buffers[i]!, row);
+        }
+      }
     }
-    if (this.watermarkKey >= 0) {
-      const before = combos.length;
-      combos = combos.filter((c) => (eventTimeOf(c[this.watermarkKey]!) ?? Infinity) > watermarkMs);
-      this.metrics.dropped += before - combos.length;
-    }
-    return combos.map((c) => [keyString(c), [c, row]]);
+    return partials;
   }
 
-  private combiner(): Combiner<GroupedRow, GroupEntry> {
-    const fs = this.functions;
-    return {
-      createCombiner: ([values, row]) => [values, fs.map((f) => f.update(f.zero(), row))],
-      mergeValue: (c, [, row]) => [c[0], c[1].map((b, i) => fs[i]!.update(b, row))],
-      mergeCombiners: (a, b) => [a[0], a[1].map((x, i) => fs[i]!.merge(x, b[1][i]!))],
-    };
+  // The grouping values of combination `c`, windows as { start, end } Dates.
+  private valuesOf(values: readonly Value[], starts: readonly number[][], counts: readonly number[], c: number): Value[] {
+    let rest = c;
+    return this.groupings.map((_, g) => {
+      const w = this.windows[g];
+      if (!w) return values[g]!;
+      const start = starts[g]![rest % counts[g]!]!;
+      rest = Math.floor(rest / counts[g]!);
+      return { start: new Date(start), end: new Date(start + w.windowMs) };
+    });
   }
 
   private output(ctx: BatchContext, updated: string[]): Row[] {
@@ -126,7 +172,7 @@ export class StateStoreSaveExec implements StatefulOperator {
     if (this.watermarkKey < 0) return [];
     const started = performance.now();
     const out: GroupEntry[] = [];
-    for (const [key, entry] of [...this.store.entries()]) {
+    for (const [key, entry] of this.store.entries()) {
       const t = eventTimeOf((entry as GroupEntry)[0][this.watermarkKey]!);
       if (t !== undefined && t <= watermarkMs) {
         out.push(entry as GroupEntry);

@@ -62,13 +62,21 @@ export class TimeWindow implements Expression {
 
 /** [start, end) of every window holding `t` (Spark's TimeWindowing rule). */
 export function windowsOf(t: number, windowMs: number, slideMs: number, startMs: number): [number, number][] {
+  const starts: number[] = [];
+  const n = windowStartsInto(t, windowMs, slideMs, startMs, starts);
+  return starts.slice(0, n).map((s) => [s, s + windowMs]);
+}
+
+/** Writes the start of every window holding `t` into `out` (reused, no allocation); returns how many. */
+export function windowStartsInto(t: number, windowMs: number, slideMs: number, startMs: number, out: number[]): number {
   const lastStart = t - mod(t - startMs, slideMs);
-  const out: [number, number][] = [];
-  for (let i = 0; i < Math.ceil(windowMs / slideMs); i++) {
+  let n = 0;
+  const most = Math.ceil(windowMs / slideMs);
+  for (let i = 0; i < most; i++) {
     const start = lastStart - i * slideMs;
-    if (start <= t && t < start + windowMs) out.push([start, start + windowMs]);
+    if (start <= t && t < start + windowMs) out[n++] = start;
   }
-  return out;
+  return n;
 }
 
 function mod(a: number, b: number): number {

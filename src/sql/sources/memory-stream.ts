@@ -51,7 +51,7 @@ export class MemoryStream<T extends object = Row> implements Source {
     const only = this.schemaKnown?.fields.length === 1 ? this.schemaKnown.fields[0]!.name : 'value';
     const rows = items.map((item) => toRow(item, only));
     this.schemaKnown ??= inferSchema(rows);
-    this.rows.push(...rows);
+    for (const row of rows) this.rows.push(row);
     return this.rows.length;
   }
 

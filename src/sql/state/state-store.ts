@@ -61,18 +61,19 @@ export class StateStore {
   /** Sets `key`. */
   put(key: string, value: Value): void {
     this.map.set(key, value);
+    if (!this.dir) return;
     this.puts.set(key, value);
     this.removes.delete(key);
   }
 
   /** Removes `key`. */
   remove(key: string): void {
-    if (!this.map.delete(key)) return;
+    if (!this.map.delete(key) || !this.dir) return;
     this.puts.delete(key);
     this.removes.add(key);
   }
 
-  /** Every entry. */
+  /** Every entry; removing the current entry while iterating is allowed (a Map's iterator). */
   entries(): IterableIterator<[string, Value]> {
     return this.map.entries();
   }

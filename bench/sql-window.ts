@@ -1,0 +1,110 @@
+// Benchmark: Structured Streaming's event-time windowed count with a watermark (10-minute tumbling
+// windows, 10-minute watermark, append mode) on Flint's js and wasm cores against the same query in
+// idiomatic JS (a Map per window and word, evicted by the watermark). Every contestant must give the
+// same final counts. Rows arrive in batches, event times mostly increasing with some lateness.
+// Run with `npm run bench:sql` (BENCH_ROWS rows, default 1M; BENCH_BATCH rows per batch, default 100k).
+import os from 'node:os';
+import { FlintSession, functions as F, schemaOf, type Row } from '../src/index.js';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 100_000);
+const WORDS = 1000;
+const WINDOW_MS = 10 * 60_000;
+const START = Date.UTC(2024, 0, 1);
+
+type Event = {
+  word: string;
+  timestamp: Date;
+};
+
+/** Events 100 ms apart, each up to 5 minutes late, words from a skewed vocabulary; seeded. */
+function events(): Event[] {
+  let seed = 42;
+  const rand = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const vocabulary = Array.from({ length: WORDS }, (_, i) => `w${i}`);
+  return Array.from({ length: ROWS }, (_, i) => ({
+    word: vocabulary[Math.floor(WORDS * rand() * rand())]!,
+    timestamp: new Date(START + i * 100 - Math.floor(rand() * 300_000)),
+  }));
+}
+
+/** Final (window start, word) -> count, as "start|word" keys. */
+type Result = Map<string, number>;
+
+async function flint(core: 'js' | 'wasm', input: Event[]): Promise<Result> {
+  const session = new FlintSession({ master: 'local[1]', core });
+  const stream = session.memoryStream<Event>('events', schemaOf({ word: 'string', timestamp: 'timestamp' }));
+  const counts = stream
+    .toDF()
+    .withWatermark('timestamp', '10 minutes')
+    .groupBy(F.window(F.col('timestamp'), '10 minutes'), F.col('word'))
+    .count();
+  const result: Result = new Map();
+  const query = await counts.writeStream.outputMode('append').foreachBatch(async (df) => {
+    for (const r of (await df.collect()) as Row[]) result.set(`${((r.window as Row).start as Date).getTime()}|${r.word}`, r.count as number);
+  }).start();
+  for (let i = 0; i < input.length; i += BATCH) {
+    for (let j = i; j < Math.min(i + BATCH, input.length); j += 10_000) stream.addData(...input.slice(j, Math.min(j + 10_000, i + BATCH)));
+    await query.processAllAvailable();
+  }
+  stream.addData({ word: 'end', timestamp: new Date(START + ROWS * 100 + 2 * WINDOW_MS) }); // closes every window
+  await query.processAllAvailable();
+  await session.stop();
+  return result;
+}
+
+/** The same query written directly: a Map per batch, the watermark from the previous batch. */
+async function idiomatic(input: Event[]): Promise<Result> {
+  const state = new Map<string, number>();
+  const result: Result = new Map();
+  let watermark = 0;
+  const run = (batch: Event[]): void => {
+    let max = -Infinity;
+    for (const e of batch) {
+      const t = e.timestamp.getTime();
+      if (t > max) max = t;
+      const start = t - (t % WINDOW_MS);
+      if (start + WINDOW_MS <= watermark) continue;
+      const key = `${start}|${e.word}`;
+      state.set(key, (state.get(key) ?? 0) + 1);
+    }
+    const next = max - WINDOW_MS;
+    for (;;) {
+      for (const [key, n] of state) {
+        if (Number(key.slice(0, key.indexOf('|'))) + WINDOW_MS <= watermark) {
+          result.set(key, n);
+          state.delete(key);
+        }
+      }
+      if (next <= watermark) break;
+      watermark = next; // a no-data batch under the new watermark, as Spark runs one
+    }
+  };
+  for (let i = 0; i < input.length; i += BATCH) run(input.slice(i, i + BATCH));
+  run([{ word: 'end', timestamp: new Date(START + ROWS * 100 + 2 * WINDOW_MS) }]);
+  return result;
+}
+
+async function measure(name: string, f: () => Promise<Result>): Promise<{ name: string; seconds: number; rowsPerSecond: number; result: Result }> {
+  global.gc?.();
+  const t = performance.now();
+  const result = await f();
+  const seconds = (performance.now() - t) / 1000;
+  return { name, seconds, rowsPerSecond: ROWS / seconds, result };
+}
+
+const input = events();
+const runs = [
+  await measure('idiomatic JS', () => idiomatic(input)),
+  await measure('Flint js core', () => flint('js', input)),
+  await measure('Flint wasm core', () => flint('wasm', input)),
+];
+const reference = JSON.stringify([...runs[0]!.result].sort());
+for (const r of runs) {
+  if (JSON.stringify([...r.result].sort()) !== reference) throw new Error(`${r.name} disagrees with idiomatic JS on the final counts`);
+}
+console.log(`Event-time windowed count, ${ROWS} rows in batches of ${BATCH}, ${runs[0]!.result.size} (window, word) results; ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, Node ${process.version}`);
+for (const r of runs) {
+  console.log(`${r.name.padEnd(16)} ${r.seconds.toFixed(2).padStart(7)} s ${Math.round(r.rowsPerSecond).toLocaleString('en-US').padStart(12)} rows/s  ${(r.rowsPerSecond / runs[0]!.rowsPerSecond).toFixed(2)}x idiomatic JS`);
+}
+console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB (whole run)`);
