@@ -65,14 +65,15 @@ export class StructType {
 
   /** Spark's `treeString`, as `printSchema()` prints it. */
   treeString(): string {
-    return `root\n${this.fields.map((f) => fieldTree(f, ' |-- ')).join('')}`;
+    return `root\n${this.fields.map((f) => fieldTree(f, ' |')).join('')}`;
   }
 }
 
+// Spark's StructField.buildFormattedString: nested fields go 4 columns further in.
 function fieldTree(f: StructField, prefix: string): string {
-  const line = `${prefix}${f.name}: ${treeTypeName(f.dataType)} (nullable = ${f.nullable})\n`;
+  const line = `${prefix}-- ${f.name}: ${treeTypeName(f.dataType)} (nullable = ${f.nullable})\n`;
   if (typeof f.dataType === 'object' && f.dataType.type === 'struct') {
-    return line + f.dataType.fields.map((c) => fieldTree(c, ` |   ${prefix.trimStart()}`)).join('');
+    return line + f.dataType.fields.map((c) => fieldTree(c, `${prefix}    |`)).join('');
   }
   return line;
 }
