@@ -3,11 +3,10 @@
 // failures surfaced as exceptions, listeners; and mapGroupsWithState with processing-time and
 // event-time timeouts (FlatMapGroupsWithStateSuite in small).
 import { afterEach, describe, expect, it } from 'vitest';
-import { FlintSession, functions as F, GroupStateTimeout, ManualClock, schemaOf, Trigger, type GroupState, type QueryProgressEvent, type Row } from '../src/index.js';
+import { FlintSession, GroupStateTimeout, ManualClock, schemaOf, Trigger, type GroupState, type QueryProgressEvent } from '../src/index.js';
 import { CORES } from './support/harness.js';
 import { removeTempDirs, StreamTest } from './support/stream-test.js';
 
-const { col } = F;
 const sessions: FlintSession[] = [];
 afterEach(async () => {
   await Promise.all(sessions.splice(0).map((s) => s.stop()));

@@ -121,7 +121,7 @@ export class Dataset<T = Row> {
   }
 
   /** Joins with a static DataFrame on equal columns (stream-static; Spark's `join(right, usingColumns, joinType)`). */
-  join(right: Dataset<unknown>, on: string | string[], joinType: 'inner' | 'left_outer' | 'left' | 'right_outer' | 'right' = 'inner'): DataFrame {
+  join<U>(right: Dataset<U>, on: string | string[], joinType: 'inner' | 'left_outer' | 'left' | 'right_outer' | 'right' = 'inner'): DataFrame {
     const type = joinType === 'left' ? 'left_outer' : joinType === 'right' ? 'right_outer' : joinType;
     return this.derive(new Join(this.logicalPlan, right.logicalPlan, typeof on === 'string' ? [on] : on, type));
   }
