@@ -65,6 +65,27 @@ describe.each(CORES)('checkpoint location (%s core)', (core) => {
     expect(t.query!.recentProgress.map((p) => [p.batchId, p.numInputRows])).toEqual([[1, 2], [2, 1]]);
   });
 
+  it('keeps the offsets and commits of the last 100 batches', async () => {
+    const clock = new ManualClock(0);
+    const flint = session(core, clock);
+    const [input, df] = ints(flint);
+    const dir = tempDir();
+    const t = new StreamTest(flint, df, 'append', dir);
+    await t.start(Trigger.ProcessingTime(1000));
+    for (let i = 0; i < 103; i++) {
+      input.addData(i);
+      await clock.advance(1000);
+    }
+    await t.stop();
+    const entries = (log: string): number[] => readdirSync(join(dir, log)).filter((f) => /^\d+$/.test(f)).map(Number).sort((a, b) => a - b);
+    expect(entries('offsets')).toEqual(Array.from({ length: 100 }, (_, i) => i + 3));
+    expect(entries('commits')).toEqual(Array.from({ length: 100 }, (_, i) => i + 3));
+    await t.start(Trigger.ProcessingTime(1000)); // and a restart still resumes after batch 102
+    input.addData(103);
+    await clock.advance(1000);
+    expect(t.query!.lastProgress).toMatchObject({ batchId: 103, numInputRows: 1 });
+  });
+
   it('a changed query (another source count) is refused on restart', async () => {
     const flint = session(core);
     const [input, df] = ints(flint);

@@ -23,6 +23,9 @@ import { WatermarkTracker } from '../watermark.js';
 import { planQuery, type PhysicalPlan } from './planner.js';
 import type { EventTimeStats } from './spark-plan.js';
 
+/** Batches whose offset and commit entries are kept (Spark's `spark.sql.streaming.minBatchesToRetain`). */
+export const MIN_BATCHES_TO_RETAIN = 100;
+
 /** Progress reports kept in `recentProgress` (Spark's `spark.sql.streaming.numRecentProgressUpdates`). */
 export const NUM_RECENT_PROGRESS = 100;
 
@@ -229,6 +232,7 @@ export class MicroBatchExecution {
     this.watermark.updateWatermark(eventTimeStats);
     const next = this.watermark.currentWatermark;
     await this.commitLog?.add(batchId, { nextBatchWatermarkMs: next });
+    await this.purgeLogs(batchId);
     this.physical.sources.forEach((s, i) => end[i] !== undefined && s.commit?.(end[i]!));
     const start = this.committed;
     this.committed = end;
@@ -237,6 +241,14 @@ export class MicroBatchExecution {
     durations.commitOffsets = performance.now() - t;
     durations.triggerExecution = performance.now() - triggerStart;
     this.report({ time, batchId, start, end, counts, rows: rows.length, watermarkMs, eventTimeStats, durations });
+  }
+
+  // Spark's minBatchesToRetain: the offset and commit logs keep the last 100 batches.
+  private async purgeLogs(batchId: number): Promise<void> {
+    const threshold = batchId + 1 - MIN_BATCHES_TO_RETAIN;
+    if (threshold <= 0) return;
+    await this.offsetLog?.purge(threshold);
+    await this.commitLog?.purge(threshold);
   }
 
   private report(b: {
