@@ -2,9 +2,13 @@
 // windows, 10-minute watermark, append mode) on Flint's js and wasm cores against the same query in
 // idiomatic JS (a Map per window and word, evicted by the watermark). Every contestant must give the
 // same final counts. Rows arrive in batches, event times mostly increasing with some lateness.
-// Run with `npm run bench:sql` (BENCH_ROWS rows, default 1M; BENCH_BATCH rows per batch, default 100k).
+// DuckDB (bench/peers, when installed) runs the same query in SQL. Run with `npm run bench:sql`
+// (BENCH_ROWS rows, default 1M; BENCH_BATCH rows per batch, default 100k; BENCH_ROUNDS, default 3).
 import os from 'node:os';
 import { FlintSession, functions as F, schemaOf, type Row } from '../src/index.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDuckDb, PEERS_DIR } from './lib/peers.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100_000);
@@ -85,6 +89,19 @@ async function idiomatic(input: Event[]): Promise<Result> {
   return result;
 }
 
+/** The same query in DuckDB (in-process, all cores), when the bench peers are installed. */
+async function duckdb(input: Event[]): Promise<Result> {
+  const db = await openDuckDb();
+  try {
+    const q = await db.openWatermarkedWindowCount(WINDOW_MS, WINDOW_MS);
+    for (let i = 0; i < input.length; i += BATCH) await q.batch(input.slice(i, i + BATCH).map((e) => [e.timestamp.getTime(), e.word]));
+    await q.batch([[START + ROWS * 100 + 2 * WINDOW_MS, 'end']]);
+    return new Map((await q.results()).map(([start, word, n]) => [`${start}|${word}`, n]));
+  } finally {
+    db.close();
+  }
+}
+
 /** Rounds per contestant, interleaved, so load on a shared machine hits them alike; the median counts. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
@@ -96,6 +113,8 @@ const contestants: [string, () => Promise<Result>][] = [
   ['Flint js core', () => flint('js', input)],
   ['Flint wasm core', () => flint('wasm', input)],
 ];
+if (existsSync(join(PEERS_DIR, 'node_modules', '@duckdb'))) contestants.push(['DuckDB', () => duckdb(input)]);
+else console.log('DuckDB skipped: the bench peers are not installed (npm ci --prefix bench/peers)');
 const seconds = new Map<string, number[]>(contestants.map(([name]) => [name, []]));
 let reference: string | undefined;
 for (let round = 0; round < ROUNDS; round++) {
