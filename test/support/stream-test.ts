@@ -36,6 +36,7 @@ export function removeTempDirs(): void {
 export class StreamTest {
   query: StreamingQuery | undefined;
   private seen = 0;
+  private checkedProgress = 0;
   private static n = 0;
   readonly name = `stream_test_${StreamTest.n++}`;
 
@@ -52,6 +53,7 @@ export class StreamTest {
     if (trigger) w = w.trigger(trigger);
     this.query = await w.start();
     this.seen = 0;
+    this.checkedProgress = 0;
     return this.query;
   }
 
@@ -80,6 +82,20 @@ export class StreamTest {
     const all = await this.all();
     this.seen = all.length;
     expect(sorted(all)).toEqual(sorted(expected));
+  }
+
+  /**
+   * Spark's StateStoreMetricsTest.assertNumStateRows: rows in the first stateful operator's state
+   * after the last batch, and rows updated (and dropped by the watermark) over the batches since
+   * the previous call.
+   */
+  assertNumStateRows(total: number, updated: number, droppedByWatermark?: number): void {
+    const progress = this.query!.recentProgress;
+    const fresh = progress.slice(this.checkedProgress);
+    this.checkedProgress = progress.length;
+    expect(progress.at(-1)?.stateOperators[0]?.numRowsTotal).toBe(total);
+    expect(fresh.reduce((n, p) => n + p.stateOperators[0]!.numRowsUpdated, 0)).toBe(updated);
+    if (droppedByWatermark !== undefined) expect(fresh.reduce((n, p) => n + p.stateOperators[0]!.numRowsDroppedByWatermark, 0)).toBe(droppedByWatermark);
   }
 
   /** numRowsTotal of the first stateful operator in the last progress (Spark's assertNumStateRows). */
