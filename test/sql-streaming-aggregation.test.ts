@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { wordCounts } from '../examples/structured-network-word-count.js';
 import { windowedCounts } from '../examples/structured-network-word-count-windowed.js';
-import { FlintSession, functions as F, schemaOf, type OutputMode, type Row } from '../src/index.js';
+import { sensorWindows } from '../examples/structured-rate-watermark.js';
+import { FlintSession, functions as F, ManualClock, schemaOf, Trigger, type OutputMode, type Row } from '../src/index.js';
 import { CORES } from './support/harness.js';
 import { waitFor } from './support/sources-helpers.js';
 import { removeTempDirs, sorted, StreamTest, tuple } from './support/stream-test.js';
@@ -219,6 +220,29 @@ describe.each(CORES)('Structured Streaming examples (%s core)', (core) => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe.each(CORES)('structured-rate-watermark example (%s core)', (core) => {
+  it('writes each 10-second window once, after the watermark passes it', async () => {
+    const clock = new ManualClock(1_700_000_000_000); // a whole 10 s: windows start with the source
+    const flint = new FlintSession({ master: 'local[2]', core, clock });
+    sessions.push(flint);
+    const rate = flint.readStream.format('rate').option('rowsPerSecond', 2).load();
+    const q = await sensorWindows(rate).writeStream.outputMode('append').format('memory').queryName('sensors').trigger(Trigger.ProcessingTime('1 second')).start();
+    // The batch at 16 s brings rows up to 15.5 s, so the watermark becomes 10.5 s; the batch at
+    // 17 s runs under it and closes [0 s, 10 s).
+    await clock.advance(16_000);
+    expect(await flint.table('sensors').count()).toBe(0);
+    await clock.advance(1000);
+    await q.stop();
+    const start = new Date(1_700_000_000_000);
+    const end = new Date(1_700_000_010_000);
+    // Values 0..19 fall in the first window: even ones are sensor 0, odd ones sensor 1.
+    expect(sorted(((await flint.table('sensors').collect()) as Row[]).map((r) => [(r.window as Row).start, (r.window as Row).end, r.sensor, r.readings, r.total]))).toEqual([
+      [start, end, 0, 10, 90],
+      [start, end, 1, 10, 100],
+    ]);
   });
 });
 
