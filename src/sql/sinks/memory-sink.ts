@@ -17,7 +17,8 @@ export class MemorySink implements Sink {
   addBatch(batchId: number, rows: readonly Row[], schema: StructType): void {
     if (batchId <= this.latest) return;
     this.latest = batchId;
-    this.schema = schema;
+    // A query whose columns are only known from its rows gives an empty schema for an empty batch.
+    if (schema.fields.length > 0 || !this.schema) this.schema = schema;
     if (this.outputMode === 'complete') this.batches = [];
     this.batches.push({ batchId, rows });
   }
