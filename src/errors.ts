@@ -28,7 +28,9 @@ export type FlintErrorCode =
   | 'WAL_CLOSED'
   | 'OUTPUT_ABANDONED'
   | 'KAFKA_OFFSET_OUT_OF_RANGE'
-  | 'UI_BIND_FAILED';
+  | 'UI_BIND_FAILED'
+  | 'UNSUPPORTED_OPERATION'
+  | 'QUERY_FAILED';
 
 /** The error Flint throws for misuse and bad input; `code` tells which kind it is. */
 export class FlintError extends Error {

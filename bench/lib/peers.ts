@@ -57,6 +57,11 @@ export interface DuckDbPeer {
   readonly threads: number;
   wordCountTop10(path: string): Promise<WordCount[]>;
   openWindow(windowPanes: number): Promise<PeerWindow & { top10(): Promise<WordCount[]> }>;
+  /** Structured Streaming's windowed count with a watermark, in SQL (bench:sql). */
+  openWatermarkedWindowCount(
+    windowMs: number,
+    delayMs: number,
+  ): Promise<{ batch(rows: [number, string][]): Promise<void>; results(): Promise<[number, string, number][]> }>;
   close(): void;
 }
 

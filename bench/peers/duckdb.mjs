@@ -56,6 +56,54 @@ export async function createDuckDB() {
         },
       };
     },
+    /**
+     * Structured Streaming's windowed count with a watermark, in SQL: each batch of
+     * [eventTimeMs, word] rows is appended to a staging table, counted per (window start, word)
+     * into a state table (rows whose window ended by the watermark are dropped), and windows the
+     * new watermark passed are moved to the result, as Spark's append mode emits them.
+     */
+    async openWatermarkedWindowCount(windowMs, delayMs) {
+      const id = windows++;
+      const staging = `staging_${id}`;
+      const state = `state_${id}`;
+      const result = `result_${id}`;
+      await connection.run(`CREATE TABLE ${staging} (t BIGINT, word VARCHAR)`);
+      await connection.run(`CREATE TABLE ${state} (start BIGINT, word VARCHAR, n BIGINT, PRIMARY KEY (start, word))`);
+      await connection.run(`CREATE TABLE ${result} (start BIGINT, word VARCHAR, n BIGINT)`);
+      let watermark = 0;
+      const evict = async () => {
+        await connection.run(`INSERT INTO ${result} SELECT start, word, n FROM ${state} WHERE start + $w <= $wm`, { w: windowMs, wm: watermark });
+        await connection.run(`DELETE FROM ${state} WHERE start + $w <= $wm`, { w: windowMs, wm: watermark });
+      };
+      return {
+        async batch(rows) {
+          const appender = await connection.createAppender(staging);
+          for (const [t, word] of rows) {
+            appender.appendBigInt(BigInt(t));
+            appender.appendVarchar(word);
+            appender.endRow();
+          }
+          appender.closeSync();
+          await connection.run(
+            `INSERT INTO ${state} SELECT t - (t % $w) AS start, word, count(*) FROM ${staging}
+               WHERE t - (t % $w) + $w > $wm GROUP BY ALL
+             ON CONFLICT DO UPDATE SET n = n + excluded.n`,
+            { w: windowMs, wm: watermark },
+          );
+          const max = Number((await connection.runAndReadAll(`SELECT max(t) FROM ${staging}`)).getRows()[0][0]);
+          await connection.run(`DELETE FROM ${staging}`);
+          await evict();
+          if (max - delayMs > watermark) {
+            watermark = max - delayMs;
+            await evict();
+          }
+        },
+        /** Every evicted (window start, word, count). */
+        async results() {
+          return (await connection.runAndReadAll(`SELECT start, word, n FROM ${result}`)).getRows().map(([start, word, n]) => [Number(start), word, Number(n)]);
+        },
+      };
+    },
     close() {
       connection.closeSync();
       instance.closeSync?.();

@@ -37,8 +37,11 @@ function checksum(chunks: readonly Uint8Array[]): number {
   return crc;
 }
 
-/** A file's kind, stored in its header, so a data file is never read as metadata (2 was the batch record file, now the batch log). */
-export const FILE_KIND = { metadata: 1, batch: 3 } as const;
+/**
+ * A file's kind, stored in its header, so a data file is never read as metadata (2 was the batch
+ * record file, now the batch log). 4 and up are Structured Streaming's logs and state (src/sql).
+ */
+export const FILE_KIND = { metadata: 1, batch: 3, sqlLog: 4, sqlState: 5 } as const;
 /** One of {@link FILE_KIND}. */
 export type FileKind = (typeof FILE_KIND)[keyof typeof FILE_KIND];
 

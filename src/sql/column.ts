@@ -1,0 +1,126 @@
+// Column: a handle on an expression, with Spark's Column methods (as, alias, comparisons,
+// arithmetic, getField, cast). JavaScript has no operator overloading, so `===` is `equalTo`.
+import { Alias, ColumnRef, Literal, SortDirection, type Expression } from './expressions/expression.js';
+import { BinaryOperator, Cast, GetField, IsNull, Not, type BinaryOp } from './expressions/scalar.js';
+import type { Value } from './schema.js';
+
+/** Anything a Column method takes as an operand: a Column or a literal value. */
+export type ColumnLike = Column | Value;
+
+/** A column expression of a DataFrame (Spark's `Column`). */
+export class Column {
+  constructor(
+    /** The expression this column computes. */
+    readonly expr: Expression,
+  ) {}
+
+  /** The name Spark would give this column in a result. */
+  toString(): string {
+    return this.expr.name;
+  }
+
+  /** This column renamed (Spark's `as` / `alias`). */
+  as(alias: string): Column {
+    return new Column(new Alias(this.expr, alias));
+  }
+
+  /** Same as {@link Column.as}. */
+  alias(alias: string): Column {
+    return this.as(alias);
+  }
+
+  /** Equality (Spark's `===`). */
+  equalTo(other: ColumnLike): Column {
+    return this.binary('=', other);
+  }
+  /** Inequality (Spark's `=!=`). */
+  notEqual(other: ColumnLike): Column {
+    return this.binary('!=', other);
+  }
+  /** Greater than. */
+  gt(other: ColumnLike): Column {
+    return this.binary('>', other);
+  }
+  /** Greater than or equal. */
+  geq(other: ColumnLike): Column {
+    return this.binary('>=', other);
+  }
+  /** Less than. */
+  lt(other: ColumnLike): Column {
+    return this.binary('<', other);
+  }
+  /** Less than or equal. */
+  leq(other: ColumnLike): Column {
+    return this.binary('<=', other);
+  }
+  /** Sum. */
+  plus(other: ColumnLike): Column {
+    return this.binary('+', other);
+  }
+  /** Difference. */
+  minus(other: ColumnLike): Column {
+    return this.binary('-', other);
+  }
+  /** Product. */
+  multiply(other: ColumnLike): Column {
+    return this.binary('*', other);
+  }
+  /** Quotient (a double; null when dividing by 0, as Spark). */
+  divide(other: ColumnLike): Column {
+    return this.binary('/', other);
+  }
+  /** Remainder. */
+  mod(other: ColumnLike): Column {
+    return this.binary('%', other);
+  }
+  /** Logical and (three-valued). */
+  and(other: ColumnLike): Column {
+    return this.binary('AND', other);
+  }
+  /** Logical or (three-valued). */
+  or(other: ColumnLike): Column {
+    return this.binary('OR', other);
+  }
+  /** Logical not. */
+  not(): Column {
+    return new Column(new Not(this.expr));
+  }
+  /** True where the value is null. */
+  isNull(): Column {
+    return new Column(new IsNull(this.expr, false));
+  }
+  /** True where the value is not null. */
+  isNotNull(): Column {
+    return new Column(new IsNull(this.expr, true));
+  }
+  /** Ascending sort order, nulls first (for `orderBy`). */
+  asc(): Column {
+    return new Column(new SortDirection(this.expr, true));
+  }
+  /** Descending sort order, nulls last (for `orderBy`). */
+  desc(): Column {
+    return new Column(new SortDirection(this.expr, false));
+  }
+  /** A field of a struct column, e.g. `col('window').getField('start')`. */
+  getField(name: string): Column {
+    return new Column(new GetField(this.expr, name));
+  }
+  /** Spark's `cast`: to `string`, `long` (or `bigint`), `double`, `boolean` or `timestamp`. */
+  cast(to: 'string' | 'long' | 'bigint' | 'int' | 'double' | 'boolean' | 'timestamp'): Column {
+    return new Column(new Cast(this.expr, to === 'bigint' || to === 'int' ? 'long' : to));
+  }
+
+  private binary(op: BinaryOp, other: ColumnLike): Column {
+    return new Column(new BinaryOperator(op, this.expr, toExpr(other)));
+  }
+}
+
+/** The expression of a Column, or a literal for a plain value. */
+export function toExpr(c: ColumnLike): Expression {
+  return c instanceof Column ? c.expr : new Literal(c);
+}
+
+/** A Column for a column name, or the Column itself. */
+export function toColumn(c: string | Column): Column {
+  return typeof c === 'string' ? new Column(new ColumnRef(c)) : c;
+}

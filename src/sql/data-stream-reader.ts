@@ -1,0 +1,102 @@
+// DataStreamReader (Spark's `spark.readStream`): a source format with options, loaded as a
+// streaming DataFrame.
+import { resolve } from 'node:path';
+import { FlintError } from '../errors.js';
+import type { DataFrame } from './dataframe.js';
+import { schemaOf, StructType, type DataType } from './schema.js';
+import type { FlintSession } from './session.js';
+import { FileStreamSource } from './sources/file-stream-source.js';
+import { RateSource } from './sources/rate-source.js';
+import { SocketSource } from './sources/socket-source.js';
+import type { FileFormat } from './sources/file-formats.js';
+import type { Source } from './sources/source.js';
+
+/** The source formats `format()` accepts. */
+export type SourceFormat = 'memory' | 'rate' | 'socket' | FileFormat;
+
+/** Builds a streaming DataFrame over a source (Spark's `DataStreamReader`). */
+export class DataStreamReader {
+  private sourceFormat: SourceFormat | undefined;
+  private readonly options = new Map<string, string>();
+  private userSchema: StructType | undefined;
+
+  constructor(private readonly session: FlintSession) {}
+
+  /** `memory`, `rate`, `socket`, `text`, `json` or `csv`. */
+  format(source: SourceFormat | string): this {
+    const known: SourceFormat[] = ['memory', 'rate', 'socket', 'text', 'json', 'csv'];
+    if (!known.includes(source as SourceFormat)) {
+      throw new FlintError('INVALID_ARGUMENT', `readStream.format: unknown source "${source}"; use one of ${known.join(', ')} (kafka is not available in Structured Streaming yet)`);
+    }
+    this.sourceFormat = source as SourceFormat;
+    return this;
+  }
+
+  /** A source option; names are case-insensitive, as in Spark. */
+  option(key: string, value: string | number | boolean): this {
+    this.options.set(key.toLowerCase(), String(value));
+    return this;
+  }
+
+  /** Several options at once. */
+  optionsFrom(options: Record<string, string | number | boolean>): this {
+    for (const [k, v] of Object.entries(options)) this.option(k, v);
+    return this;
+  }
+
+  /** The rows' schema: a StructType or `{ column: type }` (file sources need one, as in Spark). */
+  schema(schema: StructType | Readonly<Record<string, DataType>>): this {
+    this.userSchema = schema instanceof StructType ? schema : schemaOf(schema);
+    return this;
+  }
+
+  /** The streaming DataFrame; file formats read `path` (or option `path`). */
+  load(path?: string): DataFrame {
+    const format = this.sourceFormat;
+    if (path !== undefined) this.options.set('path', path);
+    const o = new Map(this.options);
+    switch (format) {
+      case undefined:
+        throw new FlintError('INVALID_ARGUMENT', "readStream: no source; call format('memory' | 'rate' | 'socket' | 'text' | 'json' | 'csv') before load()");
+      case 'memory': {
+        const name = o.get('name');
+        if (!name) throw new FlintError('INVALID_ARGUMENT', "memory source: option('name', ...) names the MemoryStream that flint.memoryStream(name) adds rows to");
+        return this.session.memoryStream(name, this.userSchema).toDF();
+      }
+      case 'rate':
+        return this.perQuery(() => new RateSource({ rowsPerSecond: o.get('rowspersecond'), rampUpTime: o.get('rampuptime'), numPartitions: o.get('numpartitions') }));
+      case 'socket': {
+        const host = o.get('host');
+        const port = Number(o.get('port'));
+        if (!host || !o.has('port')) throw new FlintError('INVALID_ARGUMENT', "socket source: set option('host', ...) and option('port', ...)");
+        return this.perQuery(() => new SocketSource(host, port, (o.get('includetimestamp') ?? 'false').toLowerCase() === 'true'));
+      }
+      default: {
+        const dir = o.get('path');
+        if (!dir) throw new FlintError('INVALID_ARGUMENT', `${format} source: 'path' is not specified; pass it to load(path) or ${format}(path)`);
+        const schema = this.userSchema;
+        return this.perQuery(() => new FileStreamSource(resolve(dir), format, schema, o));
+      }
+    }
+  }
+
+  // The options are checked now (the first instance); every query then makes its own source.
+  private perQuery(make: () => Source): DataFrame {
+    return this.session.streamingDataFrame(make(), make);
+  }
+
+  /** Lines of text files in `path` (column `value`). */
+  text(path: string): DataFrame {
+    return this.format('text').load(path);
+  }
+
+  /** JSON-lines files in `path`, read with the schema given. */
+  json(path: string): DataFrame {
+    return this.format('json').load(path);
+  }
+
+  /** CSV files in `path`, read with the schema given (options `header`, `sep`). */
+  csv(path: string): DataFrame {
+    return this.format('csv').load(path);
+  }
+}

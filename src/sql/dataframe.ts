@@ -1,0 +1,225 @@
+// Dataset and DataFrame (Spark's): a logical plan with Spark's transformations. A DataFrame is a
+// Dataset of rows; `as<T>()` gives typed rows for map/flatMap/filter lambdas. Streaming ones are
+// written with `writeStream`; static ones (from createDataFrame, or foreachBatch) can be collected.
+import { FlintError } from '../errors.js';
+import { Column, toColumn } from './column.js';
+import { DataStreamWriter } from './data-stream-writer.js';
+import { ColumnRef, SortDirection, stripAlias, type Expression } from './expressions/expression.js';
+import { Count } from './expressions/aggregates.js';
+import { parseInterval } from './interval.js';
+import { KeyValueGroupedDataset } from './key-value-grouped-dataset.js';
+import { Aggregate, Deduplicate, EventTimeWatermark, Filter, Join, MapElements, Project, Sort, Union, type LogicalPlan } from './logical-plan.js';
+import { toRow, type Row, type StructType } from './schema.js';
+import type { FlintSession } from './session.js';
+import { showString } from './show-string.js';
+
+/** A typed table, streaming or static (Spark's `Dataset[T]`). */
+export class Dataset<T = Row> {
+  constructor(
+    /** The session that made it. */
+    readonly session: FlintSession,
+    /** Its logical plan. */
+    readonly logicalPlan: LogicalPlan,
+  ) {}
+
+  /** Its columns, when known before running (unknown after a typed map without a schema). */
+  get schema(): StructType | undefined {
+    return this.logicalPlan.schema;
+  }
+
+  /** Column names. */
+  get columns(): string[] {
+    return this.schema?.fieldNames ?? [];
+  }
+
+  /** True when a streaming source feeds it. */
+  get isStreaming(): boolean {
+    return this.logicalPlan.isStreaming;
+  }
+
+  /** Spark's `printSchema`, returned as text. */
+  printSchema(): string {
+    return this.schema?.treeString() ?? 'root\n';
+  }
+
+  /** Columns computed from each row; `explode` gives one row per element. */
+  select(...cols: (string | Column)[]): DataFrame {
+    const exprs = cols.map((c) => toColumn(c).expr);
+    if (exprs.length > 0 && exprs.every((e) => stripAlias(e).aggregate)) return this.derive(new Aggregate(this.logicalPlan, [], exprs));
+    return this.derive(new Project(this.logicalPlan, exprs));
+  }
+
+  /** Rows sorted by columns, ascending unless `col(...).desc()` (Spark's `orderBy`; streams: complete mode after an aggregation). */
+  orderBy(...cols: (string | Column)[]): Dataset<T> {
+    const orders = cols.map((c) => {
+      const e = toColumn(c).expr;
+      return e instanceof SortDirection ? { expr: e.child, ascending: e.ascending } : { expr: e, ascending: true };
+    });
+    return this.derive(new Sort(this.logicalPlan, orders));
+  }
+
+  /** Same as {@link Dataset.orderBy}. */
+  sort(...cols: (string | Column)[]): Dataset<T> {
+    return this.orderBy(...cols);
+  }
+
+  /** Rows where `condition` is true (a Column), or where a typed predicate returns true. */
+  filter(condition: Column | ((row: T) => boolean)): Dataset<T> {
+    if (condition instanceof Column) return this.derive(new Filter(this.logicalPlan, condition.expr));
+    return this.derive(new MapElements(this.logicalPlan, (row) => (condition(row as T) ? [row] : []), this.schema));
+  }
+
+  /** Same as {@link Dataset.filter}. */
+  where(condition: Column | ((row: T) => boolean)): Dataset<T> {
+    return this.filter(condition);
+  }
+
+  /** This table with column `name` added or replaced. */
+  withColumn(name: string, c: Column): DataFrame {
+    const named = c.as(name).expr;
+    const cols = this.requireSchema('withColumn').fieldNames;
+    const exprs: Expression[] = cols.map((n) => (n === name ? named : new ColumnRef(n)));
+    if (!cols.includes(name)) exprs.push(named);
+    return this.derive(new Project(this.logicalPlan, exprs));
+  }
+
+  /** This table with a column renamed. */
+  withColumnRenamed(existing: string, name: string): DataFrame {
+    const exprs = this.requireSchema('withColumnRenamed').fieldNames.map((n) => (n === existing ? new Column(new ColumnRef(n)).as(name).expr : new ColumnRef(n)));
+    return this.derive(new Project(this.logicalPlan, exprs));
+  }
+
+  /** This table without the named columns (names it does not have are ignored, as in Spark). */
+  drop(...names: string[]): DataFrame {
+    const exprs = this.requireSchema('drop').fieldNames.filter((n) => !names.includes(n)).map((n) => new ColumnRef(n));
+    return this.derive(new Project(this.logicalPlan, exprs));
+  }
+
+  /** Groups rows by columns for `count()` or `agg(...)` (Spark's `groupBy`). */
+  groupBy(...cols: (string | Column)[]): RelationalGroupedDataset {
+    return new RelationalGroupedDataset(this as Dataset<unknown> as DataFrame, cols.map((c) => toColumn(c).expr));
+  }
+
+  /** Aggregates every row into one group (Spark's `df.agg`). */
+  agg(...aggregates: Column[]): DataFrame {
+    return this.groupBy().agg(...aggregates);
+  }
+
+  /**
+   * Declares `eventTime` a timestamp column whose rows may arrive up to `delayThreshold` late
+   * (Spark's `withWatermark`): state older than max event time - delay is dropped, and append
+   * mode emits a window once the watermark passes its end.
+   */
+  withWatermark(eventTime: string, delayThreshold: string): Dataset<T> {
+    const delay = parseInterval(delayThreshold, 'withWatermark delayThreshold');
+    return this.derive(new EventTimeWatermark(this.logicalPlan, eventTime, delay));
+  }
+
+  /** Drops rows whose `cols` (default: all) were seen before; with a watermark on one of them, state is bounded. */
+  dropDuplicates(...cols: string[]): Dataset<T> {
+    return this.derive(new Deduplicate(this.logicalPlan, cols.length > 0 ? cols : this.requireSchema('dropDuplicates').fieldNames));
+  }
+
+  /** Joins with a static DataFrame on equal columns (stream-static; Spark's `join(right, usingColumns, joinType)`). */
+  join<U>(right: Dataset<U>, on: string | string[], joinType: 'inner' | 'left_outer' | 'left' | 'right_outer' | 'right' = 'inner'): DataFrame {
+    const type = joinType === 'left' ? 'left_outer' : joinType === 'right' ? 'right_outer' : joinType;
+    return this.derive(new Join(this.logicalPlan, right.logicalPlan, typeof on === 'string' ? [on] : on, type));
+  }
+
+  /** The rows of both, matched by column position (Spark's `union`). */
+  union(other: Dataset<T>): Dataset<T> {
+    return this.derive(new Union(this.logicalPlan, other.logicalPlan));
+  }
+
+  /** The same rows, typed as `U` for typed lambdas (Spark's `as[U]`). */
+  as<U>(): Dataset<U> {
+    return this as unknown as Dataset<U>;
+  }
+
+  /** Rows as a DataFrame; with names, the columns renamed by position (Spark's `toDF(colNames*)`). */
+  toDF(...names: string[]): DataFrame {
+    if (names.length === 0) return this as unknown as DataFrame;
+    const cols = this.requireSchema('toDF').fieldNames;
+    if (cols.length !== names.length) {
+      throw new FlintError('INVALID_ARGUMENT', `toDF: the number of columns doesn't match; old column names (${cols.length}): ${cols.join(', ')}; new column names (${names.length}): ${names.join(', ')}`);
+    }
+    return this.derive(new Project(this.logicalPlan, cols.map((c, i) => new Column(new ColumnRef(c)).as(names[i]!).expr)));
+  }
+
+  /**
+   * Applies `f` to each row. An object result is a row; anything else becomes column `value`
+   * (as Spark's encoders do). Pass `schema` when later steps name columns of the result.
+   */
+  map<U>(f: (row: T) => U, schema?: StructType): Dataset<U> {
+    return this.derive(new MapElements(this.logicalPlan, (row) => [toRow(f(row as T), 'map')], schema));
+  }
+
+  /** Applies `f` to each row and flattens the results (rows as in {@link Dataset.map}). */
+  flatMap<U>(f: (row: T) => Iterable<U>, schema?: StructType): Dataset<U> {
+    return this.derive(new MapElements(this.logicalPlan, (row) => [...f(row as T)].map((v) => toRow(v, 'map')), schema));
+  }
+
+  /** Groups rows by a key function for mapGroupsWithState / flatMapGroupsWithState (Spark's `groupByKey`). */
+  groupByKey<K>(f: (row: T) => K): KeyValueGroupedDataset<K, T> {
+    return new KeyValueGroupedDataset<K, T>(this, f);
+  }
+
+  /** The writer that starts a streaming query over this Dataset. */
+  get writeStream(): DataStreamWriter<T> {
+    return new DataStreamWriter<T>(this.session, this);
+  }
+
+  /** Static Datasets: every row. */
+  async collect(): Promise<T[]> {
+    return (await this.session.executeStatic(this.logicalPlan)) as T[];
+  }
+
+  /** Static Datasets: the number of rows. */
+  async count(): Promise<number> {
+    return (await this.collect()).length;
+  }
+
+  /** Static Datasets: Spark's table text (`show()` prints it); `truncate` false or a width. */
+  async showString(numRows = 20, truncate: boolean | number = true): Promise<string> {
+    const rows = (await this.collect()) as Row[];
+    const width = truncate === true ? 20 : truncate === false ? 0 : truncate;
+    return showString(rows, this.schema ?? this.session.inferSchema(rows), numRows, width);
+  }
+
+  /** Static Datasets: prints the table as Spark's `show()`. */
+  async show(numRows = 20, truncate: boolean | number = true): Promise<void> {
+    this.session.out.write(`${await this.showString(numRows, truncate)}\n`);
+  }
+
+  private derive<U>(plan: LogicalPlan): Dataset<U> {
+    return new Dataset<U>(this.session, plan);
+  }
+
+  private requireSchema(what: string): StructType {
+    if (!this.schema) throw new FlintError('INVALID_ARGUMENT', `${what} needs known columns; pass a schema to the map/flatMap before it`);
+    return this.schema;
+  }
+}
+
+/** A Dataset of rows (Spark's `DataFrame`). */
+export type DataFrame = Dataset<Row>;
+
+
+/** A DataFrame grouped by columns, waiting for its aggregates (Spark's `RelationalGroupedDataset`). */
+export class RelationalGroupedDataset {
+  constructor(
+    private readonly df: DataFrame,
+    private readonly groupings: readonly Expression[],
+  ) {}
+
+  /** One column per aggregate, after the grouping columns. */
+  agg(...aggregates: Column[]): DataFrame {
+    if (aggregates.length === 0) throw new FlintError('INVALID_ARGUMENT', 'agg needs at least one aggregate, e.g. agg(count("*"))');
+    return new Dataset(this.df.session, new Aggregate(this.df.logicalPlan, this.groupings, aggregates.map((a) => a.expr)));
+  }
+
+  /** Rows per group, in column `count`. */
+  count(): DataFrame {
+    return this.agg(new Column(new Count('count', undefined)));
+  }
+}

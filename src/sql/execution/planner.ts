@@ -1,0 +1,113 @@
+// The planner (Spark's IncrementalExecution planning): turns a DataFrame's logical plan into
+// physical operators for one query, numbering the stateful operators (their state lives in
+// `state/<id>/`) and the watermark operators.
+import { join } from 'node:path';
+import { FlintError } from '../../errors.js';
+import { SessionWindow } from '../expressions/session-window.js';
+import { stripAlias } from '../expressions/expression.js';
+import {
+  Aggregate,
+  Deduplicate,
+  EventTimeWatermark,
+  Filter,
+  FlatMapGroupsWithState,
+  Join,
+  LocalRelation,
+  MapElements,
+  Project,
+  StreamingRelation,
+  Sort,
+  Union,
+  type LogicalPlan,
+} from '../logical-plan.js';
+import type { Row } from '../schema.js';
+import type { Source } from '../sources/source.js';
+import { StateStore } from '../state/state-store.js';
+import { FlatMapGroupsWithStateExec } from './flat-map-groups-with-state-exec.js';
+import { SessionWindowAggregateExec } from './session-window-aggregate-exec.js';
+import type { PhysicalOperator, StatefulOperator } from './spark-plan.js';
+import { EventTimeWatermarkExec, FilterExec, LocalTableScanExec, MapElementsExec, ProjectExec, ScanExec, SortExec, UnionExec } from './stateless.js';
+import { StateStoreSaveExec } from './state-store-save-exec.js';
+import { StreamingDeduplicateExec } from './streaming-deduplicate-exec.js';
+import { StreamStaticJoinExec } from './stream-static-join-exec.js';
+
+/** A query's physical plan and what the execution needs to know about it. */
+export interface PhysicalPlan {
+  readonly root: PhysicalOperator;
+  /** Sources in plan order; their index names `sources/<i>` and their place in the offset log. */
+  readonly sources: readonly Source[];
+  /** Stateful operators by id. */
+  readonly stateful: readonly StatefulOperator[];
+  /** Delay of each watermark operator, by index. */
+  readonly watermarkDelays: ReadonlyMap<number, number>;
+}
+
+/** Plans `plan`; state goes under `<checkpointRoot>/state` when a checkpoint location is set. */
+export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined): PhysicalPlan {
+  const sources: Source[] = [];
+  const stateful: StatefulOperator[] = [];
+  const watermarkDelays = new Map<number, number>();
+  const instances = new Map<StreamingRelation, Source>();
+  const store = (): StateStore => new StateStore(checkpointRoot && join(checkpointRoot, 'state', String(stateful.length), '0'));
+
+  const visit = (node: LogicalPlan): PhysicalOperator => {
+    if (node instanceof StreamingRelation) {
+      let source = instances.get(node);
+      if (!source) {
+        source = node.newSource?.() ?? node.source;
+        instances.set(node, source);
+        if (!sources.includes(source)) sources.push(source);
+      }
+      return new ScanExec(source);
+    }
+    if (node instanceof LocalRelation) return new LocalTableScanExec(node.rows);
+    if (node instanceof Project) return new ProjectExec(visit(node.child), node.exprs);
+    if (node instanceof Filter) return new FilterExec(visit(node.child), node.condition);
+    if (node instanceof MapElements) return new MapElementsExec(visit(node.child), node.f);
+    if (node instanceof EventTimeWatermark) {
+      const index = watermarkDelays.size;
+      watermarkDelays.set(index, node.delayMs);
+      return new EventTimeWatermarkExec(visit(node.child), index, node.column, node.delayMs);
+    }
+    if (node instanceof Aggregate) {
+      const child = visit(node.child);
+      const session = node.groupings.findIndex((g) => stripAlias(g) instanceof SessionWindow);
+      const op = session >= 0
+        ? new SessionWindowAggregateExec(child, node.groupings, node.aggregates, session, node.watermarkKeyIndex >= 0, store())
+        : new StateStoreSaveExec(child, node.groupings, node.aggregates, node.watermarkKeyIndex, store());
+      stateful.push(op);
+      return op;
+    }
+    if (node instanceof Deduplicate) {
+      const child = visit(node.child);
+      const eventTimeKey = node.keys.find((k) => node.child.eventTimeColumns.has(k));
+      const op = new StreamingDeduplicateExec(child, node.keys, eventTimeKey, store());
+      stateful.push(op);
+      return op;
+    }
+    if (node instanceof FlatMapGroupsWithState) {
+      const child = visit(node.child);
+      const eventTimeColumn = [...node.child.eventTimeColumns.keys()][0];
+      const op = new FlatMapGroupsWithStateExec(child, node.key, node.f, node.timeout, eventTimeColumn, store());
+      stateful.push(op);
+      return op;
+    }
+    if (node instanceof Sort) return new SortExec(visit(node.child), node.orders);
+    if (node instanceof Union) {
+      const names = node.left.schema?.fieldNames;
+      const from = node.right.schema?.fieldNames;
+      const same = !names || !from || names.every((n, i) => n === from[i]);
+      const rename = same ? undefined : (row: Row): Row => Object.fromEntries(names!.map((n, i) => [n, row[from![i]!] ?? null]));
+      return new UnionExec(visit(node.left), visit(node.right), rename);
+    }
+    if (node instanceof Join) {
+      const streamIsRight = !node.left.isStreaming;
+      const [streamSide, staticSide] = streamIsRight ? [node.right, node.left] : [node.left, node.right];
+      const staticColumns = (staticSide.schema?.fieldNames ?? []).filter((c) => !node.on.includes(c));
+      return new StreamStaticJoinExec(visit(streamSide), visit(staticSide), node.on, staticColumns, node.joinType !== 'inner', streamIsRight);
+    }
+    throw new FlintError('UNSUPPORTED_OPERATION', `${node.nodeName} cannot run in a streaming query yet`);
+  };
+  const root = visit(plan);
+  return { root, sources, stateful, watermarkDelays };
+}

@@ -1,0 +1,75 @@
+// dropDuplicates on a stream (Spark's StreamingDeduplicateExec): the first row of each key is
+// emitted and its key kept; with a watermark on one of the key columns, rows at or behind the
+// watermark are dropped and keys behind it are evicted, so the state stays bounded.
+import { Batch } from '../../batch/batch.js';
+import type { Row } from '../schema.js';
+import { StateStore } from '../state/state-store.js';
+import { keyString } from '../state/value-codec.js';
+import { eventTimeOf } from './state-store-save-exec.js';
+import { StateMetrics, type BatchContext, type PhysicalOperator, type StatefulOperator, type StateOperatorProgress } from './spark-plan.js';
+
+/** The streaming dropDuplicates operator. */
+export class StreamingDeduplicateExec implements StatefulOperator {
+  readonly children: readonly PhysicalOperator[];
+  private readonly metrics = new StateMetrics();
+  private lastWatermarkMs = 0;
+
+  constructor(
+    readonly child: PhysicalOperator,
+    private readonly keys: readonly string[],
+    /** The key column that carries the watermark, if any. */
+    private readonly eventTimeKey: string | undefined,
+    private readonly store: StateStore,
+  ) {
+    this.children = [child];
+  }
+
+  loadState(version: number): void {
+    this.store.load(version);
+  }
+
+  async commitState(version: number): Promise<void> {
+    const t = performance.now();
+    await this.store.commit(version);
+    this.metrics.commitMs += performance.now() - t;
+  }
+
+  progress(): StateOperatorProgress {
+    return this.metrics.report('dedupe', this.store.size, this.store.estimateBytes(), 1);
+  }
+
+  shouldRunAnotherBatch(watermarkMs: number): boolean {
+    return this.eventTimeKey !== undefined && watermarkMs > this.lastWatermarkMs;
+  }
+
+  async execute(ctx: BatchContext): Promise<Batch<Row>> {
+    this.lastWatermarkMs = ctx.watermarkMs;
+    const input = await this.child.execute(ctx);
+    const out: Row[] = [];
+    for (const row of input.collect()) {
+      const values = this.keys.map((k) => row[k] ?? null);
+      const eventTime = this.eventTimeKey === undefined ? undefined : eventTimeOf(row[this.eventTimeKey] ?? null);
+      if (eventTime !== undefined && eventTime <= ctx.watermarkMs) {
+        this.metrics.dropped++;
+        continue;
+      }
+      const key = keyString(values);
+      if (this.store.get(key) !== undefined) continue;
+      this.store.put(key, eventTime ?? null);
+      this.metrics.updated++;
+      out.push(row);
+    }
+    if (this.eventTimeKey !== undefined) this.evict(ctx.watermarkMs);
+    return Batch.of(out, 1);
+  }
+
+  private evict(watermarkMs: number): void {
+    for (const [key, t] of [...this.store.entries()]) {
+      if (typeof t === 'number' && t <= watermarkMs) {
+        this.store.remove(key);
+        this.metrics.removed++;
+      }
+    }
+  }
+}
+

@@ -1,0 +1,159 @@
+// Aggregate functions (Spark's DeclarativeAggregate): a buffer per group that rows update and
+// partial buffers merge into. Buffers are plain JSON-able values, so the state store can keep them.
+import { FlintError } from '../../errors.js';
+import type { DataType, Row, StructType, Value } from '../schema.js';
+import { compareValues } from './scalar.js';
+import type { Expression } from './expression.js';
+
+/** An aggregation buffer: JSON-able, Dates allowed (the state codec keeps them). */
+export type AggBuffer = Value;
+
+/** An aggregate function; only `groupBy(...).agg(...)` evaluates it. */
+export abstract class AggregateFunction implements Expression {
+  readonly aggregate = true as const;
+  readonly children: readonly Expression[];
+
+  constructor(
+    readonly name: string,
+    /** The expression aggregated; undefined for `count(*)`. */
+    readonly input: Expression | undefined,
+  ) {
+    this.children = input ? [input] : [];
+  }
+
+  abstract dataType(input: StructType): DataType;
+  /** The buffer of a group with no rows. */
+  abstract zero(): AggBuffer;
+  /** The buffer after one more row. */
+  abstract update(buffer: AggBuffer, row: Row): AggBuffer;
+  /** Two partial buffers combined. */
+  abstract merge(a: AggBuffer, b: AggBuffer): AggBuffer;
+  /** The group's result. */
+  abstract result(buffer: AggBuffer): Value;
+
+  eval(): Value {
+    throw new FlintError('INVALID_ARGUMENT', `${this.name} is an aggregate function; use it inside groupBy(...).agg(...)`);
+  }
+}
+
+/** Spark's `count`: rows where the input is not null (every row for `count(*)`). */
+export class Count extends AggregateFunction {
+  dataType(input: StructType): DataType {
+    this.input?.dataType(input);
+    return 'long';
+  }
+  zero(): AggBuffer {
+    return 0;
+  }
+  update(buffer: AggBuffer, row: Row): AggBuffer {
+    return this.input && this.input.eval(row) === null ? buffer : (buffer as number) + 1;
+  }
+  merge(a: AggBuffer, b: AggBuffer): AggBuffer {
+    return (a as number) + (b as number);
+  }
+  result(buffer: AggBuffer): Value {
+    return buffer;
+  }
+}
+
+/** Spark's `sum`: null for a group of nulls; `long` over integers, else `double`. */
+export class Sum extends AggregateFunction {
+  dataType(input: StructType): DataType {
+    return this.input!.dataType(input) === 'long' ? 'long' : 'double';
+  }
+  zero(): AggBuffer {
+    return null;
+  }
+  update(buffer: AggBuffer, row: Row): AggBuffer {
+    const v = this.input!.eval(row);
+    return v === null ? buffer : ((buffer as number | null) ?? 0) + Number(v);
+  }
+  merge(a: AggBuffer, b: AggBuffer): AggBuffer {
+    return a === null ? b : b === null ? a : (a as number) + (b as number);
+  }
+  result(buffer: AggBuffer): Value {
+    return buffer;
+  }
+}
+
+/** Spark's `avg`: a double, null for a group of nulls. Buffer: [sum, count]. */
+export class Average extends AggregateFunction {
+  dataType(input: StructType): DataType {
+    this.input!.dataType(input);
+    return 'double';
+  }
+  zero(): AggBuffer {
+    return [0, 0];
+  }
+  update(buffer: AggBuffer, row: Row): AggBuffer {
+    const v = this.input!.eval(row);
+    const [s, n] = buffer as number[];
+    return v === null ? buffer : [s! + Number(v), n! + 1];
+  }
+  merge(a: AggBuffer, b: AggBuffer): AggBuffer {
+    const [s, n] = a as number[];
+    const [t, m] = b as number[];
+    return [s! + t!, n! + m!];
+  }
+  result(buffer: AggBuffer): Value {
+    const [s, n] = buffer as number[];
+    return n === 0 ? null : s! / n!;
+  }
+}
+
+/** Spark's `min` and `max`. */
+export class Extremum extends AggregateFunction {
+  constructor(
+    private readonly which: 'min' | 'max',
+    input: Expression,
+  ) {
+    super(`${which}(${input.name})`, input);
+  }
+  dataType(input: StructType): DataType {
+    return this.input!.dataType(input);
+  }
+  zero(): AggBuffer {
+    return null;
+  }
+  update(buffer: AggBuffer, row: Row): AggBuffer {
+    return this.merge(buffer, this.input!.eval(row));
+  }
+  merge(a: AggBuffer, b: AggBuffer): AggBuffer {
+    if (a === null) return b;
+    if (b === null) return a;
+    const c = compareValues(a, b);
+    return this.which === 'min' ? (c <= 0 ? a : b) : c >= 0 ? a : b;
+  }
+  result(buffer: AggBuffer): Value {
+    return buffer;
+  }
+}
+
+/**
+ * Spark's `approx_count_distinct`. Flint counts exactly, keeping the distinct values in the
+ * group's buffer (error 0, memory linear in distinct values; Spark's HyperLogLog++ is not ported).
+ */
+export class ApproxCountDistinct extends AggregateFunction {
+  dataType(input: StructType): DataType {
+    this.input!.dataType(input);
+    return 'long';
+  }
+  zero(): AggBuffer {
+    return [];
+  }
+  update(buffer: AggBuffer, row: Row): AggBuffer {
+    const v = this.input!.eval(row);
+    if (v === null) return buffer;
+    const key = v instanceof Date ? v.getTime() : typeof v === 'object' ? JSON.stringify(v) : v;
+    const seen = buffer as Value[];
+    return seen.includes(key) ? seen : [...seen, key];
+  }
+  merge(a: AggBuffer, b: AggBuffer): AggBuffer {
+    const seen = [...(a as Value[])];
+    for (const v of b as Value[]) if (!seen.includes(v)) seen.push(v);
+    return seen;
+  }
+  result(buffer: AggBuffer): Value {
+    return (buffer as Value[]).length;
+  }
+}

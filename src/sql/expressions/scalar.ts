@@ -1,0 +1,276 @@
+// Scalar functions and operators over one row: string functions, comparisons, arithmetic,
+// boolean logic, casts and struct fields, with Spark's names and null semantics (null in, null out).
+import { FlintError } from '../../errors.js';
+import type { DataType, Row, StructType, Value } from '../schema.js';
+import type { Expression } from './expression.js';
+
+/** A function of one value, null-propagating (e.g. `lower`). */
+export class UnaryFunction implements Expression {
+  readonly children: readonly Expression[];
+  readonly name: string;
+
+  constructor(
+    fnName: string,
+    readonly child: Expression,
+    private readonly type: DataType | ((t: DataType) => DataType),
+    private readonly f: (v: Value) => Value,
+  ) {
+    this.children = [child];
+    this.name = `${fnName}(${child.name})`;
+  }
+
+  dataType(input: StructType): DataType {
+    const childType = this.child.dataType(input);
+    return typeof this.type === 'function' ? this.type(childType) : this.type;
+  }
+
+  eval(row: Row): Value {
+    const v = this.child.eval(row);
+    return v === null ? null : this.f(v);
+  }
+}
+
+/** Spark's `split(str, regex, limit = -1)`: an array of strings. */
+export class Split implements Expression {
+  readonly children: readonly Expression[];
+  readonly name: string;
+  private readonly regex: RegExp;
+
+  constructor(
+    readonly child: Expression,
+    pattern: string,
+    private readonly limit: number,
+  ) {
+    this.children = [child];
+    this.name = `split(${child.name}, ${pattern}, ${limit})`;
+    this.regex = new RegExp(pattern, 'u');
+  }
+
+  dataType(input: StructType): DataType {
+    this.child.dataType(input);
+    return { type: 'array', elementType: 'string' };
+  }
+
+  eval(row: Row): Value {
+    const v = this.child.eval(row);
+    if (v === null) return null;
+    const parts = String(v).split(this.regex);
+    if (this.limit > 0 && parts.length > this.limit) {
+      // Java's split with a limit keeps the rest of the string in the last element.
+      const head = parts.slice(0, this.limit - 1);
+      let consumed = 0;
+      const s = String(v);
+      for (let i = 0; i < head.length; i++) {
+        consumed += head[i]!.length;
+        consumed += this.regex.exec(s.slice(consumed))![0].length;
+      }
+      return [...head, s.slice(consumed)];
+    }
+    return parts;
+  }
+}
+
+/** Binary operators, with Spark's display symbols. */
+export type BinaryOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/' | '%' | 'AND' | 'OR';
+
+const COMPARISONS = new Set<BinaryOp>(['=', '!=', '<', '<=', '>', '>=']);
+
+/** A binary operator on two expressions (comparisons, arithmetic, AND/OR). */
+export class BinaryOperator implements Expression {
+  readonly children: readonly Expression[];
+  readonly name: string;
+
+  constructor(
+    readonly op: BinaryOp,
+    readonly left: Expression,
+    readonly right: Expression,
+  ) {
+    this.children = [left, right];
+    this.name = `(${left.name} ${op} ${right.name})`;
+  }
+
+  dataType(input: StructType): DataType {
+    const l = this.left.dataType(input);
+    const r = this.right.dataType(input);
+    if (COMPARISONS.has(this.op) || this.op === 'AND' || this.op === 'OR') return 'boolean';
+    if (this.op === '/') return 'double';
+    if (l === 'timestamp' || r === 'timestamp') return 'timestamp';
+    return l === 'long' && r === 'long' ? 'long' : 'double';
+  }
+
+  eval(row: Row): Value {
+    const l = this.left.eval(row);
+    if (this.op === 'AND' && l === false) return false;
+    if (this.op === 'OR' && l === true) return true;
+    const r = this.right.eval(row);
+    if (this.op === 'AND') return r === false ? false : l === null || r === null ? null : true;
+    if (this.op === 'OR') return r === true ? true : l === null || r === null ? null : false;
+    if (l === null || r === null) return null;
+    if (COMPARISONS.has(this.op)) return compare(this.op, compareValues(l, r));
+    return arithmetic(this.op, l, r);
+  }
+}
+
+function compare(op: BinaryOp, c: number): boolean {
+  switch (op) {
+    case '=':
+      return c === 0;
+    case '!=':
+      return c !== 0;
+    case '<':
+      return c < 0;
+    case '<=':
+      return c <= 0;
+    case '>':
+      return c > 0;
+    default:
+      return c >= 0;
+  }
+}
+
+function arithmetic(op: BinaryOp, l: Value, r: Value): Value {
+  const a = l instanceof Date ? l.getTime() : Number(l);
+  const b = r instanceof Date ? r.getTime() : Number(r);
+  let out: number;
+  if (op === '+') out = a + b;
+  else if (op === '-') out = a - b;
+  else if (op === '*') out = a * b;
+  else if (op === '%') out = b === 0 ? NaN : a % b;
+  else out = a / b;
+  if (Number.isNaN(out) || !Number.isFinite(out)) return null;
+  return l instanceof Date || r instanceof Date ? new Date(out) : out;
+}
+
+/** Orders two non-null values of one type (numbers, strings, booleans, dates; arrays and structs field by field). */
+export function compareValues(a: Value, b: Value): number {
+  const x = a instanceof Date ? a.getTime() : a;
+  const y = b instanceof Date ? b.getTime() : b;
+  if (typeof x === 'number' && typeof y === 'number') return x - y;
+  if (typeof x === 'boolean' && typeof y === 'boolean') return Number(x) - Number(y);
+  if (x !== null && y !== null && typeof x === 'object' && typeof y === 'object') {
+    const xs = Object.values(x);
+    const ys = Object.values(y);
+    for (let i = 0; i < Math.min(xs.length, ys.length); i++) {
+      const [u, v] = [xs[i] ?? null, ys[i] ?? null];
+      const c = u === null ? (v === null ? 0 : -1) : v === null ? 1 : compareValues(u, v);
+      if (c !== 0) return c;
+    }
+    return xs.length - ys.length;
+  }
+  const s = String(x);
+  const t = String(y);
+  return s < t ? -1 : s > t ? 1 : 0;
+}
+
+/** `NOT e`. */
+export class Not implements Expression {
+  readonly children: readonly Expression[];
+  readonly name: string;
+
+  constructor(readonly child: Expression) {
+    this.children = [child];
+    this.name = `(NOT ${child.name})`;
+  }
+
+  dataType(input: StructType): DataType {
+    this.child.dataType(input);
+    return 'boolean';
+  }
+
+  eval(row: Row): Value {
+    const v = this.child.eval(row);
+    return v === null ? null : !v;
+  }
+}
+
+/** `e IS NULL` / `e IS NOT NULL`. */
+export class IsNull implements Expression {
+  readonly children: readonly Expression[];
+  readonly name: string;
+
+  constructor(
+    readonly child: Expression,
+    private readonly negated: boolean,
+  ) {
+    this.children = [child];
+    this.name = `(${child.name} IS ${negated ? 'NOT ' : ''}NULL)`;
+  }
+
+  dataType(input: StructType): DataType {
+    this.child.dataType(input);
+    return 'boolean';
+  }
+
+  eval(row: Row): Value {
+    return (this.child.eval(row) === null) !== this.negated;
+  }
+}
+
+/** A field of a struct value (Spark's `GetStructField`, from `Column.getField`). */
+export class GetField implements Expression {
+  readonly children: readonly Expression[];
+  readonly name: string;
+
+  constructor(
+    readonly child: Expression,
+    readonly field: string,
+  ) {
+    this.children = [child];
+    this.name = `${child.name}.${field}`;
+  }
+
+  dataType(input: StructType): DataType {
+    const t = this.child.dataType(input);
+    const f = typeof t === 'object' && t.type === 'struct' ? t.fields.find((x) => x.name === this.field) : undefined;
+    if (!f) throw new FlintError('INVALID_ARGUMENT', `getField: "${this.child.name}" has no field "${this.field}"`);
+    return f.dataType;
+  }
+
+  eval(row: Row): Value {
+    const v = this.child.eval(row);
+    if (v === null || typeof v !== 'object' || v instanceof Date || Array.isArray(v)) return null;
+    return (v as Row)[this.field] ?? null;
+  }
+}
+
+/** Spark's `CAST(e AS type)` between strings, numbers, booleans and timestamps (seconds). */
+export class Cast implements Expression {
+  readonly children: readonly Expression[];
+  readonly name: string;
+
+  constructor(
+    readonly child: Expression,
+    readonly to: 'string' | 'long' | 'double' | 'boolean' | 'timestamp',
+  ) {
+    this.children = [child];
+    this.name = `CAST(${child.name} AS ${to === 'long' ? 'BIGINT' : to.toUpperCase()})`;
+  }
+
+  dataType(input: StructType): DataType {
+    this.child.dataType(input);
+    return this.to;
+  }
+
+  eval(row: Row): Value {
+    return castValue(this.child.eval(row), this.to);
+  }
+}
+
+function castValue(v: Value, to: Cast['to']): Value {
+  if (v === null) return null;
+  const n = v instanceof Date ? v.getTime() / 1000 : typeof v === 'string' ? Number(v.trim()) : Number(v);
+  switch (to) {
+    case 'string':
+      return typeof v === 'string' ? v : String(v);
+    case 'long':
+      return Number.isFinite(n) ? Math.trunc(n) : null;
+    case 'double':
+      return Number.isFinite(n) ? n : null;
+    case 'boolean':
+      return typeof v === 'string' ? (/^(true|t|yes|y|1)$/i.test(v) ? true : /^(false|f|no|n|0)$/i.test(v) ? false : null) : Boolean(n);
+    default: {
+      const ms = typeof v === 'string' ? Date.parse(v.includes('T') || v.endsWith('Z') ? v : `${v.replace(' ', 'T')}Z`) : n * 1000;
+      return Number.isFinite(ms) ? new Date(ms) : null;
+    }
+  }
+}

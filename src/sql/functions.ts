@@ -1,0 +1,116 @@
+// Spark's `functions` object: column builders with Spark's names and results.
+import { FlintError } from '../errors.js';
+import { Column, toColumn } from './column.js';
+import { ApproxCountDistinct, Average, Count, Extremum, Sum } from './expressions/aggregates.js';
+import { ColumnRef, Literal } from './expressions/expression.js';
+import { Explode } from './expressions/generator.js';
+import { Split, UnaryFunction } from './expressions/scalar.js';
+import { SessionWindow } from './expressions/session-window.js';
+import { TimeWindow } from './expressions/time-window.js';
+import { parseInterval } from './interval.js';
+import type { Value } from './schema.js';
+
+/** The column called `name` (Spark's `col`); `a.b` is field `b` of struct column `a`. */
+export function col(name: string): Column {
+  if (typeof name !== 'string' || name === '') throw new FlintError('INVALID_ARGUMENT', 'col needs a column name, e.g. col("value")');
+  return new Column(new ColumnRef(name));
+}
+
+/** Same as {@link col} (Spark's `column`). */
+export const column = col;
+
+/** A constant column (Spark's `lit`). */
+export function lit(value: Value): Column {
+  return new Column(new Literal(value));
+}
+
+/** Lower-cases a string column (Spark's `lower`). */
+export function lower(c: string | Column): Column {
+  return new Column(new UnaryFunction('lower', toColumn(c).expr, 'string', (v) => String(v).toLowerCase()));
+}
+
+/** Upper-cases a string column (Spark's `upper`). */
+export function upper(c: string | Column): Column {
+  return new Column(new UnaryFunction('upper', toColumn(c).expr, 'string', (v) => String(v).toUpperCase()));
+}
+
+/** Spark's `length`: characters in a string. */
+export function length(c: string | Column): Column {
+  return new Column(new UnaryFunction('length', toColumn(c).expr, 'long', (v) => [...String(v)].length));
+}
+
+/** Splits a string column around matches of the regular expression `pattern` (Spark's `split`). */
+export function split(c: string | Column, pattern: string, limit = -1): Column {
+  return new Column(new Split(toColumn(c).expr, pattern, limit));
+}
+
+/** One row per element of an array column (Spark's `explode`). */
+export function explode(c: string | Column): Column {
+  return new Column(new Explode(toColumn(c).expr));
+}
+
+/** Seconds since the epoch as a timestamp (Spark's `timestamp_seconds`). */
+export function timestamp_seconds(c: string | Column): Column {
+  return new Column(new UnaryFunction('timestamp_seconds', toColumn(c).expr, 'timestamp', (v) => new Date(Number(v) * 1000)));
+}
+
+/**
+ * Tumbling or sliding event-time windows (Spark's `window`): `window(col('timestamp'), '10
+ * minutes', '5 minutes')`. The column is a struct `{ start, end }`, end exclusive.
+ */
+export function window(timeColumn: string | Column, windowDuration: string, slideDuration?: string, startTime?: string): Column {
+  const windowMs = parseInterval(windowDuration, 'window duration');
+  const slideMs = slideDuration === undefined ? windowMs : parseInterval(slideDuration, 'window slide duration');
+  const startMs = startTime === undefined ? 0 : parseSignedInterval(startTime);
+  return new Column(new TimeWindow(toColumn(timeColumn).expr, windowMs, slideMs, startMs));
+}
+
+/** Session windows closed by `gapDuration` of inactivity (Spark's `session_window`). */
+export function session_window(timeColumn: string | Column, gapDuration: string): Column {
+  return new Column(new SessionWindow(toColumn(timeColumn).expr, parseInterval(gapDuration, 'session_window gap duration')));
+}
+
+function parseSignedInterval(text: string): number {
+  const negative = text.trim().startsWith('-');
+  const ms = parseInterval(negative ? text.trim().slice(1) : text, 'window start time');
+  return negative ? -ms : ms;
+}
+
+/** Rows in a group (Spark's `count`); `count('*')` counts every row, `count(col)` the non-null ones. */
+export function count(c: string | Column): Column {
+  if (c === '*') return new Column(new Count('count(1)', undefined));
+  const e = toColumn(c).expr;
+  return new Column(new Count(`count(${e.name})`, e instanceof Literal && e.value !== null ? undefined : e));
+}
+
+/** Sum of a numeric column (Spark's `sum`). */
+export function sum(c: string | Column): Column {
+  const e = toColumn(c).expr;
+  return new Column(new Sum(`sum(${e.name})`, e));
+}
+
+/** Mean of a numeric column (Spark's `avg`). */
+export function avg(c: string | Column): Column {
+  const e = toColumn(c).expr;
+  return new Column(new Average(`avg(${e.name})`, e));
+}
+
+/** Same as {@link avg} (Spark's `mean`). */
+export const mean = avg;
+
+/** Smallest value (Spark's `min`). */
+export function min(c: string | Column): Column {
+  return new Column(new Extremum('min', toColumn(c).expr));
+}
+
+/** Largest value (Spark's `max`). */
+export function max(c: string | Column): Column {
+  return new Column(new Extremum('max', toColumn(c).expr));
+}
+
+/** Distinct values in a group (Spark's `approx_count_distinct`; Flint's count is exact). */
+export function approx_count_distinct(c: string | Column): Column {
+  const e = toColumn(c).expr;
+  return new Column(new ApproxCountDistinct(`approx_count_distinct(${e.name})`, e));
+}
+

@@ -1,0 +1,311 @@
+// The logical plan of a DataFrame: a tree of relational operators (Spark's LogicalPlan), with its
+// output schema and which columns carry an event-time watermark. The planner turns it into the
+// physical operators a query runs once per micro-batch.
+import { FlintError } from '../errors.js';
+import { ColumnRef, stripAlias, type Expression } from './expressions/expression.js';
+import { SessionWindow } from './expressions/session-window.js';
+import { TimeWindow } from './expressions/time-window.js';
+import { StructType, type Row } from './schema.js';
+import type { Source } from './sources/source.js';
+import type { GroupStateTimeout } from './state/group-state.js';
+
+/** Column name to watermark delay in ms, for columns that carry event-time watermark metadata. */
+export type EventTimeColumns = ReadonlyMap<string, number>;
+
+/** A relational operator over rows (Spark's `LogicalPlan`). */
+export abstract class LogicalPlan {
+  abstract readonly children: readonly LogicalPlan[];
+  /** Output columns; undefined after a typed function whose result shape is only seen at run time. */
+  abstract readonly schema: StructType | undefined;
+  /** Spark's node name, used in error messages. */
+  abstract readonly nodeName: string;
+
+  /** True when a streaming source is under this node. */
+  get isStreaming(): boolean {
+    return this.children.some((c) => c.isStreaming);
+  }
+
+  /** Columns carrying a watermark (set by withWatermark, kept through projections and grouping). */
+  get eventTimeColumns(): EventTimeColumns {
+    return this.children[0]?.eventTimeColumns ?? new Map();
+  }
+
+  /** Every node of the tree, this one first. */
+  nodes(): LogicalPlan[] {
+    return [this, ...this.children.flatMap((c) => c.nodes())];
+  }
+}
+
+/**
+ * Rows read from a streaming source (Spark's `StreamingRelation`). With `newSource`, each query
+ * gets a source of its own (its offsets and logs are per query, as Spark's DataSource makes one per
+ * query); `source` then only describes it. A MemoryStream is shared, as in Spark.
+ */
+export class StreamingRelation extends LogicalPlan {
+  readonly nodeName = 'StreamingRelation';
+  readonly children = [];
+  constructor(
+    readonly source: Source,
+    readonly newSource?: () => Source,
+  ) {
+    super();
+  }
+  get schema(): StructType {
+    return this.source.schema;
+  }
+  override get isStreaming(): boolean {
+    return true;
+  }
+}
+
+/** Rows given up front: a static table (Spark's `LocalRelation`). */
+export class LocalRelation extends LogicalPlan {
+  readonly nodeName = 'LocalRelation';
+  readonly children = [];
+  constructor(
+    readonly rows: readonly Row[],
+    readonly schema: StructType,
+  ) {
+    super();
+  }
+}
+
+/** `select`: computes columns; at most one generator (`explode`). */
+export class Project extends LogicalPlan {
+  readonly nodeName = 'Project';
+  readonly children: readonly LogicalPlan[];
+  readonly schema: StructType | undefined;
+
+  constructor(
+    readonly child: LogicalPlan,
+    readonly exprs: readonly Expression[],
+  ) {
+    super();
+    this.children = [child];
+    if (exprs.filter((e) => e.generator).length > 1) {
+      throw new FlintError('INVALID_ARGUMENT', 'select: only one generator (explode) is allowed per select; explode in two selects instead');
+    }
+    const input = child.schema;
+    this.schema = input && new StructType(exprs.map((e) => ({ name: e.name, dataType: e.dataType(input), nullable: true })));
+  }
+
+  override get eventTimeColumns(): EventTimeColumns {
+    const from = this.child.eventTimeColumns;
+    const out = new Map<string, number>();
+    for (const e of this.exprs) {
+      const delay = watermarkDelayOf(e, from);
+      if (delay !== undefined) out.set(e.name, delay);
+    }
+    return out;
+  }
+}
+
+/** The watermark delay `e` carries: a watermarked column, or a window over one. */
+export function watermarkDelayOf(e: Expression, columns: EventTimeColumns): number | undefined {
+  const inner = stripAlias(e);
+  if (inner instanceof ColumnRef) return columns.get(inner.name);
+  if (inner instanceof TimeWindow || inner instanceof SessionWindow) {
+    const time = stripAlias(inner.timeColumn);
+    return time instanceof ColumnRef ? columns.get(time.name) : undefined;
+  }
+  return undefined;
+}
+
+/** `where`/`filter`: keeps the rows where `condition` is true. */
+export class Filter extends LogicalPlan {
+  readonly nodeName = 'Filter';
+  readonly children: readonly LogicalPlan[];
+  constructor(
+    readonly child: LogicalPlan,
+    readonly condition: Expression,
+  ) {
+    super();
+    this.children = [child];
+    if (child.schema) condition.dataType(child.schema);
+  }
+  get schema(): StructType | undefined {
+    return this.child.schema;
+  }
+}
+
+/** `groupBy(...).agg(...)`: grouping columns, then one column per aggregate. */
+export class Aggregate extends LogicalPlan {
+  readonly nodeName = 'Aggregate';
+  readonly children: readonly LogicalPlan[];
+  readonly schema: StructType | undefined;
+
+  constructor(
+    readonly child: LogicalPlan,
+    readonly groupings: readonly Expression[],
+    readonly aggregates: readonly Expression[],
+  ) {
+    super();
+    this.children = [child];
+    for (const a of aggregates) {
+      if (!stripAlias(a).aggregate) throw new FlintError('INVALID_ARGUMENT', `agg: "${a.name}" is not an aggregate function; use count, sum, avg, min or max`);
+    }
+    const input = child.schema;
+    this.schema = input && new StructType([...groupings, ...aggregates].map((e) => ({ name: e.name, dataType: e.dataType(input), nullable: true })));
+  }
+
+  /** Index of the grouping key that carries the watermark (its value or window end is the event time). */
+  get watermarkKeyIndex(): number {
+    const from = this.child.eventTimeColumns;
+    return this.groupings.findIndex((g) => watermarkDelayOf(g, from) !== undefined);
+  }
+
+  override get eventTimeColumns(): EventTimeColumns {
+    const from = this.child.eventTimeColumns;
+    const out = new Map<string, number>();
+    for (const g of this.groupings) {
+      const delay = watermarkDelayOf(g, from);
+      if (delay !== undefined) out.set(g.name, delay);
+    }
+    return out;
+  }
+}
+
+/** `withWatermark(column, delay)` (Spark's `EventTimeWatermark`). */
+export class EventTimeWatermark extends LogicalPlan {
+  readonly nodeName = 'EventTimeWatermark';
+  readonly children: readonly LogicalPlan[];
+  constructor(
+    readonly child: LogicalPlan,
+    readonly column: string,
+    readonly delayMs: number,
+  ) {
+    super();
+    this.children = [child];
+    if (child.schema) {
+      const t = child.schema.resolve(column, 'withWatermark').dataType;
+      if (t !== 'timestamp') throw new FlintError('INVALID_ARGUMENT', `withWatermark: event time column "${column}" must be a timestamp, it is ${typeof t === 'string' ? t : t.type}`);
+    }
+  }
+  get schema(): StructType | undefined {
+    return this.child.schema;
+  }
+  override get eventTimeColumns(): EventTimeColumns {
+    return new Map([...this.child.eventTimeColumns, [this.column, this.delayMs]]);
+  }
+}
+
+/** `dropDuplicates(columns)` (Spark's `Deduplicate`). */
+export class Deduplicate extends LogicalPlan {
+  readonly nodeName = 'Deduplicate';
+  readonly children: readonly LogicalPlan[];
+  constructor(
+    readonly child: LogicalPlan,
+    readonly keys: readonly string[],
+  ) {
+    super();
+    this.children = [child];
+    for (const k of keys) child.schema?.resolve(k, 'dropDuplicates');
+  }
+  get schema(): StructType | undefined {
+    return this.child.schema;
+  }
+}
+
+/** Typed `map`/`flatMap`/`filter` over rows (Spark's `MapElements`, `TypedFilter`). */
+export class MapElements extends LogicalPlan {
+  readonly nodeName = 'MapElements';
+  readonly children: readonly LogicalPlan[];
+  constructor(
+    readonly child: LogicalPlan,
+    /** Output rows of one input row. */
+    readonly f: (row: Row) => Iterable<Row>,
+    readonly schema: StructType | undefined,
+  ) {
+    super();
+    this.children = [child];
+  }
+}
+
+/** `mapGroupsWithState` / `flatMapGroupsWithState` (Spark's `FlatMapGroupsWithState`). */
+export class FlatMapGroupsWithState extends LogicalPlan {
+  readonly nodeName = 'FlatMapGroupsWithState';
+  readonly children: readonly LogicalPlan[];
+  constructor(
+    readonly child: LogicalPlan,
+    readonly key: (row: Row) => Row,
+    readonly f: (key: Row, rows: Row[], state: import('./state/group-state.js').GroupState<unknown>) => Iterable<Row>,
+    /** `append` or `update`: the mode the function's output is declared in. */
+    readonly funcOutputMode: 'append' | 'update',
+    readonly timeout: GroupStateTimeout,
+    /** True for mapGroupsWithState (Spark: update output mode only). */
+    readonly isMapGroupsWithState: boolean,
+    readonly schema: StructType | undefined,
+  ) {
+    super();
+    this.children = [child];
+  }
+}
+
+/** Join of a stream with a static table on equal columns (Spark's `Join`, stream-static only). */
+export class Join extends LogicalPlan {
+  readonly nodeName = 'Join';
+  readonly children: readonly LogicalPlan[];
+  readonly schema: StructType | undefined;
+  constructor(
+    readonly left: LogicalPlan,
+    readonly right: LogicalPlan,
+    readonly on: readonly string[],
+    readonly joinType: 'inner' | 'left_outer' | 'right_outer',
+  ) {
+    super();
+    this.children = [left, right];
+    for (const k of on) {
+      left.schema?.resolve(k, 'join');
+      right.schema?.resolve(k, 'join');
+    }
+    this.schema =
+      left.schema && right.schema
+        ? new StructType([...left.schema.fields, ...right.schema.fields.filter((f) => !on.includes(f.name))])
+        : undefined;
+  }
+}
+
+/** `union`: the rows of both sides, matched by column position (Spark's `Union`). */
+export class Union extends LogicalPlan {
+  readonly nodeName = 'Union';
+  readonly children: readonly LogicalPlan[];
+  constructor(
+    readonly left: LogicalPlan,
+    readonly right: LogicalPlan,
+  ) {
+    super();
+    this.children = [left, right];
+    if (left.schema && right.schema && left.schema.fields.length !== right.schema.fields.length) {
+      throw new FlintError('INVALID_ARGUMENT', `union: both sides need the same number of columns; the first has ${left.schema.fields.length}, the second ${right.schema.fields.length}`);
+    }
+  }
+  get schema(): StructType | undefined {
+    return this.left.schema;
+  }
+  override get eventTimeColumns(): EventTimeColumns {
+    return new Map([...this.right.eventTimeColumns, ...this.left.eventTimeColumns]);
+  }
+}
+
+/** One sort key: an expression and its direction. */
+export interface SortOrder {
+  readonly expr: Expression;
+  readonly ascending: boolean;
+}
+
+/** `orderBy`/`sort` (Spark's `Sort`): on a stream, only after an aggregation in complete mode. */
+export class Sort extends LogicalPlan {
+  readonly nodeName = 'Sort';
+  readonly children: readonly LogicalPlan[];
+  constructor(
+    readonly child: LogicalPlan,
+    readonly orders: readonly SortOrder[],
+  ) {
+    super();
+    this.children = [child];
+    if (child.schema) for (const o of orders) o.expr.dataType(child.schema);
+  }
+  get schema(): StructType | undefined {
+    return this.child.schema;
+  }
+}

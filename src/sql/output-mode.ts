@@ -1,0 +1,91 @@
+// Output modes and Spark's UnsupportedOperationChecker: which query shapes each mode accepts,
+// checked at start() so a query that cannot run correctly never starts.
+//
+//                                   append              update      complete
+//   no aggregation                  yes                 yes         no
+//   aggregation with watermark key  yes (final rows)    yes         yes
+//   aggregation without watermark   no                  yes         yes
+//   mapGroupsWithState              no                  yes         no
+//   flatMapGroupsWithState          its declared mode   its mode    no (append-mode one: before an aggregation, any)
+//   dropDuplicates                  yes                 yes         (needs aggregation)
+//   orderBy                         no                  no          after an aggregation
+import { FlintError } from '../errors.js';
+import { Aggregate, Deduplicate, FlatMapGroupsWithState, Join, Sort, type LogicalPlan } from './logical-plan.js';
+
+/** What each trigger writes (Spark's `OutputMode`). */
+export type OutputMode = 'append' | 'update' | 'complete';
+
+/** Checks a mode name given by the program. */
+export function parseOutputMode(mode: string): OutputMode {
+  const m = String(mode).toLowerCase();
+  if (m === 'append' || m === 'update' || m === 'complete') return m;
+  throw new FlintError('INVALID_ARGUMENT', `outputMode: unknown output mode "${mode}"; accepted output modes are 'append', 'complete', 'update'`);
+}
+
+/** Throws a FlintError (code UNSUPPORTED_OPERATION) when `plan` cannot run in `mode` (Spark's `checkForStreaming`). */
+export function checkForStreaming(plan: LogicalPlan, mode: OutputMode): void {
+  const nodes = plan.nodes();
+  const aggregates = nodes.filter((n): n is Aggregate => n instanceof Aggregate && n.isStreaming);
+  const groupStates = nodes.filter((n): n is FlatMapGroupsWithState => n instanceof FlatMapGroupsWithState && n.isStreaming);
+  if (aggregates.length > 1) fail('Multiple streaming aggregations are not supported with streaming DataFrames/Datasets; aggregate once per query');
+  const aggregate = aggregates[0];
+  if (mode === 'complete' && !aggregate) {
+    fail('Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets; use append or update, or add groupBy(...).agg(...)');
+  }
+  if (mode === 'append' && aggregate && aggregate.watermarkKeyIndex < 0) {
+    fail(
+      'Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets without watermark; ' +
+        'add withWatermark(eventTimeColumn, delay) and group by that column (or a window over it), or use outputMode update or complete',
+    );
+  }
+  checkGroupStates(groupStates, mode, aggregate !== undefined);
+  for (const d of nodes.filter((n): n is Deduplicate => n instanceof Deduplicate && n.isStreaming)) {
+    if (d.child.nodes().some((n) => n instanceof Aggregate && n.isStreaming)) fail('dropDuplicates is not supported after aggregation on a streaming DataFrame/Dataset');
+  }
+  for (const s of nodes.filter((n): n is Sort => n instanceof Sort && n.isStreaming)) {
+    const afterAggregate = s.child.nodes().some((n) => n instanceof Aggregate);
+    if (!afterAggregate || mode !== 'complete') {
+      fail('Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode');
+    }
+  }
+  for (const j of nodes.filter((n): n is Join => n instanceof Join)) {
+    if (j.left.isStreaming && j.right.isStreaming) fail('Stream-stream joins are not supported by Flint yet; join a stream with a static DataFrame');
+    if (j.joinType === 'right_outer' && j.left.isStreaming) fail('RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/Dataset on the right is not supported');
+    if (j.joinType === 'left_outer' && j.right.isStreaming) fail('LeftOuter join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported');
+  }
+}
+
+// Spark's rules for [flat]mapGroupsWithState, alone, several, and with an aggregation.
+function checkGroupStates(groupStates: FlatMapGroupsWithState[], mode: OutputMode, hasAggregate: boolean): void {
+  const maps = groupStates.filter((g) => g.isMapGroupsWithState);
+  if (maps.length > 0 && maps.length < groupStates.length) fail('Mixing mapGroupsWithStates and flatMapGroupsWithStates are not supported on a streaming DataFrames/Datasets');
+  if (maps.length > 1) fail('Multiple mapGroupsWithStates are not supported on a streaming DataFrames/Datasets');
+  if (groupStates.length > 1 && (mode !== 'append' || groupStates.some((g) => g.funcOutputMode !== 'append'))) {
+    fail('Multiple flatMapGroupsWithStates are not supported when they are not all in append mode or the output mode is not append on a streaming DataFrames/Datasets');
+  }
+  for (const g of groupStates) {
+    const name = g.isMapGroupsWithState ? 'mapGroupsWithState' : 'flatMapGroupsWithState';
+    if (g.timeout === 'EventTimeTimeout' && g.child.eventTimeColumns.size === 0) {
+      fail(`Watermark must be specified in the query using '[Dataset/DataFrame].withWatermark()' for using event-time timeout in a ${name}. Event-time timeout not supported without watermark.`);
+    }
+    const aggregateBelow = g.child.nodes().some((n) => n instanceof Aggregate && n.isStreaming);
+    if (g.isMapGroupsWithState) {
+      if (hasAggregate) fail('mapGroupsWithState is not supported with aggregation on a streaming DataFrame/Dataset');
+      if (mode !== 'update') fail(`mapGroupsWithState is not supported with ${capital(mode)} output mode on a streaming DataFrame/Dataset; use outputMode('update')`);
+    } else if (g.funcOutputMode === 'update') {
+      if (hasAggregate) fail('flatMapGroupsWithState in update mode is not supported with aggregation on a streaming DataFrame/Dataset');
+      if (mode !== 'update') fail(`flatMapGroupsWithState in update mode is not supported with ${capital(mode)} output mode on a streaming DataFrame/Dataset`);
+    } else {
+      if (aggregateBelow) fail('flatMapGroupsWithState in append mode is not supported after aggregation on a streaming DataFrame/Dataset');
+      if (!hasAggregate && mode !== 'append') fail(`flatMapGroupsWithState in append mode is not supported with ${capital(mode)} output mode on a streaming DataFrame/Dataset`);
+    }
+  }
+}
+
+function capital(mode: OutputMode): string {
+  return mode[0]!.toUpperCase() + mode.slice(1);
+}
+
+function fail(message: string): never {
+  throw new FlintError('UNSUPPORTED_OPERATION', message);
+}

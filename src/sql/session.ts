@@ -1,0 +1,140 @@
+// FlintSession: the entry point of Structured Streaming (Spark's SparkSession): reads streams,
+// makes static DataFrames, runs queries on Flint's engine, and holds the memory sinks' tables.
+import type { Core, CoreName } from '../core/core.js';
+import { createCore } from '../core/create-core.js';
+import type { TextOutput } from '../dstream/operator.js';
+import { FlintError } from '../errors.js';
+import { join } from 'node:path';
+import type { Clock } from '../streaming/clock.js';
+import { parseMaster } from '../streaming/master.js';
+import { DataStreamReader } from './data-stream-reader.js';
+import { Dataset, type DataFrame } from './dataframe.js';
+import { planQuery } from './execution/planner.js';
+import { LocalRelation, StreamingRelation, type LogicalPlan } from './logical-plan.js';
+import { inferSchema, StructType, type Row } from './schema.js';
+import type { MemorySink } from './sinks/memory-sink.js';
+import { MemoryStream } from './sources/memory-stream.js';
+import type { Source } from './sources/source.js';
+import { StreamingQueryManager } from './streaming-query-manager.js';
+
+/** Options of a {@link FlintSession}. */
+export interface FlintSessionOptions {
+  /** `'local[n]'` (default `local[*]`): worker threads and default partitions. */
+  master?: string;
+  /** Engine core of every query: `wasm` (default) or `js`. */
+  core?: CoreName;
+  /** Name shown in progress and logs. */
+  appName?: string;
+  /** Source of time for triggers, the rate source and progress; a ManualClock drives tests. */
+  clock?: Clock;
+  /** Where the console sink and `show()` write (default process.stdout). */
+  out?: TextOutput;
+  /**
+   * Default parent of checkpoint locations (Spark's `spark.sql.streaming.checkpointLocation`):
+   * a named query without its own `checkpointLocation` uses `<this>/<queryName>`.
+   */
+  checkpointLocation?: string;
+}
+
+/** The entry point of Structured Streaming (Spark's `SparkSession`). */
+export class FlintSession {
+  readonly master: string;
+  readonly coreName: CoreName;
+  readonly appName: string;
+  readonly clock: Clock | undefined;
+  readonly out: TextOutput;
+  /** The active queries and their listeners (Spark's `spark.streams`). */
+  readonly streams = new StreamingQueryManager();
+  private readonly checkpointRoot: string | undefined;
+  private readonly tables = new Map<string, MemorySink>();
+  private readonly memoryStreams = new Map<string, MemoryStream>();
+  private staticCore: Core | undefined;
+
+  constructor(options: FlintSessionOptions = {}) {
+    this.master = options.master ?? 'local[*]';
+    parseMaster(this.master);
+    this.coreName = options.core ?? 'wasm';
+    if (this.coreName !== 'js' && this.coreName !== 'wasm') throw new FlintError('INVALID_CORE', `core "${String(this.coreName)}" is unknown; use 'js' or 'wasm'`);
+    this.appName = options.appName ?? 'flint';
+    this.clock = options.clock;
+    this.out = options.out ?? process.stdout;
+    this.checkpointRoot = options.checkpointLocation;
+  }
+
+  /** Reads a stream (Spark's `spark.readStream`). */
+  get readStream(): DataStreamReader {
+    return new DataStreamReader(this);
+  }
+
+  /** The MemoryStream called `name` (made on first use), which `readStream.format('memory').option('name', name)` reads. */
+  memoryStream<T extends object = Row>(name: string, schema?: StructType): MemoryStream<T> {
+    let stream = this.memoryStreams.get(name);
+    if (!stream) {
+      stream = new MemoryStream(this, schema);
+      this.memoryStreams.set(name, stream);
+    } else if (schema) {
+      stream.defineSchema(schema);
+    }
+    return stream as unknown as MemoryStream<T>;
+  }
+
+  /** A static DataFrame of `rows` (Spark's `createDataFrame`); the schema is inferred when not given. */
+  createDataFrame(rows: readonly Row[], schema?: StructType): DataFrame {
+    return new Dataset<Row>(this, new LocalRelation(rows, schema ?? inferSchema(rows)));
+  }
+
+  /** The rows a memory sink holds for the query named `name` (Spark's `spark.table(name)`), as a static DataFrame. */
+  table(name: string): DataFrame {
+    const sink = this.tables.get(name);
+    if (!sink) throw new FlintError('INVALID_ARGUMENT', `Table or view not found: ${name}; start a query with format('memory') and queryName('${name}') first`);
+    const rows = sink.allData();
+    return this.createDataFrame(rows, sink.schema ?? inferSchema(rows));
+  }
+
+  /** Stops every active query and releases the session's resources. */
+  async stop(): Promise<void> {
+    await Promise.all(this.streams.active.map((q) => q.stop()));
+    await this.staticCore?.close();
+    this.staticCore = undefined;
+  }
+
+  // ---- used by readers, writers and Datasets ----
+
+  /** A streaming DataFrame over `source`; with `newSource`, each query reads a source of its own. */
+  streamingDataFrame(source: Source, newSource?: () => Source): DataFrame {
+    return new Dataset<Row>(this, new StreamingRelation(source, newSource));
+  }
+
+  /** Registers a memory sink's table under the query name. */
+  registerMemoryTable(name: string, sink: MemorySink): void {
+    this.tables.set(name, sink);
+  }
+
+  /** The checkpoint location of a query named `name` under the session's default, if any. */
+  checkpointLocationFor(name: string | null): string | undefined {
+    return this.checkpointRoot && name ? join(this.checkpointRoot, name) : undefined;
+  }
+
+  /** A schema inferred from rows. */
+  inferSchema(rows: readonly Row[]): StructType {
+    return inferSchema(rows);
+  }
+
+  /** Runs a static plan once, as one batch in complete mode, on the session's core. */
+  async executeStatic(plan: LogicalPlan): Promise<Row[]> {
+    if (plan.isStreaming) throw new FlintError('INVALID_ARGUMENT', "Queries with streaming sources must be executed with writeStream.start(); collect() and show() are for static DataFrames");
+    this.staticCore ??= createCore(this.coreName, parseMaster(this.master));
+    const physical = planQuery(plan, undefined);
+    const ctx = {
+      batchId: 0,
+      watermarkMs: 0,
+      batchTimestampMs: Date.now(),
+      outputMode: 'complete' as const,
+      core: this.staticCore,
+      numPartitions: parseMaster(this.master),
+      inputs: new Map(),
+      eventTimeStats: new Map(),
+    };
+    return (await physical.root.execute(ctx)).collect();
+  }
+}

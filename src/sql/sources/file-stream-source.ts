@@ -1,0 +1,105 @@
+// The file source (Spark's FileStreamSource): files that appear in a directory, oldest first (or
+// newest first with `latestFirst`), at most `maxFilesPerTrigger` per batch. Each batch's files are
+// logged in `sources/<i>/<n>` before use, so a restart reads exactly the same files again; the
+// offset is the log's batch number. A directory written by Flint's file sink is read through its
+// `_spark_metadata` log, so only committed files are seen.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Batch } from '../../batch/batch.js';
+import { FlintError } from '../../errors.js';
+import { MetadataLog } from '../checkpoint/metadata-log.js';
+import { schemaOf, type Row, type StructType } from '../schema.js';
+import { csvOptions, parseFile, type FileFormat } from './file-formats.js';
+import type { Offset, Source, SourceEnv } from './source.js';
+import { FileSinkLog } from '../sinks/file-sink-log.js';
+
+/** One file the source has taken (Spark's `FileEntry`). */
+interface FileEntry {
+  path: string;
+  timestamp: number;
+  batchId: number;
+}
+
+/** `text`, `json` and `csv` files of a directory. */
+export class FileStreamSource implements Source {
+  readonly schema: StructType;
+  readonly description: string;
+  private readonly maxFilesPerTrigger: number | undefined;
+  private readonly latestFirst: boolean;
+  private log: MetadataLog<FileEntry[]> | undefined;
+  private readonly memoryLog = new Map<number, FileEntry[]>();
+  private readonly seen = new Set<string>();
+  private lastBatch = -1;
+  private availableNowFiles: Set<string> | undefined;
+
+  constructor(
+    private readonly dir: string,
+    private readonly format: FileFormat,
+    schema: StructType | undefined,
+    private readonly options: ReadonlyMap<string, string>,
+  ) {
+    if (format === 'text') this.schema = schemaOf({ value: 'string' });
+    else if (schema) this.schema = schema;
+    else throw new FlintError('INVALID_ARGUMENT', `Schema must be specified when creating a streaming source DataFrame from ${format} files; call readStream.schema(...)`);
+    const max = options.get('maxfilespertrigger');
+    this.maxFilesPerTrigger = max === undefined ? undefined : Number(max);
+    if (max !== undefined && !(Number.isInteger(this.maxFilesPerTrigger) && this.maxFilesPerTrigger! > 0)) {
+      throw new FlintError('INVALID_ARGUMENT', `file source: maxFilesPerTrigger must be a positive integer, got ${max}`);
+    }
+    this.latestFirst = (options.get('latestfirst') ?? 'false') === 'true';
+    this.description = `FileStreamSource[file:${dir}]`;
+  }
+
+  async attach(env: SourceEnv): Promise<void> {
+    if (!env.metadataPath) return;
+    this.log = new MetadataLog<FileEntry[]>(env.metadataPath);
+    for (const id of this.log.batchIds()) {
+      for (const f of this.log.get(id)!) this.seen.add(f.path);
+      this.lastBatch = id;
+    }
+  }
+
+  async prepareForTriggerAvailableNow(): Promise<void> {
+    this.availableNowFiles = new Set(this.listFiles().map((f) => f.path));
+  }
+
+  async latestOffset(): Promise<Offset | undefined> {
+    let fresh = this.listFiles().filter((f) => !this.seen.has(f.path) && (!this.availableNowFiles || this.availableNowFiles.has(f.path)));
+    fresh.sort((a, b) => (this.latestFirst ? b.timestamp - a.timestamp : a.timestamp - b.timestamp) || a.path.localeCompare(b.path));
+    if (this.maxFilesPerTrigger !== undefined) fresh = fresh.slice(0, this.maxFilesPerTrigger);
+    if (fresh.length > 0) {
+      const batchId = this.lastBatch + 1;
+      const entries = fresh.map((f) => ({ ...f, batchId }));
+      if (this.log) await this.log.add(batchId, entries);
+      else this.memoryLog.set(batchId, entries);
+      for (const f of fresh) this.seen.add(f.path);
+      this.lastBatch = batchId;
+    }
+    return this.lastBatch < 0 ? undefined : this.lastBatch;
+  }
+
+  getBatch(start: Offset | undefined, end: Offset): Batch<Row> {
+    const rows: Row[] = [];
+    const csv = csvOptions(this.options);
+    for (let id = Number(start ?? -1) + 1; id <= Number(end); id++) {
+      const entries = this.log ? this.log.get(id) : this.memoryLog.get(id);
+      if (!entries) throw new FlintError('SOURCE_ERROR', `${this.description}: no file list for batch ${id} in the source log`);
+      for (const f of entries) rows.push(...parseFile(readFileSync(f.path, 'utf8'), this.format, this.schema, csv));
+    }
+    return Batch.of(rows, 1);
+  }
+
+  // Files now in the directory: through the sink log when Flint's file sink wrote it; names
+  // starting with `.` or `_` are skipped (temporary and metadata files), as Spark does.
+  private listFiles(): { path: string; timestamp: number }[] {
+    if (!existsSync(this.dir)) return [];
+    if (existsSync(join(this.dir, FileSinkLog.DIR))) {
+      return new FileSinkLog(this.dir).allFiles().map((f) => ({ path: f.path, timestamp: f.modificationTime }));
+    }
+    return readdirSync(this.dir)
+      .filter((name) => !name.startsWith('.') && !name.startsWith('_'))
+      .map((name) => join(this.dir, name))
+      .filter((path) => statSync(path).isFile())
+      .map((path) => ({ path, timestamp: statSync(path).mtimeMs }));
+  }
+}
