@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Tests that run several Flint processes against the mock Kafka cluster (SIGKILLs, consumer
 // groups) run as a second group, after the others: on a 2-core machine they would otherwise
 // starve the timing-sensitive tests running beside them.
-const PROCESS_TESTS = ['test/kafka-kill.test.ts', 'test/kafka-group.test.ts', 'test/kafka-example.test.ts'];
+const PROCESS_TESTS = ['test/kafka-kill.test.ts', 'test/kafka-group.test.ts', 'test/kafka-example.test.ts', 'test/sql-kill.test.ts'];
 
 export default defineConfig({
   test: {
