@@ -5,10 +5,11 @@
 import { Batch } from '../../batch/batch.js';
 import type { Row } from '../schema.js';
 import { GroupState, NO_TIMESTAMP, type GroupStateTimeout } from '../state/group-state.js';
-import { StateStore } from '../state/state-store.js';
+import type { StateStore } from '../state/state-store.js';
+import { StateStoreOperator } from './state-store-operator.js';
 import { decodeJson, encodeJson } from '../state/value-codec.js';
 import { eventTimeOf } from './state-store-save-exec.js';
-import { StateMetrics, type BatchContext, type PhysicalOperator, type StatefulOperator, type StateOperatorProgress } from './spark-plan.js';
+import { type BatchContext, type PhysicalOperator } from './spark-plan.js';
 
 /** A key's stored state: the user's value (as JSON text) and its timeout, or -1. */
 type StoredState = [stateJson: string, timeoutTimestamp: number];
@@ -17,10 +18,8 @@ type StoredState = [stateJson: string, timeoutTimestamp: number];
 export type GroupFunction = (key: Row, rows: Row[], state: GroupState<unknown>) => Iterable<Row>;
 
 /** The mapGroupsWithState / flatMapGroupsWithState operator. */
-export class FlatMapGroupsWithStateExec implements StatefulOperator {
+export class FlatMapGroupsWithStateExec extends StateStoreOperator {
   readonly children: readonly PhysicalOperator[];
-  private readonly metrics = new StateMetrics();
-  private lastWatermarkMs = 0;
 
   constructor(
     readonly child: PhysicalOperator,
@@ -29,23 +28,10 @@ export class FlatMapGroupsWithStateExec implements StatefulOperator {
     private readonly timeout: GroupStateTimeout,
     /** The input column that carries the watermark: rows behind it are dropped. */
     private readonly eventTimeColumn: string | undefined,
-    private readonly store: StateStore,
+    store: StateStore,
   ) {
+    super(store, 'flatMapGroupsWithState');
     this.children = [child];
-  }
-
-  loadState(version: number): void {
-    this.store.load(version);
-  }
-
-  async commitState(version: number): Promise<void> {
-    const t = performance.now();
-    await this.store.commit(version);
-    this.metrics.commitMs += performance.now() - t;
-  }
-
-  progress(): StateOperatorProgress {
-    return this.metrics.report('flatMapGroupsWithState', this.store.size, this.store.estimateBytes(), 1);
   }
 
   shouldRunAnotherBatch(watermarkMs: number): boolean {

@@ -8,20 +8,19 @@ import type { AggregateFunction, AggBuffer } from '../expressions/aggregates.js'
 import { stripAlias, type Expression } from '../expressions/expression.js';
 import type { SessionWindow } from '../expressions/session-window.js';
 import type { Row, Value } from '../schema.js';
-import { StateStore } from '../state/state-store.js';
+import type { StateStore } from '../state/state-store.js';
+import { StateStoreOperator } from './state-store-operator.js';
 import { keyString } from '../state/value-codec.js';
-import { StateMetrics, type BatchContext, type PhysicalOperator, type StatefulOperator, type StateOperatorProgress } from './spark-plan.js';
+import { type BatchContext, type PhysicalOperator } from './spark-plan.js';
 
 type Session = [startMs: number, endMs: number, buffers: AggBuffer[]];
 type SessionEntry = [otherValues: Value[], sessions: Session[]];
 
 /** The session-window aggregation operator. */
-export class SessionWindowAggregateExec implements StatefulOperator {
+export class SessionWindowAggregateExec extends StateStoreOperator {
   readonly children: readonly PhysicalOperator[];
   private readonly functions: AggregateFunction[];
   private readonly session: SessionWindow;
-  private readonly metrics = new StateMetrics();
-  private lastWatermarkMs = 0;
 
   constructor(
     readonly child: PhysicalOperator,
@@ -31,25 +30,12 @@ export class SessionWindowAggregateExec implements StatefulOperator {
     private readonly sessionIndex: number,
     /** True when the session's time column carries a watermark. */
     private readonly watermarked: boolean,
-    private readonly store: StateStore,
+    store: StateStore,
   ) {
+    super(store, 'sessionWindowStateStoreSaveExec');
     this.children = [child];
     this.functions = aggregates.map((a) => stripAlias(a) as AggregateFunction);
     this.session = stripAlias(groupings[sessionIndex]!) as SessionWindow;
-  }
-
-  loadState(version: number): void {
-    this.store.load(version);
-  }
-
-  async commitState(version: number): Promise<void> {
-    const t = performance.now();
-    await this.store.commit(version);
-    this.metrics.commitMs += performance.now() - t;
-  }
-
-  progress(): StateOperatorProgress {
-    return this.metrics.report('sessionWindowStateStoreSaveExec', this.store.size, this.store.estimateBytes(), 1);
   }
 
   shouldRunAnotherBatch(watermarkMs: number): boolean {

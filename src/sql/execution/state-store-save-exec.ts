@@ -9,10 +9,11 @@ import { Batch } from '../../batch/batch.js';
 import type { AggregateFunction, AggBuffer } from '../expressions/aggregates.js';
 import { stripAlias, type Expression } from '../expressions/expression.js';
 import type { Row, Value } from '../schema.js';
-import { StateStore } from '../state/state-store.js';
+import type { StateStore } from '../state/state-store.js';
+import { StateStoreOperator } from './state-store-operator.js';
 import { token, windowKey } from '../state/value-codec.js';
 import { TimeWindow, windowStartsInto } from '../expressions/time-window.js';
-import { StateMetrics, type BatchContext, type PhysicalOperator, type StatefulOperator, type StateOperatorProgress } from './spark-plan.js';
+import { type BatchContext, type PhysicalOperator } from './spark-plan.js';
 
 /** A group in the state store: its grouping values and one buffer per aggregate. */
 type GroupEntry = [groupValues: Value[], buffers: AggBuffer[]];
@@ -25,14 +26,11 @@ export function eventTimeOf(v: Value): number | undefined {
 }
 
 /** The streaming aggregation operator. */
-export class StateStoreSaveExec implements StatefulOperator {
+export class StateStoreSaveExec extends StateStoreOperator {
   readonly children: readonly PhysicalOperator[];
   private readonly functions: AggregateFunction[];
   /** The grouping expressions that are event-time windows (by position). */
   private readonly windows: (TimeWindow | undefined)[];
-  private readonly metrics = new StateMetrics();
-  private lastWatermarkMs = 0;
-  private numPartitions = 1;
   private complete = false;
 
   constructor(
@@ -41,28 +39,15 @@ export class StateStoreSaveExec implements StatefulOperator {
     private readonly aggregates: readonly Expression[],
     /** Index of the grouping key that carries the watermark, -1 for none. */
     private readonly watermarkKey: number,
-    private readonly store: StateStore,
+    store: StateStore,
   ) {
+    super(store, 'stateStoreSave');
     this.children = [child];
     this.functions = aggregates.map((a) => stripAlias(a) as AggregateFunction);
     this.windows = groupings.map((g) => {
       const inner = stripAlias(g);
       return inner instanceof TimeWindow ? inner : undefined;
     });
-  }
-
-  loadState(version: number): void {
-    this.store.load(version);
-  }
-
-  async commitState(version: number): Promise<void> {
-    const t = performance.now();
-    await this.store.commit(version);
-    this.metrics.commitMs += performance.now() - t;
-  }
-
-  progress(): StateOperatorProgress {
-    return this.metrics.report('stateStoreSave', this.store.size, this.store.estimateBytes(), this.numPartitions);
   }
 
   shouldRunAnotherBatch(watermarkMs: number): boolean {

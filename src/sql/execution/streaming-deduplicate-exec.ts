@@ -3,39 +3,25 @@
 // watermark are dropped and keys behind it are evicted, so the state stays bounded.
 import { Batch } from '../../batch/batch.js';
 import type { Row } from '../schema.js';
-import { StateStore } from '../state/state-store.js';
+import type { StateStore } from '../state/state-store.js';
+import { StateStoreOperator } from './state-store-operator.js';
 import { keyString } from '../state/value-codec.js';
 import { eventTimeOf } from './state-store-save-exec.js';
-import { StateMetrics, type BatchContext, type PhysicalOperator, type StatefulOperator, type StateOperatorProgress } from './spark-plan.js';
+import { type BatchContext, type PhysicalOperator } from './spark-plan.js';
 
 /** The streaming dropDuplicates operator. */
-export class StreamingDeduplicateExec implements StatefulOperator {
+export class StreamingDeduplicateExec extends StateStoreOperator {
   readonly children: readonly PhysicalOperator[];
-  private readonly metrics = new StateMetrics();
-  private lastWatermarkMs = 0;
 
   constructor(
     readonly child: PhysicalOperator,
     private readonly keys: readonly string[],
     /** The key column that carries the watermark, if any. */
     private readonly eventTimeKey: string | undefined,
-    private readonly store: StateStore,
+    store: StateStore,
   ) {
+    super(store, 'dedupe');
     this.children = [child];
-  }
-
-  loadState(version: number): void {
-    this.store.load(version);
-  }
-
-  async commitState(version: number): Promise<void> {
-    const t = performance.now();
-    await this.store.commit(version);
-    this.metrics.commitMs += performance.now() - t;
-  }
-
-  progress(): StateOperatorProgress {
-    return this.metrics.report('dedupe', this.store.size, this.store.estimateBytes(), 1);
   }
 
   shouldRunAnotherBatch(watermarkMs: number): boolean {
