@@ -1,9 +1,10 @@
 // StateDStream: updateStateByKey. Each batch, the new state of every key is computed from the
 // key's new values and its state after the previous batch.
 import { Batch } from '../batch/batch.js';
-import { cogroupPartitions } from '../batch/shuffle.js';
+import { keyId, partitionOf } from '../batch/keys.js';
 import type { DStream } from './dstream.js';
 import type { Operator } from './operator.js';
+import { indexKeys, stateBatch, stateColumnsOf, type KeyIndex, type StateColumns } from './state-columns.js';
 
 /** Options of `updateStateByKey`. */
 export interface UpdateStateOptions<K, S> {
@@ -22,6 +23,8 @@ export class StateDStream<K, V, S> implements Operator<[K, S]> {
   readonly mustCheckpoint = true;
   readonly dependencies: readonly DStream<[K, V]>[];
   private self: DStream<[K, S]> | undefined;
+  /** The key index of each partition of a state batch, for the batch computed from it. */
+  private readonly indexes = new WeakMap<Batch<[K, S]>, KeyIndex[]>();
 
   constructor(
     private readonly parent: DStream<[K, V]>,
@@ -49,16 +52,78 @@ export class StateDStream<K, V, S> implements Operator<[K, S]> {
     const values = await this.parent.getOrCompute(time);
     if (!previous && !values) return undefined;
     const states = previous ?? Batch.of(this.initialState as [K, S][]);
-    // State first, then new keys: keys keep their position from batch to batch.
-    const grouped = cogroupPartitions<K>([states.partitions, values?.partitions ?? []], this.numPartitions);
-    const parts = grouped.map((partition) => {
-      const out: [K, S][] = [];
-      for (const [key, [keyStates, vs]] of partition as [K, [S[], V[]]][]) {
-        const next = this.update(vs, keyStates[0], key, time);
-        if (next !== undefined) out.push([key, next]);
-      }
-      return out;
-    });
-    return new Batch(parts, this.numPartitions);
+    const n = this.numPartitions;
+    const columns = stateColumnsOf(states, n);
+    // A batch's key indexes go to the one batch computed from it; any other use rebuilds them.
+    const indexes = this.indexes.get(states) ?? columns.map((c) => indexKeys(c.keys));
+    this.indexes.delete(states);
+    const grouped = groupNewValues(values?.partitions ?? [], columns, indexes);
+    const next = columns.map((c, p) => this.updatePartition(c, grouped[p]!, time));
+    const batch = stateBatch(next.map((r) => r.columns));
+    // Removed keys shift the indices after them: those partitions are indexed again next time.
+    if (next.every((r) => !r.removed)) this.indexes.set(batch, indexes);
+    return batch;
   }
+
+  // State first, then new keys: keys keep their position from batch to batch. Every key gets a
+  // call, those without new values with an empty array, as in Spark.
+  private updatePartition(old: StateColumns<K, S>, grouped: GroupedValues<K, V>, time: number): UpdatedPartition<K, S> {
+    const keys: K[] = [];
+    const states: S[] = [];
+    let removed = false;
+    const visit = (key: K, state: S | undefined, vs: V[] | undefined): void => {
+      const s = this.update(vs ?? [], state, key, time);
+      if (s === undefined) removed = true;
+      else {
+        keys.push(key);
+        states.push(s);
+      }
+    };
+    const oldLength = old.keys.length;
+    for (let i = 0; i < oldLength; i++) visit(old.keys[i]!, old.states[i], grouped.values.get(i));
+    grouped.newKeys.forEach((key, j) => visit(key, undefined, grouped.values.get(oldLength + j)));
+    return { columns: { keys, states }, removed };
+  }
+}
+
+interface UpdatedPartition<K, S> {
+  columns: StateColumns<K, S>;
+  /** True when a key in the old state or the new values got no new state. */
+  removed: boolean;
+}
+
+/** One partition's new values: by index (keys past the old state's are `newKeys`, in order). */
+interface GroupedValues<K, V> {
+  newKeys: K[];
+  values: Map<number, V[]>;
+}
+
+/**
+ * Groups the new values by key into the state's partitions, adding keys the state lacks to the
+ * partition's index after its old keys, in the order they are first seen (a cogroup's order).
+ */
+function groupNewValues<K, V, S>(
+  partitions: readonly (readonly (readonly [K, V])[])[],
+  columns: readonly StateColumns<K, S>[],
+  indexes: KeyIndex[],
+): GroupedValues<K, V>[] {
+  const n = columns.length;
+  const grouped = columns.map((): GroupedValues<K, V> => ({ newKeys: [], values: new Map() }));
+  for (const partition of partitions) {
+    for (const [k, v] of partition) {
+      const p = partitionOf(k, n);
+      const id = keyId(k);
+      const g = grouped[p]!;
+      let i = indexes[p]!.get(id);
+      if (i === undefined) {
+        i = columns[p]!.keys.length + g.newKeys.length;
+        g.newKeys.push(k);
+        indexes[p]!.set(id, i);
+      }
+      const vs = g.values.get(i);
+      if (vs) vs.push(v);
+      else g.values.set(i, [v]);
+    }
+  }
+  return grouped;
 }
