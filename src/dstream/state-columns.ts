@@ -42,36 +42,40 @@ function toPairs<K, S>({ keys, states }: StateColumns<K, S>): [K, S][] {
 /** Index of each key of a partition's columns. */
 export type KeyIndex = Map<KeyId, number>;
 
+/** A state batch read as columns, and the index of their keys when reading built it. */
+export interface StateTable<K, S> {
+  columns: StateColumns<K, S>[];
+  indexes?: KeyIndex[];
+}
+
 /**
  * The columns of each of the `n` partitions of a state batch: its own when it holds columns
  * partitioned the same way, else its pairs. Pairs not partitioned that way (the initial state) are
  * hash-partitioned in order, each key's first state kept, as a cogroup keeps it first.
  */
-export function stateColumnsOf<K, S>(batch: Batch<[K, S]>, n: number): StateColumns<K, S>[] {
+export function stateColumnsOf<K, S>(batch: Batch<[K, S]>, n: number): StateTable<K, S> {
   if (batch.hashPartitions === n) {
-    if (batch instanceof StateColumnsBatch) return batch.columns as StateColumns<K, S>[];
+    if (batch instanceof StateColumnsBatch) return { columns: batch.columns as StateColumns<K, S>[] };
     if (batch instanceof NumberPairsBatch) {
-      return batch.columns.map((c) => ({ keys: c.keys, states: c.values })) as unknown as StateColumns<K, S>[];
+      return { columns: batch.columns.map((c) => ({ keys: c.keys, states: c.values })) as unknown as StateColumns<K, S>[] };
     }
-  }
-  // A state batch's own pairs (read back from a checkpoint) hold each key once.
-  if (batch.hashPartitions === n) {
-    return batch.partitions.map((p) => ({ keys: p.map((e) => e[0]), states: p.map((e) => e[1]) }));
+    // A state batch's own pairs (read back from a checkpoint) hold each key once.
+    return { columns: batch.partitions.map((p) => ({ keys: p.map((e) => e[0]), states: p.map((e) => e[1]) })) };
   }
   const keys = Array.from({ length: n }, () => [] as K[]);
   const states = Array.from({ length: n }, () => [] as S[]);
-  const seen = Array.from({ length: n }, () => new Set<KeyId>());
+  const indexes = Array.from({ length: n }, (): KeyIndex => new Map());
   for (const partition of batch.partitions) {
     for (const [k, s] of partition) {
       const target = partitionOf(k, n);
       const id = keyId(k);
-      if (seen[target]!.has(id)) continue;
-      seen[target]!.add(id);
+      if (indexes[target]!.has(id)) continue;
+      indexes[target]!.set(id, keys[target]!.length);
       keys[target]!.push(k);
       states[target]!.push(s);
     }
   }
-  return keys.map((ks, i) => ({ keys: ks, states: states[i]! }));
+  return { columns: keys.map((ks, i) => ({ keys: ks, states: states[i]! })), indexes };
 }
 
 /** The index of `columns`' keys. */

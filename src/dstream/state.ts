@@ -53,9 +53,10 @@ export class StateDStream<K, V, S> implements Operator<[K, S]> {
     if (!previous && !values) return undefined;
     const states = previous ?? Batch.of(this.initialState as [K, S][]);
     const n = this.numPartitions;
-    const columns = stateColumnsOf(states, n);
+    const table = stateColumnsOf(states, n);
+    const columns = table.columns;
     // A batch's key indexes go to the one batch computed from it; any other use rebuilds them.
-    const indexes = this.indexes.get(states) ?? columns.map((c) => indexKeys(c.keys));
+    const indexes = this.indexes.get(states) ?? table.indexes ?? columns.map((c) => indexKeys(c.keys));
     this.indexes.delete(states);
     const grouped = groupNewValues(values?.partitions ?? [], columns, indexes);
     const next = columns.map((c, p) => this.updatePartition(c, grouped[p]!, time));
@@ -66,23 +67,26 @@ export class StateDStream<K, V, S> implements Operator<[K, S]> {
   }
 
   // State first, then new keys: keys keep their position from batch to batch. Every key gets a
-  // call, those without new values with an empty array, as in Spark.
+  // call, those without new values with an empty array, as in Spark. While no key is removed the
+  // keys column is the old one (plus the new keys), not a copy.
   private updatePartition(old: StateColumns<K, S>, grouped: GroupedValues<K, V>, time: number): UpdatedPartition<K, S> {
-    const keys: K[] = [];
-    const states: S[] = [];
-    let removed = false;
-    const visit = (key: K, state: S | undefined, vs: V[] | undefined): void => {
-      const s = this.update(vs ?? [], state, key, time);
-      if (s === undefined) removed = true;
-      else {
-        keys.push(key);
-        states.push(s);
-      }
-    };
     const oldLength = old.keys.length;
-    for (let i = 0; i < oldLength; i++) visit(old.keys[i]!, old.states[i], grouped.values.get(i));
-    grouped.newKeys.forEach((key, j) => visit(key, undefined, grouped.values.get(oldLength + j)));
-    return { columns: { keys, states }, removed };
+    const { newKeys, values } = grouped;
+    const total = oldLength + newKeys.length;
+    const keyAt = (i: number): K => (i < oldLength ? old.keys[i]! : newKeys[i - oldLength]!);
+    const states: S[] = [];
+    let kept: K[] | undefined;
+    for (let i = 0; i < total; i++) {
+      const key = keyAt(i);
+      const s = this.update(values.get(i) ?? [], i < oldLength ? old.states[i] : undefined, key, time);
+      if (s === undefined) kept ??= Array.from({ length: i }, (_, j) => keyAt(j));
+      else {
+        states.push(s);
+        kept?.push(key);
+      }
+    }
+    const keys = kept ?? (newKeys.length > 0 ? old.keys.concat(newKeys) : old.keys);
+    return { columns: { keys, states }, removed: kept !== undefined };
   }
 }
 
