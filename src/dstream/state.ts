@@ -78,7 +78,7 @@ export class StateDStream<K, V, S> implements Operator<[K, S]> {
     let kept: K[] | undefined;
     for (let i = 0; i < total; i++) {
       const key = keyAt(i);
-      const s = this.update(values.get(i) ?? [], i < oldLength ? old.states[i] : undefined, key, time);
+      const s = this.update(values[i] ?? [], i < oldLength ? old.states[i] : undefined, key, time);
       if (s === undefined) kept ??= Array.from({ length: i }, (_, j) => keyAt(j));
       else {
         states.push(s);
@@ -96,10 +96,14 @@ interface UpdatedPartition<K, S> {
   removed: boolean;
 }
 
-/** One partition's new values: by index (keys past the old state's are `newKeys`, in order). */
+/**
+ * One partition's new values by key index (keys past the old state's are `newKeys`, in order): a
+ * holey array as long as the state, read once per key in order, where a Map lookup per key cost
+ * more than the update itself.
+ */
 interface GroupedValues<K, V> {
   newKeys: K[];
-  values: Map<number, V[]>;
+  values: (V[] | undefined)[];
 }
 
 /**
@@ -112,7 +116,7 @@ function groupNewValues<K, V, S>(
   indexes: KeyIndex[],
 ): GroupedValues<K, V>[] {
   const n = columns.length;
-  const grouped = columns.map((): GroupedValues<K, V> => ({ newKeys: [], values: new Map() }));
+  const grouped = columns.map((c): GroupedValues<K, V> => ({ newKeys: [], values: new Array<V[] | undefined>(c.keys.length) }));
   for (const partition of partitions) {
     for (const [k, v] of partition) {
       const p = partitionOf(k, n);
@@ -124,9 +128,9 @@ function groupNewValues<K, V, S>(
         g.newKeys.push(k);
         indexes[p]!.set(id, i);
       }
-      const vs = g.values.get(i);
+      const vs = g.values[i];
       if (vs) vs.push(v);
-      else g.values.set(i, [v]);
+      else g.values[i] = [v];
     }
   }
   return grouped;
