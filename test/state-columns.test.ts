@@ -114,6 +114,19 @@ describe.each(['js', 'wasm'] as CoreName[])('updateStateByKey as columns (%s cor
     expect(await run(core, inputs, history, 3, [])).toEqual(expected);
   });
 
+  it('agrees with the oracle when numeric states turn into other values and keys are not all strings', async () => {
+    const rand = mulberry32(7);
+    const inputs = randomBatches<unknown>(rand, (i) => (i % 3 === 0 ? i : `s${i}`), 8);
+    const mixed: Update<unknown, unknown> = (vs, s, key, time) => {
+      const total = vs.reduce((a, b) => a + b, typeof s === 'number' ? s : 0);
+      if (time >= 5000 && key === 3) return `three:${total}`;
+      return time >= 7000 && vs.length === 0 ? undefined : total;
+    };
+    const expected = oracle(inputs, mixed, 2, [['s1', 10], [6, 1]]);
+    expect(expected.at(-2)!.flat().some(([, s]) => typeof s === 'string')).toBe(true);
+    expect(await run(core, inputs, mixed, 2, [['s1', 10], [6, 1]])).toEqual(expected);
+  });
+
   it('calls the function for every key in state, with an empty array when it has no new values', async () => {
     const calls: [string, number[]][] = [];
     const spy: Update<string, number> = (vs, s, key) => {

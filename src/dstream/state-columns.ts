@@ -91,7 +91,7 @@ export function indexKeys<K>(keys: readonly K[]): KeyIndex {
  */
 export function stateBatch<K, S>(columns: StateColumns<K, S>[]): Batch<[K, S]> {
   if (!columns.every(isNumberPairs)) return new StateColumnsBatch(columns);
-  const numeric = columns.map(({ keys, states }) => ({ keys: keys as unknown as string[], values: Float64Array.from(states as ArrayLike<number>) }));
+  const numeric = columns.map(({ keys, states }) => ({ keys: keys as unknown as string[], values: states instanceof Float64Array ? states : Float64Array.from(states as ArrayLike<number>) }));
   return new NumberPairsBatch(numeric) as unknown as Batch<[K, S]>;
 }
 

@@ -68,25 +68,36 @@ export class StateDStream<K, V, S> implements Operator<[K, S]> {
 
   // State first, then new keys: keys keep their position from batch to batch. Every key gets a
   // call, those without new values with an empty array, as in Spark. While no key is removed the
-  // keys column is the old one (plus the new keys), not a copy.
+  // keys column is the old one (plus the new keys), not a copy; numeric states go straight into
+  // a Float64Array until a state is not a number.
   private updatePartition(old: StateColumns<K, S>, grouped: GroupedValues<K, V>, time: number): UpdatedPartition<K, S> {
     const oldLength = old.keys.length;
     const { newKeys, values } = grouped;
     const total = oldLength + newKeys.length;
     const keyAt = (i: number): K => (i < oldLength ? old.keys[i]! : newKeys[i - oldLength]!);
-    const states: S[] = [];
+    let numbers = old.states instanceof Float64Array ? new Float64Array(total) : undefined;
+    let states: S[] = [];
+    let length = 0;
     let kept: K[] | undefined;
     for (let i = 0; i < total; i++) {
       const key = keyAt(i);
       const s = this.update(values[i] ?? [], i < oldLength ? old.states[i] : undefined, key, time);
-      if (s === undefined) kept ??= Array.from({ length: i }, (_, j) => keyAt(j));
-      else {
-        states.push(s);
-        kept?.push(key);
+      if (s === undefined) {
+        kept ??= Array.from({ length: i }, (_, j) => keyAt(j));
+        continue;
       }
+      if (numbers !== undefined && typeof s === 'number') numbers[length] = s;
+      else {
+        if (numbers !== undefined) states = Array.from(numbers.subarray(0, length)) as S[];
+        numbers = undefined;
+        states.push(s);
+      }
+      length++;
+      kept?.push(key);
     }
     const keys = kept ?? (newKeys.length > 0 ? old.keys.concat(newKeys) : old.keys);
-    return { columns: { keys, states }, removed: kept !== undefined };
+    const column = numbers === undefined ? states : length < total ? numbers.slice(0, length) : numbers;
+    return { columns: { keys, states: column as ArrayLike<S> }, removed: kept !== undefined };
   }
 }
 
