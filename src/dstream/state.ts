@@ -58,7 +58,7 @@ export class StateDStream<K, V, S> implements Operator<[K, S]> {
     // A batch's key indexes go to the one batch computed from it; any other use rebuilds them.
     const indexes = this.indexes.get(states) ?? table.indexes ?? columns.map((c) => indexKeys(c.keys));
     this.indexes.delete(states);
-    const grouped = groupNewValues(values?.partitions ?? [], columns, indexes);
+    const grouped = groupNewValues(values, columns, indexes);
     const next = columns.map((c, p) => this.updatePartition(c, grouped[p]!, time));
     const batch = stateBatch(next.map((r) => r.columns));
     // Removed keys shift the indices after them: those partitions are indexed again next time.
@@ -122,15 +122,17 @@ interface GroupedValues<K, V> {
  * partition's index after its old keys, in the order they are first seen (a cogroup's order).
  */
 function groupNewValues<K, V, S>(
-  partitions: readonly (readonly (readonly [K, V])[])[],
+  batch: Batch<[K, V]> | undefined,
   columns: readonly StateColumns<K, S>[],
   indexes: KeyIndex[],
 ): GroupedValues<K, V>[] {
   const n = columns.length;
   const grouped = columns.map((c): GroupedValues<K, V> => ({ newKeys: [], values: new Array<V[] | undefined>(c.keys.length) }));
-  for (const partition of partitions) {
+  // Values already hash-partitioned the same way (a reduceByKey's) stay where they are.
+  const partitioned = batch?.hashPartitions === n;
+  for (const [j, partition] of (batch?.partitions ?? []).entries()) {
     for (const [k, v] of partition) {
-      const p = partitionOf(k, n);
+      const p = partitioned ? j : partitionOf(k, n);
       const id = keyId(k);
       const g = grouped[p]!;
       let i = indexes[p]!.get(id);
