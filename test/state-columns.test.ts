@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { Batch } from '../src/batch/batch.js';
 import { cogroupPartitions, partitionPairs } from '../src/batch/shuffle.js';
 import type { CoreName } from '../src/core/core.js';
-import { ManualClock, StreamingContext } from '../src/index.js';
+import { ManualClock, StreamingContext, runningSum } from '../src/index.js';
 import { mulberry32, randomInt, type Rng } from './support/random-text.js';
 
 /** An integer in [lo, hi]. */
@@ -126,6 +126,24 @@ describe.each(['js', 'wasm'] as CoreName[])('updateStateByKey as columns (%s cor
     const expected = oracle(inputs, mixed, 2, [['s1', 10], [6, 1]]);
     expect(expected.at(-2)!.flat().some(([, s]) => typeof s === 'string')).toBe(true);
     expect(await run(core, inputs, mixed, 2, [['s1', 10], [6, 1]])).toEqual(expected);
+  });
+
+  it('runningSum skips keys without values and still agrees with the oracle, which calls it for each', async () => {
+    for (const seed of [11, 12]) {
+      const rand = mulberry32(seed);
+      const inputs = randomBatches(rand, (i) => `r${i}`, 8).map((b) => (seed === 11 ? new Batch(partitionPairs(b.partitions, 2), 2) : b));
+      const initial: [string, number][] = [['r1', 0.1], ['r30', -0], ['r2', NaN]];
+      const expected = oracle(inputs, runningSum, 2, initial);
+      expect(await run(core, inputs, runningSum, 2, initial)).toEqual(expected);
+    }
+  });
+
+  it('runningSum over states that are not numbers runs key by key, as written', async () => {
+    const inputs = [Batch.of<[string, number]>([['a', 1], ['b', 2]]), Batch.of<[string, number]>([['a', 3]])];
+    const initial = [['a', 'x'], ['c', undefined]] as unknown as [string, number][];
+    const expected = oracle(inputs, runningSum, 1, initial);
+    expect(expected[1]).toEqual([[['a', 'x13'], ['c', 0], ['b', 2]]]);
+    expect(await run(core, inputs, runningSum, 1, initial)).toEqual(expected);
   });
 
   it('calls the function for every key in state, with an empty array when it has no new values', async () => {

@@ -2,9 +2,11 @@
 // key's new values and its state after the previous batch.
 import { Batch } from '../batch/batch.js';
 import { keyId, partitionOf } from '../batch/keys.js';
+import { buildingBlockOf } from '../functions/building-blocks.js';
 import type { DStream } from './dstream.js';
 import type { Operator } from './operator.js';
 import { indexKeys, stateBatch, stateColumnsOf, type KeyIndex, type StateColumns } from './state-columns.js';
+import { sumPartition } from './state-sum.js';
 
 /** Options of `updateStateByKey`. */
 export interface UpdateStateOptions<K, S> {
@@ -59,11 +61,18 @@ export class StateDStream<K, V, S> implements Operator<[K, S]> {
     const indexes = this.indexes.get(states) ?? table.indexes ?? columns.map((c) => indexKeys(c.keys));
     this.indexes.delete(states);
     const grouped = groupNewValues(values, columns, indexes);
-    const next = columns.map((c, p) => this.updatePartition(c, grouped[p]!, time));
+    const next = columns.map((c, p) => this.sumPartition(c, grouped[p]!) ?? this.updatePartition(c, grouped[p]!, time));
     const batch = stateBatch(next.map((r) => r.columns));
     // Removed keys shift the indices after them: those partitions are indexed again next time.
     if (next.every((r) => !r.removed)) this.indexes.set(batch, indexes);
     return batch;
+  }
+
+  // Flint's runningSum skips the keys without new values; any other function is called for each.
+  private sumPartition(old: StateColumns<K, S>, grouped: GroupedValues<K, V>): UpdatedPartition<K, S> | undefined {
+    if (buildingBlockOf(this.update)?.kind !== 'runningSum') return undefined;
+    const columns = sumPartition(old, grouped.newKeys, grouped.values);
+    return columns && { columns: columns as unknown as StateColumns<K, S>, removed: false };
   }
 
   // State first, then new keys: keys keep their position from batch to batch. Every key gets a
