@@ -5,13 +5,13 @@ import type { StateColumns } from './state-columns.js';
 
 /**
  * The new columns of a partition under `runningSum`, or `undefined` when a state or a value is
- * not a number (then the function runs key by key, as written). `values[i]` are key i's new
- * values; keys past the old ones are `newKeys`.
+ * not a number (then the function runs key by key, as written). `values` maps a key's index to
+ * its new values; keys past the old ones are `newKeys`.
  */
 export function sumPartition<K>(
   old: StateColumns<K, unknown>,
   newKeys: readonly K[],
-  values: readonly (unknown[] | undefined)[],
+  values: ReadonlyMap<number, readonly unknown[]>,
 ): StateColumns<K, number> | undefined {
   const oldLength = old.keys.length;
   const states = new Float64Array(oldLength + newKeys.length);
@@ -23,9 +23,7 @@ export function sumPartition<K>(
       states[i] = s;
     }
   }
-  for (let i = 0; i < states.length; i++) {
-    const vs = values[i];
-    if (vs === undefined) continue;
+  for (const [i, vs] of values) {
     let total = states[i]!;
     for (const v of vs) {
       if (typeof v !== 'number') return undefined;

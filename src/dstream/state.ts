@@ -81,8 +81,14 @@ export class StateDStream<K, V, S> implements Operator<[K, S]> {
   // a Float64Array until a state is not a number.
   private updatePartition(old: StateColumns<K, S>, grouped: GroupedValues<K, V>, time: number): UpdatedPartition<K, S> {
     const oldLength = old.keys.length;
-    const { newKeys, values } = grouped;
+    const { newKeys } = grouped;
     const total = oldLength + newKeys.length;
+    // Read once per key in order: a typed array of positions, where a Map lookup per key cost
+    // more than the update itself.
+    const lists = [...grouped.values.values()];
+    const slots = new Int32Array(total);
+    let slot = 0;
+    for (const i of grouped.values.keys()) slots[i] = ++slot;
     const keyAt = (i: number): K => (i < oldLength ? old.keys[i]! : newKeys[i - oldLength]!);
     let numbers = old.states instanceof Float64Array ? new Float64Array(total) : undefined;
     let states: S[] = [];
@@ -90,7 +96,7 @@ export class StateDStream<K, V, S> implements Operator<[K, S]> {
     let kept: K[] | undefined;
     for (let i = 0; i < total; i++) {
       const key = keyAt(i);
-      const s = this.update(values[i] ?? [], i < oldLength ? old.states[i] : undefined, key, time);
+      const s = this.update(slots[i]! > 0 ? lists[slots[i]! - 1]! : [], i < oldLength ? old.states[i] : undefined, key, time);
       if (s === undefined) {
         kept ??= Array.from({ length: i }, (_, j) => keyAt(j));
         continue;
@@ -116,14 +122,10 @@ interface UpdatedPartition<K, S> {
   removed: boolean;
 }
 
-/**
- * One partition's new values by key index (keys past the old state's are `newKeys`, in order): a
- * holey array as long as the state, read once per key in order, where a Map lookup per key cost
- * more than the update itself.
- */
+/** One partition's new values by key index (keys past the old state's are `newKeys`, in order). */
 interface GroupedValues<K, V> {
   newKeys: K[];
-  values: (V[] | undefined)[];
+  values: Map<number, V[]>;
 }
 
 /**
@@ -136,7 +138,8 @@ function groupNewValues<K, V, S>(
   indexes: KeyIndex[],
 ): GroupedValues<K, V>[] {
   const n = columns.length;
-  const grouped = columns.map((c): GroupedValues<K, V> => ({ newKeys: [], values: new Array<V[] | undefined>(c.keys.length) }));
+  // Not an array as long as the state: V8 keeps a large holey array as a dictionary.
+  const grouped = columns.map((): GroupedValues<K, V> => ({ newKeys: [], values: new Map() }));
   // Values already hash-partitioned the same way (a reduceByKey's) stay where they are.
   const partitioned = batch?.hashPartitions === n;
   for (const [j, partition] of (batch?.partitions ?? []).entries()) {
@@ -150,9 +153,9 @@ function groupNewValues<K, V, S>(
         g.newKeys.push(k);
         indexes[p]!.set(id, i);
       }
-      const vs = g.values[i];
+      const vs = g.values.get(i);
       if (vs) vs.push(v);
-      else g.values[i] = [v];
+      else g.values.set(i, [v]);
     }
   }
   return grouped;
