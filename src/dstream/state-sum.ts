@@ -5,13 +5,14 @@ import type { StateColumns } from './state-columns.js';
 
 /**
  * The new columns of a partition under `runningSum`, or `undefined` when a state or a value is
- * not a number (then the function runs key by key, as written). `values` maps a key's index to
- * its new values; keys past the old ones are `newKeys`.
+ * not a number (then the function runs key by key, as written). `lists[j]` are the new values of
+ * the key at index `touched[j]`; keys past the old ones are `newKeys`.
  */
 export function sumPartition<K>(
   old: StateColumns<K, unknown>,
   newKeys: readonly K[],
-  values: ReadonlyMap<number, readonly unknown[]>,
+  touched: readonly number[],
+  lists: readonly (readonly unknown[])[],
 ): StateColumns<K, number> | undefined {
   const oldLength = old.keys.length;
   const states = new Float64Array(oldLength + newKeys.length);
@@ -23,9 +24,10 @@ export function sumPartition<K>(
       states[i] = s;
     }
   }
-  for (const [i, vs] of values) {
+  for (let j = 0; j < touched.length; j++) {
+    const i = touched[j]!;
     let total = states[i]!;
-    for (const v of vs) {
+    for (const v of lists[j]!) {
       if (typeof v !== 'number') return undefined;
       total += v;
     }

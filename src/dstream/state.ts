@@ -71,7 +71,7 @@ export class StateDStream<K, V, S> implements Operator<[K, S]> {
   // Flint's runningSum skips the keys without new values; any other function is called for each.
   private sumPartition(old: StateColumns<K, S>, grouped: GroupedValues<K, V>): UpdatedPartition<K, S> | undefined {
     if (buildingBlockOf(this.update)?.kind !== 'runningSum') return undefined;
-    const columns = sumPartition(old, grouped.newKeys, grouped.values);
+    const columns = sumPartition(old, grouped.newKeys, grouped.touched, grouped.lists);
     return columns && { columns: columns as unknown as StateColumns<K, S>, removed: false };
   }
 
@@ -83,12 +83,6 @@ export class StateDStream<K, V, S> implements Operator<[K, S]> {
     const oldLength = old.keys.length;
     const { newKeys } = grouped;
     const total = oldLength + newKeys.length;
-    // Read once per key in order: a typed array of positions, where a Map lookup per key cost
-    // more than the update itself.
-    const lists = [...grouped.values.values()];
-    const slots = new Int32Array(total);
-    let slot = 0;
-    for (const i of grouped.values.keys()) slots[i] = ++slot;
     const keyAt = (i: number): K => (i < oldLength ? old.keys[i]! : newKeys[i - oldLength]!);
     let numbers = old.states instanceof Float64Array ? new Float64Array(total) : undefined;
     let states: S[] = [];
@@ -96,7 +90,7 @@ export class StateDStream<K, V, S> implements Operator<[K, S]> {
     let kept: K[] | undefined;
     for (let i = 0; i < total; i++) {
       const key = keyAt(i);
-      const s = this.update(slots[i]! > 0 ? lists[slots[i]! - 1]! : [], i < oldLength ? old.states[i] : undefined, key, time);
+      const s = this.update(grouped.valuesAt(i) ?? [], i < oldLength ? old.states[i] : undefined, key, time);
       if (s === undefined) {
         kept ??= Array.from({ length: i }, (_, j) => keyAt(j));
         continue;
@@ -122,10 +116,43 @@ interface UpdatedPartition<K, S> {
   removed: boolean;
 }
 
-/** One partition's new values by key index (keys past the old state's are `newKeys`, in order). */
-interface GroupedValues<K, V> {
-  newKeys: K[];
-  values: Map<number, V[]>;
+/**
+ * One partition's new values by key index (keys past the old state's are `newKeys`, in order):
+ * an Int32Array of positions, as long as the state, where a Map per key cost more than the update
+ * (and V8 keeps a large holey array as a dictionary).
+ */
+class GroupedValues<K, V> {
+  readonly newKeys: K[] = [];
+  /** Indices of the keys with new values, in the order first seen, and at the same positions their values. */
+  readonly touched: number[] = [];
+  readonly lists: V[][] = [];
+  /** Per key index, 1 + the position of its values in `lists`, or 0. */
+  private slots: Int32Array;
+
+  constructor(oldLength: number) {
+    this.slots = new Int32Array(oldLength + 1024);
+  }
+
+  /** Adds `v` to the values of key `i` (at most one past the last key). */
+  add(i: number, v: V): void {
+    if (i >= this.slots.length) {
+      const grown = new Int32Array(this.slots.length * 2);
+      grown.set(this.slots);
+      this.slots = grown;
+    }
+    const slot = this.slots[i]!;
+    if (slot > 0) this.lists[slot - 1]!.push(v);
+    else {
+      this.touched.push(i);
+      this.slots[i] = this.lists.push([v]);
+    }
+  }
+
+  /** The new values of key `i`, if it has any. */
+  valuesAt(i: number): V[] | undefined {
+    const slot = this.slots[i]!;
+    return slot > 0 ? this.lists[slot - 1] : undefined;
+  }
 }
 
 /**
@@ -138,8 +165,7 @@ function groupNewValues<K, V, S>(
   indexes: KeyIndex[],
 ): GroupedValues<K, V>[] {
   const n = columns.length;
-  // Not an array as long as the state: V8 keeps a large holey array as a dictionary.
-  const grouped = columns.map((): GroupedValues<K, V> => ({ newKeys: [], values: new Map() }));
+  const grouped = columns.map((c) => new GroupedValues<K, V>(c.keys.length));
   // Values already hash-partitioned the same way (a reduceByKey's) stay where they are.
   const partitioned = batch?.hashPartitions === n;
   for (const [j, partition] of (batch?.partitions ?? []).entries()) {
@@ -153,9 +179,7 @@ function groupNewValues<K, V, S>(
         g.newKeys.push(k);
         indexes[p]!.set(id, i);
       }
-      const vs = g.values.get(i);
-      if (vs) vs.push(v);
-      else g.values.set(i, [v]);
+      g.add(i, v);
     }
   }
   return grouped;
