@@ -49,7 +49,7 @@ export type {
 export { FlintError } from './errors.js';
 export type { FlintErrorCode } from './errors.js';
 export type { CoreName } from './core/core.js';
-export { sum, subtract, min, max, words, split, pair, byValue } from './functions/building-blocks.js';
+export { sum, subtract, min, max, words, split, pair, byValue, runningSum } from './functions/building-blocks.js';
 export { xxhash32, hashString } from './batch/hash.js';
 export { JobServer } from './server/job-server.js';
 export type { JobServerOptions } from './server/job-server.js';

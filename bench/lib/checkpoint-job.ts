@@ -61,6 +61,8 @@ export interface JobStart {
   recover?: boolean;
   /** The clock's time at start, ms: a restart resumes where the run stopped. */
   time?: number;
+  /** updateStateByKey's function (default: a running sum written as a plain lambda). */
+  update?: (values: number[], state: number | undefined) => number;
 }
 
 /** One pipeline's context, run one batch per call. */
@@ -85,7 +87,7 @@ export class CheckpointJob {
       const counts = ssc.queueStream<string>(this.queue).flatMap(words).map(pair(1));
       const stateful: DStream<[string, number]> =
         pipeline === 'updateStateByKey'
-          ? counts.reduceByKey(sum).updateStateByKey(addCounts, { initialState: input.initialState })
+          ? counts.reduceByKey(sum).updateStateByKey(start.update ?? addCounts, { initialState: input.initialState })
           : counts.reduceByKeyAndWindow(sum, subtract, PANES * BATCH_MS, BATCH_MS);
       if (start.deferred) Object.defineProperty(stateful.operator, 'defaultCheckpointInterval', { value: 1e6 * BATCH_MS });
       stateful.foreachRDD((batch) => void (this.keys = batch.count()));

@@ -4,7 +4,7 @@
 import { FlintError } from '../errors.js';
 
 /** What a tagged building block is. */
-export type BuildingBlockKind = 'sum' | 'subtract' | 'min' | 'max' | 'split' | 'pair' | 'byValue';
+export type BuildingBlockKind = 'sum' | 'subtract' | 'min' | 'max' | 'split' | 'pair' | 'byValue' | 'runningSum';
 
 const TAG = Symbol.for('flint.buildingBlock');
 
@@ -27,6 +27,17 @@ export function buildingBlockOf(f: unknown): { kind: BuildingBlockKind; param?: 
  * window drop keys back at 0.
  */
 export const sum = tag((a: number, b: number): number => a + b, 'sum');
+
+/**
+ * The update function of a running count for `updateStateByKey`: the state (0 when there is none)
+ * plus the new values, in order. Being known to be pure and to keep every key, it lets a key with
+ * no new values keep its state without a call.
+ */
+export const runningSum = tag((values: number[], state: number | undefined): number => {
+  let total = state ?? 0;
+  for (const v of values) total += v;
+  return total;
+}, 'runningSum');
 
 /** Subtracts: the inverse of {@link sum} for incremental windows. */
 export const subtract = tag((a: number, b: number): number => a - b, 'subtract');
