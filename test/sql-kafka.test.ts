@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { FlintError, FlintSession, functions as F, schemaOf, type Row } from '../src/index.js';
+import { FlintError, FlintSession, functions as F, schemaOf, Trigger, type Row } from '../src/index.js';
 import { CORES } from './support/harness.js';
 import { removeTempDirs, sorted, StreamTest, tempDir } from './support/stream-test.js';
 import { describeKafka, startMockCluster, type MockCluster } from './kafka/mock-cluster.js';
@@ -133,6 +133,15 @@ describeKafka('Structured Streaming kafka source and sink (mock Kafka cluster)',
     expect(batches.map((p) => p.sources[0]!.endOffset)).toEqual([{ [topic]: { 0: 4, 1: 2 } }, { [topic]: { 0: 8, 1: 4 } }]);
     expect((await t.all()).length).toBe(12);
     await t.stop();
+
+    // Trigger.AvailableNow: what is there at start, in capped batches, then the query stops.
+    await produce(cluster.brokers, topic, ['m12', 'm13', 'm14'], [1]);
+    const once = await kafka(flint, { subscribe: topic, startingOffsets: 'earliest', maxOffsetsPerTrigger: 6 })
+      .writeStream.format('memory').queryName(`available_now_${core}`).trigger(Trigger.AvailableNow()).start();
+    await once.awaitTermination();
+    // 8 and 7 behind: floor(6 * 8/15) + floor(6 * 7/15) = 3 + 2, then 3 + 3 of the 5 and 5 left, then 2 + 2.
+    expect(once.recentProgress.filter((p) => p.numInputRows > 0).map((p) => p.numInputRows)).toEqual([5, 6, 4]);
+    expect(((await flint.table(`available_now_${core}`).collect()) as Row[]).length).toBe(15);
   });
 
   it.each(CORES)('a restart on the same checkpoint resumes from the offset log: nothing lost, nothing counted twice (%s core)', async (core) => {
@@ -216,6 +225,21 @@ describeKafka('kafka source and sink: bad input', () => {
     await expect(unreachable).rejects.toThrow(/cannot reach Kafka at 127\.0\.0\.1:1: .*check option 'kafka.bootstrap.servers'/);
     const sink = flint.memoryStream('words', schemaOf({ value: 'string' })).toDF().writeStream.format('kafka').option('kafka.bootstrap.servers', '127.0.0.1:1').option('topic', 'exists').start();
     await expect(sink).rejects.toThrow(/kafka sink: cannot reach Kafka at 127\.0\.0\.1:1/);
+  });
+
+  it('offsets Kafka does not have are data loss: the query fails, or with failOnDataLoss false goes on', async () => {
+    await produce(cluster.brokers, 'exists', ['x', 'y']);
+    const flint = session('js');
+    const ahead = (failOnDataLoss: string) => kafka(flint, { subscribe: 'exists', startingOffsets: '{"exists":{"0":100}}', failOnDataLoss });
+    const failing = await ahead('true').writeStream.format('memory').queryName('loss_fails').start();
+    await expect(failing.awaitTermination()).rejects.toThrow("KafkaV2[Subscribe[exists]]: exists-0's offset went back from 100 to 2; some data may have been lost. Set option failOnDataLoss to false");
+    expect(failing.exception?.code).toBe('QUERY_FAILED');
+    const going = await ahead('false').select(col('value').cast('string')).writeStream.format('memory').queryName('loss_goes_on').start();
+    await going.processAllAvailable();
+    await produce(cluster.brokers, 'exists', ['z']);
+    await going.processAllAvailable();
+    expect(((await flint.table('loss_goes_on').collect()) as Row[]).map((r) => r['CAST(value AS STRING)'])).toEqual(['z']);
+    await going.stop();
   });
 
   it('options are checked at load() and start()', () => {

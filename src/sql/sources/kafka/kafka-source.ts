@@ -33,6 +33,8 @@ export class KafkaSource implements Source {
   private topics: string[] = [];
   private initial: PartitionOffsets = {};
   private lastClientError = '';
+  /** Trigger.AvailableNow: the latest offsets when the query started; batches never pass them. */
+  private availableNowEnd: PartitionOffsets | undefined;
 
   constructor(
     private readonly options: KafkaSourceOptions,
@@ -70,7 +72,7 @@ export class KafkaSource implements Source {
       const from = (t: string, p: string): number => base[t]?.[p] ?? bounds[t]![p]!.low;
       let until: PartitionOffsets = {};
       forEachOffset(base, (t, p, o) => ((until[t] ??= {})[p] = o)); // partitions gone stay, for getBatch to report
-      for (const [t, parts] of Object.entries(bounds)) for (const [p, { high }] of Object.entries(parts)) (until[t] ??= {})[p] = high;
+      for (const [t, parts] of Object.entries(bounds)) for (const [p, { high }] of Object.entries(parts)) (until[t] ??= {})[p] = Math.min(high, this.availableNowEnd?.[t]?.[p] ?? high);
       if (this.options.maxOffsetsPerTrigger !== undefined) until = rateLimit(this.options.maxOffsetsPerTrigger, from, until);
       const end = sortedOffsets(until);
       return start === undefined && JSON.stringify(end) === JSON.stringify(this.initial) ? undefined : end;
@@ -84,6 +86,13 @@ export class KafkaSource implements Source {
       const partitions = messages.map((ms, i) => ms.map((m) => toRow(ranges[i]!, m)));
       return new Batch(partitions.length > 0 ? partitions : [[]]);
     });
+  }
+
+  async prepareForTriggerAvailableNow(): Promise<void> {
+    const bounds = await this.kafka('fetching the latest offsets', () => fetchBounds(this.admin!, this.topics, this.options.strategy));
+    const end: PartitionOffsets = {};
+    for (const [t, parts] of Object.entries(bounds)) for (const [p, { high }] of Object.entries(parts)) (end[t] ??= {})[p] = high;
+    this.availableNowEnd = end;
   }
 
   async stop(): Promise<void> {
