@@ -4,8 +4,10 @@
 // input reported at start. Both cores.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FlintError, FlintSession, functions as F, schemaOf, Trigger, type Row } from '../src/index.js';
+import { MetadataLog } from '../src/sql/checkpoint/metadata-log.js';
+import { OffsetSeqLog } from '../src/sql/checkpoint/offset-seq-log.js';
 import { CORES } from './support/harness.js';
 import { removeTempDirs, sorted, StreamTest, tempDir } from './support/stream-test.js';
 import { describeKafka, startMockCluster, type MockCluster } from './kafka/mock-cluster.js';
@@ -60,6 +62,7 @@ describeKafka('Structured Streaming kafka source and sink (mock Kafka cluster)',
     await cluster?.stop();
   });
 
+  // Each query joins a consumer group of its own: about 3 s on the mock (group.initial.rebalance.delay.ms).
   it.each(CORES)("rows have Spark's schema; word count in update and complete mode (%s core)", async (core) => {
     const topic = `wc-${core}`;
     await produce(cluster.brokers, topic, ['a b', 'b c', null, 'c c'], [0, 1]);
@@ -82,18 +85,17 @@ describeKafka('Structured Streaming kafka source and sink (mock Kafka cluster)',
     await raw.stop();
 
     const complete = new StreamTest(flint, wordCounts(kafka(flint, { subscribe: topic, startingOffsets: 'earliest' })), 'complete');
-    await complete.start();
+    const update = new StreamTest(flint, wordCounts(kafka(flint, { subscribe: topic, startingOffsets: 'earliest' })), 'update');
+    await Promise.all([complete.start(), update.start()]);
     // The null value (a tombstone) splits to no words, as Spark's split of null.
     await complete.checkAnswer(['a', 1], ['b', 2], ['c', 3]);
-    const update = new StreamTest(flint, wordCounts(kafka(flint, { subscribe: topic, startingOffsets: 'earliest' })), 'update');
-    await update.start();
     await update.checkNewAnswer(['a', 1], ['b', 2], ['c', 3]);
     await produce(cluster.brokers, topic, ['c d'], [1]);
     await complete.checkAnswer(['a', 1], ['b', 2], ['c', 4], ['d', 1]);
     await update.checkNewAnswer(['c', 4], ['d', 1]);
     await complete.stop();
     await update.stop();
-  });
+  }, 60_000);
 
   it.each(CORES)('startingOffsets: latest, earliest, JSON with -2 and -1; assign; subscribePattern (%s core)', async (core) => {
     const topic = `start-${core}`;
@@ -104,7 +106,7 @@ describeKafka('Structured Streaming kafka source and sink (mock Kafka cluster)',
     const json = new StreamTest(flint, values({ subscribe: topic, startingOffsets: JSON.stringify({ [topic]: { 0: 1, 1: -1 } }) }));
     const earliest = new StreamTest(flint, values({ subscribePattern: `start-${core}|nothing.*`, startingOffsets: 'earliest' }));
     const assign = new StreamTest(flint, values({ assign: JSON.stringify({ [topic]: [1] }), startingOffsets: JSON.stringify({ [topic]: { 1: -2 } }) }));
-    for (const t of [latest, json, earliest, assign]) await t.start();
+    await Promise.all([latest, json, earliest, assign].map((t) => t.start()));
     await latest.checkNewAnswer();
     await json.checkNewAnswer(['p0b', 0]);
     await earliest.checkNewAnswer(['p0a', 0], ['p0b', 0], ['p1a', 1], ['p1b', 1]);
@@ -118,7 +120,7 @@ describeKafka('Structured Streaming kafka source and sink (mock Kafka cluster)',
 
     const missing = values({ subscribe: topic, startingOffsets: JSON.stringify({ [topic]: { 0: 0 } }) }).writeStream.format('memory').queryName(`missing_${core}`).start();
     await expect(missing).rejects.toThrow(/startingOffsets names specific offsets, so it must name every partition read; start-\w+-1 is missing/);
-  });
+  }, 60_000);
 
   it.each(CORES)('maxOffsetsPerTrigger splits the backlog into batches, shared by lag (%s core)', async (core) => {
     const topic = `limit-${core}`;
@@ -142,7 +144,7 @@ describeKafka('Structured Streaming kafka source and sink (mock Kafka cluster)',
     // 8 and 7 behind: floor(6 * 8/15) + floor(6 * 7/15) = 3 + 2, then 3 + 3 of the 5 and 5 left, then 2 + 2.
     expect(once.recentProgress.filter((p) => p.numInputRows > 0).map((p) => p.numInputRows)).toEqual([5, 6, 4]);
     expect(((await flint.table(`available_now_${core}`).collect()) as Row[]).length).toBe(15);
-  });
+  }, 60_000);
 
   it.each(CORES)('a restart on the same checkpoint resumes from the offset log: nothing lost, nothing counted twice (%s core)', async (core) => {
     const topic = `restart-${core}`;
@@ -164,6 +166,9 @@ describeKafka('Structured Streaming kafka source and sink (mock Kafka cluster)',
     await t2.checkAnswer(['a', 2], ['b', 2], ['c', 2], ['d', 1]);
     await t2.stop();
     const lastBatch = t2.query!.lastProgress!.batchId;
+    // Spark's offsets: the next offset of each partition, in offsets/N; the start in sources/0/0.
+    expect(new OffsetSeqLog(dir).get(lastBatch)!.offsets).toEqual([{ [topic]: { 0: 3, 1: 2 } }]);
+    expect(new MetadataLog(join(dir, 'sources', '0')).get(0)).toEqual({ [topic]: { 0: 0, 1: 0 } });
 
     // As if the process died after the last batch's output but before its commit and state:
     // the batch runs again with exactly its logged ranges, then newer records come in the next one.
@@ -179,7 +184,7 @@ describeKafka('Structured Streaming kafka source and sink (mock Kafka cluster)',
       [lastBatch + 1, 1],
     ]);
     await t3.stop();
-  });
+  }, 60_000);
 
   it.each(CORES)('the kafka sink writes value, key and the topic column; read back with kafkajs (%s core)', async (core) => {
     const flint = session(core);
@@ -204,7 +209,7 @@ describeKafka('Structured Streaming kafka source and sink (mock Kafka cluster)',
     expect((await readBack(`other-${core}`, 1)).map((r) => [r.key, r.value])).toEqual([[null, '7']]);
     await q.stop();
     await q2.stop();
-  });
+  }, 60_000);
 });
 
 describeKafka('kafka source and sink: bad input', () => {
@@ -225,7 +230,7 @@ describeKafka('kafka source and sink: bad input', () => {
     await expect(unreachable).rejects.toThrow(/cannot reach Kafka at 127\.0\.0\.1:1: .*check option 'kafka.bootstrap.servers'/);
     const sink = flint.memoryStream('words', schemaOf({ value: 'string' })).toDF().writeStream.format('kafka').option('kafka.bootstrap.servers', '127.0.0.1:1').option('topic', 'exists').start();
     await expect(sink).rejects.toThrow(/kafka sink: cannot reach Kafka at 127\.0\.0\.1:1/);
-  });
+  }, 60_000);
 
   it('offsets Kafka does not have are data loss: the query fails, or with failOnDataLoss false goes on', async () => {
     await produce(cluster.brokers, 'exists', ['x', 'y']);
@@ -240,7 +245,7 @@ describeKafka('kafka source and sink: bad input', () => {
     await going.processAllAvailable();
     expect(((await flint.table('loss_goes_on').collect()) as Row[]).map((r) => r['CAST(value AS STRING)'])).toEqual(['z']);
     await going.stop();
-  });
+  }, 60_000);
 
   it('options are checked at load() and start()', () => {
     const flint = session('js');
@@ -258,5 +263,27 @@ describeKafka('kafka source and sink: bad input', () => {
       expect(sink().start()).rejects.toThrow("topic option required when no 'topic' attribute is present"),
       expect(sink().option('topic', 't').start()).rejects.toThrow("value attribute type must be a string or binary, got bigint; cast it, e.g. col('value').cast('string')"),
     ]);
+  });
+});
+
+// Binary columns (Kafka's key and value) without a cluster: casts, grouping, state and show().
+describe.each(CORES)('binary values (%s core)', (core) => {
+  it('cast to string decodes UTF-8, cast to binary encodes it; binary keys group by bytes; show() prints hex', async () => {
+    const flint = session(core);
+    const input = flint.memoryStream(`bytes_${core}`, schemaOf({ value: 'binary' }));
+    const counts = input.toDF().groupBy('value').count();
+    const t = new StreamTest(flint, counts.select(col('value').cast('string').as('text'), col('count')), 'complete');
+    await t.start();
+    input.addData({ value: Buffer.from('héllo') }, { value: Buffer.from('hi') }, { value: Buffer.from('héllo') }, { value: null });
+    await t.checkAnswer(['héllo', 2], ['hi', 1], [null, 1]);
+    // The state store keeps binary keys exactly across batches.
+    input.addData({ value: new Uint8Array([0x68, 0x69]) });
+    await t.checkAnswer(['héllo', 2], ['hi', 2], [null, 1]);
+    await t.stop();
+    const df = flint.createDataFrame([{ s: 'hi' }], schemaOf({ s: 'string' })).select(col('s').cast('binary').as('b'));
+    const [row] = (await df.collect()) as Row[];
+    expect(Buffer.isBuffer(row!.b) && row!.b.toString()).toBe('hi');
+    expect(df.schema!.simpleString()).toBe('struct<b:binary>');
+    expect(await df.showString()).toContain('|[68 69]|');
   });
 });
