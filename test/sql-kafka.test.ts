@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FlintError, FlintSession, functions as F, schemaOf, Trigger, type Row } from '../src/index.js';
 import { MetadataLog } from '../src/sql/checkpoint/metadata-log.js';
 import { OffsetSeqLog } from '../src/sql/checkpoint/offset-seq-log.js';
+import { startStructuredKafkaWordCount } from '../examples/structured-kafka-word-count.js';
 import { CORES } from './support/harness.js';
 import { removeTempDirs, sorted, StreamTest, tempDir } from './support/stream-test.js';
 import { describeKafka, startMockCluster, type MockCluster } from './kafka/mock-cluster.js';
@@ -56,6 +57,7 @@ describeKafka('Structured Streaming kafka source and sink (mock Kafka cluster)',
   beforeAll(async () => {
     const topics: Record<string, number> = {};
     for (const core of CORES) Object.assign(topics, { [`wc-${core}`]: 2, [`start-${core}`]: 2, [`limit-${core}`]: 2, [`restart-${core}`]: 2, [`out-${core}`]: 2, [`other-${core}`]: 1 });
+    topics.example = 1;
     cluster = await startMockCluster(topics);
   });
   afterAll(async () => {
@@ -184,6 +186,24 @@ describeKafka('Structured Streaming kafka source and sink (mock Kafka cluster)',
       [lastBatch + 1, 1],
     ]);
     await t3.stop();
+  }, 60_000);
+
+  it("examples/structured-kafka-word-count prints Spark's console batches", async () => {
+    await produce(cluster.brokers, 'example', ['to be or', 'not to be']);
+    let text = '';
+    const flint = new FlintSession({ master: 'local[2]', core: 'js', out: { write: (s: string) => void (text += s) } });
+    sessions.push(flint);
+    // A topic with records already there: 'latest' (Spark's default) starts after them, so produce again once started.
+    const query = await startStructuredKafkaWordCount(flint, [cluster.bootstrap, 'subscribe', 'example']);
+    await query.processAllAvailable();
+    expect(text).toBe('');
+    await produce(cluster.brokers, 'example', ['to be or', 'not to be']);
+    await query.processAllAvailable();
+    expect(text).toContain('Batch: 0');
+    expect(text).toContain('|word|count|');
+    const counts = Object.fromEntries([...text.matchAll(/^\|\s*(\w+)\|\s*(\d+)\|$/gm)].map((m) => [m[1], Number(m[2])]));
+    expect(counts).toEqual({ to: 2, be: 2, or: 1, not: 1 });
+    await query.stop();
   }, 60_000);
 
   it.each(CORES)('the kafka sink writes value, key and the topic column; read back with kafkajs (%s core)', async (core) => {
