@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FlintError, FlintSession, functions as F, schemaOf, Trigger, type Row } from '../src/index.js';
 import { MetadataLog } from '../src/sql/checkpoint/metadata-log.js';
+import { formatFile } from '../src/sql/sources/file-formats.js';
 import { OffsetSeqLog } from '../src/sql/checkpoint/offset-seq-log.js';
 import { startStructuredKafkaWordCount } from '../examples/structured-kafka-word-count.js';
 import { CORES } from './support/harness.js';
@@ -305,5 +306,9 @@ describe.each(CORES)('binary values (%s core)', (core) => {
     expect(Buffer.isBuffer(row!.b) && row!.b.toString()).toBe('hi');
     expect(df.schema!.simpleString()).toBe('struct<b:binary>');
     expect(await df.showString()).toContain('|[68 69]|');
+    // The file sinks write binary as base64, as Spark's JSON writer.
+    const schema = schemaOf({ b: 'binary' });
+    expect(formatFile([{ b: Buffer.from('hi') }], 'json', schema, { sep: ',', header: false })).toBe('{"b":"aGk="}\n');
+    expect(formatFile([{ b: Buffer.from('hi') }], 'csv', schema, { sep: ',', header: false })).toBe('aGk=\n');
   });
 });
