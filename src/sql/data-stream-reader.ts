@@ -6,13 +6,15 @@ import type { DataFrame } from './dataframe.js';
 import { schemaOf, StructType, type DataType } from './schema.js';
 import type { FlintSession } from './session.js';
 import { FileStreamSource } from './sources/file-stream-source.js';
+import { KafkaSource } from './sources/kafka/kafka-source.js';
+import { parseKafkaSourceOptions } from './sources/kafka/kafka-source-options.js';
 import { RateSource } from './sources/rate-source.js';
 import { SocketSource } from './sources/socket-source.js';
 import type { FileFormat } from './sources/file-formats.js';
 import type { Source } from './sources/source.js';
 
 /** The source formats `format()` accepts. */
-export type SourceFormat = 'memory' | 'rate' | 'socket' | FileFormat;
+export type SourceFormat = 'memory' | 'rate' | 'socket' | 'kafka' | FileFormat;
 
 /** Builds a streaming DataFrame over a source (Spark's `DataStreamReader`). */
 export class DataStreamReader {
@@ -22,11 +24,11 @@ export class DataStreamReader {
 
   constructor(private readonly session: FlintSession) {}
 
-  /** `memory`, `rate`, `socket`, `text`, `json` or `csv`. */
+  /** `memory`, `rate`, `socket`, `kafka`, `text`, `json` or `csv`. */
   format(source: SourceFormat | string): this {
-    const known: SourceFormat[] = ['memory', 'rate', 'socket', 'text', 'json', 'csv'];
+    const known: SourceFormat[] = ['memory', 'rate', 'socket', 'kafka', 'text', 'json', 'csv'];
     if (!known.includes(source as SourceFormat)) {
-      throw new FlintError('INVALID_ARGUMENT', `readStream.format: unknown source "${source}"; use one of ${known.join(', ')} (kafka is not available in Structured Streaming yet)`);
+      throw new FlintError('INVALID_ARGUMENT', `readStream.format: unknown source "${source}"; use one of ${known.join(', ')}`);
     }
     this.sourceFormat = source as SourceFormat;
     return this;
@@ -57,7 +59,7 @@ export class DataStreamReader {
     const o = new Map(this.options);
     switch (format) {
       case undefined:
-        throw new FlintError('INVALID_ARGUMENT', "readStream: no source; call format('memory' | 'rate' | 'socket' | 'text' | 'json' | 'csv') before load()");
+        throw new FlintError('INVALID_ARGUMENT', "readStream: no source; call format('memory' | 'rate' | 'socket' | 'kafka' | 'text' | 'json' | 'csv') before load()");
       case 'memory': {
         const name = o.get('name');
         if (!name) throw new FlintError('INVALID_ARGUMENT', "memory source: option('name', ...) names the MemoryStream that flint.memoryStream(name) adds rows to");
@@ -70,6 +72,11 @@ export class DataStreamReader {
         const port = Number(o.get('port'));
         if (!host || !o.has('port')) throw new FlintError('INVALID_ARGUMENT', "socket source: set option('host', ...) and option('port', ...)");
         return this.perQuery(() => new SocketSource(host, port, (o.get('includetimestamp') ?? 'false').toLowerCase() === 'true'));
+      }
+      case 'kafka': {
+        if (this.userSchema) throw new FlintError('INVALID_ARGUMENT', 'kafka source: does not support user-specified schema; the schema is key, value, topic, partition, offset, timestamp, timestampType');
+        const options = parseKafkaSourceOptions(o);
+        return this.perQuery(() => new KafkaSource(options));
       }
       default: {
         const dir = o.get('path');

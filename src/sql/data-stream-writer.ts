@@ -12,14 +12,16 @@ import type { FlintSession } from './session.js';
 import { ConsoleSink } from './sinks/console-sink.js';
 import { FileStreamSink } from './sinks/file-stream-sink.js';
 import { ForeachBatchSink, ForeachSink, type ForeachWriter } from './sinks/foreach-sink.js';
+import { KafkaStreamSink } from './sinks/kafka-sink.js';
 import { MemorySink } from './sinks/memory-sink.js';
+import { parseBootstrapServers } from './sources/kafka/kafka-source-options.js';
 import type { Sink } from './sinks/sink.js';
 import { readOrWriteStreamMetadata } from './checkpoint/stream-metadata.js';
 import { StreamingQuery } from './streaming-query.js';
 import { planTrigger, type Trigger } from './trigger.js';
 
 /** The sink formats `format()` accepts. */
-export type SinkFormat = 'console' | 'memory' | 'foreach' | 'foreachBatch' | 'json' | 'csv';
+export type SinkFormat = 'console' | 'memory' | 'foreach' | 'foreachBatch' | 'kafka' | 'json' | 'csv';
 
 /** Builds and starts a streaming query (Spark's `DataStreamWriter`). */
 export class DataStreamWriter<T = Row> {
@@ -42,9 +44,9 @@ export class DataStreamWriter<T = Row> {
     return this;
   }
 
-  /** The sink: `console`, `memory`, `json`, `csv` (files), or set by foreach/foreachBatch. */
+  /** The sink: `console`, `memory`, `kafka`, `json`, `csv` (files), or set by foreach/foreachBatch. */
   format(source: SinkFormat | string): this {
-    const known = ['console', 'memory', 'foreach', 'foreachBatch', 'json', 'csv'];
+    const known = ['console', 'memory', 'foreach', 'foreachBatch', 'kafka', 'json', 'csv'];
     if (!known.includes(source)) throw new FlintError('INVALID_ARGUMENT', `writeStream.format: unknown sink "${source}"; use one of ${known.join(', ')}`);
     this.sinkFormat = source as SinkFormat;
     return this;
@@ -128,7 +130,7 @@ export class DataStreamWriter<T = Row> {
 
   private createSink(): Sink {
     const format = this.sinkFormat;
-    if (format === undefined) throw new FlintError('INVALID_ARGUMENT', "writeStream: no sink; call format('console' | 'memory' | 'json' | 'csv'), foreachBatch(f) or foreach(writer) before start()");
+    if (format === undefined) throw new FlintError('INVALID_ARGUMENT', "writeStream: no sink; call format('console' | 'memory' | 'kafka' | 'json' | 'csv'), foreachBatch(f) or foreach(writer) before start()");
     if (format === 'console') return new ConsoleSink(this.session.out, this.options);
     if (format === 'memory') {
       if (!this.name) throw new FlintError('INVALID_ARGUMENT', "queryName must be specified for memory sink; call .queryName('table') before start()");
@@ -139,6 +141,11 @@ export class DataStreamWriter<T = Row> {
       return new ForeachBatchSink((rows, batchId, schema) => f(this.session.createDataFrame(rows, schema), batchId));
     }
     if (format === 'foreach') return new ForeachSink(this.writer as ForeachWriter);
+    if (format === 'kafka') {
+      const topic = this.options.get('topic');
+      KafkaStreamSink.validate(this.ds.logicalPlan.schema, topic);
+      return new KafkaStreamSink({ brokers: parseBootstrapServers(this.options, 'kafka sink'), topic });
+    }
     const path = this.options.get('path');
     if (!path) throw new FlintError('INVALID_ARGUMENT', `the ${format} file sink needs a path: start('/out/dir') or option('path', ...)`);
     if (this.mode !== 'append') throw new FlintError('UNSUPPORTED_OPERATION', `Data source ${format} does not support ${this.mode[0]!.toUpperCase()}${this.mode.slice(1)} output mode; file sinks write in append mode only`);

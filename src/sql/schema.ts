@@ -9,6 +9,7 @@ export type DataType =
   | 'double'
   | 'boolean'
   | 'timestamp'
+  | 'binary'
   | { readonly type: 'array'; readonly elementType: DataType }
   | { readonly type: 'struct'; readonly fields: readonly StructField[] };
 
@@ -19,8 +20,8 @@ export interface StructField {
   readonly nullable: boolean;
 }
 
-/** A value a row may hold: timestamps are Dates, arrays and structs nest. */
-export type Value = string | number | boolean | Date | null | readonly Value[] | { readonly [field: string]: Value };
+/** A value a row may hold: timestamps are Dates, binary values Uint8Arrays (Buffers), arrays and structs nest. */
+export type Value = string | number | boolean | Date | Uint8Array | null | readonly Value[] | { readonly [field: string]: Value };
 
 /** One row of a streaming table: column name to value. */
 export type Row = { readonly [column: string]: Value };
@@ -103,6 +104,7 @@ export function typeOfValue(v: Value | undefined): DataType | undefined {
   if (typeof v === 'boolean') return 'boolean';
   if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'double';
   if (v instanceof Date) return 'timestamp';
+  if (v instanceof Uint8Array) return 'binary';
   if (Array.isArray(v)) return { type: 'array', elementType: typeOfValue(v.find((x) => x !== null)) ?? 'string' };
   return { type: 'struct', fields: Object.entries(v).map(([name, x]) => ({ name, dataType: typeOfValue(x) ?? 'string', nullable: true })) };
 }
@@ -122,7 +124,7 @@ export function inferSchema(rows: readonly Row[]): StructType {
 
 /** A function result as a row: an object is a row, anything else becomes column `value` (as Spark's encoders). */
 export function toRow(v: unknown, what: string): Row {
-  if (v !== null && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v)) return v as Row;
+  if (v !== null && typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array) && !Array.isArray(v)) return v as Row;
   if (v !== null && v !== undefined && typeOfValue(v as Value) === undefined) throw new FlintError('INVALID_ARGUMENT', `${what}: cannot store ${String(v)} in a row`);
   return { value: (v ?? null) as Value };
 }

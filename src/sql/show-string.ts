@@ -7,6 +7,8 @@ import type { DataType, Row, StructType, Value } from './schema.js';
 export function cellString(v: Value | undefined, type?: DataType): string {
   if (v === null || v === undefined) return 'null';
   if (v instanceof Date) return timestampString(v);
+  // Spark shows binary as its bytes in hex: [68 69].
+  if (v instanceof Uint8Array) return `[${Array.from(v, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ')}]`;
   if (typeof v === 'number') return type === 'double' ? javaDouble(v) : String(v);
   if (typeof v === 'string' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) {

@@ -33,7 +33,8 @@ export interface KafkaConsumer {
   subscribe(subscription: { topics: (string | RegExp)[]; fromBeginning?: boolean }): Promise<void>;
   run(config: { autoCommit: boolean; eachBatch: (payload: { batch: KafkaFetchBatch }) => Promise<void> }): Promise<void>;
   seek(target: { topic: string; partition: number; offset: string }): void;
-  pause(topics: TopicPartitions[]): void;
+  /** Pauses partitions, or a whole topic when `partitions` is left out. */
+  pause(topics: (TopicPartitions | { topic: string })[]): void;
   resume(topics: TopicPartitions[]): void;
   commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
   on(event: string, listener: (event: { payload: any }) => void): () => void;

@@ -144,7 +144,7 @@ export class ApproxCountDistinct extends AggregateFunction {
   update(buffer: AggBuffer, row: Row): AggBuffer {
     const v = this.input!.eval(row);
     if (v === null) return buffer;
-    const key = v instanceof Date ? v.getTime() : typeof v === 'object' ? JSON.stringify(v) : v;
+    const key = v instanceof Date ? v.getTime() : v instanceof Uint8Array ? `b${Buffer.from(v).toString('base64')}` : typeof v === 'object' ? JSON.stringify(v) : v;
     const seen = buffer as Value[];
     return seen.includes(key) ? seen : [...seen, key];
   }

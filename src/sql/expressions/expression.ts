@@ -46,7 +46,7 @@ export class ColumnRef implements Expression {
     const whole = row[this.name];
     if (whole !== undefined || this.path.length === 1) return whole ?? null;
     let v: Value | undefined = row[this.path[0]!];
-    for (const part of this.path.slice(1)) v = v !== null && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v) ? (v as Row)[part] : null;
+    for (const part of this.path.slice(1)) v = v !== null && typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array) && !Array.isArray(v) ? (v as Row)[part] : null;
     return v ?? null;
   }
 }

@@ -228,19 +228,19 @@ export class GetField implements Expression {
 
   eval(row: Row): Value {
     const v = this.child.eval(row);
-    if (v === null || typeof v !== 'object' || v instanceof Date || Array.isArray(v)) return null;
+    if (v === null || typeof v !== 'object' || v instanceof Date || v instanceof Uint8Array || Array.isArray(v)) return null;
     return (v as Row)[this.field] ?? null;
   }
 }
 
-/** Spark's `CAST(e AS type)` between strings, numbers, booleans and timestamps (seconds). */
+/** Spark's `CAST(e AS type)` between strings, numbers, booleans, timestamps (seconds) and binary (UTF-8 bytes). */
 export class Cast implements Expression {
   readonly children: readonly Expression[];
   readonly name: string;
 
   constructor(
     readonly child: Expression,
-    readonly to: 'string' | 'long' | 'double' | 'boolean' | 'timestamp',
+    readonly to: 'string' | 'long' | 'double' | 'boolean' | 'timestamp' | 'binary',
   ) {
     this.children = [child];
     this.name = `CAST(${child.name} AS ${to === 'long' ? 'BIGINT' : to.toUpperCase()})`;
@@ -258,6 +258,8 @@ export class Cast implements Expression {
 
 function castValue(v: Value, to: Cast['to']): Value {
   if (v === null) return null;
+  if (v instanceof Uint8Array) return to === 'string' ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8') : to === 'binary' ? v : null;
+  if (to === 'binary') return typeof v === 'string' ? Buffer.from(v, 'utf8') : null;
   const n = v instanceof Date ? v.getTime() / 1000 : typeof v === 'string' ? Number(v.trim()) : Number(v);
   switch (to) {
     case 'string':

@@ -85,14 +85,20 @@ function convert(v: unknown, type: DataType): Value {
 
 /** Rows as the text of one output file. */
 export function formatFile(rows: readonly Row[], format: 'json' | 'csv', schema: StructType, csv: CsvOptions): string {
-  if (format === 'json') return rows.map((r) => JSON.stringify(Object.fromEntries(schema.fieldNames.filter((n) => r[n] !== null && r[n] !== undefined).map((n) => [n, r[n]])))).map((l) => `${l}\n`).join('');
+  if (format === 'json') return rows.map((r) => JSON.stringify(Object.fromEntries(schema.fieldNames.filter((n) => r[n] !== null && r[n] !== undefined).map((n) => [n, r[n]])), base64Binary)).map((l) => `${l}\n`).join('');
   const header = csv.header ? `${schema.fieldNames.map((n) => csvCell(n, csv.sep)).join(csv.sep)}\n` : '';
   return header + rows.map((r) => `${schema.fieldNames.map((n) => csvCell(r[n], csv.sep)).join(csv.sep)}\n`).join('');
 }
 
+// Binary values are written as base64, as Spark's JSON writer does.
+function base64Binary(this: Record<string, unknown>, key: string, v: unknown): unknown {
+  const raw = this[key];
+  return raw instanceof Uint8Array ? Buffer.from(raw).toString('base64') : v;
+}
+
 function csvCell(v: Value | undefined, sep: string): string {
   if (v === null || v === undefined) return '';
-  const s = v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  const s = v instanceof Date ? v.toISOString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : typeof v === 'object' ? JSON.stringify(v) : String(v);
   return s.includes(sep) || s.includes('"') || s.includes('\n') ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

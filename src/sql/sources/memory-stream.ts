@@ -78,7 +78,7 @@ export class MemoryStream<T extends object = Row> implements Source {
 }
 
 function toRow(item: object | Value, column: string): Row {
-  if (item !== null && typeof item === 'object' && !(item instanceof Date) && !Array.isArray(item)) return item as Row;
+  if (item !== null && typeof item === 'object' && !(item instanceof Date) && !(item instanceof Uint8Array) && !Array.isArray(item)) return item as Row;
   if (typeOfValue(item as Value) === undefined && item !== null) throw new FlintError('INVALID_ARGUMENT', `MemoryStream.addData: cannot store ${String(item)}`);
   return { [column]: item as Value };
 }

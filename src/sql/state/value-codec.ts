@@ -1,21 +1,23 @@
-// JSON for row values: Dates survive as { "$date": ms }, so logs and state keep timestamps exact.
+// JSON for row values: Dates survive as { "$date": ms }, binary as { "$binary": base64 }, so logs and state keep timestamps exact.
 import type { Value } from '../schema.js';
 
 /** `value` as JSON text, Dates included. */
 export function encodeJson(value: unknown): string {
   return JSON.stringify(value, function (this: Record<string, unknown>, key, v: unknown) {
     const raw = this[key];
+    if (raw instanceof Uint8Array) return { $binary: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') };
     return raw instanceof Date ? { $date: raw.getTime() } : v;
   });
 }
 
 /** The value {@link encodeJson} wrote. */
 export function decodeJson(text: string): unknown {
-  return JSON.parse(text, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { $date?: unknown }).$date === 'number'
-      ? new Date((v as { $date: number }).$date)
-      : v,
-  );
+  return JSON.parse(text, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).length !== 1) return v;
+    const tagged = v as { $date?: unknown; $binary?: unknown };
+    if (typeof tagged.$date === 'number') return new Date(tagged.$date);
+    return typeof tagged.$binary === 'string' ? Buffer.from(tagged.$binary, 'base64') : v;
+  });
 }
 
 /**
@@ -41,6 +43,7 @@ export function token(v: Value): string {
       return v ? 'T;' : 'F;';
   }
   if (v instanceof Date) return `d${v.getTime()};`;
+  if (v instanceof Uint8Array) return `b${v.length}:${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1')}`;
   if (Array.isArray(v)) return `a${v.length}:${keyString(v)}`;
   const entries = Object.entries(v);
   let out = `o${entries.length}:`;
