@@ -6,20 +6,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlintSession, functions as F, ManualClock, schemaOf, Trigger } from '../src/index.js';
 import { CORES } from './support/harness.js';
-import { removeTempDirs, sorted, StreamTest, tempDir } from './support/stream-test.js';
+import { cleanUp, session, sorted, StreamTest, tempDir } from './support/stream-test.js';
 
 const { col, count, window } = F;
-const sessions: FlintSession[] = [];
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.stop()));
-  removeTempDirs();
-});
-
-function session(core: 'js' | 'wasm', clock?: ManualClock): FlintSession {
-  const s = new FlintSession({ master: 'local[2]', core, ...(clock && { clock }) });
-  sessions.push(s);
-  return s;
-}
+afterEach(cleanUp);
 
 const ints = (flint: FlintSession) => [flint.memoryStream('input', schemaOf({ value: 'long' })), flint.readStream.format('memory').option('name', 'input').load()] as const;
 
@@ -67,7 +57,7 @@ describe.each(CORES)('checkpoint location (%s core)', (core) => {
 
   it('keeps the offsets and commits of the last 100 batches', async () => {
     const clock = new ManualClock(0);
-    const flint = session(core, clock);
+    const flint = session(core, { clock });
     const [input, df] = ints(flint);
     const dir = tempDir();
     const t = new StreamTest(flint, df, 'append', dir);
@@ -153,7 +143,7 @@ describe.each(CORES)('triggers (%s core)', (core) => {
 
   it('processingTime on a ManualClock: one batch per interval', async () => {
     const clock = new ManualClock(0);
-    const flint = session(core, clock);
+    const flint = session(core, { clock });
     const [input, df] = ints(flint);
     const t = new StreamTest(flint, df, 'append');
     const q = await t.start(Trigger.ProcessingTime('1 second'));

@@ -4,20 +4,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlintSession, functions as F, type MemoryStream, type OutputMode, type Row } from '../src/index.js';
 import { CORES } from './support/harness.js';
-import { removeTempDirs, StreamTest, tempDir } from './support/stream-test.js';
+import { cleanUp, session, StreamTest, tempDir } from './support/stream-test.js';
 
 const { col, count, sum, window, session_window } = F;
-const sessions: FlintSession[] = [];
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.stop()));
-  removeTempDirs();
-});
-
-function session(core: 'js' | 'wasm'): FlintSession {
-  const s = new FlintSession({ master: 'local[2]', core });
-  sessions.push(s);
-  return s;
-}
+afterEach(cleanUp);
 
 // inputData.toDF().withColumn("eventTime", $"value".cast("timestamp")).withWatermark("eventTime", "10 seconds")
 function eventTimes(flint: FlintSession, name = 'input'): [MemoryStream<Row>, ReturnType<FlintSession['createDataFrame']>] {

@@ -11,23 +11,13 @@ import { formatFile } from '../src/sql/sources/file-formats.js';
 import { OffsetSeqLog } from '../src/sql/checkpoint/offset-seq-log.js';
 import { startStructuredKafkaWordCount } from '../examples/structured-kafka-word-count.js';
 import { CORES } from './support/harness.js';
-import { removeTempDirs, sorted, StreamTest, tempDir } from './support/stream-test.js';
+import { cleanUp, session, track, sorted, StreamTest, tempDir } from './support/stream-test.js';
 import { describeKafka, startMockCluster, type MockCluster } from './kafka/mock-cluster.js';
 import { produce, testClient } from './kafka/kafka-helpers.js';
 
 const { col, explode, split } = F;
 let cluster: MockCluster;
-const sessions: FlintSession[] = [];
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.stop()));
-  removeTempDirs();
-});
-
-function session(core: 'js' | 'wasm'): FlintSession {
-  const s = new FlintSession({ master: 'local[2]', core });
-  sessions.push(s);
-  return s;
-}
+afterEach(cleanUp);
 
 function kafka(flint: FlintSession, options: Record<string, string | number>) {
   return flint.readStream.format('kafka').option('kafka.bootstrap.servers', cluster.bootstrap).optionsFrom(options).load();
@@ -193,7 +183,7 @@ describeKafka('Structured Streaming kafka source and sink (mock Kafka cluster)',
     await produce(cluster.brokers, 'example', ['to be or', 'not to be']);
     let text = '';
     const flint = new FlintSession({ master: 'local[2]', core: 'js', out: { write: (s: string) => void (text += s) } });
-    sessions.push(flint);
+    track(flint);
     // A topic with records already there: 'latest' (Spark's default) starts after them, so produce again once started.
     const query = await startStructuredKafkaWordCount(flint, [cluster.bootstrap, 'subscribe', 'example']);
     await query.processAllAvailable();

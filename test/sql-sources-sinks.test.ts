@@ -5,23 +5,13 @@
 import { readdirSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FlintSession, functions as F, ManualClock, schemaOf, Trigger, type Row } from '../src/index.js';
+import { functions as F, ManualClock, schemaOf, Trigger, type Row } from '../src/index.js';
 import { valueAtSecond } from '../src/sql/sources/rate-source.js';
 import { CORES } from './support/harness.js';
-import { removeTempDirs, sorted, StreamTest, tempDir } from './support/stream-test.js';
+import { cleanUp, session, sorted, StreamTest, tempDir } from './support/stream-test.js';
 
 const { col, sum } = F;
-const sessions: FlintSession[] = [];
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.stop()));
-  removeTempDirs();
-});
-
-function session(core: 'js' | 'wasm', clock?: ManualClock): FlintSession {
-  const s = new FlintSession({ master: 'local[2]', core, ...(clock && { clock }) });
-  sessions.push(s);
-  return s;
-}
+afterEach(cleanUp);
 
 describe('rate source', () => {
   it("valueAtSecond (Spark's RateStreamProviderSuite)", () => {
@@ -36,7 +26,7 @@ describe('rate source', () => {
 
   it.each(CORES)('rowsPerSecond rows { timestamp, value } spread over each second, the same after a restart (%s core)', async (core) => {
     const clock = new ManualClock(100_000);
-    const flint = session(core, clock);
+    const flint = session(core, { clock });
     const rate = flint.readStream.format('rate').option('rowsPerSecond', 4).option('numPartitions', 2).load();
     expect(rate.columns).toEqual(['timestamp', 'value']);
     const dir = tempDir();

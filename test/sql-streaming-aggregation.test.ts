@@ -11,22 +11,14 @@ import { sensorWindows } from '../examples/structured-rate-watermark.js';
 import { FlintSession, functions as F, ManualClock, schemaOf, Trigger, type OutputMode, type Row } from '../src/index.js';
 import { CORES } from './support/harness.js';
 import { waitFor } from './support/sources-helpers.js';
-import { removeTempDirs, sorted, StreamTest, tuple } from './support/stream-test.js';
+import { cleanUp, session, track, sorted, StreamTest, tuple } from './support/stream-test.js';
 
 const { col, count, sum, avg, min, max, lower, window } = F;
-const sessions: FlintSession[] = [];
 const servers: Server[] = [];
 afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.stop()));
   for (const s of servers.splice(0)) s.close();
-  removeTempDirs();
+  await cleanUp();
 });
-
-function session(core: 'js' | 'wasm', out?: { write(s: string): unknown }): FlintSession {
-  const s = new FlintSession({ master: 'local[2]', core, ...(out && { out }) });
-  sessions.push(s);
-  return s;
-}
 
 function ints(flint: FlintSession, name = 'input') {
   return [flint.memoryStream(name, schemaOf({ value: 'long' })), flint.readStream.format('memory').option('name', name).load()] as const;
@@ -136,7 +128,7 @@ describe.each(CORES)('StreamingAggregationSuite (%s core)', (core) => {
 describe.each(CORES)('Structured Streaming examples (%s core)', (core) => {
   it('StructuredNetworkWordCount prints Spark console batches', async () => {
     let out = '';
-    const flint = session(core, { write: (s: string) => void (out += s) });
+    const flint = session(core, { out: { write: (s: string) => void (out += s) } });
     const input = flint.memoryStream('lines', schemaOf({ value: 'string' }));
     const lines = flint.readStream.format('memory').option('name', 'lines').load();
     const q = await wordCounts(lines).orderBy('word').writeStream.outputMode('complete').format('console').start();
@@ -198,7 +190,7 @@ describe.each(CORES)('Structured Streaming examples (%s core)', (core) => {
 
   it('StructuredNetworkWordCountWindowed counts words per sliding window, ordered by window', async () => {
     let out = '';
-    const flint = session(core, { write: (s: string) => void (out += s) });
+    const flint = session(core, { out: { write: (s: string) => void (out += s) } });
     const input = flint.memoryStream('stamped', schemaOf({ value: 'string', timestamp: 'timestamp' }));
     const lines = flint.readStream.format('memory').option('name', 'stamped').load();
     const q = await windowedCounts(lines, '10 seconds', '5 seconds').writeStream.outputMode('complete').format('console').option('truncate', 'false').start();
@@ -227,7 +219,7 @@ describe.each(CORES)('structured-rate-watermark example (%s core)', (core) => {
   it('writes each 10-second window once, after the watermark passes it', async () => {
     const clock = new ManualClock(1_700_000_000_000); // a whole 10 s: windows start with the source
     const flint = new FlintSession({ master: 'local[2]', core, clock });
-    sessions.push(flint);
+    track(flint);
     const rate = flint.readStream.format('rate').option('rowsPerSecond', 2).load();
     const q = await sensorWindows(rate).writeStream.outputMode('append').format('memory').queryName('sensors').trigger(Trigger.ProcessingTime('1 second')).start();
     // The batch at 16 s brings rows up to 15.5 s, so the watermark becomes 10.5 s; the batch at

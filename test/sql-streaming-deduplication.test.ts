@@ -2,22 +2,12 @@
 // in a row, with a watermark (state evicted, late rows dropped and counted), across a restart.
 // Both cores.
 import { afterEach, describe, it } from 'vitest';
-import { FlintSession, functions as F, schemaOf } from '../src/index.js';
+import { functions as F, schemaOf } from '../src/index.js';
 import { CORES } from './support/harness.js';
-import { removeTempDirs, StreamTest } from './support/stream-test.js';
+import { cleanUp, session, StreamTest } from './support/stream-test.js';
 
 const { col, timestamp_seconds } = F;
-const sessions: FlintSession[] = [];
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.stop()));
-  removeTempDirs();
-});
-
-function session(core: 'js' | 'wasm'): FlintSession {
-  const s = new FlintSession({ master: 'local[2]', core });
-  sessions.push(s);
-  return s;
-}
+afterEach(cleanUp);
 
 describe.each(CORES)('StreamingDeduplicationSuite (%s core)', (core) => {
   it('deduplicate with all columns', async () => {

@@ -3,21 +3,11 @@
 // failures surfaced as exceptions, listeners; and mapGroupsWithState with processing-time and
 // event-time timeouts (FlatMapGroupsWithStateSuite in small).
 import { afterEach, describe, expect, it } from 'vitest';
-import { FlintSession, GroupStateTimeout, ManualClock, schemaOf, Trigger, type GroupState, type QueryProgressEvent } from '../src/index.js';
+import { GroupStateTimeout, ManualClock, schemaOf, Trigger, type GroupState, type QueryProgressEvent } from '../src/index.js';
 import { CORES } from './support/harness.js';
-import { removeTempDirs, StreamTest } from './support/stream-test.js';
+import { cleanUp, session, StreamTest } from './support/stream-test.js';
 
-const sessions: FlintSession[] = [];
-afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((s) => s.stop()));
-  removeTempDirs();
-});
-
-function session(core: 'js' | 'wasm' = 'js', clock?: ManualClock): FlintSession {
-  const s = new FlintSession({ master: 'local[2]', core, ...(clock && { clock }) });
-  sessions.push(s);
-  return s;
-}
+afterEach(cleanUp);
 
 describe('StreamingQuery', () => {
   it('reports ids, name, status and progress with Spark\'s fields', async () => {
@@ -90,7 +80,7 @@ describe('flint.streams', () => {
 describe.each(CORES)('mapGroupsWithState (%s core)', (core) => {
   it('keeps a running count per key; a processing-time timeout fires for an idle key', async () => {
     const clock = new ManualClock(0);
-    const flint = session(core, clock);
+    const flint = session(core, { clock });
     const input = flint.memoryStream('in', schemaOf({ user: 'string' }));
     const counts = input
       .toDF()

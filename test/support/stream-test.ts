@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { DataFrame, FlintSession, OutputMode, Row, StreamingQuery, Trigger, Value } from '../../src/index.js';
+import { FlintSession, type CoreName, type DataFrame, type FlintSessionOptions, type OutputMode, type Row, type StreamingQuery, type Trigger, type Value } from '../../src/index.js';
 
 /** A row as a tuple of its values, timestamps as ms, for comparing with Spark's expected tuples. */
 export function tuple(row: Row): Value[] {
@@ -30,6 +30,26 @@ export function tempDir(prefix = 'flint-sql-'): string {
 /** Removes the directories made by {@link tempDir}. */
 export function removeTempDirs(): void {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+/** Sessions {@link cleanUp} stops. */
+const sessions: FlintSession[] = [];
+
+/** A `local[2]` session on `core`, stopped by {@link cleanUp}. */
+export function session(core: CoreName = 'js', options: Omit<FlintSessionOptions, 'master' | 'core'> = {}): FlintSession {
+  return track(new FlintSession({ master: 'local[2]', core, ...options }));
+}
+
+/** Has {@link cleanUp} stop a session made elsewhere. */
+export function track(flint: FlintSession): FlintSession {
+  sessions.push(flint);
+  return flint;
+}
+
+/** For afterEach: stops the sessions of the test and removes its temporary directories. */
+export async function cleanUp(): Promise<void> {
+  await Promise.all(sessions.splice(0).map((s) => s.stop()));
+  removeTempDirs();
 }
 
 /** Runs one query over a memory sink and checks its answers. */
