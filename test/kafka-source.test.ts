@@ -126,7 +126,7 @@ describeKafka('kafkaStream (mock Kafka cluster)', () => {
 describeKafka('kafkaStream with messages larger than its buffers (mock Kafka cluster)', () => {
   let bigCluster: MockCluster;
   beforeAll(async () => {
-    bigCluster = await startMockCluster({ big: 1 });
+    bigCluster = await startMockCluster({ big: 1, lag: 1 });
   });
   afterAll(async () => bigCluster?.stop());
 
@@ -151,6 +151,31 @@ describeKafka('kafkaStream with messages larger than its buffers (mock Kafka clu
     expect(got).toEqual(sizes.map((n, i) => `${n}${String.fromCharCode(97 + i)}`));
     await ssc.stop();
     expect(lengths).toEqual(sizes);
+  });
+  it('a lag far beyond maxBufferedBytesPerPartition is read in batches of about that many bytes, every record once, in order', async () => {
+    const value = (i: number) => `${String(i).padStart(6, '0')}${'x'.repeat(10_000)}`;
+    for (let i = 0; i < 300; i += 50) await produce(bigCluster.brokers, 'lag', Array.from({ length: 50 }, (_, k) => value(i + k)));
+    const ssc = new StreamingContext({ batchInterval: 200, master: 'local[2]', core: 'js' });
+    contexts.push(ssc);
+    const errors: string[] = [];
+    ssc.addStreamingListener({ onReceiverError: ({ receiverInfo }) => void errors.push(receiverInfo.lastErrorMessage) });
+    const bound = 256 * 1024;
+    const stream = ssc.kafkaStream({ brokers: bigCluster.brokers, topics: ['lag'], groupId: 'lag', startingOffsets: 'earliest', sessionTimeout: 6000, maxBufferedBytesPerPartition: bound });
+    const batchBytes: number[] = [];
+    const seen: number[] = [];
+    stream.foreachRDD((b) => {
+      const records = b.collect();
+      if (records.length === 0) return;
+      batchBytes.push(records.reduce((n, r) => n + r.value!.length, 0));
+      seen.push(...records.map((r) => Number(r.value!.toString('latin1', 0, 6))));
+    });
+    await ssc.start();
+    await waitFor(() => seen.length >= 300 || errors.length > 0, 'the 300 records, or an error', 30_000);
+    expect(errors).toEqual([]);
+    expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    // At most the bound plus what one fetch brings (kafkajs's maxBytesPerPartition, 1 MiB).
+    expect(batchBytes.length).toBeGreaterThan(1);
+    expect(Math.max(...batchBytes)).toBeLessThanOrEqual(bound + 1024 * 1024 + 10_006);
   });
 });
 

@@ -208,10 +208,13 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
       this.awaited.set(tpKey(r.topic, r.partition), r.untilOffset);
       this.resume(tpKey(r.topic, r.partition));
     }
-    const fetched = await this.buffer.waitFor(ranges, this.o.pollTimeout);
+    // A new batch stops waiting for a partition whose fetched bytes reach the bound: it ends its
+    // range there and later batches take the rest, so a lag of any size is read in bounded pieces.
+    const full = (r: OffsetRange): boolean => !replay && this.buffer.bytes(tpKey(r.topic, r.partition)) > this.o.maxBufferedBytesPerPartition;
+    const fetched = await this.buffer.waitFor(ranges, this.o.pollTimeout, full);
     this.awaited.clear();
     if (!fetched) {
-      const short = ranges.filter((r) => !this.buffer.covers(r));
+      const short = ranges.filter((r) => !this.buffer.covers(r) && !full(r));
       if (replay) {
         throw new FlintError(
           'SOURCE_ERROR',
@@ -219,10 +222,10 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
             'the partitions may be assigned to another process of the group, or Kafka may no longer have them',
         );
       }
-      // A range not fetched in time ends where fetching got to; the rest goes to later batches.
-      ranges = ranges.map((r) => (this.buffer.covers(r) ? r : new OffsetRange(r.topic, r.partition, r.fromOffset, Math.max(r.fromOffset, this.buffer.fetchedUntil(tpKey(r.topic, r.partition)) ?? r.fromOffset))));
       this.env.reportSourceError({ source: this.name, message: `fetching did not reach the end of ${short.join(', ')} within pollTimeout (${this.o.pollTimeout} ms); the batch at ${time} ms takes what was fetched, later batches the rest` });
     }
+    // A range not fetched in time, or cut at the byte bound, ends where fetching got to.
+    ranges = ranges.map((r) => (this.buffer.covers(r) ? r : new OffsetRange(r.topic, r.partition, r.fromOffset, Math.max(r.fromOffset, this.buffer.fetchedUntil(tpKey(r.topic, r.partition)) ?? r.fromOffset))));
     const messages = ranges.map((r) => this.buffer.take(r));
     for (const r of ranges) {
       const key = tpKey(r.topic, r.partition);
@@ -404,7 +407,8 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
   }
 
   // After each fetch: fetching ahead pauses while a partition holds more than its byte bound,
-  // but not before the batch being computed has its range (a message may exceed the bound).
+  // but not before a re-run batch has its logged range, which it must read whole (a new batch
+  // stops waiting at the bound instead).
   private onFetched(topic: string, partition: number, add: () => void): void {
     add();
     const key = tpKey(topic, partition);

@@ -79,9 +79,12 @@ export class FetchBuffer {
     return out;
   }
 
-  /** Resolves true once every range is fetched, or false after `timeoutMs` of real time. */
-  waitFor(ranges: readonly OffsetRange[], timeoutMs: number): Promise<boolean> {
-    return this.fetched.until(() => ranges.every((r) => this.covers(r)), timeoutMs);
+  /**
+   * Resolves true once every range is fetched or `enough` for it, or false after `timeoutMs` of
+   * real time.
+   */
+  waitFor(ranges: readonly OffsetRange[], timeoutMs: number, enough: (range: OffsetRange) => boolean = () => false): Promise<boolean> {
+    return this.fetched.until(() => ranges.every((r) => this.covers(r) || enough(r)), timeoutMs);
   }
 
   private wake(): void {
