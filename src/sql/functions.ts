@@ -108,9 +108,9 @@ export function max(c: string | Column): Column {
   return new Column(new Extremum('max', toColumn(c).expr));
 }
 
-/** Distinct values in a group (Spark's `approx_count_distinct`; Flint's count is exact). */
-export function approx_count_distinct(c: string | Column): Column {
+/** Estimated distinct values in a group (Spark's `approx_count_distinct`: HyperLogLog, relative standard deviation `rsd`, default 0.05). */
+export function approx_count_distinct(c: string | Column, rsd = 0.05): Column {
   const e = toColumn(c).expr;
-  return new Column(new ApproxCountDistinct(`approx_count_distinct(${e.name})`, e));
+  return new Column(new ApproxCountDistinct(`approx_count_distinct(${e.name})`, e, rsd));
 }
 
