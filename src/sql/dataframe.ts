@@ -120,6 +120,16 @@ export class Dataset<T = Row> {
     return this.derive(new Deduplicate(this.logicalPlan, cols.length > 0 ? cols : this.requireSchema('dropDuplicates').fieldNames));
   }
 
+  /**
+   * Drops rows whose `cols` (default: every column) equal an earlier row's, remembering a key only
+   * until the watermark passes that row's event time plus the watermark delay (Spark's
+   * `dropDuplicatesWithinWatermark`): for duplicates whose event times differ. A stream needs
+   * `withWatermark` first.
+   */
+  dropDuplicatesWithinWatermark(...cols: string[]): Dataset<T> {
+    return this.derive(new Deduplicate(this.logicalPlan, cols.length > 0 ? cols : this.requireSchema('dropDuplicatesWithinWatermark').fieldNames, true));
+  }
+
   /** Joins with a static DataFrame on equal columns (stream-static; Spark's `join(right, usingColumns, joinType)`). */
   join<U>(right: Dataset<U>, on: string | string[], joinType: 'inner' | 'left_outer' | 'left' | 'right_outer' | 'right' = 'inner'): DataFrame {
     const type = joinType === 'left' ? 'left_outer' : joinType === 'right' ? 'right_outer' : joinType;

@@ -189,17 +189,20 @@ export class EventTimeWatermark extends LogicalPlan {
   }
 }
 
-/** `dropDuplicates(columns)` (Spark's `Deduplicate`). */
+/** `dropDuplicates(columns)` (Spark's `Deduplicate`), or `dropDuplicatesWithinWatermark` (`DeduplicateWithinWatermark`). */
 export class Deduplicate extends LogicalPlan {
-  readonly nodeName = 'Deduplicate';
+  readonly nodeName: string;
   readonly children: readonly LogicalPlan[];
   constructor(
     readonly child: LogicalPlan,
     readonly keys: readonly string[],
+    /** Keys are kept only until the watermark passes a row's event time plus the delay. */
+    readonly withinWatermark = false,
   ) {
     super();
+    this.nodeName = withinWatermark ? 'DeduplicateWithinWatermark' : 'Deduplicate';
     this.children = [child];
-    for (const k of keys) child.schema?.resolve(k, 'dropDuplicates');
+    for (const k of keys) child.schema?.resolve(k, withinWatermark ? 'dropDuplicatesWithinWatermark' : 'dropDuplicates');
   }
   get schema(): StructType | undefined {
     return this.child.schema;

@@ -40,7 +40,10 @@ export function checkForStreaming(plan: LogicalPlan, mode: OutputMode): void {
   }
   checkGroupStates(groupStates, mode, aggregate !== undefined);
   for (const d of nodes.filter((n): n is Deduplicate => n instanceof Deduplicate && n.isStreaming)) {
-    if (d.child.nodes().some((n) => n instanceof Aggregate && n.isStreaming)) fail('dropDuplicates is not supported after aggregation on a streaming DataFrame/Dataset');
+    if (d.child.nodes().some((n) => n instanceof Aggregate && n.isStreaming)) fail(`${d.withinWatermark ? 'dropDuplicatesWithinWatermark' : 'dropDuplicates'} is not supported after aggregation on a streaming DataFrame/Dataset`);
+    if (d.withinWatermark && d.child.eventTimeColumns.size === 0) {
+      fail('dropDuplicatesWithinWatermark is not supported in streaming DataFrames/DataSets without watermark; call withWatermark(eventTimeColumn, delay) before it');
+    }
   }
   for (const s of nodes.filter((n): n is Sort => n instanceof Sort && n.isStreaming)) {
     const afterAggregate = s.child.nodes().some((n) => n instanceof Aggregate);

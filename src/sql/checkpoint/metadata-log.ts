@@ -1,6 +1,6 @@
 // HDFSMetadataLog: a directory of files named by batch id, each written whole (checked-file's
 // atomic, checksummed write) or not at all. The offset log, commit log, source logs and the file
-// sink's `_spark_metadata` are all one of these.
+// compactible logs (checkpoint/compactible-log.ts) build on the same checked files.
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILE_KIND, readCheckedFile, removeFile, writeCheckedFile } from '../../checkpoint/checked-file.js';

@@ -29,6 +29,7 @@ import type { PhysicalOperator, StatefulOperator } from './spark-plan.js';
 import { EventTimeWatermarkExec, FilterExec, LocalTableScanExec, MapElementsExec, ProjectExec, ScanExec, SortExec, UnionExec } from './stateless.js';
 import { StateStoreSaveExec } from './state-store-save-exec.js';
 import { StreamingDeduplicateExec } from './streaming-deduplicate-exec.js';
+import { StreamingDeduplicateWithinWatermarkExec } from './streaming-deduplicate-within-watermark-exec.js';
 import { StreamStaticJoinExec } from './stream-static-join-exec.js';
 
 /** A query's physical plan and what the execution needs to know about it. */
@@ -75,6 +76,13 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined)
       const op = session >= 0
         ? new SessionWindowAggregateExec(child, node.groupings, node.aggregates, session, node.watermarkKeyIndex >= 0, store())
         : new StateStoreSaveExec(child, node.groupings, node.aggregates, node.watermarkKeyIndex, store());
+      stateful.push(op);
+      return op;
+    }
+    if (node instanceof Deduplicate && node.withinWatermark && node.child.eventTimeColumns.size > 0) {
+      const child = visit(node.child);
+      const [column, delayMs] = [...node.child.eventTimeColumns][0]!;
+      const op = new StreamingDeduplicateWithinWatermarkExec(child, node.keys, column, delayMs, store());
       stateful.push(op);
       return op;
     }
