@@ -130,7 +130,10 @@ export class Dataset<T = Row> {
     return this.derive(new Deduplicate(this.logicalPlan, cols.length > 0 ? cols : this.requireSchema('dropDuplicatesWithinWatermark').fieldNames, true));
   }
 
-  /** Joins with a static DataFrame on equal columns (stream-static; Spark's `join(right, usingColumns, joinType)`). */
+  /**
+   * Joins on equal columns (Spark's `join(right, usingColumns, joinType)`): a stream with a static
+   * DataFrame, or two streams (append mode; outer joins need a watermarked key such as a window).
+   */
   join<U>(right: Dataset<U>, on: string | string[], joinType: 'inner' | 'left_outer' | 'left' | 'right_outer' | 'right' = 'inner'): DataFrame {
     const type = joinType === 'left' ? 'left_outer' : joinType === 'right' ? 'right_outer' : joinType;
     return this.derive(new Join(this.logicalPlan, right.logicalPlan, typeof on === 'string' ? [on] : on, type));

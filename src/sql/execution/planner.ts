@@ -31,6 +31,7 @@ import { StateStoreSaveExec } from './state-store-save-exec.js';
 import { StreamingDeduplicateExec } from './streaming-deduplicate-exec.js';
 import { StreamingDeduplicateWithinWatermarkExec } from './streaming-deduplicate-within-watermark-exec.js';
 import { StreamStaticJoinExec } from './stream-static-join-exec.js';
+import { joinSpec, StreamingSymmetricHashJoinExec } from './streaming-symmetric-hash-join-exec.js';
 
 /** A query's physical plan and what the execution needs to know about it. */
 export interface PhysicalPlan {
@@ -107,6 +108,11 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined)
       const same = !names || !from || names.every((n, i) => n === from[i]);
       const rename = same ? undefined : (row: Row): Row => Object.fromEntries(names!.map((n, i) => [n, row[from![i]!] ?? null]));
       return new UnionExec(visit(node.left), visit(node.right), rename);
+    }
+    if (node instanceof Join && node.left.isStreaming && node.right.isStreaming) {
+      const op = new StreamingSymmetricHashJoinExec(visit(node.left), visit(node.right), joinSpec(node), store());
+      stateful.push(op);
+      return op;
     }
     if (node instanceof Join) {
       const streamIsRight = !node.left.isStreaming;
