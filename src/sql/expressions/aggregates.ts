@@ -163,3 +163,40 @@ export class ApproxCountDistinct extends AggregateFunction {
     return estimate(buffer as Uint8Array);
   }
 }
+
+/**
+ * Spark's `collect_list` and `collect_set`: the group's non-null values as an array, in arrival
+ * order (a set keeps each value once). Like Spark's, the state holds every value: for groups that
+ * stay small, or windows the watermark closes.
+ */
+export class Collect extends AggregateFunction {
+  constructor(
+    name: string,
+    input: Expression,
+    private readonly distinct: boolean,
+  ) {
+    super(name, input);
+  }
+
+  dataType(input: StructType): DataType {
+    return { type: 'array', elementType: this.input!.dataType(input) };
+  }
+  zero(): AggBuffer {
+    return [];
+  }
+  // A batch's buffers start from zero(), so they grow in place; merge makes a new one.
+  update(buffer: AggBuffer, row: Row): AggBuffer {
+    const v = this.input!.eval(row);
+    const values = buffer as Value[];
+    if (v !== null && !(this.distinct && values.some((x) => compareValues(x, v) === 0))) values.push(v);
+    return values;
+  }
+  merge(a: AggBuffer, b: AggBuffer): AggBuffer {
+    const out = [...(a as Value[])];
+    for (const v of b as Value[]) if (!(this.distinct && out.some((x) => compareValues(x, v) === 0))) out.push(v);
+    return out;
+  }
+  result(buffer: AggBuffer): Value {
+    return [...(buffer as Value[])];
+  }
+}

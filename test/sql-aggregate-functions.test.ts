@@ -1,7 +1,8 @@
-// approx_count_distinct as a HyperLogLog sketch: the estimate is within Spark's relative standard
-// deviation over many cardinalities and kinds of values, a group's state has a fixed size
-// whatever its distinct values, partial sketches merge to the sketch of the whole, and the
-// estimate survives a restart from the checkpoint (the sketch is kept in the state store).
+// Aggregate functions beyond count/sum/avg/min/max. approx_count_distinct as a HyperLogLog sketch:
+// the estimate is within Spark's relative standard deviation over many cardinalities and kinds of
+// values, a group's state has a fixed size whatever its distinct values, partial sketches merge
+// to the sketch of the whole, and the estimate survives a restart from the checkpoint (the sketch
+// is kept in the state store). collect_list and collect_set across batches and a restart.
 import { afterEach, describe, expect, it } from 'vitest';
 import { functions as F, schemaOf, type Row } from '../src/index.js';
 import { encodeJson } from '../src/sql/state/value-codec.js';
@@ -85,5 +86,23 @@ describe.each(CORES)('approx_count_distinct in a streaming aggregation (%s core)
     expect(rows.find((r) => r[0] === 'tiny')).toEqual(['tiny', 4, 5]);
     // Each group's buffer is the 512 registers, not its distinct values.
     expect(encodeJson(newSketch(9)).length).toBeLessThan(800);
+  });
+});
+
+describe.each(CORES)('collect_list and collect_set (%s core)', (core) => {
+  it("gather a group's values in arrival order across batches and a restart, nulls skipped", async () => {
+    const flint = session(core);
+    const input = flint.memoryStream('tags', schemaOf({ user: 'string', tag: 'string' }));
+    const df = flint.readStream.format('memory').option('name', 'tags').load();
+    const agg = df.groupBy(col('user')).agg(F.collect_list(col('tag')).as('all'), F.collect_set('tag').as('distinct'));
+    expect(agg.schema?.field('all')?.dataType).toEqual({ type: 'array', elementType: 'string' });
+    const t = new StreamTest(flint, agg, 'update', tempDir());
+    await t.start();
+    input.addData({ user: 'ann', tag: 'a' }, { user: 'ann', tag: 'b' }, { user: 'ann', tag: 'a' }, { user: 'bo', tag: null as unknown as string });
+    await t.checkNewAnswer(['ann', ['a', 'b', 'a'], ['a', 'b']], ['bo', [], []]);
+    await t.stop();
+    await t.start();
+    input.addData({ user: 'ann', tag: 'c' }, { user: 'ann', tag: 'b' });
+    await t.checkNewAnswer(['ann', ['a', 'b', 'a', 'c', 'b'], ['a', 'b', 'c']]);
   });
 });
