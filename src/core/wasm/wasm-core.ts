@@ -12,6 +12,7 @@ import { WorkerPool, type PoolStats } from '../../pool/pool.js';
 import type { Core, SlidingReducer, SlidingWindowState, SumWindowState } from '../core.js';
 import { JsCore } from '../js/js-core.js';
 import { KIND, Kernels, OP, type OpCode, type ValueKind } from './kernel-instance.js';
+import { mergePackedPartials } from './merge-packed.js';
 import { PackedBatch } from './packed-tables.js';
 import { PieceScheduler } from './piece-scheduler.js';
 import { piecesOf } from './pieces.js';
@@ -31,6 +32,12 @@ const PIECES_PER_THREAD = 8;
 const MIN_PIECE_BYTES = 256 << 10;
 /** Larger pieces make the first copy (the one not overlapped with counting) and the tail long. */
 const MAX_PIECE_BYTES = 4 << 20;
+/**
+ * A worker sends its table back once it packs to this many bytes (about 1M short keys, a 64 MB
+ * table) when results allow cutting a segment: a batch of many distinct keys then costs the
+ * workers bounded memory, and the main thread's merge (merge-packed.ts) 40 bytes or so a key.
+ */
+const FLUSH_BYTES = 24 << 20;
 /**
  * Distinct keys of the warm-up text (about 0.8 MB per worker): each table grows to hold them at
  * start(), which covers a batch of the benchmark's 100k-word vocabulary.
@@ -72,10 +79,12 @@ export class WasmCore implements Core {
   /**
    * `threads` workers. `pieceBytes` sets the size text is cut to for the workers (tests use small
    * pieces to exercise segments of many pieces and work stealing); by default it follows the batch.
+   * `flushBytes` sets when a worker sends a table back mid-segment (default {@link FLUSH_BYTES};
+   * tests use small tables to exercise segments of many partials).
    */
   constructor(
     private readonly threads: number,
-    private readonly options: { pieceBytes?: number } = {},
+    private readonly options: { pieceBytes?: number; flushBytes?: number } = {},
   ) {
     this.buffers = new BufferRecycler(2 * threads);
   }
@@ -146,14 +155,11 @@ export class WasmCore implements Core {
     const pieces = perSegment.flat();
     const ranges = exactInAnyOrder ? PieceScheduler.evenRanges(pieces.length, this.threads) : PieceScheduler.consecutiveRanges(perSegment.map((p) => p.length));
     const { separators, fields } = batch.tokens;
-    const settings = { separators, fields, value, valueKind, op, numPartitions };
+    const settings = { separators, fields, value, valueKind, op, numPartitions, ...(exactInAnyOrder ? { flushBytes: this.options.flushBytes ?? FLUSH_BYTES } : {}) };
     const scheduler = new PieceScheduler(ranges, exactInAnyOrder);
     const workers = Math.min(this.threads, scheduler.initialSegments);
     const partials = await countOnPool(this.pool, this.buffers, pieces, scheduler, workers, settings);
-    if (partials.length === 1) return new PackedBatch(partials[0]!);
-    const merged = this.kernels.combiner(numPartitions, valueKind, 'merge');
-    for (const partial of partials) this.kernels.mergePacked(merged, partial, op);
-    return new PackedBatch(this.kernels.pack(merged));
+    return new PackedBatch(partials.length === 1 ? partials[0]! : mergePackedPartials(partials, op));
   }
 
   private get pool(): WorkerPool {
