@@ -1,7 +1,8 @@
 // Merging the workers' packed partials (assembly/packed.ts) into one packed buffer on the main
-// thread, reading the partials where they are. The kernels' merge table costs 64 to 128 bytes a
-// key plus a copy in and out of wasm memory (1.3 GB at 5M keys); this index costs 8 to 16 bytes a
-// key, and the only other memory is the result itself.
+// thread, reading the partials where they are: the wasm core's merge of many keys. The kernels'
+// merge table costs 64 to 128 bytes a key plus copies in and out of wasm memory (1.3 GB at 5M
+// keys); this index costs 16 to 32 bytes a key plus 16 per entry, freed after the merge, and the
+// only other memory is the result. It gives the same bytes as the kernels' merge.
 import { OP, type OpCode } from './kernel-instance.js';
 import { packedHeaderBytes, packedSection, packedSectionBytes, parsePacked, type PackedPartition } from './packed-tables.js';
 
@@ -38,8 +39,10 @@ interface MergedPartition {
 }
 
 /**
- * Open addressing over output entries (linear probing, at most half full). An output entry is
- * the first occurrence of its key: which section and index it came from, and its folded value.
+ * Open addressing over output entries (linear probing, at most half full). A slot holds the
+ * entry's index + 1 and its hash side by side, so a probe that misses reads one cache line. An
+ * output entry is the first occurrence of its key: which section and index it came from, and its
+ * folded value.
  */
 function mergePartition(sections: readonly PackedPartition[], op: OpCode): MergedPartition {
   let total = 0;
@@ -47,14 +50,16 @@ function mergePartition(sections: readonly PackedPartition[], op: OpCode): Merge
   let cap = 16;
   while (cap < 2 * total) cap *= 2;
   const mask = cap - 1;
-  const slots = new Int32Array(cap);
+  const slots = new Int32Array(2 * cap);
   const fromSection = new Int32Array(total);
   const fromIndex = new Int32Array(total);
   const values = new Float64Array(total);
   let count = 0;
   let arenaLen = 0;
   for (let s = 0; s < sections.length; s++) {
-    const { count: c, values: vs, offsets, hashes, arena } = sections[s]!;
+    const { count: c, values: vs, offsets, hashes: unsigned, arena } = sections[s]!;
+    // As int32 the hashes stay machine integers in optimized code (uint32 above 2^31 would not).
+    const hashes = new Int32Array(unsigned.buffer, unsigned.byteOffset, c);
     for (let i = 0; i < c; i++) {
       const h = hashes[i]!;
       const start = offsets[i]!;
@@ -62,9 +67,10 @@ function mergePartition(sections: readonly PackedPartition[], op: OpCode): Merge
       const v = vs[i]!;
       let slot = h & mask;
       for (;;) {
-        const e = slots[slot]! - 1;
+        const e = slots[2 * slot]! - 1;
         if (e < 0) {
-          slots[slot] = count + 1;
+          slots[2 * slot] = count + 1;
+          slots[2 * slot + 1] = h;
           fromSection[count] = s;
           fromIndex[count] = i;
           values[count] = op === OP.subtract ? -v : v;
@@ -72,9 +78,7 @@ function mergePartition(sections: readonly PackedPartition[], op: OpCode): Merge
           arenaLen += len;
           break;
         }
-        const o = sections[fromSection[e]!]!;
-        const j = fromIndex[e]!;
-        if (o.hashes[j] === h && sameKey(o, j, arena, start, len)) {
+        if (slots[2 * slot + 1] === h && sameKey(sections[fromSection[e]!]!, fromIndex[e]!, arena, start, len)) {
           values[e] = fold(op, values[e]!, v);
           break;
         }
@@ -86,6 +90,7 @@ function mergePartition(sections: readonly PackedPartition[], op: OpCode): Merge
     count,
     arenaLen,
     write(into) {
+      const arena = into.arena;
       let at = 0;
       for (let e = 0; e < count; e++) {
         const o = sections[fromSection[e]!]!;
@@ -95,8 +100,9 @@ function mergePartition(sections: readonly PackedPartition[], op: OpCode): Merge
         into.values[e] = values[e]!;
         into.hashes[e] = o.hashes[j]!;
         into.offsets[e] = at;
-        into.arena.set(o.arena.subarray(start, end), at);
-        at += end - start;
+        // Keys are short: a loop beats a subarray (an object) per key.
+        const from = o.arena;
+        for (let b = start; b < end; b++) arena[at++] = from[b]!;
       }
       into.offsets[count] = at;
     },

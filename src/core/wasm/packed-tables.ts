@@ -33,6 +33,16 @@ export function packedSection(buffer: ArrayBuffer, at: number, count: number, ar
   return { count, values, offsets, hashes, arena };
 }
 
+/** Keys in packed buffers, all partitions together (read from the headers). */
+export function packedKeys(buffers: readonly ArrayBuffer[]): number {
+  let n = 0;
+  for (const b of buffers) {
+    const sizes = new Uint32Array(b, 4, 2 * new Uint32Array(b, 0, 1)[0]!);
+    for (let i = 0; i < sizes.length; i += 2) n += sizes[i]!;
+  }
+  return n;
+}
+
 /** Views on every partition of a packed buffer. */
 export function parsePacked(buffer: ArrayBuffer): PackedPartition[] {
   const header = new Uint32Array(buffer, 0, 1);

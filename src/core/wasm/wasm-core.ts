@@ -13,7 +13,7 @@ import type { Core, SlidingReducer, SlidingWindowState, SumWindowState } from '.
 import { JsCore } from '../js/js-core.js';
 import { KIND, Kernels, OP, type OpCode, type ValueKind } from './kernel-instance.js';
 import { mergePackedPartials } from './merge-packed.js';
-import { PackedBatch } from './packed-tables.js';
+import { PackedBatch, packedKeys } from './packed-tables.js';
 import { PieceScheduler } from './piece-scheduler.js';
 import { piecesOf } from './pieces.js';
 import { countOnPool } from './pooled-count.js';
@@ -38,6 +38,12 @@ const MAX_PIECE_BYTES = 4 << 20;
  * workers bounded memory, and the main thread's merge (merge-packed.ts) 40 bytes or so a key.
  */
 const FLUSH_BYTES = 24 << 20;
+/**
+ * Past this many keys in the partials together, they are merged in JS (merge-packed.ts, same
+ * bytes out): the kernels' merge table is about twice as fast but costs 100 to 200 bytes a key
+ * of wasm memory that is never given back (1.3 GB at 5M keys).
+ */
+const MERGE_IN_JS_KEYS = 1 << 20;
 /**
  * Distinct keys of the warm-up text (about 0.8 MB per worker): each table grows to hold them at
  * start(), which covers a batch of the benchmark's 100k-word vocabulary.
@@ -159,7 +165,11 @@ export class WasmCore implements Core {
     const scheduler = new PieceScheduler(ranges, exactInAnyOrder);
     const workers = Math.min(this.threads, scheduler.initialSegments);
     const partials = await countOnPool(this.pool, this.buffers, pieces, scheduler, workers, settings);
-    return new PackedBatch(partials.length === 1 ? partials[0]! : mergePackedPartials(partials, op));
+    if (partials.length === 1) return new PackedBatch(partials[0]!);
+    if (packedKeys(partials) > MERGE_IN_JS_KEYS) return new PackedBatch(mergePackedPartials(partials, op));
+    const merged = this.kernels.combiner(numPartitions, valueKind, 'merge');
+    for (const partial of partials) this.kernels.mergePacked(merged, partial, op);
+    return new PackedBatch(this.kernels.pack(merged));
   }
 
   private get pool(): WorkerPool {
