@@ -24,6 +24,8 @@ interface ManyKeysRun {
   baselineMb: number;
   peakMb: number;
   batchMs: number[];
+  /** CPU time of the whole process (all threads) over the batches, s: steadier than wall time on a shared host. */
+  cpuS: number;
   /** What the consumer saw (keys counted, or the first key taken): equal across cores. */
   check: string;
 }
@@ -38,6 +40,10 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1]! : fallback;
 }
 
+const cpuSeconds = (since: NodeJS.CpuUsage): number => {
+  const { user, system } = process.cpuUsage(since);
+  return Math.round((user + system) / 1e5) / 10;
+};
 const rssMb = (): number => Math.round(process.memoryUsage.rss() / 2 ** 20);
 const peakMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
@@ -85,6 +91,7 @@ async function runBatch(core: CoreName, consumer: Consumer, keys: number, batche
   await ssc.start();
   const baselineMb = rssMb();
   const batchMs: number[] = [];
+  const cpu = process.cpuUsage();
   for (let b = 0; b < batches; b++) {
     queue.push(textBatch(text, ssc.defaultParallelism));
     const t = performance.now();
@@ -92,7 +99,7 @@ async function runBatch(core: CoreName, consumer: Consumer, keys: number, batche
     batchMs.push(Math.round(performance.now() - t));
   }
   await ssc.stop();
-  return { name: `${core} ${consumer}`, baselineMb, peakMb: peakMb(), batchMs, check: `${(text.length / 1e6).toFixed(1)} MB: ${check}` };
+  return { name: `${core} ${consumer}`, baselineMb, peakMb: peakMb(), batchMs, cpuS: cpuSeconds(cpu), check: `${(text.length / 1e6).toFixed(1)} MB: ${check}` };
 }
 
 /** In a child: the 1M-key window of BENCHMARKS.md section 4 (10 panes, 3 slides past full). */
@@ -111,6 +118,7 @@ async function runWindow(core: CoreName, keys: number): Promise<ManyKeysRun> {
   const run = await openFlintWindow(core, MASTER, panes, true);
   const baselineMb = rssMb();
   const batchMs: number[] = [];
+  const cpu = process.cpuUsage();
   for (let s = 0; s < panes + 3; s++) {
     const t = performance.now();
     await run.slide(input[s % panes]!);
@@ -118,7 +126,7 @@ async function runWindow(core: CoreName, keys: number): Promise<ManyKeysRun> {
   }
   const check = `${run.latest()!.count()} keys in the window`;
   await run.close();
-  return { name: `${core} window`, baselineMb, peakMb: peakMb(), batchMs: batchMs.slice(panes), check };
+  return { name: `${core} window`, baselineMb, peakMb: peakMb(), batchMs: batchMs.slice(panes), cpuS: cpuSeconds(cpu), check };
 }
 
 async function main(): Promise<void> {
@@ -136,13 +144,13 @@ async function main(): Promise<void> {
   const cases = window ? CORES.map((c) => `${c}/window`) : CORES.flatMap((c) => CONSUMERS.map((k) => `${c}/${k}`));
   const self = fileURLToPath(import.meta.url);
   console.log(window ? `reduceByKeyAndWindow(sum, subtract) over ${keys} keys, 10 panes, ${MASTER}` : `one batch of ${keys} distinct words, word count, ${batches} batches, ${MASTER}`);
-  console.log('| run | RSS before (MB) | peak RSS (MB) | batch times (ms) | check |');
-  console.log('|---|---:|---:|---|---|');
+  console.log('| run | RSS before (MB) | peak RSS (MB) | batch times (ms) | CPU (s) | check |');
+  console.log('|---|---:|---:|---|---:|---|');
   for (const c of cases.filter((c) => !only || only.split(',').includes(c))) {
     const args = ['--max-old-space-size=12288', self, '--child', c, '--keys', String(keys), '--batches', String(batches), ...(window ? ['--window'] : [])];
     const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
     const r = JSON.parse(out.trim().split('\n').pop()!) as ManyKeysRun;
-    console.log(`| ${r.name} | ${r.baselineMb} | ${r.peakMb} | ${r.batchMs.join(', ')} | ${r.check} |`);
+    console.log(`| ${r.name} | ${r.baselineMb} | ${r.peakMb} | ${r.batchMs.join(', ')} | ${r.cpuS} | ${r.check} |`);
   }
 }
 

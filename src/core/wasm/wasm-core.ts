@@ -33,11 +33,12 @@ const MIN_PIECE_BYTES = 256 << 10;
 /** Larger pieces make the first copy (the one not overlapped with counting) and the tail long. */
 const MAX_PIECE_BYTES = 4 << 20;
 /**
- * A worker sends its table back once it packs to this many bytes (about 1M short keys, a 64 MB
- * table) when results allow cutting a segment: a batch of many distinct keys then costs the
- * workers bounded memory, and the main thread's merge (merge-packed.ts) 40 bytes or so a key.
+ * A worker sends its table back once it packs to this many bytes when results allow cutting a
+ * segment. A key packs to 16 bytes and its own, so a table never holds 1M keys and stays at 2M
+ * buckets (64 MB; one more doubling is 128 MB plus the copy, per worker): a batch of many
+ * distinct keys costs the workers bounded memory.
  */
-const FLUSH_BYTES = 24 << 20;
+const FLUSH_BYTES = 16 << 20;
 /**
  * Past this many keys in the partials together, they are merged in JS (merge-packed.ts, same
  * bytes out): the kernels' merge table is about twice as fast but costs 100 to 200 bytes a key
