@@ -296,12 +296,14 @@ describe('text cut into many pieces for the workers', () => {
         const text = textBatch(randomLines(rng, 400), 1 + randomInt(rng, 4));
         const numPartitions = 1 + randomInt(rng, 4);
         for (const [name, pairs, f] of REDUCE) {
-          const expected = (await js.reduceByKey(pairs(text), f, numPartitions)).glom().collect();
+          const fromJs = await js.reduceByKey(pairs(text), f, numPartitions);
+          const expected = fromJs.glom().collect();
           const actual = await wasm.reduceByKey(pairs(text), f, numPartitions);
           expect(actual, name).toBeInstanceOf(PackedBatch);
           expect(actual.glom().collect(), `${name}, round ${round}`).toEqual(expected);
           const n = randomInt(rng, 40);
           expect(actual.take(n), `${name}, take(${n})`).toEqual(expected.flat().slice(0, n));
+          expect(fromJs.take(n), `${name}, js take(${n})`).toEqual(expected.flat().slice(0, n));
         }
       }
     } finally {
