@@ -1,7 +1,7 @@
 // The wasm core: word-count pipelines on text (split -> pair -> reduceByKey with sum, min or max)
 // run as AssemblyScript kernels on a worker pool, one count run per worker fed pieces of the text;
-// their partial tables are merged in text order in the main thread's kernel instance, so results
-// equal the js core's partition by partition. Everything else runs on the js core.
+// their partial tables are merged in text order (in the main thread's kernel instance, or for many
+// keys in JS over the packed partials), so results equal the js core's partition by partition. Everything else runs on the js core.
 import type { Batch } from '../../batch/batch.js';
 import type { Combiner } from '../../batch/shuffle.js';
 import { PairedTokenBatch } from '../../batch/text-batch.js';
