@@ -278,19 +278,32 @@ describe('text cut into many pieces for the workers', () => {
     ['csv fields float sum', (b) => b.flatMap((line) => line.split(',')).map(pair(0.1)), sum],
   ];
 
-  it.each([1, 2, 3])('gives the js core\'s batches partition by partition (%i threads)', async (threads) => {
+  // flushBytes 512: workers send their tables back every few pieces, so a segment arrives as many
+  // partials (exact results only), merged in order on the main thread.
+  it.each([
+    [1, undefined],
+    [2, undefined],
+    [3, undefined],
+    [1, 512],
+    [2, 512],
+    [3, 512],
+  ])('gives the js core\'s batches partition by partition (%i threads, flushBytes %s)', async (threads, flushBytes) => {
     const js = new JsCore();
-    const wasm = new WasmCore(threads, { pieceBytes: 256 });
+    const wasm = new WasmCore(threads, { pieceBytes: 256, ...(flushBytes ? { flushBytes } : {}) });
     try {
       const rng = mulberry32(7 + threads);
       for (let round = 0; round < 12; round++) {
         const text = textBatch(randomLines(rng, 400), 1 + randomInt(rng, 4));
         const numPartitions = 1 + randomInt(rng, 4);
         for (const [name, pairs, f] of REDUCE) {
-          const expected = (await js.reduceByKey(pairs(text), f, numPartitions)).glom().collect();
+          const fromJs = await js.reduceByKey(pairs(text), f, numPartitions);
+          const expected = fromJs.glom().collect();
           const actual = await wasm.reduceByKey(pairs(text), f, numPartitions);
           expect(actual, name).toBeInstanceOf(PackedBatch);
           expect(actual.glom().collect(), `${name}, round ${round}`).toEqual(expected);
+          const n = randomInt(rng, 40);
+          expect(actual.take(n), `${name}, take(${n})`).toEqual(expected.flat().slice(0, n));
+          expect(fromJs.take(n), `${name}, js take(${n})`).toEqual(expected.flat().slice(0, n));
         }
       }
     } finally {

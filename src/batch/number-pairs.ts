@@ -20,6 +20,15 @@ export class NumberPairsBatch extends Batch<[string, number]> {
     this.columns = columns;
   }
 
+  /** The first `n` pairs in partition order; only they are built. */
+  override take(n: number): [string, number][] {
+    const out: [string, number][] = [];
+    for (const { keys, values } of this.columns) {
+      for (let i = 0; i < keys.length && out.length < n; i++) out.push([keys[i]!, values[i]!]);
+    }
+    return out;
+  }
+
   /** Number of pairs, without building them. */
   override count(): number {
     let n = 0;

@@ -9,6 +9,7 @@ import { NumberPairsBatch } from '../batch/number-pairs.js';
 import { TextBatch, type LineBlock } from '../batch/text-batch.js';
 import { PackedBatch } from '../core/wasm/packed-tables.js';
 import type { MapWithStatePartition } from '../dstream/map-with-state.js';
+import { StateMap } from '../dstream/state-map.js';
 import { FlintError } from '../errors.js';
 import { ByteReader, ByteWriter } from './byte-io.js';
 
@@ -124,7 +125,7 @@ function readMapWithState(r: ByteReader): MapWithStatePartition<unknown, unknown
   const states = readColumn(r);
   const raw = r.bytes();
   const updated = new Float64Array(copyToArrayBuffer(raw));
-  const table = new KeyMap<unknown, { state: unknown; updatedAt: number }>();
+  const table = StateMap.empty<unknown, { state: unknown; updatedAt: number }>();
   for (let i = 0; i < keys.length; i++) table.set(keys[i], { state: states[i], updatedAt: updated[i]! });
   return { table, mapped: [] };
 }
@@ -188,7 +189,12 @@ function isPair(x: unknown): boolean {
 }
 
 function isMapWithState(parts: readonly (readonly unknown[])[]): boolean {
-  return parts.length > 0 && parts.every((p) => p.length === 1 && (p[0] as { table?: unknown })?.table instanceof KeyMap);
+  return parts.length > 0 && parts.every((p) => p.length === 1 && isStateTable((p[0] as { table?: unknown })?.table));
+}
+
+// mapWithState's tables; a KeyMap is read the same way (entries() and size).
+function isStateTable(table: unknown): boolean {
+  return table instanceof StateMap || table instanceof KeyMap;
 }
 
 // Typed arrays need an aligned, exclusively owned buffer; a view into the file's buffer is neither.

@@ -1,9 +1,10 @@
 // mapWithState: an internal stream holds, per partition, the state table after each batch and
 // the records the mapping function emitted; the public streams read one or the other.
 import { Batch } from '../batch/batch.js';
-import { KeyMap, partitionOf } from '../batch/keys.js';
+import { partitionOf } from '../batch/keys.js';
 import type { DStream } from './dstream.js';
 import type { Operator } from './operator.js';
+import { StateMap } from './state-map.js';
 import { State, type StateSpec } from './state-spec.js';
 import { TransformedDStream } from './transformed.js';
 
@@ -18,7 +19,7 @@ interface StateEntry<S> {
 
 /** One partition of the internal stream: the state table and what the function emitted. */
 export interface MapWithStatePartition<K, S, M> {
-  readonly table: KeyMap<K, StateEntry<S>>;
+  readonly table: StateMap<K, StateEntry<S>>;
   readonly mapped: M[];
 }
 
@@ -54,9 +55,8 @@ export class InternalMapWithStateDStream<K, V, S, M> implements Operator<MapWith
     const previousTime = time - this.slideDuration;
     const previous =
       previousTime > this.parent.zero ? await this.self!.getOrCompute(previousTime) : undefined;
-    const tables = previous
-      ? previous.partitions.map((p) => copyTable(p[0]!.table))
-      : this.initialTables(time);
+    // The previous tables stay as they were: each new one is a layer of this batch's changes.
+    const tables = previous ? previous.partitions.map((p) => p[0]!.table.copy()) : this.initialTables(time);
     const data = await this.parent.getOrCompute(time);
     const parts = tables.map((table) => ({ table, mapped: [] as M[] }));
     for (const partition of data?.partitions ?? []) {
@@ -102,19 +102,13 @@ export class InternalMapWithStateDStream<K, V, S, M> implements Operator<MapWith
     }
   }
 
-  private initialTables(time: number): KeyMap<K, StateEntry<S>>[] {
-    const tables = Array.from({ length: this.numPartitions }, () => new KeyMap<K, StateEntry<S>>());
+  private initialTables(time: number): StateMap<K, StateEntry<S>>[] {
+    const tables = Array.from({ length: this.numPartitions }, () => StateMap.empty<K, StateEntry<S>>());
     for (const [key, state] of this.spec.getInitialState()) {
       tables[partitionOf(key, this.numPartitions)]!.set(key, { state, updatedAt: time });
     }
     return tables;
   }
-}
-
-function copyTable<K, S>(table: KeyMap<K, StateEntry<S>>): KeyMap<K, StateEntry<S>> {
-  const copy = new KeyMap<K, StateEntry<S>>();
-  for (const [k, e] of table.entries()) copy.set(k, e);
-  return copy;
 }
 
 /** The records the mapping function emitted, per batch (Spark's `MapWithStateDStream`). */

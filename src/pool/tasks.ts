@@ -21,6 +21,13 @@ export interface CountTextTask {
   valueKind: ValueKind;
   op: OpCode;
   numPartitions: number;
+  /**
+   * When set, a segment's table is sent back (and a fresh one started for the rest of the
+   * segment) once it would pack to this many bytes, so a worker's table stays small however many
+   * keys a batch has. Only for results that do not depend on how a segment is cut (exact sums,
+   * min, max): the main thread merges a segment's partials in order.
+   */
+  flushBytes?: number;
 }
 
 /**
@@ -31,7 +38,7 @@ export type CountRequest = { kind: 'piece'; bytes: Uint8Array; segment: number }
 
 /**
  * Worker to main thread, in this order per run: the input buffer of each counted piece (for
- * reuse), the packed table of each finished segment, and `done` after the last of them.
+ * reuse), the packed table(s) of each finished segment, in order, and `done` after the last of them.
  */
 export type CountReply =
   | { kind: 'pieceDone'; input: ArrayBuffer }

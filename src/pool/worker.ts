@@ -46,6 +46,7 @@ function countText(task: CountTextTask): Promise<void> {
           segment = request.segment;
         }
         k.addTokens(table, request.bytes, separators, value, valueKind, op, fields);
+        if (task.flushBytes !== undefined && k.packedSize(table) >= task.flushBytes) flush(k);
         reply({ kind: 'pieceDone', input: request.bytes.buffer as ArrayBuffer }, [request.bytes.buffer as ArrayBuffer]);
       } catch (error) {
         kernels = undefined;

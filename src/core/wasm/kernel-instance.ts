@@ -175,6 +175,11 @@ export class Kernels {
     return new Uint8Array(this.ex.memory.buffer, ptr, size).slice().buffer;
   }
 
+  /** Bytes `c` packs to: 16 a key plus the keys' bytes. */
+  packedSize(c: number): number {
+    return this.ex.combinerPackedSize(c) >>> 0;
+  }
+
   /** Copies `c` out as a packed buffer owned by JS. */
   pack(c: number): ArrayBuffer {
     const size = this.ex.combinerPackedSize(c) >>> 0;

@@ -33,6 +33,16 @@ export function packedSection(buffer: ArrayBuffer, at: number, count: number, ar
   return { count, values, offsets, hashes, arena };
 }
 
+/** Keys in packed buffers, all partitions together (read from the headers). */
+export function packedKeys(buffers: readonly ArrayBuffer[]): number {
+  let n = 0;
+  for (const b of buffers) {
+    const sizes = new Uint32Array(b, 4, 2 * new Uint32Array(b, 0, 1)[0]!);
+    for (let i = 0; i < sizes.length; i += 2) n += sizes[i]!;
+  }
+  return n;
+}
+
 /** Views on every partition of a packed buffer. */
 export function parsePacked(buffer: ArrayBuffer): PackedPartition[] {
   const header = new Uint32Array(buffer, 0, 1);
@@ -49,10 +59,10 @@ export function parsePacked(buffer: ArrayBuffer): PackedPartition[] {
   return parts;
 }
 
-function decodePartition(part: PackedPartition): [string, number][] {
+function decodePartition(part: PackedPartition, count = part.count): [string, number][] {
   const text = Buffer.from(part.arena.buffer, part.arena.byteOffset, part.arena.byteLength);
-  const out: [string, number][] = new Array(part.count);
-  for (let i = 0; i < part.count; i++) {
+  const out: [string, number][] = new Array(count);
+  for (let i = 0; i < count; i++) {
     out[i] = [text.toString('utf8', part.offsets[i]!, part.offsets[i + 1]!), part.values[i]!];
   }
   return out;
@@ -70,7 +80,7 @@ export class PackedBatch extends Batch<[string, number]> {
 
   constructor(packed: ArrayBuffer) {
     const parts = parsePacked(packed);
-    super({ numPartitions: parts.length, materialize: () => parts.map(decodePartition) }, parts.length);
+    super({ numPartitions: parts.length, materialize: () => parts.map((p) => decodePartition(p)) }, parts.length);
     this.packed = packed;
     this.counts = parts.map((p) => p.count);
     this.sections = parts;
@@ -100,6 +110,16 @@ export class PackedBatch extends Batch<[string, number]> {
     const direction = valueComparatorDirection(ordering);
     const candidates = direction === undefined || !Number.isInteger(num) || num < 0 ? undefined : topCandidates(this.sections, num, direction === -1);
     return candidates === undefined ? super.top(num, ordering) : candidates.sort((a, b) => ordering(b, a)).slice(0, num);
+  }
+
+  /** The first `n` pairs in partition order; only their keys are decoded. */
+  override take(n: number): [string, number][] {
+    const out: [string, number][] = [];
+    for (const s of this.sections) {
+      if (out.length >= n) break;
+      out.push(...decodePartition(s, Math.min(s.count, n - out.length)));
+    }
+    return out;
   }
 
   /** Number of pairs, without decoding. */

@@ -11,7 +11,7 @@ const PIECES_IN_FLIGHT = 2;
 
 /**
  * Counts `pieces` (each a list of byte ranges of whole lines) on `workers` count runs; resolves to
- * the packed partial of every segment, in segment order. Rejects with the first run's failure,
+ * the packed partials of every segment, in segment order. Rejects with the first run's failure,
  * after abandoning the other runs so that their workers are free again.
  */
 export async function countOnPool(
@@ -22,7 +22,8 @@ export async function countOnPool(
   workers: number,
   settings: CountSettings,
 ): Promise<ArrayBuffer[]> {
-  const partials = new Map<number, ArrayBuffer>();
+  // A segment may come back in several partials (CountSettings.flushBytes), in order.
+  const partials = new Map<number, ArrayBuffer[]>();
   const feed = (run: CountRun, worker: number): void => {
     while (run.inFlight < PIECES_IN_FLIGHT) {
       const next = scheduler.take(worker);
@@ -36,7 +37,7 @@ export async function countOnPool(
         buffers.give(input);
         feed(self, worker);
       },
-      partial: (segment, packed) => partials.set(segment, packed),
+      partial: (segment, packed) => (partials.get(segment) ?? partials.set(segment, []).get(segment)!).push(packed),
     });
     feed(run, worker);
     return run;
@@ -46,7 +47,7 @@ export async function countOnPool(
   } finally {
     for (const run of runs) run.close();
   }
-  return [...partials].sort(([a], [b]) => a - b).map(([, packed]) => packed);
+  return [...partials].sort(([a], [b]) => a - b).flatMap(([, packed]) => packed);
 }
 
 // A piece gets its own ArrayBuffer (a recycled one) so it can be transferred, not cloned.

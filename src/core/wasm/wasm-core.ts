@@ -1,7 +1,7 @@
 // The wasm core: word-count pipelines on text (split -> pair -> reduceByKey with sum, min or max)
 // run as AssemblyScript kernels on a worker pool, one count run per worker fed pieces of the text;
-// their partial tables are merged in text order in the main thread's kernel instance, so results
-// equal the js core's partition by partition. Everything else runs on the js core.
+// their partial tables are merged in text order (in the main thread's kernel instance, or for many
+// keys in JS over the packed partials), so results equal the js core's partition by partition. Everything else runs on the js core.
 import type { Batch } from '../../batch/batch.js';
 import type { Combiner } from '../../batch/shuffle.js';
 import { PairedTokenBatch } from '../../batch/text-batch.js';
@@ -12,7 +12,8 @@ import { WorkerPool, type PoolStats } from '../../pool/pool.js';
 import type { Core, SlidingReducer, SlidingWindowState, SumWindowState } from '../core.js';
 import { JsCore } from '../js/js-core.js';
 import { KIND, Kernels, OP, type OpCode, type ValueKind } from './kernel-instance.js';
-import { PackedBatch } from './packed-tables.js';
+import { mergePackedPartials } from './merge-packed.js';
+import { PackedBatch, packedKeys } from './packed-tables.js';
 import { PieceScheduler } from './piece-scheduler.js';
 import { piecesOf } from './pieces.js';
 import { countOnPool } from './pooled-count.js';
@@ -31,6 +32,19 @@ const PIECES_PER_THREAD = 8;
 const MIN_PIECE_BYTES = 256 << 10;
 /** Larger pieces make the first copy (the one not overlapped with counting) and the tail long. */
 const MAX_PIECE_BYTES = 4 << 20;
+/**
+ * A worker sends its table back once it packs to this many bytes when results allow cutting a
+ * segment. A key packs to 16 bytes and its own, so a table never holds 1M keys and stays at 2M
+ * buckets (64 MB; one more doubling is 128 MB plus the copy, per worker): a batch of many
+ * distinct keys costs the workers bounded memory.
+ */
+const FLUSH_BYTES = 16 << 20;
+/**
+ * Past this many keys in the partials together, they are merged in JS (merge-packed.ts, same
+ * bytes out): the kernels' merge table is about twice as fast but costs 100 to 200 bytes a key
+ * of wasm memory that is never given back (1.3 GB at 5M keys).
+ */
+const MERGE_IN_JS_KEYS = 1 << 20;
 /**
  * Distinct keys of the warm-up text (about 0.8 MB per worker): each table grows to hold them at
  * start(), which covers a batch of the benchmark's 100k-word vocabulary.
@@ -72,10 +86,12 @@ export class WasmCore implements Core {
   /**
    * `threads` workers. `pieceBytes` sets the size text is cut to for the workers (tests use small
    * pieces to exercise segments of many pieces and work stealing); by default it follows the batch.
+   * `flushBytes` sets when a worker sends a table back mid-segment (default {@link FLUSH_BYTES};
+   * tests use small tables to exercise segments of many partials).
    */
   constructor(
     private readonly threads: number,
-    private readonly options: { pieceBytes?: number } = {},
+    private readonly options: { pieceBytes?: number; flushBytes?: number } = {},
   ) {
     this.buffers = new BufferRecycler(2 * threads);
   }
@@ -146,11 +162,12 @@ export class WasmCore implements Core {
     const pieces = perSegment.flat();
     const ranges = exactInAnyOrder ? PieceScheduler.evenRanges(pieces.length, this.threads) : PieceScheduler.consecutiveRanges(perSegment.map((p) => p.length));
     const { separators, fields } = batch.tokens;
-    const settings = { separators, fields, value, valueKind, op, numPartitions };
+    const settings = { separators, fields, value, valueKind, op, numPartitions, ...(exactInAnyOrder ? { flushBytes: this.options.flushBytes ?? FLUSH_BYTES } : {}) };
     const scheduler = new PieceScheduler(ranges, exactInAnyOrder);
     const workers = Math.min(this.threads, scheduler.initialSegments);
     const partials = await countOnPool(this.pool, this.buffers, pieces, scheduler, workers, settings);
     if (partials.length === 1) return new PackedBatch(partials[0]!);
+    if (packedKeys(partials) > MERGE_IN_JS_KEYS) return new PackedBatch(mergePackedPartials(partials, op));
     const merged = this.kernels.combiner(numPartitions, valueKind, 'merge');
     for (const partial of partials) this.kernels.mergePacked(merged, partial, op);
     return new PackedBatch(this.kernels.pack(merged));
