@@ -1,6 +1,7 @@
 // Columnar micro-batches for the event-time aggregation fast path: timestamps and numbers as
 // Float64Arrays, strings as UTF-8 byte ranges or dictionary ids, so the hot loop reads typed
 // arrays instead of one JS object per row. Strings become JS strings only in output rows.
+import { TextEncoder } from 'node:util';
 import { FlintError } from '../../errors.js';
 import type { Row, StructType, Value } from '../schema.js';
 
@@ -98,4 +99,68 @@ function dictionaryOf(rows: readonly Row[], name: string): DictionaryColumn {
 
 function mismatch(name: string, v: Value, expected: string): FlintError {
   return new FlintError('INVALID_ARGUMENT', `column "${name}" holds ${String(v)}, not ${expected} as its schema says; add rows that match the schema`);
+}
+
+/** One batch of `parts` in order (a trigger that read several files); one part is returned as it is. */
+export function concatColumnarBatches(parts: readonly ColumnarBatch[], names: readonly string[]): ColumnarBatch {
+  if (parts.length === 1) return parts[0]!;
+  const numRows = parts.reduce((n, p) => n + p.numRows, 0);
+  const columns = new Map<string, ColumnVector>();
+  for (const name of names) {
+    const cols = parts.map((p) => p.column(name));
+    columns.set(name, cols.every((c) => c.kind === 'number') ? concatNumbers(cols as NumberColumn[], numRows) : concatStrings(cols, numRows));
+  }
+  return new ColumnarBatch(numRows, columns);
+}
+
+function concatNumbers(cols: readonly NumberColumn[], numRows: number): NumberColumn {
+  const values = new Float64Array(numRows);
+  const anyNull = cols.some((c) => c.nulls);
+  const nulls = anyNull ? new Uint8Array(numRows) : undefined;
+  let at = 0;
+  for (const c of cols) {
+    values.set(c.values, at);
+    if (c.nulls) nulls!.set(c.nulls, at);
+    at += c.values.length;
+  }
+  return { kind: 'number', values, nulls };
+}
+
+// Strings of several parts as one UTF-8 column: the parts' bytes one after another.
+function concatStrings(cols: readonly ColumnVector[], numRows: number): Utf8Column {
+  const encoder = new TextEncoder();
+  const pieces = cols.map((c) => (c.kind === 'utf8' ? c : utf8Of(c as DictionaryColumn, encoder)));
+  const bytes = new Uint8Array(pieces.reduce((n, p) => n + p.bytes.length, 0));
+  const starts = new Int32Array(numRows);
+  const ends = new Int32Array(numRows);
+  let row = 0;
+  let base = 0;
+  for (const p of pieces) {
+    bytes.set(p.bytes, base);
+    for (let i = 0; i < p.starts.length; i++, row++) {
+      starts[row] = p.starts[i]! < 0 ? -1 : p.starts[i]! + base;
+      ends[row] = p.ends[i]! + base;
+    }
+    base += p.bytes.length;
+  }
+  return { kind: 'utf8', bytes, starts, ends };
+}
+
+function utf8Of(c: DictionaryColumn, encoder: TextEncoder): Utf8Column {
+  const encoded = c.dictionary.map((s) => encoder.encode(s));
+  const offsets: number[] = [];
+  let total = 0;
+  for (const e of encoded) {
+    offsets.push(total);
+    total += e.length;
+  }
+  const bytes = new Uint8Array(total);
+  encoded.forEach((e, i) => bytes.set(e, offsets[i]!));
+  const starts = new Int32Array(c.ids.length);
+  const ends = new Int32Array(c.ids.length);
+  c.ids.forEach((id, i) => {
+    starts[i] = id < 0 ? -1 : offsets[id]!;
+    ends[i] = id < 0 ? 0 : offsets[id]! + encoded[id]!.length;
+  });
+  return { kind: 'utf8', bytes, starts, ends };
 }
