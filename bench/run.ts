@@ -23,6 +23,8 @@ function estimate(w: WorkloadName, c: BenchConfig): number {
       return 40 + c.memory.soakSeconds;
     case 'checkpoint':
       return (c.checkpoint.keys / 1e6) * (60 + 60 * c.checkpoint.cycles);
+    case 'sql':
+      return c.mode === 'quick' ? 40 : 900;
   }
 }
 

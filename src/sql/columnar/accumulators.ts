@@ -41,27 +41,22 @@ export class Accumulators {
 
   /** Folds `from`'s buffers of `id` into this one's (AggregateFunction.merge). */
   mergeFrom(from: Accumulators, id: number): void {
-    this.aggregates.forEach((agg, k) => {
-      const [a, b, x, y] = [this.a[k]!, this.b[k]!, from.a[k]!, from.b[k]!];
-      switch (agg.kind) {
-        case 'count':
-          a[id] = a[id]! + x[id]!;
-          return;
-        case 'avg':
-          a[id] = a[id]! + x[id]!;
-          b[id] = b[id]! + y[id]!;
-          return;
-        case 'sum':
-          if (y[id] === 0) return;
-          a[id] = b[id] === 0 ? x[id]! : a[id]! + x[id]!;
-          b[id] = b[id]! + y[id]!;
-          return;
-        default:
-          if (y[id] === 0) return;
-          if (b[id] === 0 || (agg.kind === 'min' ? !(a[id]! - x[id]! <= 0) : !(a[id]! - x[id]! >= 0))) a[id] = x[id]!;
-          b[id] = b[id]! + y[id]!;
+    for (let k = 0; k < this.a.length; k++) {
+      const a = this.a[k]!;
+      const b = this.b[k]!;
+      const x = from.a[k]![id]!;
+      const y = from.b[k]![id]!;
+      const kind = this.aggregates[k]!.kind;
+      if (kind === 'count') a[id] = a[id]! + x;
+      else if (kind === 'avg') {
+        a[id] = a[id]! + x;
+        b[id] = b[id]! + y;
+      } else if (y !== 0) {
+        if (kind === 'sum') a[id] = b[id] === 0 ? x : a[id]! + x;
+        else if (b[id] === 0 || (kind === 'min' ? !(a[id]! - x <= 0) : !(a[id]! - x >= 0))) a[id] = x;
+        b[id] = b[id]! + y;
       }
-    });
+    }
   }
 
   /** Copies `from`'s buffers of `id` (a group new this batch takes its partial buffers as they are). */

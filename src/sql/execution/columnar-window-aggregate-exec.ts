@@ -44,6 +44,10 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
   /** Smallest window start held, to skip eviction scans that would find nothing. */
   private minStart = Infinity;
   private complete = false;
+  /** Output names of the groupings, in order. */
+  private readonly groupNames: string[];
+  /** Per-pass arrays, kept between passes and batches. */
+  private scratch = { keys: new Float64Array(0), rowOf: new Int32Array(0), ids: new Int32Array(0), rowKeys: new Float64Array(0) };
 
   constructor(
     readonly source: Source,
@@ -58,6 +62,8 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     this.state = new Accumulators(spec.aggregates);
     this.partial = new Accumulators(spec.aggregates);
     this.assign = windowAssigner(spec.window);
+    this.groupNames = spec.keys.map((k) => k.name);
+    this.groupNames.splice(spec.windowPosition, 0, spec.windowName);
   }
 
   loadState(version: number): void {
@@ -137,10 +143,9 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     const { width, spec } = this;
     const time = batch.column(spec.timeColumn);
     if (time.kind !== 'number') return;
-    const rowKeys = this.rowKeys(batch, from, to);
     const most = this.assign.most;
-    const keys = new Float64Array((to - from) * most * width);
-    const rowOf = new Int32Array((to - from) * most);
+    const { keys, rowOf, ids } = this.scratchFor((to - from) * most);
+    const rowKeys = this.rowKeys(batch, from, to);
     const starts: number[] = new Array(most);
     const kw = width - 1;
     let m = 0;
@@ -161,7 +166,6 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
       }
     }
     this.metrics.dropped += dropped;
-    const ids = new Int32Array(m);
     table.upsert(keys, m, ids);
     this.growTo(table.count);
     const { stamps, stamp, partial } = this;
@@ -179,7 +183,7 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
   // Each row's key numbers (width - 1 per row): string ids, or null flag and value.
   private rowKeys(batch: ColumnarBatch, from: number, to: number): Float64Array {
     const kw = this.width - 1;
-    const out = new Float64Array((to - from) * kw);
+    const out = this.scratch.rowKeys;
     let offset = 0;
     for (const key of this.spec.keys) {
       const col = batch.column(key.column);
@@ -199,6 +203,20 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
       const global = col.dictionary.map((s) => dict.idOf(s));
       for (let r = from; r < to; r++) out[(r - from) * stride + offset] = col.ids[r]! < 0 ? -1 : global[col.ids[r]!]!;
     }
+  }
+
+  // The per-pass arrays, grown to hold `pairs` (row, window) pairs.
+  private scratchFor(pairs: number): { keys: Float64Array; rowOf: Int32Array; ids: Int32Array } {
+    if (this.scratch.ids.length < pairs) {
+      const rows = Math.min(pairs, CHUNK_ROWS);
+      this.scratch = {
+        keys: new Float64Array(pairs * this.width),
+        rowOf: new Int32Array(pairs),
+        ids: new Int32Array(pairs),
+        rowKeys: new Float64Array(Math.max(rows, CHUNK_ROWS) * (this.width - 1)),
+      };
+    }
+    return this.scratch;
   }
 
   private growTo(n: number): void {
@@ -273,13 +291,11 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
   }
 
   private toRow(table: CompositeKeyTable, id: number): Row {
-    const { spec } = this;
+    const { spec, groupNames } = this;
     const row: Record<string, Value> = {};
     const values = this.groupValues(table, id);
-    const names = spec.keys.map((k) => k.name);
-    names.splice(spec.windowPosition, 0, spec.windowName);
-    names.forEach((n, i) => (row[n] = values[i]!));
-    spec.aggregates.forEach((a, k) => (row[a.name] = this.state.result(k, id)));
+    for (let i = 0; i < groupNames.length; i++) row[groupNames[i]!] = values[i]!;
+    for (let k = 0; k < spec.aggregates.length; k++) row[spec.aggregates[k]!.name] = this.state.result(k, id);
     return row;
   }
 
