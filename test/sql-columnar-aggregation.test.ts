@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { functions as F, ManualClock, schemaOf, Trigger, type CoreName, type DataFrame, type FlintSession, type OutputMode, type Row, type Value } from '../src/index.js';
+import { functions as F, ManualClock, schemaOf, Trigger, type CoreName, type DataFrame, type OutputMode, type Row, type Value } from '../src/index.js';
 import { ColumnarWindowAggregateExec } from '../src/sql/execution/columnar-window-aggregate-exec.js';
 import { planQuery } from '../src/sql/execution/planner.js';
 import { StateStoreSaveExec } from '../src/sql/execution/state-store-save-exec.js';
@@ -51,7 +51,7 @@ const QUERIES: [string, Query][] = [
 ];
 
 /** Every batch a query writes, rows as tuples (timestamps as ms, windows as [start, end]). */
-async function run(flint: FlintSession, df: DataFrame, mode: OutputMode, feed: (batch: number) => boolean, checkpoint?: string): Promise<Value[][][]> {
+async function run(df: DataFrame, mode: OutputMode, feed: (batch: number) => boolean, checkpoint?: string): Promise<Value[][][]> {
   const batches: Value[][][] = [];
   let writer = df.writeStream.outputMode(mode).foreachBatch(async (b) => {
     batches.push(((await b.collect()) as Row[]).map(tuple));
@@ -75,7 +75,7 @@ async function overMemory(core: CoreName, columnar: boolean, query: Query, mode:
   const df = query(stream.toDF());
   const plan = planQuery(df.logicalPlan, undefined, { columnarAggregation: columnar });
   expect(plan.stateful[0]).toBeInstanceOf(columnar ? ColumnarWindowAggregateExec : StateStoreSaveExec);
-  return run(flint, df, mode, (i) => {
+  return run(df, mode, (i) => {
     const piece = input.slice(i * batchSize, (i + 1) * batchSize);
     if (piece.length > 0) stream.addData(...piece);
     return piece.length > 0;
@@ -110,7 +110,7 @@ describe('columnar window aggregation equals the row path', () => {
         const counts = QUERIES[1]![1](df);
         let file = 0;
         results.push(
-          await run(flint, counts, mode, (i) => {
+          await run(counts, mode, (i) => {
             const piece = input.slice(i * 60, (i + 1) * 60);
             if (piece.length === 0) return false;
             writeFileSync(join(dir, `part-${String(file++).padStart(4, '0')}.csv`), csvOf(piece, i % 2 === 0 ? ' ' : 'T'));
@@ -165,7 +165,7 @@ describe('columnar window aggregation equals the row path', () => {
         const stream = flint.memoryStream<Event>('events', schemaOf({ ts: 'timestamp', word: 'string', v: 'long' }));
         stream.addData(...input.slice(0, 200 * half));
         const df = QUERIES[1]![1](stream.toDF());
-        const batches = await run(flint, df, 'append', (i) => {
+        const batches = await run(df, 'append', (i) => {
           const piece = input.slice(200 * half + i * 50, Math.min(200 * (half + 1), 200 * half + (i + 1) * 50));
           if (piece.length > 0) stream.addData(...piece);
           return piece.length > 0;

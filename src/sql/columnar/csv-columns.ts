@@ -26,11 +26,12 @@ export function csvColumns(bytes: Uint8Array, schema: StructType, names: readonl
   let rows = 0;
   let pos = 0;
   let skipHeader = csv.header;
-  const decoder = new TextDecoder();
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true }); // keeps a BOM, as Buffer.toString does
   while (pos < bytes.length) {
     let end = bytes.indexOf(LF, pos);
     if (end < 0) end = bytes.length;
-    const lineEnd = end > pos && bytes[end - 1] === CR ? end - 1 : end;
+    // As the row parser's split(/\r?\n/): a CR is dropped only before a LF.
+    const lineEnd = end < bytes.length && end > pos && bytes[end - 1] === CR ? end - 1 : end;
     if (skipHeader || lineEnd === pos) {
       // The row parser drops the header and empty lines.
       skipHeader = false;

@@ -3,7 +3,7 @@
 // string; strings are decoded once per id, when an output row needs them.
 import { TextDecoder, TextEncoder } from 'node:util';
 
-const decoder = new TextDecoder();
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /** Ids for strings, by their UTF-8 bytes; ids are dense from 0 and never reused. */
