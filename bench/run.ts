@@ -1,4 +1,4 @@
-// `npm run bench` (everything) and `npm run bench:quick` (a reduced run in under 3 minutes): installs
+// `npm run bench` (everything) and `npm run bench:quick` (a reduced run in about 6 minutes): installs
 // the peers, runs each workload in its own process with a progress bar, and regenerates
 // BENCHMARKS.md, its SVG charts and bench/report/results.json from the results. A contestant that
 // disagrees on the top 10 fails the run, and no report is written.
@@ -23,6 +23,14 @@ function estimate(w: WorkloadName, c: BenchConfig): number {
       return 40 + c.memory.soakSeconds;
     case 'checkpoint':
       return (c.checkpoint.keys / 1e6) * (60 + 60 * c.checkpoint.cycles);
+    case 'first-batch':
+      return 2 * c.firstBatch.rounds * (2 + c.firstBatch.batches * c.firstBatch.mb * 0.05);
+    case 'top-k':
+      return 5 + c.topK.mb * 0.3;
+    case 'state':
+      return (4 * c.state.keys / 1e6) * (4 + 3 * c.state.batches);
+    case 'kafka':
+      return 10 + c.kafka.records / 20_000;
     case 'sql':
       return c.mode === 'quick' ? 40 : 900;
   }

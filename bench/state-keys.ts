@@ -17,8 +17,10 @@ import { runningSum, type CoreName } from '../src/index.js';
 import { CheckpointInput, CheckpointJob } from './lib/checkpoint-job.js';
 
 /** One core's run. */
-interface StateRun {
+export interface StateRun {
   core: CoreName;
+  /** `lambda` (a sum written as a function, called for every key) or `runningSum`. */
+  update: string;
   keys: number;
   batches: number[];
   steadyMedian: number;
@@ -49,6 +51,7 @@ async function runOne(core: CoreName, keys: number, batches: number, update: str
     await job.ssc.stop();
     return {
       core,
+      update,
       keys,
       batches: times.map((t) => Math.round(t)),
       steadyMedian: Math.round(median(times.slice(1))),
@@ -60,6 +63,16 @@ async function runOne(core: CoreName, keys: number, batches: number, update: str
   }
 }
 
+/** Runs one core in a fresh process (for its own peak RSS) and returns its figures. */
+export function stateRun(core: CoreName, keys: number, batches: number, update: string): StateRun {
+  const out = execFileSync(
+    process.execPath,
+    ['--max-old-space-size=12288', fileURLToPath(import.meta.url), '--core', core, '--keys', String(keys), '--batches', String(batches), '--update', update],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(out.trim().split('\n').pop()!) as StateRun;
+}
+
 async function main(): Promise<void> {
   const keys = Number(arg('keys', '5000000'));
   const batches = Number(arg('batches', '4'));
@@ -69,19 +82,13 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await runOne(only, keys, batches, update)) + '\n');
     return;
   }
-  const self = fileURLToPath(import.meta.url);
   console.log(`updateStateByKey, ${keys} keys in state, ${keys / 10} words per batch, ${batches} batches, update: ${update}`);
   console.log('| core | batch times (ms) | steady median (ms) | peak RSS (MB) | keys |');
   console.log('|---|---|---:|---:|---:|');
   for (const core of ['wasm', 'js'] as CoreName[]) {
-    const out = execFileSync(
-      process.execPath,
-      ['--max-old-space-size=12288', self, '--core', core, '--keys', String(keys), '--batches', String(batches), '--update', update],
-      { encoding: 'utf8', maxBuffer: 1 << 20 },
-    );
-    const r = JSON.parse(out.trim().split('\n').pop()!) as StateRun;
+    const r = stateRun(core, keys, batches, update);
     console.log(`| ${r.core} | ${r.batches.join(', ')} | ${r.steadyMedian} | ${r.peakRssMb} | ${r.stateKeys} |`);
   }
 }
 
-await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

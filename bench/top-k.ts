@@ -10,6 +10,7 @@ import { PackedBatch } from '../src/core/wasm/packed-tables.js';
 import { byValue } from '../src/index.js';
 import { zipfCorpus } from './corpus.js';
 import { flintCount, textBatch } from './lib/flint.js';
+import { fileURLToPath } from 'node:url';
 
 type Pair = [string, number];
 
@@ -25,9 +26,25 @@ function time<T>(f: () => T): [number, T] {
   return [performance.now() - t, out];
 }
 
-async function main(): Promise<void> {
-  const mb = Number(process.env.BENCH_TOPK_MB ?? 40);
-  const rounds = Number(process.env.BENCH_TOPK_ROUNDS ?? 11);
+/** One way of taking the top 10: the generic path's and the packed selection's medians. */
+export interface TopKWay {
+  way: string;
+  genericMs: number;
+  packedMs: number;
+  /** Median of per-round ratios generic / packed. */
+  ratio: number;
+}
+
+/** The top 10 of a `mb` MB Zipf word count, `rounds` rounds of each way. */
+export interface TopKResult {
+  mb: number;
+  distinct: number;
+  rounds: number;
+  rows: TopKWay[];
+}
+
+/** Counts `mb` MB on the wasm core and times each way of taking its top 10, generic and on the packed values. */
+export async function topK(mb: number, rounds: number): Promise<TopKResult> {
   const core = new WasmCore(2);
   const counts = await flintCount(core, textBatch(zipfCorpus(mb * 1e6), 2), 2);
   await core.close();
@@ -38,24 +55,33 @@ async function main(): Promise<void> {
     ['sortBy(([w, n]) => [-n, w]).take(10)', (b) => b.sortBy(([w, n]) => [-n, w]).take(10)],
     ['top(10, byValue)', (b) => b.top(10, byValue)],
   ];
-  console.log(`top 10 of ${counts.count()} distinct words (${mb} MB of Zipf text), ${rounds} rounds:`);
-  for (const [name, f] of ways) {
+  const rows = ways.map(([way, f]): TopKWay => {
     const generic: number[] = [];
     const selected: number[] = [];
     for (let r = 0; r < rounds; r++) {
       // The generic path: the same packed batch's pairs decoded and sorted, as Batch does for any batch.
       const [g, expected] = time(() => f(new Batch(fresh().partitions)));
       const [s, got] = time(() => f(fresh()));
-      if (JSON.stringify(got) !== JSON.stringify(expected)) throw new Error(`${name}: the selection differs from the generic path`);
+      if (JSON.stringify(got) !== JSON.stringify(expected)) throw new Error(`${way}: the selection differs from the generic path`);
       generic.push(g);
       selected.push(s);
     }
-    const ratios = generic.map((g, i) => g / selected[i]!);
+    return { way, genericMs: median(generic), packedMs: median(selected), ratio: median(generic.map((g, i) => g / selected[i]!)) };
+  });
+  return { mb, distinct: counts.count(), rounds, rows };
+}
+
+async function main(): Promise<void> {
+  const mb = Number(process.env.BENCH_TOPK_MB ?? 40);
+  const rounds = Number(process.env.BENCH_TOPK_ROUNDS ?? 11);
+  const r = await topK(mb, rounds);
+  console.log(`top 10 of ${r.distinct} distinct words (${mb} MB of Zipf text), ${rounds} rounds:`);
+  for (const w of r.rows) {
     console.log(
-      `  ${name}: generic ${median(generic).toFixed(1)} ms, on the packed values ${median(selected).toFixed(2)} ms, ` +
-        `${median(ratios).toFixed(0)}x (median of per-round ratios)`,
+      `  ${w.way}: generic ${w.genericMs.toFixed(1)} ms, on the packed values ${w.packedMs.toFixed(2)} ms, ` +
+        `${w.ratio.toFixed(0)}x (median of per-round ratios)`,
     );
   }
 }
 
-await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -59,6 +59,7 @@ export type { JobServerEnv } from './server/job-env.js';
 
 // Structured Streaming (src/sql): Spark's SparkSession / DataFrame / writeStream API on the same engine.
 export { FlintSession } from './sql/session.js';
+export { RuntimeConfig, CONF } from './sql/runtime-config.js';
 export type { FlintSessionOptions } from './sql/session.js';
 export { Dataset, RelationalGroupedDataset } from './sql/dataframe.js';
 export type { DataFrame } from './sql/dataframe.js';

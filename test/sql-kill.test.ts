@@ -4,9 +4,10 @@
 // once. Needs the built package (npm test builds it first).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FileSinkLog } from '../src/sql/sinks/file-sink-log.js';
 import { CORES } from './support/harness.js';
 import { mulberry32, randomInt } from './support/random-text.js';
 import { sleep, waitFor } from './support/sources-helpers.js';
@@ -34,16 +35,12 @@ function startJob(core: string, root: string): { child: ChildProcess; out: () =>
 /** Word counts of the words json sink, through its log (what a reader of the sink sees). */
 function sinkWords(root: string): Map<string, number> {
   const counts = new Map<string, number>();
-  const log = join(root, 'words', '_spark_metadata');
-  if (!existsSync(log)) return counts;
-  for (const id of readdirSync(log).filter((f) => /^\d+$/.test(f))) {
-    // The log entry is a checked file: header then JSON; the part files it names hold the rows.
-    const text = readFileSync(join(log, id)).subarray(24).toString('utf8');
-    for (const { path } of JSON.parse(text) as { path: string }[]) {
-      for (const line of readFileSync(path, 'utf8').split('\n').filter(Boolean)) {
-        const { word } = JSON.parse(line) as { word: string };
-        counts.set(word, (counts.get(word) ?? 0) + 1);
-      }
+  if (!existsSync(join(root, 'words', FileSinkLog.DIR))) return counts;
+  // The newest compact file and the batches after it name every committed part file.
+  for (const { path } of new FileSinkLog(join(root, 'words')).allFiles()) {
+    for (const line of readFileSync(path, 'utf8').split('\n').filter(Boolean)) {
+      const { word } = JSON.parse(line) as { word: string };
+      counts.set(word, (counts.get(word) ?? 0) + 1);
     }
   }
   return counts;

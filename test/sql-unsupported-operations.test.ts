@@ -54,7 +54,9 @@ const CASES: [string, () => DataFrame, OutputMode, RegExp | null][] = [
   ['stream-static left outer join', () => stream().join(batch().select(col('a'), col('t').as('u')), 'a', 'left_outer'), 'append', null],
   ['stream-static right outer join', () => stream().join(batch().select(col('a'), col('t').as('u')), 'a', 'right_outer'), 'append', /RightOuter join with a streaming DataFrame\/Dataset on the left/],
   ['static-stream left outer join', () => batch().join(stream().select(col('a'), col('t').as('u')), 'a', 'left_outer'), 'append', /LeftOuter join with a streaming DataFrame\/Dataset on the right/],
-  ['stream-stream join', () => stream().join(stream().select(col('a'), col('t').as('u')), 'a'), 'append', /Stream-stream joins are not supported/],
+  ['stream-stream inner join', () => stream().join(stream().select(col('a'), col('t').as('u')), 'a'), 'append', null],
+  ['stream-stream inner join in update mode', () => stream().join(stream().select(col('a'), col('t').as('u')), 'a'), 'update', /not supported in Update output mode, only in Append output mode/],
+  ['stream-stream left outer join without a watermarked key', () => stream().join(stream().select(col('a'), col('t').as('u')), 'a', 'left_outer'), 'append', /LeftOuter join between two streaming DataFrame\/Datasets is not supported without a watermark/],
 ];
 
 describe('UnsupportedOperationChecker', () => {

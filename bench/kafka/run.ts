@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import kafkajs from 'kafkajs';
 import { machineLine } from '../machine.js';
 
-const MOCK = fileURLToPath(new URL('../../../build/mock-cluster', import.meta.url));
+/** librdkafka's mock cluster, built by .ci/run or the Kafka tests. */
+export const MOCK = fileURLToPath(new URL('../../../build/mock-cluster', import.meta.url));
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 const PARTITIONS = 4;
-const RECORDS = Number(process.env.KAFKA_BENCH_RECORDS ?? 200_000);
 const SEND_BATCH = 5000;
 
 interface Progress {
@@ -24,10 +24,10 @@ interface Progress {
   processingMs?: number;
 }
 
-function corpus(): string[] {
+function corpus(records: number): string[] {
   let seed = 42;
   const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
-  return Array.from({ length: RECORDS }, () => Array.from({ length: 1 + next(8) }, () => `w${next(2000)}`).join(' '));
+  return Array.from({ length: records }, () => Array.from({ length: 1 + next(8) }, () => `w${next(2000)}`).join(' '));
 }
 
 async function startMock(topics: string[]): Promise<{ brokers: string[]; stop: () => void }> {
@@ -81,33 +81,71 @@ async function contestant(brokers: string[], topic: string, args: string[], tota
   return { seconds, processingMs: lastOf.reduce((n, l) => n + l.processingMs, 0) };
 }
 
-const lines = corpus();
+/** One contestant's run. */
+export interface KafkaRow {
+  name: string;
+  /** From the first group join to the last record counted. */
+  seconds: number;
+  recordsPerS: number;
+  /** Flint's batch processing time summed over its processes, ms (absent for the plain consumer). */
+  processingMs?: number;
+}
+
+/** The Kafka word count: every contestant on the same records. */
+export interface KafkaResult {
+  records: number;
+  partitions: number;
+  valueMiB: number;
+  rows: KafkaRow[];
+  /** Records/s of producing the corpus, per topic. */
+  producedPerS: number[];
+}
+
 // Several Flint processes split the partitions statically (options.assign), each in a group of its
 // own: the figure is the scale-out of the work itself; a group's rebalances are a one-off cost of
 // a join (seconds with the mock), measured by the tests, not here.
-const contestants: [string, string[], number[][]?][] = [
+const CONTESTANTS: [string, string[], number[][]?][] = [
   ['kafkajs consumer, counting into a Map', ['kafkajs']],
-  ['flint wasm core, local[1]', ['flint', 'wasm']],
-  ['flint js core', ['flint', 'js']],
-  ['flint wasm core, 2 processes (partitions 0-1, 2-3)', ['flint', 'wasm'], [[0, 1], [2, 3]]],
-  ['flint wasm core, 3 processes (partitions 0-1, 2, 3)', ['flint', 'wasm'], [[0, 1], [2], [3]]],
+  ['Flint wasm core, local[1]', ['flint', 'wasm']],
+  ['Flint js core', ['flint', 'js']],
+  ['Flint wasm core, 2 processes (partitions 0-1, 2-3)', ['flint', 'wasm'], [[0, 1], [2, 3]]],
+  ['Flint wasm core, 3 processes (partitions 0-1, 2, 3)', ['flint', 'wasm'], [[0, 1], [2], [3]]],
 ];
-const topics = contestants.map((_, i) => `bench${i}`);
-const mock = await startMock(topics);
-console.log(`Kafka word count, ${RECORDS} records (${(lines.reduce((n, l) => n + l.length, 0) / 2 ** 20).toFixed(1)} MiB of values), ${PARTITIONS} partitions, mock cluster; ${machineLine()}`);
-console.log('| contestant | seconds from join to last record | records/s | vs kafkajs | Flint batch processing (sum) |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
-let baseline: number | undefined;
-try {
-  const produced: number[] = [];
-  for (const topic of topics) produced.push(await produce(mock.brokers, topic, lines));
-  for (const [i, [name, args, partitionSets]] of contestants.entries()) {
-    const { seconds, processingMs } = await contestant(mock.brokers, topics[i]!, args, RECORDS, partitionSets);
-    baseline ??= seconds;
-    const flint = args[0] === 'flint' ? `${(processingMs / 1000).toFixed(2)} s` : '';
-    console.log(`| ${name} | ${seconds.toFixed(2)} | ${Math.round(RECORDS / seconds)} | ${(baseline / seconds).toFixed(2)}x | ${flint} |`);
+
+/** Runs every contestant on `records` records on a fresh mock cluster; `onRow` sees each as it ends. */
+export async function kafkaBench(records: number, onRow: (row: KafkaRow) => void = () => undefined): Promise<KafkaResult> {
+  const lines = corpus(records);
+  const topics = CONTESTANTS.map((_, i) => `bench${i}`);
+  const mock = await startMock(topics);
+  try {
+    const produced: number[] = [];
+    for (const topic of topics) produced.push(records / (await produce(mock.brokers, topic, lines)));
+    const rows: KafkaRow[] = [];
+    for (const [i, [name, args, partitionSets]] of CONTESTANTS.entries()) {
+      const { seconds, processingMs } = await contestant(mock.brokers, topics[i]!, args, records, partitionSets);
+      const row: KafkaRow = { name, seconds, recordsPerS: records / seconds, ...(args[0] === 'flint' ? { processingMs } : {}) };
+      rows.push(row);
+      onRow(row);
+    }
+    const valueMiB = lines.reduce((n, l) => n + l.length, 0) / 2 ** 20;
+    return { records, partitions: PARTITIONS, valueMiB, rows, producedPerS: produced };
+  } finally {
+    mock.stop();
   }
-  console.log(`\nProducing the corpus with kafkajs (acks=all, ${SEND_BATCH} records a request, 4 in flight): ${produced.map((s) => Math.round(RECORDS / s)).join(', ')} records/s.`);
-} finally {
-  mock.stop();
 }
+
+async function main(): Promise<void> {
+  const records = Number(process.env.KAFKA_BENCH_RECORDS ?? 200_000);
+  console.log(`Kafka word count, ${records} records, ${PARTITIONS} partitions, mock cluster; ${machineLine()}`);
+  console.log('| contestant | seconds from join to last record | records/s | vs kafkajs | Flint batch processing (sum) |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  let baseline: number | undefined;
+  const r = await kafkaBench(records, (row) => {
+    baseline ??= row.seconds;
+    const flint = row.processingMs === undefined ? '' : `${(row.processingMs / 1000).toFixed(2)} s`;
+    console.log(`| ${row.name} | ${row.seconds.toFixed(2)} | ${Math.round(row.recordsPerS)} | ${(baseline / row.seconds).toFixed(2)}x | ${flint} |`);
+  });
+  console.log(`\n${r.valueMiB.toFixed(1)} MiB of values. Producing the corpus with kafkajs (acks=all, ${SEND_BATCH} records a request, 4 in flight): ${r.producedPerS.map(Math.round).join(', ')} records/s.`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

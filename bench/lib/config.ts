@@ -2,7 +2,7 @@
 // quick one (`npm run bench:quick`), and BENCH_* environment overrides for either.
 
 /** Which workloads exist, in the order they run. */
-export const WORKLOADS = ['wordcount', 'window', 'streaming', 'memory', 'checkpoint', 'sql'] as const;
+export const WORKLOADS = ['wordcount', 'window', 'streaming', 'memory', 'checkpoint', 'first-batch', 'top-k', 'state', 'kafka', 'sql'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** Parameters of one run; children receive it as JSON in BENCH_CONFIG. */
@@ -62,6 +62,29 @@ export interface BenchConfig {
     /** Restarts from the last checkpoint (medians over them). */
     recoveries: number;
   };
+  firstBatch: {
+    /** Text per batch, MB. */
+    mb: number;
+    /** Fresh processes per core (the ratio is a median over them). */
+    rounds: number;
+    /** Batches per fresh context (the steady time is the median of those after the second). */
+    batches: number;
+  };
+  topK: {
+    /** Zipf text counted into the batch the top 10 is taken from, MB. */
+    mb: number;
+    rounds: number;
+  };
+  state: {
+    /** Keys in `updateStateByKey`'s state (each batch holds a tenth of them). */
+    keys: number;
+    /** Batches per core (the steady figure is the median after the first). */
+    batches: number;
+  };
+  kafka: {
+    /** Records produced to the mock cluster per contestant. */
+    records: number;
+  };
 }
 
 const FULL: Omit<BenchConfig, 'mode' | 'workloads'> = {
@@ -71,6 +94,10 @@ const FULL: Omit<BenchConfig, 'mode' | 'workloads'> = {
   streaming: { stepSeconds: 8, settleBatches: 2, startMbPerS: 4, factor: 1.5, refineSteps: 2, corpusMb: 32 },
   memory: { keys: 1_000_000, soakSeconds: 600, soakMbPerS: 10 },
   checkpoint: { keys: 1_000_000, cycles: 4, budgetSeconds: 45, recoveries: 3 },
+  firstBatch: { mb: 16, rounds: 5, batches: 8 },
+  topK: { mb: 40, rounds: 11 },
+  state: { keys: 5_000_000, batches: 4 },
+  kafka: { records: 800_000 },
 };
 
 const QUICK: Omit<BenchConfig, 'mode' | 'workloads'> = {
@@ -79,6 +106,10 @@ const QUICK: Omit<BenchConfig, 'mode' | 'workloads'> = {
   streaming: { stepSeconds: 2, settleBatches: 1, startMbPerS: 8, factor: 2.5, refineSteps: 0, corpusMb: 8 },
   memory: { keys: 250_000, soakSeconds: 10, soakMbPerS: 10 },
   checkpoint: { keys: 50_000, cycles: 2, budgetSeconds: 5, recoveries: 2 },
+  firstBatch: { mb: 4, rounds: 2, batches: 5 },
+  topK: { mb: 4, rounds: 3 },
+  state: { keys: 200_000, batches: 3 },
+  kafka: { records: 50_000 },
 };
 
 function num(name: string, fallback: number): number {
@@ -98,7 +129,7 @@ function list<T extends string | number>(name: string, fallback: T[], parse: (s:
  * The configuration of a run in `mode`, with overrides from the environment: BENCH_MB,
  * BENCH_ITERATIONS, BENCH_PANE_KB, BENCH_WINDOWS (e.g. `2,10,600`), BENCH_SLIDES,
  * BENCH_WINDOW_BUDGET (s), BENCH_STEP_SECONDS, BENCH_SOAK_SECONDS, BENCH_SOAK_RATE (MB/s), BENCH_KEYS,
- * BENCH_CHECKPOINT_KEYS, BENCH_CHECKPOINT_CYCLES and BENCH_ONLY (a comma-separated list of
+ * BENCH_CHECKPOINT_KEYS, BENCH_CHECKPOINT_CYCLES, BENCH_FIRST_ROUNDS, BENCH_STATE_KEYS, KAFKA_BENCH_RECORDS and BENCH_ONLY (a comma-separated list of
  * workloads). The streaming child also reads BENCH_STREAMING_ONLY (a regular expression over its
  * contestants' names).
  */
@@ -137,5 +168,9 @@ export function configFor(mode: 'full' | 'quick'): BenchConfig {
       budgetSeconds: d.checkpoint.budgetSeconds,
       recoveries: d.checkpoint.recoveries,
     },
+    firstBatch: { ...d.firstBatch, rounds: num('BENCH_FIRST_ROUNDS', d.firstBatch.rounds) },
+    topK: d.topK,
+    state: { ...d.state, keys: Math.ceil(num('BENCH_STATE_KEYS', d.state.keys) / 10) * 10 },
+    kafka: { records: num('KAFKA_BENCH_RECORDS', d.kafka.records) },
   };
 }

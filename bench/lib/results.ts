@@ -1,5 +1,11 @@
 // What each workload reports to the parent, which writes BENCHMARKS.md from it.
+import type { FirstBatchResult } from '../first-batch.js';
+import type { KafkaResult } from '../kafka/run.js';
+import type { StateRun } from '../state-keys.js';
+import type { TopKResult } from '../top-k.js';
 import type { BenchConfig } from './config.js';
+
+export type { FirstBatchResult, KafkaResult, StateRun, TopKResult };
 
 /** Who a contestant is: Flint, a peer, a baseline or a limit. */
 export type Group = 'flint' | 'peer' | 'baseline' | 'limit';
@@ -221,4 +227,19 @@ export interface Results {
   streaming?: StreamingResult;
   memory?: MemoryResult;
   checkpoint?: CheckpointResult;
+  /** Workload 6: the first batch of a fresh context against its steady batches, per core. */
+  'first-batch'?: FirstBatchResult[];
+  /** Workload 7: a top 10 taken from the packed batch against the generic path. */
+  'top-k'?: TopKResult;
+  /** Workload 8: `updateStateByKey` over many keys, per core and update function. */
+  state?: StateResult;
+  /** Workload 9: word count from Kafka (librdkafka's mock cluster), or why it did not run. */
+  kafka?: KafkaResult | { skipped: string };
+}
+
+/** Workload 8: each core with the sum as a lambda and as the tagged `runningSum`. */
+export interface StateResult {
+  keys: number;
+  recordsPerBatch: number;
+  rows: StateRun[];
 }

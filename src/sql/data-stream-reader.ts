@@ -82,7 +82,7 @@ export class DataStreamReader {
         const dir = o.get('path');
         if (!dir) throw new FlintError('INVALID_ARGUMENT', `${format} source: 'path' is not specified; pass it to load(path) or ${format}(path)`);
         const schema = this.userSchema;
-        return this.perQuery(() => new FileStreamSource(resolve(dir), format, schema, o));
+        return this.perQuery(() => new FileStreamSource(resolve(dir), format, schema, o, this.session.conf.compaction('fileSource')));
       }
     }
   }

@@ -152,6 +152,6 @@ export class DataStreamWriter<T = Row> {
     if (!this.options.has('checkpointlocation') && !this.session.checkpointLocationFor(this.name)) {
       throw new FlintError('INVALID_ARGUMENT', "checkpointLocation must be specified either through option(\"checkpointLocation\", ...) or FlintSession({ checkpointLocation }) for a file sink");
     }
-    return new FileStreamSink(resolve(path), format as 'json' | 'csv', this.options);
+    return new FileStreamSink(resolve(path), format as 'json' | 'csv', this.options, this.session.conf.compaction('fileSink'));
   }
 }

@@ -120,7 +120,20 @@ export class Dataset<T = Row> {
     return this.derive(new Deduplicate(this.logicalPlan, cols.length > 0 ? cols : this.requireSchema('dropDuplicates').fieldNames));
   }
 
-  /** Joins with a static DataFrame on equal columns (stream-static; Spark's `join(right, usingColumns, joinType)`). */
+  /**
+   * Drops rows whose `cols` (default: every column) equal an earlier row's, remembering a key only
+   * until the watermark passes that row's event time plus the watermark delay (Spark's
+   * `dropDuplicatesWithinWatermark`): for duplicates whose event times differ. A stream needs
+   * `withWatermark` first.
+   */
+  dropDuplicatesWithinWatermark(...cols: string[]): Dataset<T> {
+    return this.derive(new Deduplicate(this.logicalPlan, cols.length > 0 ? cols : this.requireSchema('dropDuplicatesWithinWatermark').fieldNames, true));
+  }
+
+  /**
+   * Joins on equal columns (Spark's `join(right, usingColumns, joinType)`): a stream with a static
+   * DataFrame, or two streams (append mode; outer joins need a watermarked key such as a window).
+   */
   join<U>(right: Dataset<U>, on: string | string[], joinType: 'inner' | 'left_outer' | 'left' | 'right_outer' | 'right' = 'inner'): DataFrame {
     const type = joinType === 'left' ? 'left_outer' : joinType === 'right' ? 'right_outer' : joinType;
     return this.derive(new Join(this.logicalPlan, right.logicalPlan, typeof on === 'string' ? [on] : on, type));

@@ -1,7 +1,7 @@
 // Spark's `functions` object: column builders with Spark's names and results.
 import { FlintError } from '../errors.js';
 import { Column, toColumn } from './column.js';
-import { ApproxCountDistinct, Average, Count, Extremum, Sum } from './expressions/aggregates.js';
+import { ApproxCountDistinct, Average, Collect, Count, Extremum, Sum } from './expressions/aggregates.js';
 import { ColumnRef, Literal } from './expressions/expression.js';
 import { Explode } from './expressions/generator.js';
 import { Split, UnaryFunction } from './expressions/scalar.js';
@@ -108,9 +108,21 @@ export function max(c: string | Column): Column {
   return new Column(new Extremum('max', toColumn(c).expr));
 }
 
-/** Distinct values in a group (Spark's `approx_count_distinct`; Flint's count is exact). */
-export function approx_count_distinct(c: string | Column): Column {
+/** The group's non-null values as an array, in arrival order (Spark's `collect_list`). */
+export function collect_list(c: string | Column): Column {
   const e = toColumn(c).expr;
-  return new Column(new ApproxCountDistinct(`approx_count_distinct(${e.name})`, e));
+  return new Column(new Collect(`collect_list(${e.name})`, e, false));
+}
+
+/** The group's distinct non-null values as an array, in first-arrival order (Spark's `collect_set`). */
+export function collect_set(c: string | Column): Column {
+  const e = toColumn(c).expr;
+  return new Column(new Collect(`collect_set(${e.name})`, e, true));
+}
+
+/** Estimated distinct values in a group (Spark's `approx_count_distinct`: HyperLogLog, relative standard deviation `rsd`, default 0.05). */
+export function approx_count_distinct(c: string | Column, rsd = 0.05): Column {
+  const e = toColumn(c).expr;
+  return new Column(new ApproxCountDistinct(`approx_count_distinct(${e.name})`, e, rsd));
 }
 

@@ -82,7 +82,7 @@ export class Project extends LogicalPlan {
   ) {
     super();
     this.children = [child];
-    if (exprs.filter((e) => e.generator).length > 1) {
+    if (exprs.filter((e) => e.generator || e.multiValued).length > 1) {
       throw new FlintError('INVALID_ARGUMENT', 'select: only one generator (explode) is allowed per select; explode in two selects instead');
     }
     const input = child.schema;
@@ -189,17 +189,20 @@ export class EventTimeWatermark extends LogicalPlan {
   }
 }
 
-/** `dropDuplicates(columns)` (Spark's `Deduplicate`). */
+/** `dropDuplicates(columns)` (Spark's `Deduplicate`), or `dropDuplicatesWithinWatermark` (`DeduplicateWithinWatermark`). */
 export class Deduplicate extends LogicalPlan {
-  readonly nodeName = 'Deduplicate';
+  readonly nodeName: string;
   readonly children: readonly LogicalPlan[];
   constructor(
     readonly child: LogicalPlan,
     readonly keys: readonly string[],
+    /** Keys are kept only until the watermark passes a row's event time plus the delay. */
+    readonly withinWatermark = false,
   ) {
     super();
+    this.nodeName = withinWatermark ? 'DeduplicateWithinWatermark' : 'Deduplicate';
     this.children = [child];
-    for (const k of keys) child.schema?.resolve(k, 'dropDuplicates');
+    for (const k of keys) child.schema?.resolve(k, withinWatermark ? 'dropDuplicatesWithinWatermark' : 'dropDuplicates');
   }
   get schema(): StructType | undefined {
     return this.child.schema;
@@ -241,7 +244,7 @@ export class FlatMapGroupsWithState extends LogicalPlan {
   }
 }
 
-/** Join of a stream with a static table on equal columns (Spark's `Join`, stream-static only). */
+/** Join on equal columns (Spark's `Join` with using columns): stream-static, or stream-stream with state. */
 export class Join extends LogicalPlan {
   readonly nodeName = 'Join';
   readonly children: readonly LogicalPlan[];
@@ -262,6 +265,11 @@ export class Join extends LogicalPlan {
       left.schema && right.schema
         ? new StructType([...left.schema.fields, ...right.schema.fields.filter((f) => !on.includes(f.name))])
         : undefined;
+  }
+
+  override get eventTimeColumns(): EventTimeColumns {
+    const right = [...this.right.eventTimeColumns].filter(([c]) => !this.on.includes(c));
+    return new Map([...right, ...this.left.eventTimeColumns]);
   }
 }
 

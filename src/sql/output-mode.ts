@@ -9,6 +9,7 @@
 //   flatMapGroupsWithState          its declared mode   its mode    no (append-mode one: before an aggregation, any)
 //   dropDuplicates                  yes                 yes         (needs aggregation)
 //   orderBy                         no                  no          after an aggregation
+//   stream-stream join              yes                 no          no (outer: a watermarked join key)
 import { FlintError } from '../errors.js';
 import { Aggregate, Deduplicate, FlatMapGroupsWithState, Join, Sort, type LogicalPlan } from './logical-plan.js';
 
@@ -40,7 +41,10 @@ export function checkForStreaming(plan: LogicalPlan, mode: OutputMode): void {
   }
   checkGroupStates(groupStates, mode, aggregate !== undefined);
   for (const d of nodes.filter((n): n is Deduplicate => n instanceof Deduplicate && n.isStreaming)) {
-    if (d.child.nodes().some((n) => n instanceof Aggregate && n.isStreaming)) fail('dropDuplicates is not supported after aggregation on a streaming DataFrame/Dataset');
+    if (d.child.nodes().some((n) => n instanceof Aggregate && n.isStreaming)) fail(`${d.withinWatermark ? 'dropDuplicatesWithinWatermark' : 'dropDuplicates'} is not supported after aggregation on a streaming DataFrame/Dataset`);
+    if (d.withinWatermark && d.child.eventTimeColumns.size === 0) {
+      fail('dropDuplicatesWithinWatermark is not supported in streaming DataFrames/DataSets without watermark; call withWatermark(eventTimeColumn, delay) before it');
+    }
   }
   for (const s of nodes.filter((n): n is Sort => n instanceof Sort && n.isStreaming)) {
     const afterAggregate = s.child.nodes().some((n) => n instanceof Aggregate);
@@ -49,9 +53,26 @@ export function checkForStreaming(plan: LogicalPlan, mode: OutputMode): void {
     }
   }
   for (const j of nodes.filter((n): n is Join => n instanceof Join)) {
-    if (j.left.isStreaming && j.right.isStreaming) fail('Stream-stream joins are not supported by Flint yet; join a stream with a static DataFrame');
+    if (j.left.isStreaming && j.right.isStreaming) {
+      checkStreamStreamJoin(j, mode, nodes);
+      continue;
+    }
     if (j.joinType === 'right_outer' && j.left.isStreaming) fail('RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/Dataset on the right is not supported');
     if (j.joinType === 'left_outer' && j.right.isStreaming) fail('LeftOuter join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported');
+  }
+}
+
+// Spark's rules for joins of two streams: append mode only; an outer join must know when a row can
+// no longer match, so one of its keys must carry a watermark; no stateful operator after it.
+function checkStreamStreamJoin(j: Join, mode: OutputMode, nodes: LogicalPlan[]): void {
+  if (mode !== 'append') fail(`Join between two streaming DataFrames/Datasets is not supported in ${mode === 'update' ? 'Update' : 'Complete'} output mode, only in Append output mode`);
+  if (j.joinType !== 'inner' && !j.on.some((k) => j.left.eventTimeColumns.has(k) || j.right.eventTimeColumns.has(k))) {
+    const name = j.joinType === 'left_outer' ? 'LeftOuter' : 'RightOuter';
+    fail(`Stream-stream ${name} join between two streaming DataFrame/Datasets is not supported without a watermark in the join keys; join on a watermarked event-time column or a window over one`);
+  }
+  const above = nodes.filter((n) => n !== j && n.nodes().includes(j));
+  if (above.some((n) => n instanceof Aggregate || n instanceof Deduplicate || n instanceof FlatMapGroupsWithState || (n instanceof Join && n.left.isStreaming && n.right.isStreaming))) {
+    fail('A stateful operator after a stream-stream join is not supported by Flint yet (Spark 3.5 chains them); write the join to a sink and read it back');
   }
 }
 

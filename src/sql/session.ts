@@ -13,6 +13,7 @@ import { planQuery } from './execution/planner.js';
 import { LocalRelation, StreamingRelation, type LogicalPlan } from './logical-plan.js';
 import { inferSchema, StructType, type Row } from './schema.js';
 import type { MemorySink } from './sinks/memory-sink.js';
+import { RuntimeConfig } from './runtime-config.js';
 import { MemoryStream } from './sources/memory-stream.js';
 import type { Source } from './sources/source.js';
 import { StreamingQueryManager } from './streaming-query-manager.js';
@@ -40,6 +41,8 @@ export interface FlintSessionOptions {
    * aggregation row by row. Results are the same either way.
    */
   columnarAggregation?: boolean;
+  /** Initial settings by Spark's keys (as `SparkSession.builder.config(key, value)`), e.g. `spark.sql.streaming.fileSink.log.compactInterval`. */
+  conf?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** The entry point of Structured Streaming (Spark's `SparkSession`). */
@@ -53,6 +56,8 @@ export class FlintSession {
   readonly columnarAggregation: boolean;
   /** The active queries and their listeners (Spark's `spark.streams`). */
   readonly streams = new StreamingQueryManager();
+  /** Settings by Spark's key names (Spark's `spark.conf`); queries read them when they start. */
+  readonly conf: RuntimeConfig;
   private readonly checkpointRoot: string | undefined;
   private readonly tables = new Map<string, MemorySink>();
   private readonly memoryStreams = new Map<string, MemoryStream>();
@@ -68,6 +73,7 @@ export class FlintSession {
     this.clock = options.clock;
     this.out = options.out ?? process.stdout;
     this.checkpointRoot = options.checkpointLocation;
+    this.conf = new RuntimeConfig(options.conf);
   }
 
   /** Reads a stream (Spark's `spark.readStream`). */

@@ -1,6 +1,6 @@
 // HDFSMetadataLog: a directory of files named by batch id, each written whole (checked-file's
-// atomic, checksummed write) or not at all. The offset log, commit log, source logs and the file
-// sink's `_spark_metadata` are all one of these.
+// atomic, checksummed write) or not at all: the offset and commit logs and the rate and Kafka
+// sources' logs. The file source's and file sink's logs are compactible (compactible-log.ts).
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILE_KIND, readCheckedFile, removeFile, writeCheckedFile } from '../../checkpoint/checked-file.js';

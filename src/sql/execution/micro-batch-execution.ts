@@ -24,9 +24,6 @@ import { WatermarkTracker } from '../watermark.js';
 import { planQuery, type PhysicalPlan } from './planner.js';
 import type { EventTimeStats } from './spark-plan.js';
 
-/** Batches whose offset and commit entries are kept (Spark's `spark.sql.streaming.minBatchesToRetain`). */
-export const MIN_BATCHES_TO_RETAIN = 100;
-
 /** Progress reports kept in `recentProgress` (Spark's `spark.sql.streaming.numRecentProgressUpdates`). */
 export const NUM_RECENT_PROGRESS = 100;
 
@@ -67,6 +64,8 @@ export class MicroBatchExecution {
   private terminated = false;
   private allAvailableWaiters: { resolve: () => void; reject: (e: unknown) => void; armed: boolean }[] = [];
   private readonly columnarAggregation: boolean;
+  /** Batches whose offset and commit entries are kept (Spark's `spark.sql.streaming.minBatchesToRetain`, default 100). */
+  private readonly minBatchesToRetain: number;
 
   constructor(
     session: FlintSession,
@@ -74,6 +73,7 @@ export class MicroBatchExecution {
     private readonly events: ExecutionEvents,
   ) {
     this.columnarAggregation = session.columnarAggregation;
+    this.minBatchesToRetain = session.conf.minBatchesToRetain();
     const interval = spec.trigger.kind === 'processingTime' && spec.trigger.intervalMs > 0 ? spec.trigger.intervalMs : POLLING_DELAY_MS;
     this.ssc = new StreamingContext({
       batchInterval: interval,
@@ -255,9 +255,9 @@ export class MicroBatchExecution {
     this.report({ time, batchId, start, end, counts, rows: rows.length, watermarkMs, eventTimeStats, durations });
   }
 
-  // Spark's minBatchesToRetain: the offset and commit logs keep the last 100 batches.
+  // Spark's minBatchesToRetain: the offset and commit logs keep the last batches (100 by default).
   private async purgeLogs(batchId: number): Promise<void> {
-    const threshold = batchId + 1 - MIN_BATCHES_TO_RETAIN;
+    const threshold = batchId + 1 - this.minBatchesToRetain;
     if (threshold <= 0) return;
     await this.offsetLog?.purge(threshold);
     await this.commitLog?.purge(threshold);

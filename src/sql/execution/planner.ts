@@ -31,7 +31,9 @@ import { columnarWindowAggregateSpec } from '../columnar/window-aggregate-spec.j
 import { ColumnarWindowAggregateExec } from './columnar-window-aggregate-exec.js';
 import { StateStoreSaveExec } from './state-store-save-exec.js';
 import { StreamingDeduplicateExec } from './streaming-deduplicate-exec.js';
+import { StreamingDeduplicateWithinWatermarkExec } from './streaming-deduplicate-within-watermark-exec.js';
 import { StreamStaticJoinExec } from './stream-static-join-exec.js';
+import { joinSpec, StreamingSymmetricHashJoinExec } from './streaming-symmetric-hash-join-exec.js';
 
 /** A query's physical plan and what the execution needs to know about it. */
 export interface PhysicalPlan {
@@ -108,6 +110,13 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined,
       stateful.push(op);
       return op;
     }
+    if (node instanceof Deduplicate && node.withinWatermark && node.child.eventTimeColumns.size > 0) {
+      const child = visit(node.child);
+      const [column, delayMs] = [...node.child.eventTimeColumns][0]!;
+      const op = new StreamingDeduplicateWithinWatermarkExec(child, node.keys, column, delayMs, store());
+      stateful.push(op);
+      return op;
+    }
     if (node instanceof Deduplicate) {
       const child = visit(node.child);
       const eventTimeKey = node.keys.find((k) => node.child.eventTimeColumns.has(k));
@@ -129,6 +138,11 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined,
       const same = !names || !from || names.every((n, i) => n === from[i]);
       const rename = same ? undefined : (row: Row): Row => Object.fromEntries(names!.map((n, i) => [n, row[from![i]!] ?? null]));
       return new UnionExec(visit(node.left), visit(node.right), rename);
+    }
+    if (node instanceof Join && node.left.isStreaming && node.right.isStreaming) {
+      const op = new StreamingSymmetricHashJoinExec(visit(node.left), visit(node.right), joinSpec(node), store());
+      stateful.push(op);
+      return op;
     }
     if (node instanceof Join) {
       const streamIsRight = !node.left.isStreaming;

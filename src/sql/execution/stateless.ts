@@ -38,7 +38,8 @@ export class ProjectExec implements PhysicalOperator {
     private readonly exprs: readonly Expression[],
   ) {
     this.children = [child];
-    this.generatorIndex = exprs.findIndex((e) => e.generator);
+    // A window over a timestamp is one row per window (Spark's TimeWindowing expands them), as explode is one row per element.
+    this.generatorIndex = exprs.findIndex((e) => e.generator || e.multiValued);
   }
   async execute(ctx: BatchContext): Promise<Batch<Row>> {
     const input = await this.child.execute(ctx);

@@ -4,6 +4,7 @@ import { FlintError } from '../../errors.js';
 import type { DataType, Row, StructType, Value } from '../schema.js';
 import { compareValues } from './scalar.js';
 import type { Expression } from './expression.js';
+import { addToSketch, estimate, mergeSketches, newSketch, precisionFor } from './hyper-log-log.js';
 
 /** An aggregation buffer: JSON-able, Dates allowed (the state codec keeps them). */
 export type AggBuffer = Value;
@@ -130,30 +131,72 @@ export class Extremum extends AggregateFunction {
 }
 
 /**
- * Spark's `approx_count_distinct`. Flint counts exactly, keeping the distinct values in the
- * group's buffer (error 0, memory linear in distinct values; Spark's HyperLogLog++ is not ported).
+ * Spark's `approx_count_distinct(col, rsd = 0.05)`: a HyperLogLog sketch of 2^p one-byte registers
+ * per group (p = 9 for the default), so state stays the same size whatever the distinct values;
+ * the relative standard deviation of the estimate is about `rsd`.
  */
 export class ApproxCountDistinct extends AggregateFunction {
+  private readonly p: number;
+
+  constructor(name: string, input: Expression, relativeSD = 0.05) {
+    super(name, input);
+    this.p = precisionFor(relativeSD);
+  }
+
   dataType(input: StructType): DataType {
     this.input!.dataType(input);
     return 'long';
   }
   zero(): AggBuffer {
-    return [];
+    return newSketch(this.p);
   }
+  // A batch's buffers start from zero(), so the sketch is updated in place; merge makes a new one.
   update(buffer: AggBuffer, row: Row): AggBuffer {
     const v = this.input!.eval(row);
-    if (v === null) return buffer;
-    const key = v instanceof Date ? v.getTime() : v instanceof Uint8Array ? `b${Buffer.from(v).toString('base64')}` : typeof v === 'object' ? JSON.stringify(v) : v;
-    const seen = buffer as Value[];
-    return seen.includes(key) ? seen : [...seen, key];
+    if (v !== null) addToSketch(buffer as Uint8Array, v);
+    return buffer;
   }
   merge(a: AggBuffer, b: AggBuffer): AggBuffer {
-    const seen = [...(a as Value[])];
-    for (const v of b as Value[]) if (!seen.includes(v)) seen.push(v);
-    return seen;
+    return mergeSketches(a as Uint8Array, b as Uint8Array);
   }
   result(buffer: AggBuffer): Value {
-    return (buffer as Value[]).length;
+    return estimate(buffer as Uint8Array);
+  }
+}
+
+/**
+ * Spark's `collect_list` and `collect_set`: the group's non-null values as an array, in arrival
+ * order (a set keeps each value once). Like Spark's, the state holds every value: for groups that
+ * stay small, or windows the watermark closes.
+ */
+export class Collect extends AggregateFunction {
+  constructor(
+    name: string,
+    input: Expression,
+    private readonly distinct: boolean,
+  ) {
+    super(name, input);
+  }
+
+  dataType(input: StructType): DataType {
+    return { type: 'array', elementType: this.input!.dataType(input) };
+  }
+  zero(): AggBuffer {
+    return [];
+  }
+  // A batch's buffers start from zero(), so they grow in place; merge makes a new one.
+  update(buffer: AggBuffer, row: Row): AggBuffer {
+    const v = this.input!.eval(row);
+    const values = buffer as Value[];
+    if (v !== null && !(this.distinct && values.some((x) => compareValues(x, v) === 0))) values.push(v);
+    return values;
+  }
+  merge(a: AggBuffer, b: AggBuffer): AggBuffer {
+    const out = [...(a as Value[])];
+    for (const v of b as Value[]) if (!(this.distinct && out.some((x) => compareValues(x, v) === 0))) out.push(v);
+    return out;
+  }
+  result(buffer: AggBuffer): Value {
+    return [...(buffer as Value[])];
   }
 }

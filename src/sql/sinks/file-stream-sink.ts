@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { open, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CompactionSettings } from '../checkpoint/compactible-log.js';
 import type { Row, StructType } from '../schema.js';
 import { csvOptions, formatFile, type CsvOptions } from '../sources/file-formats.js';
 import { FileSinkLog } from './file-sink-log.js';
@@ -20,15 +21,16 @@ export class FileStreamSink implements Sink {
     private readonly dir: string,
     private readonly format: 'json' | 'csv',
     options: ReadonlyMap<string, string>,
+    compaction?: CompactionSettings,
   ) {
     mkdirSync(dir, { recursive: true });
-    this.log = new FileSinkLog(dir);
+    this.log = new FileSinkLog(dir, compaction);
     this.csv = csvOptions(options);
     this.description = `FileSink[${dir}]`;
   }
 
   async addBatch(batchId: number, rows: readonly Row[], schema: StructType): Promise<void> {
-    if (this.log.get(batchId) !== undefined) return;
+    if (this.log.has(batchId)) return;
     const name = `part-${String(batchId).padStart(5, '0')}-${randomUUID()}.${this.format}`;
     const path = join(this.dir, name);
     const tmp = join(this.dir, `.${name}.tmp`);

@@ -1,13 +1,17 @@
 // The file source (Spark's FileStreamSource): files that appear in a directory, oldest first (or
 // newest first with `latestFirst`), at most `maxFilesPerTrigger` per batch. Each batch's files are
 // logged in `sources/<i>/<n>` before use, so a restart reads exactly the same files again; the
-// offset is the log's batch number. A directory written by Flint's file sink is read through its
-// `_spark_metadata` log, so only committed files are seen.
+// offset is the log's batch number. The log is compacted every `compactInterval` batches, and the
+// files remembered as seen are those newer than `maxFileAge` before the newest (Spark's
+// SeenFilesMap), so neither grows with the life of the query. A directory written by Flint's file
+// sink is read through its `_spark_metadata` log, so only committed files are seen.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Batch } from '../../batch/batch.js';
 import { FlintError } from '../../errors.js';
-import { MetadataLog } from '../checkpoint/metadata-log.js';
+import { CompactibleLog, DEFAULT_COMPACTION, type CompactionSettings } from '../checkpoint/compactible-log.js';
+import { parseInterval } from '../interval.js';
+import { SeenFilesMap } from './seen-files-map.js';
 import { schemaOf, type Row, type StructType } from '../schema.js';
 import { columnsOfRows, concatColumnarBatches, type ColumnarBatch } from '../columnar/columnar-batch.js';
 import { csvColumns, csvColumnsApply } from '../columnar/csv-columns.js';
@@ -28,9 +32,9 @@ export class FileStreamSource implements Source {
   readonly description: string;
   private readonly maxFilesPerTrigger: number | undefined;
   private readonly latestFirst: boolean;
-  private log: MetadataLog<FileEntry[]> | undefined;
+  private log: CompactibleLog<FileEntry> | undefined;
   private readonly memoryLog = new Map<number, FileEntry[]>();
-  private readonly seen = new Set<string>();
+  private readonly seen: SeenFilesMap;
   private lastBatch = -1;
   private availableNowFiles: Set<string> | undefined;
 
@@ -39,6 +43,7 @@ export class FileStreamSource implements Source {
     private readonly format: FileFormat,
     schema: StructType | undefined,
     private readonly options: ReadonlyMap<string, string>,
+    private readonly compaction: CompactionSettings = DEFAULT_COMPACTION,
   ) {
     if (format === 'text') this.schema = schemaOf({ value: 'string' });
     else if (schema) this.schema = schema;
@@ -49,16 +54,18 @@ export class FileStreamSource implements Source {
       throw new FlintError('INVALID_ARGUMENT', `file source: maxFilesPerTrigger must be a positive integer, got ${max}`);
     }
     this.latestFirst = (options.get('latestfirst') ?? 'false') === 'true';
+    // Spark ignores maxFileAge when the newest files are taken first a few at a time: old files would never be reached anyway.
+    const maxFileAgeMs = this.latestFirst && this.maxFilesPerTrigger !== undefined ? Infinity : parseInterval(options.get('maxfileage') ?? '7d', 'file source option maxFileAge');
+    this.seen = new SeenFilesMap(maxFileAgeMs);
     this.description = `FileStreamSource[file:${dir}]`;
   }
 
   async attach(env: SourceEnv): Promise<void> {
     if (!env.metadataPath) return;
-    this.log = new MetadataLog<FileEntry[]>(env.metadataPath);
-    for (const id of this.log.batchIds()) {
-      for (const f of this.log.get(id)!) this.seen.add(f.path);
-      this.lastBatch = id;
-    }
+    this.log = new CompactibleLog<FileEntry>(env.metadataPath, this.compaction);
+    for (const f of this.log.allEntries()) this.seen.add(f.path, f.timestamp);
+    this.seen.purge();
+    this.lastBatch = this.log.latestBatchId() ?? -1;
   }
 
   async prepareForTriggerAvailableNow(): Promise<void> {
@@ -66,7 +73,7 @@ export class FileStreamSource implements Source {
   }
 
   async latestOffset(): Promise<Offset | undefined> {
-    let fresh = this.listFiles().filter((f) => !this.seen.has(f.path) && (!this.availableNowFiles || this.availableNowFiles.has(f.path)));
+    let fresh = this.listFiles().filter((f) => this.seen.isNewFile(f.path, f.timestamp) && (!this.availableNowFiles || this.availableNowFiles.has(f.path)));
     fresh.sort((a, b) => (this.latestFirst ? b.timestamp - a.timestamp : a.timestamp - b.timestamp) || a.path.localeCompare(b.path));
     if (this.maxFilesPerTrigger !== undefined) fresh = fresh.slice(0, this.maxFilesPerTrigger);
     if (fresh.length > 0) {
@@ -74,9 +81,10 @@ export class FileStreamSource implements Source {
       const entries = fresh.map((f) => ({ ...f, batchId }));
       if (this.log) await this.log.add(batchId, entries);
       else this.memoryLog.set(batchId, entries);
-      for (const f of fresh) this.seen.add(f.path);
+      for (const f of fresh) this.seen.add(f.path, f.timestamp);
       this.lastBatch = batchId;
     }
+    this.seen.purge();
     return this.lastBatch < 0 ? undefined : this.lastBatch;
   }
 
@@ -106,11 +114,22 @@ export class FileStreamSource implements Source {
   private filesBetween(start: Offset | undefined, end: Offset): string[] {
     const paths: string[] = [];
     for (let id = Number(start ?? -1) + 1; id <= Number(end); id++) {
-      const entries = this.log ? this.log.get(id) : this.memoryLog.get(id);
+      const entries = this.log ? this.loggedEntries(this.log, id) : this.memoryLog.get(id);
       if (!entries) throw new FlintError('SOURCE_ERROR', `${this.description}: no file list for batch ${id} in the source log`);
       for (const f of entries) paths.push(f.path);
     }
     return paths;
+  }
+
+  /** Batches up to `end` are done: without a checkpoint, their file lists are dropped. */
+  commit(end: Offset): void {
+    for (const id of this.memoryLog.keys()) if (id <= Number(end)) this.memoryLog.delete(id);
+  }
+
+  // A batch's files: in its own log file, or in the compact file that covers it once that is deleted.
+  private loggedEntries(log: CompactibleLog<FileEntry>, batchId: number): FileEntry[] | undefined {
+    const file = log.get(batchId) ?? log.get(log.files().find((f) => f.compact && f.batchId >= batchId)?.batchId ?? -1);
+    return file?.filter((e) => e.batchId === batchId);
   }
 
   // Files now in the directory: through the sink log when Flint's file sink wrote it; names
