@@ -9,7 +9,8 @@
 // files with its CSV reader / generating the same rows in SQL. Each contestant runs in a child
 // process of its own (its peak RSS is its own), rounds interleave contestants, and every
 // contestant must emit the same windows. Ratios are medians of per-round ratios to idiomatic JS.
-// Rows: BENCH_SQL_ROWS (full run 50M, quick 2M); rounds: BENCH_SQL_ROUNDS (full 3, quick 1).
+// Rows: BENCH_SQL_ROWS (full run 50M, quick 2M); rounds: BENCH_SQL_ROUNDS (full 3, quick 1);
+// BENCH_SQL_DATASETS (`text,numeric`) and BENCH_SQL_ONLY (contestants) narrow the run.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -259,13 +260,16 @@ async function parent(): Promise<void> {
   const rows = Number(process.env.BENCH_SQL_ROWS ?? (quick ? 2_000_000 : 50_000_000));
   const rounds = Number(process.env.BENCH_SQL_ROUNDS ?? (quick ? 1 : 3));
   const only = (process.env.BENCH_SQL_ONLY ?? CONTESTANTS.join(',')).split(',') as Contestant[];
+  const datasets = (process.env.BENCH_SQL_DATASETS ?? 'text,numeric').split(',') as Dataset[];
   const dir = join(tmpdir(), `flint-bench-sql-${process.pid}`);
-  progress(0, `writing ${rows} CSV rows`);
-  writeText(dir, rows);
+  if (datasets.includes('text')) {
+    progress(0, `writing ${rows} CSV rows`);
+    writeText(dir, rows);
+  }
   const self = fileURLToPath(import.meta.url);
   const result: Partial<SqlResult> = { rounds };
   try {
-    for (const dataset of ['text', 'numeric'] as Dataset[]) {
+    for (const dataset of datasets) {
       const outcomes = new Map<Contestant, Outcome[]>(only.map((c) => [c, []]));
       for (let round = 0; round < rounds; round++) {
         for (const c of only) {

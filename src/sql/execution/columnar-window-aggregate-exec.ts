@@ -150,9 +150,27 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     const kw = width - 1;
     let m = 0;
     let dropped = 0;
+    const { windowMs, startMs } = spec.window;
+    const tumbling = most === 1;
+    const nulls = time.nulls;
+    const times = time.values;
     for (let r = from; r < to; r++) {
-      if (time.nulls && time.nulls[r]) continue;
-      const n = this.assign.starts(time.values[r]!, starts);
+      if (nulls && nulls[r]) continue;
+      if (tumbling) {
+        // One window per time: the hot case, without the assigner's call and array.
+        const t = times[r]!;
+        const start = t - ((((t - startMs) % windowMs) + windowMs) % windowMs);
+        if (start + windowMs <= lateBefore) {
+          dropped++;
+          continue;
+        }
+        const at = m * width;
+        keys[at] = start;
+        for (let k = 0; k < kw; k++) keys[at + 1 + k] = rowKeys[(r - from) * kw + k]!;
+        rowOf[m++] = r;
+        continue;
+      }
+      const n = this.assign.starts(times[r]!, starts);
       for (let s = 0; s < n; s++) {
         const start = starts[s]!;
         if (start + spec.window.windowMs <= lateBefore) {
