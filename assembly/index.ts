@@ -14,3 +14,14 @@ export { combinerPackSplit, packedSplitSize } from './partition';
 export { slidingNew, slidingFree, slidingSize, slidingPush, slidingEvict, slidingResult } from './window';
 export { scratch, outBuffer } from './exports';
 export { countLineFeeds } from './lines';
+export {
+  compositeNew,
+  compositeFree,
+  compositeUpsert,
+  compositeRemove,
+  compositeCompact,
+  compositeKeys,
+  compositeAlive,
+  compositeCount,
+  compositeLive,
+} from './composite';

@@ -31,6 +31,8 @@ function estimate(w: WorkloadName, c: BenchConfig): number {
       return (4 * c.state.keys / 1e6) * (4 + 3 * c.state.batches);
     case 'kafka':
       return 10 + c.kafka.records / 20_000;
+    case 'sql':
+      return c.mode === 'quick' ? 40 : 900;
   }
 }
 

@@ -81,6 +81,8 @@ export { Trigger } from './sql/trigger.js';
 export type { OutputMode } from './sql/output-mode.js';
 export { MemoryStream } from './sql/sources/memory-stream.js';
 export type { Source, Offset } from './sql/sources/source.js';
+export { ColumnarBatch } from './sql/columnar/columnar-batch.js';
+export type { ColumnVector, NumberColumn, Utf8Column, DictionaryColumn } from './sql/columnar/columnar-batch.js';
 export type { PartitionOffsets } from './sql/sources/kafka/kafka-source-options.js';
 export type { Sink } from './sql/sinks/sink.js';
 export type { ForeachWriter } from './sql/sinks/foreach-sink.js';

@@ -2,7 +2,7 @@
 // quick one (`npm run bench:quick`), and BENCH_* environment overrides for either.
 
 /** Which workloads exist, in the order they run. */
-export const WORKLOADS = ['wordcount', 'window', 'streaming', 'memory', 'checkpoint', 'first-batch', 'top-k', 'state', 'kafka'] as const;
+export const WORKLOADS = ['wordcount', 'window', 'streaming', 'memory', 'checkpoint', 'first-batch', 'top-k', 'state', 'kafka', 'sql'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 /** Parameters of one run; children receive it as JSON in BENCH_CONFIG. */

@@ -75,7 +75,31 @@ export async function createDuckDB() {
         await connection.run(`INSERT INTO ${result} SELECT start, word, n FROM ${state} WHERE start + $w <= $wm`, { w: windowMs, wm: watermark });
         await connection.run(`DELETE FROM ${state} WHERE start + $w <= $wm`, { w: windowMs, wm: watermark });
       };
+      // The batch's rows come from `load` (which fills the staging table); the rest is the same for every input form.
+      const process = async () => {
+        await connection.run(
+          `INSERT INTO ${state} SELECT t - (t % $w) AS start, word, count(*) FROM ${staging}
+             WHERE t - (t % $w) + $w > $wm GROUP BY ALL
+           ON CONFLICT DO UPDATE SET n = n + excluded.n`,
+          { w: windowMs, wm: watermark },
+        );
+        const max = Number((await connection.runAndReadAll(`SELECT max(t) FROM ${staging}`)).getRows()[0][0]);
+        await connection.run(`DELETE FROM ${staging}`);
+        await evict();
+        if (max - delayMs > watermark) {
+          watermark = max - delayMs;
+          await evict();
+        }
+      };
       return {
+        /** A batch from a CSV file of `timestamp,word` lines (timestamps as `YYYY-MM-DD HH:MM:SS.fff`, UTC), read by DuckDB's own CSV reader. */
+        async batchCsv(path) {
+          await connection.run(
+            `INSERT INTO ${staging} SELECT epoch_ms(ts), word FROM read_csv('${path.replaceAll("'", "''")}',
+               columns = {'ts': 'TIMESTAMP', 'word': 'VARCHAR'}, header = false, delim = ',', quote = '', escape = '', auto_detect = false)`,
+          );
+          await process();
+        },
         async batch(rows) {
           const appender = await connection.createAppender(staging);
           for (const [t, word] of rows) {
@@ -101,6 +125,39 @@ export async function createDuckDB() {
         /** Every evicted (window start, word, count). */
         async results() {
           return (await connection.runAndReadAll(`SELECT start, word, n FROM ${result}`)).getRows().map(([start, word, n]) => [Number(start), word, Number(n)]);
+        },
+      };
+    },
+    /**
+     * The same with a count and sum of `value` per window and no key, over rate-source rows
+     * generated in SQL: values `from .. to - 1`, value v at `startMs + round((v - from) * msPerValue)`.
+     */
+    async openWatermarkedWindowSum(windowMs, delayMs) {
+      const id = windows++;
+      const state = `sum_state_${id}`;
+      const result = `sum_result_${id}`;
+      await connection.run(`CREATE TABLE ${state} (start BIGINT PRIMARY KEY, n BIGINT, s DOUBLE)`);
+      await connection.run(`CREATE TABLE ${result} (start BIGINT, n BIGINT, s DOUBLE)`);
+      let watermark = 0;
+      const evict = async () => {
+        await connection.run(`INSERT INTO ${result} SELECT * FROM ${state} WHERE start + $w <= $wm`, { w: windowMs, wm: watermark });
+        await connection.run(`DELETE FROM ${state} WHERE start + $w <= $wm`, { w: windowMs, wm: watermark });
+      };
+      return {
+        async batchRange(startMs, msPerValue, from, to) {
+          const rows = `SELECT (${startMs} + round((v - ${from}) * ${msPerValue}))::BIGINT AS t, v FROM range(${from}, ${to}) r(v)`;
+          await connection.run(
+            `INSERT INTO ${state} SELECT t - (t % $w) AS start, count(*), sum(v)::DOUBLE FROM (${rows})
+               WHERE t - (t % $w) + $w > $wm GROUP BY ALL
+             ON CONFLICT DO UPDATE SET n = n + excluded.n, s = s + excluded.s`,
+            { w: windowMs, wm: watermark },
+          );
+          await evict();
+          const max = startMs + Math.round((to - 1 - from) * msPerValue);
+          if (max - delayMs > watermark) watermark = max - delayMs;
+        },
+        async results() {
+          return (await connection.runAndReadAll(`SELECT start, n, s FROM ${result}`)).getRows().map(([start, n, s]) => [Number(start), Number(n), Number(s)]);
         },
       };
     },

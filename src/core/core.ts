@@ -27,6 +27,11 @@ export interface Core {
    * the core keeps one (the wasm core does, with two stacks; the js core recomputes each window).
    */
   createSlidingWindow?(reducer: SlidingReducer, numPartitions: number): SlidingWindowState;
+  /**
+   * A table of composite keys of `width` numbers (an event-time window's start and the group
+   * key values or ids), kept across batches by Structured Streaming's columnar aggregation.
+   */
+  createCompositeKeyTable?(width: number): CompositeKeyTable;
   /** Counters of the core's worker pool, when it has one (the wasm core); read by the web UI. */
   poolStats?(): PoolStats;
   /**
@@ -73,5 +78,31 @@ export interface SlidingWindowState {
    */
   slide(panes: readonly Batch<unknown>[]): Batch<[string, number]> | undefined;
   /** Frees the state. */
+  close(): void;
+}
+
+/**
+ * A hash table from keys of `width` f64 values (compared bit for bit) to entry ids. Ids are
+ * given in insertion order, stay put until {@link CompositeKeyTable.compact}, and index the
+ * caller's accumulator arrays.
+ */
+export interface CompositeKeyTable {
+  /** Numbers per key. */
+  readonly width: number;
+  /** Ids given so far (removed ones included): ids are `0 .. count - 1`. */
+  readonly count: number;
+  /** Entries not removed. */
+  readonly live: number;
+  /** Finds or inserts each of the `n` keys of `keys` (row-major, `n * width`); writes their ids to `out`. */
+  upsert(keys: Float64Array, n: number, out: Int32Array): void;
+  /** Number `k` of the key of entry `id`. */
+  key(id: number, k: number): number;
+  /** False once `id` is removed. */
+  isLive(id: number): boolean;
+  /** Removes entry `id`. */
+  remove(id: number): void;
+  /** Renumbers the live entries `0 .. live - 1` in order; returns each old id's new id (-1: removed). */
+  compact(): Int32Array;
+  /** Frees the table. */
   close(): void;
 }

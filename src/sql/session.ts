@@ -35,6 +35,12 @@ export interface FlintSessionOptions {
    * a named query without its own `checkpointLocation` uses `<this>/<queryName>`.
    */
   checkpointLocation?: string;
+  /**
+   * Run `[withWatermark ->] groupBy(window(...), columns...).agg(count/sum/avg/min/max)` over a
+   * source on columnar batches, in the core's hash table (default true); false runs every
+   * aggregation row by row. Results are the same either way.
+   */
+  columnarAggregation?: boolean;
   /** Initial settings by Spark's keys (as `SparkSession.builder.config(key, value)`), e.g. `spark.sql.streaming.fileSink.log.compactInterval`. */
   conf?: Readonly<Record<string, string | number | boolean>>;
 }
@@ -46,6 +52,8 @@ export class FlintSession {
   readonly appName: string;
   readonly clock: Clock | undefined;
   readonly out: TextOutput;
+  /** Whether queries run qualifying window aggregations on columnar batches (see {@link FlintSessionOptions.columnarAggregation}). */
+  readonly columnarAggregation: boolean;
   /** The active queries and their listeners (Spark's `spark.streams`). */
   readonly streams = new StreamingQueryManager();
   /** Settings by Spark's key names (Spark's `spark.conf`); queries read them when they start. */
@@ -59,6 +67,7 @@ export class FlintSession {
     this.master = options.master ?? 'local[*]';
     parseMaster(this.master);
     this.coreName = options.core ?? 'wasm';
+    this.columnarAggregation = options.columnarAggregation ?? true;
     if (this.coreName !== 'js' && this.coreName !== 'wasm') throw new FlintError('INVALID_CORE', `core "${String(this.coreName)}" is unknown; use 'js' or 'wasm'`);
     this.appName = options.appName ?? 'flint';
     this.clock = options.clock;
@@ -130,7 +139,7 @@ export class FlintSession {
   async executeStatic(plan: LogicalPlan): Promise<Row[]> {
     if (plan.isStreaming) throw new FlintError('INVALID_ARGUMENT', "Queries with streaming sources must be executed with writeStream.start(); collect() and show() are for static DataFrames");
     this.staticCore ??= createCore(this.coreName, parseMaster(this.master));
-    const physical = planQuery(plan, undefined);
+    const physical = planQuery(plan, undefined, { columnarAggregation: false });
     const ctx = {
       batchId: 0,
       watermarkMs: 0,

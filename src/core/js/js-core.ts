@@ -2,7 +2,8 @@
 import { Batch } from '../../batch/batch.js';
 import { combineByKeyPartitions, reduceByKeyPartitions, type Combiner } from '../../batch/shuffle.js';
 import { PairedTokenBatch } from '../../batch/text-batch.js';
-import type { Core, SumWindowState } from '../core.js';
+import type { CompositeKeyTable, Core, SumWindowState } from '../core.js';
+import { JsCompositeKeyTable } from './composite-key-table.js';
 import { countTokens, tokenReducerOf } from './count-tokens.js';
 import { JsSumWindow } from './sum-window.js';
 import { warmUpTokens } from '../warm-up.js';
@@ -35,6 +36,11 @@ export class JsCore implements Core {
   /** A window kept in one Map per partition, updated by the panes that leave and enter. */
   createSumWindow(numPartitions: number, dropZeros: boolean): SumWindowState {
     return new JsSumWindow(numPartitions, dropZeros);
+  }
+
+  /** An open-addressing table over Float64Arrays. */
+  createCompositeKeyTable(width: number): CompositeKeyTable {
+    return new JsCompositeKeyTable(width);
   }
 
   /** Counts the warm-up text once, so the scanner and table code are optimized before the first batch. */

@@ -29,6 +29,15 @@ export interface KernelExports {
   slidingPush(w: number, packed: number, len: number): number;
   slidingEvict(w: number, count: number): void;
   slidingResult(w: number): number;
+  compositeNew(width: number): number;
+  compositeFree(c: number): void;
+  compositeUpsert(c: number, keys: number, n: number, out: number): void;
+  compositeRemove(c: number, id: number): void;
+  compositeCompact(c: number, moved: number): void;
+  compositeKeys(c: number): number;
+  compositeAlive(c: number): number;
+  compositeCount(c: number): number;
+  compositeLive(c: number): number;
 }
 
 // dist/src/core/wasm/kernels.js when built, src/core/wasm/kernels.ts under vitest.

@@ -9,7 +9,8 @@ import { FlintError } from '../../errors.js';
 import { kernelFormOf } from '../../functions/spellings.js';
 import { BufferRecycler } from '../../pool/buffer-recycler.js';
 import { WorkerPool, type PoolStats } from '../../pool/pool.js';
-import type { Core, SlidingReducer, SlidingWindowState, SumWindowState } from '../core.js';
+import type { CompositeKeyTable, Core, SlidingReducer, SlidingWindowState, SumWindowState } from '../core.js';
+import { KernelCompositeKeyTable } from './composite-key-table.js';
 import { JsCore } from '../js/js-core.js';
 import { KIND, Kernels, OP, type OpCode, type ValueKind } from './kernel-instance.js';
 import { mergePackedPartials } from './merge-packed.js';
@@ -119,6 +120,14 @@ export class WasmCore implements Core {
     const window = new KernelSlidingWindow(this.kernels, reducer, numPartitions);
     this.windows.add(window);
     return window;
+  }
+
+  /**
+   * The composite-key table kernel (assembly/composite.ts) in a kernel instance of its own, so
+   * the table lives as long as its query's operator and goes with it (no close hook needed).
+   */
+  createCompositeKeyTable(width: number): CompositeKeyTable {
+    return new KernelCompositeKeyTable(width);
   }
 
   poolStats(): PoolStats {

@@ -17,6 +17,7 @@ import { inferSchema, type Row } from '../schema.js';
 import type { FlintSession } from '../session.js';
 import type { Sink } from '../sinks/sink.js';
 import type { Offset, Source } from '../sources/source.js';
+import type { ColumnarBatch } from '../columnar/columnar-batch.js';
 import { encodeJson } from '../state/value-codec.js';
 import { POLLING_DELAY_MS, type TriggerPlan } from '../trigger.js';
 import { WatermarkTracker } from '../watermark.js';
@@ -62,6 +63,7 @@ export class MicroBatchExecution {
   private lastTriggerStart: number | undefined;
   private terminated = false;
   private allAvailableWaiters: { resolve: () => void; reject: (e: unknown) => void; armed: boolean }[] = [];
+  private readonly columnarAggregation: boolean;
   /** Batches whose offset and commit entries are kept (Spark's `spark.sql.streaming.minBatchesToRetain`, default 100). */
   private readonly minBatchesToRetain: number;
 
@@ -70,6 +72,7 @@ export class MicroBatchExecution {
     readonly spec: QuerySpec,
     private readonly events: ExecutionEvents,
   ) {
+    this.columnarAggregation = session.columnarAggregation;
     this.minBatchesToRetain = session.conf.minBatchesToRetain();
     const interval = spec.trigger.kind === 'processingTime' && spec.trigger.intervalMs > 0 ? spec.trigger.intervalMs : POLLING_DELAY_MS;
     this.ssc = new StreamingContext({
@@ -85,7 +88,7 @@ export class MicroBatchExecution {
   /** Plans the query, restores it from its checkpoint, connects the sources and starts triggering. */
   async start(): Promise<void> {
     const { spec } = this;
-    this.physical = planQuery(spec.plan, spec.checkpointRoot);
+    this.physical = planQuery(spec.plan, spec.checkpointRoot, { columnarAggregation: this.columnarAggregation });
     this.watermark = new WatermarkTracker(this.physical.watermarkDelays);
     this.committed = this.physical.sources.map(() => undefined);
     const numPartitions = this.ssc.defaultParallelism;
@@ -204,9 +207,17 @@ export class MicroBatchExecution {
     durations.walCommit = performance.now() - t;
     t = performance.now();
     const inputs = new Map<Source, Batch<Row>>();
+    const columnarInputs = new Map<Source, ColumnarBatch>();
     const counts: number[] = [];
     for (const [i, source] of this.physical.sources.entries()) {
       const same = end[i] === undefined || encodeJson(end[i]!) === encodeJson(this.committed[i] ?? null);
+      const columns = this.physical.columnarSources.get(source);
+      if (!same && columns && source.getColumnarBatch) {
+        const columnar = await source.getColumnarBatch(this.committed[i], end[i]!, columns);
+        columnarInputs.set(source, columnar);
+        counts.push(columnar.numRows);
+        continue;
+      }
       const batch = same ? undefined : await source.getBatch(this.committed[i], end[i]!);
       if (batch) inputs.set(source, batch);
       counts.push(batch?.count() ?? 0);
@@ -222,6 +233,7 @@ export class MicroBatchExecution {
       core: this.ssc.core,
       numPartitions: this.ssc.defaultParallelism,
       inputs,
+      columnarInputs,
       eventTimeStats,
     };
     const rows = (await this.physical.root.execute(ctx)).collect();

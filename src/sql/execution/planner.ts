@@ -27,6 +27,8 @@ import { FlatMapGroupsWithStateExec } from './flat-map-groups-with-state-exec.js
 import { SessionWindowAggregateExec } from './session-window-aggregate-exec.js';
 import type { PhysicalOperator, StatefulOperator } from './spark-plan.js';
 import { EventTimeWatermarkExec, FilterExec, LocalTableScanExec, MapElementsExec, ProjectExec, ScanExec, SortExec, UnionExec } from './stateless.js';
+import { columnarWindowAggregateSpec } from '../columnar/window-aggregate-spec.js';
+import { ColumnarWindowAggregateExec } from './columnar-window-aggregate-exec.js';
 import { StateStoreSaveExec } from './state-store-save-exec.js';
 import { StreamingDeduplicateExec } from './streaming-deduplicate-exec.js';
 import { StreamingDeduplicateWithinWatermarkExec } from './streaming-deduplicate-within-watermark-exec.js';
@@ -42,24 +44,39 @@ export interface PhysicalPlan {
   readonly stateful: readonly StatefulOperator[];
   /** Delay of each watermark operator, by index. */
   readonly watermarkDelays: ReadonlyMap<number, number>;
+  /** Sources read as columnar batches, with the columns to read. */
+  readonly columnarSources: ReadonlyMap<Source, readonly string[]>;
+}
+
+/** How a query is planned. */
+export interface PlanOptions {
+  /** Run event-time window aggregations over a source on columnar batches when they qualify (default true). */
+  readonly columnarAggregation?: boolean;
 }
 
 /** Plans `plan`; state goes under `<checkpointRoot>/state` when a checkpoint location is set. */
-export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined): PhysicalPlan {
+export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined, options: PlanOptions = {}): PhysicalPlan {
   const sources: Source[] = [];
+  const columnarSources = new Map<Source, readonly string[]>();
+  const rowSources = new Set<Source>();
   const stateful: StatefulOperator[] = [];
   const watermarkDelays = new Map<number, number>();
   const instances = new Map<StreamingRelation, Source>();
   const store = (): StateStore => new StateStore(checkpointRoot && join(checkpointRoot, 'state', String(stateful.length), '0'));
 
+  const sourceOf = (node: StreamingRelation): Source => {
+    let source = instances.get(node);
+    if (!source) {
+      source = node.newSource?.() ?? node.source;
+      instances.set(node, source);
+      if (!sources.includes(source)) sources.push(source);
+    }
+    return source;
+  };
   const visit = (node: LogicalPlan): PhysicalOperator => {
     if (node instanceof StreamingRelation) {
-      let source = instances.get(node);
-      if (!source) {
-        source = node.newSource?.() ?? node.source;
-        instances.set(node, source);
-        if (!sources.includes(source)) sources.push(source);
-      }
+      const source = sourceOf(node);
+      rowSources.add(source);
       return new ScanExec(source);
     }
     if (node instanceof LocalRelation) return new LocalTableScanExec(node.rows);
@@ -70,6 +87,19 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined)
       const index = watermarkDelays.size;
       watermarkDelays.set(index, node.delayMs);
       return new EventTimeWatermarkExec(visit(node.child), index, node.column, node.delayMs);
+    }
+    const columnar = node instanceof Aggregate && options.columnarAggregation !== false ? columnarWindowAggregateSpec(node) : undefined;
+    if (columnar) {
+      const source = sourceOf(columnar.relation);
+      let watermarkIndex = -1;
+      if (columnar.watermark) {
+        watermarkIndex = watermarkDelays.size;
+        watermarkDelays.set(watermarkIndex, columnar.watermark.delayMs);
+      }
+      const op = new ColumnarWindowAggregateExec(source, columnar, watermarkIndex, store());
+      columnarSources.set(source, columnar.columns);
+      stateful.push(op);
+      return op;
     }
     if (node instanceof Aggregate) {
       const child = visit(node.child);
@@ -123,5 +153,7 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined)
     throw new FlintError('UNSUPPORTED_OPERATION', `${node.nodeName} cannot run in a streaming query yet`);
   };
   const root = visit(plan);
-  return { root, sources, stateful, watermarkDelays };
+  // A source that another part of the plan reads as rows gives rows; the columnar operator turns them into columns.
+  for (const s of rowSources) columnarSources.delete(s);
+  return { root, sources, stateful, watermarkDelays, columnarSources };
 }

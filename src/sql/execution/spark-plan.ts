@@ -2,6 +2,7 @@
 // them: its id, the watermark it runs under, the source rows, the output mode and the engine core.
 import type { Batch } from '../../batch/batch.js';
 import type { Core } from '../../core/core.js';
+import type { ColumnarBatch } from '../columnar/columnar-batch.js';
 import type { OutputMode } from '../output-mode.js';
 import type { Row } from '../schema.js';
 import type { Source } from '../sources/source.js';
@@ -26,6 +27,8 @@ export interface BatchContext {
   readonly numPartitions: number;
   /** The rows each source gives this batch (empty for a source with no new data). */
   readonly inputs: ReadonlyMap<Source, Batch<Row>>;
+  /** Columnar batches of the sources read by a columnar operator, when the source gives them. */
+  readonly columnarInputs?: ReadonlyMap<Source, ColumnarBatch>;
   /** Filled by watermark operators: their event-time statistics, by operator index. */
   readonly eventTimeStats: Map<number, EventTimeStats>;
 }

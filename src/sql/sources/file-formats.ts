@@ -59,7 +59,8 @@ function splitCsv(line: string, sep: string): string[] {
   return out;
 }
 
-function convert(v: unknown, type: DataType): Value {
+/** A cell of a file converted to `type` (Spark's PERMISSIVE parsing: what does not parse is null). */
+export function convert(v: unknown, type: DataType): Value {
   if (v === null || v === undefined) return null;
   switch (type) {
     case 'string':

@@ -2,6 +2,7 @@
 // batch is the data between two offsets, and the same offsets give the same data again.
 import type { Batch } from '../../batch/batch.js';
 import type { StreamingContext } from '../../streaming/context.js';
+import type { ColumnarBatch } from '../columnar/columnar-batch.js';
 import type { Row, StructType } from '../schema.js';
 
 /** A position in a source, JSON-able so the offset log can keep it (Spark's `Offset.json`). */
@@ -32,6 +33,11 @@ export interface Source {
   latestOffset(start: Offset | undefined): Promise<Offset | undefined> | Offset | undefined;
   /** The rows after `start` up to `end` (a rerun after a restart asks for the same range). */
   getBatch(start: Offset | undefined, end: Offset): Promise<Batch<Row>> | Batch<Row>;
+  /**
+   * The `columns` of the rows after `start` up to `end`, as typed arrays and byte ranges instead
+   * of row objects, for sources that can read them so (the columnar aggregation asks for it).
+   */
+  getColumnarBatch?(start: Offset | undefined, end: Offset, columns: readonly string[]): Promise<ColumnarBatch> | ColumnarBatch;
   /** Everything up to `end` is processed; the source may forget it. */
   commit?(end: Offset): void;
   /** Trigger.AvailableNow: fix the end to what is there now; later offsets never pass it. */

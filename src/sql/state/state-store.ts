@@ -78,6 +78,11 @@ export class StateStore {
     return this.map.entries();
   }
 
+  /** True when commits write files (a checkpoint location is set). */
+  get durable(): boolean {
+    return this.dir !== undefined;
+  }
+
   /** Number of keys (Spark's `numRowsTotal`). */
   get size(): number {
     return this.map.size;

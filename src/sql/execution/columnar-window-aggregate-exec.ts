@@ -1,0 +1,403 @@
+// Event-time window aggregation on columnar batches: the fast path of StateStoreSaveExec for
+// `[withWatermark ->] groupBy(window(ts, ...), key columns...).agg(count/sum/avg/min/max)` over a
+// source. Each (window start, key values) pair is a composite key of numbers (strings as
+// dictionary ids) in the core's CompositeKeyTable; buffers are f64 arrays by entry id. The
+// semantics are the row path's, step for step:
+//   rows -> windows; a (row, window) whose window ended at or before the watermark is dropped
+//   (append, update) -> partial buffers of the batch -> merged into the state -> output:
+//   complete: every group; update: groups this batch changed; append: groups the watermark passed
+//   (window end <= watermark), once, as they are evicted.
+// With a checkpoint location the changed and evicted groups also go to the state store in the
+// row path's format (same keys and buffers), so a restart, on either path, finds them.
+import { Batch } from '../../batch/batch.js';
+import type { CompositeKeyTable } from '../../core/core.js';
+import { JsCompositeKeyTable } from '../../core/js/composite-key-table.js';
+import { Accumulators } from '../columnar/accumulators.js';
+import { columnsOfRows, type ColumnarBatch, type ColumnVector } from '../columnar/columnar-batch.js';
+import { StringDictionary } from '../columnar/string-dictionary.js';
+import type { ColumnarWindowAggregateSpec } from '../columnar/window-aggregate-spec.js';
+import type { AggBuffer } from '../expressions/aggregates.js';
+import type { Row, Value } from '../schema.js';
+import type { Source } from '../sources/source.js';
+import type { StateStore } from '../state/state-store.js';
+import { token, windowKey } from '../state/value-codec.js';
+import { type BatchContext, type PhysicalOperator, type StateOperatorProgress } from './spark-plan.js';
+import { StateStoreOperator } from './state-store-operator.js';
+import { windowAssigner, type WindowAssigner } from '../columnar/window-assigner.js';
+
+/** Rows handled per pass, bounding the per-pass key and id arrays. */
+const CHUNK_ROWS = 1 << 16;
+
+/** The columnar event-time window aggregation (one stateful operator, like StateStoreSaveExec). */
+export class ColumnarWindowAggregateExec extends StateStoreOperator {
+  readonly children: readonly PhysicalOperator[] = [];
+  private readonly width: number;
+  private readonly dictionary = new StringDictionary();
+  private readonly state: Accumulators;
+  private readonly partial: Accumulators;
+  private readonly assign: WindowAssigner;
+  private table: CompositeKeyTable | undefined;
+  private restoreFromStore = false;
+  /** Batch stamp per entry id: the batch that last touched it. */
+  private stamps = new Int32Array(1024);
+  private stamp = 0;
+  /** Smallest window start held, to skip eviction scans that would find nothing. */
+  private minStart = Infinity;
+  private complete = false;
+  /** Output names of the groupings, in order. */
+  private readonly groupNames: string[];
+  /** Per-pass arrays, kept between passes and batches. */
+  private scratch = { keys: new Float64Array(0), rowOf: new Int32Array(0), ids: new Int32Array(0), rowKeys: new Float64Array(0) };
+
+  constructor(
+    readonly source: Source,
+    readonly spec: ColumnarWindowAggregateSpec,
+    /** Index of the watermark operator whose statistics this operator records (-1: none). */
+    private readonly watermarkIndex: number,
+    store: StateStore,
+  ) {
+    super(store, 'stateStoreSave');
+    // Key layout: window start, then per key one number (string id) or two (null flag, value).
+    this.width = 1 + spec.keys.reduce((n, k) => n + (k.kind === 'string' ? 1 : 2), 0);
+    this.state = new Accumulators(spec.aggregates);
+    this.partial = new Accumulators(spec.aggregates);
+    this.assign = windowAssigner(spec.window);
+    this.groupNames = spec.keys.map((k) => k.name);
+    this.groupNames.splice(spec.windowPosition, 0, spec.windowName);
+  }
+
+  loadState(version: number): void {
+    super.loadState(version);
+    this.restoreFromStore = true;
+  }
+
+  shouldRunAnotherBatch(watermarkMs: number): boolean {
+    return this.spec.watermarked && !this.complete && watermarkMs > this.lastWatermarkMs;
+  }
+
+  progress(): StateOperatorProgress {
+    const p = super.progress();
+    const live = this.table?.live ?? 0;
+    return { ...p, numRowsTotal: live, memoryUsedBytes: live * (8 * this.width + 16 * this.spec.aggregates.length + 24) + this.dictionary.bytes };
+  }
+
+  async execute(ctx: BatchContext): Promise<Batch<Row>> {
+    this.lastWatermarkMs = ctx.watermarkMs;
+    this.complete = ctx.outputMode === 'complete';
+    this.numPartitions = ctx.numPartitions;
+    const table = (this.table ??= ctx.core.createCompositeKeyTable?.(this.width) ?? new JsCompositeKeyTable(this.width));
+    if (this.restoreFromStore) this.restore(table);
+    const batch = this.input(ctx);
+    const started = performance.now();
+    this.stamp++;
+    const firstNew = table.count;
+    const touched: number[] = [];
+    if (batch) {
+      if (this.spec.watermark) this.recordEventTime(ctx, batch);
+      const lateBefore = this.spec.watermarked && !this.complete ? ctx.watermarkMs : -Infinity;
+      for (let from = 0; from < batch.numRows; from += CHUNK_ROWS) this.aggregate(table, batch, from, Math.min(batch.numRows, from + CHUNK_ROWS), lateBefore, touched);
+    }
+    for (const id of touched) {
+      if (id >= firstNew) this.state.copyFrom(this.partial, id);
+      else this.state.mergeFrom(this.partial, id);
+      const start = table.key(id, 0);
+      if (start < this.minStart) this.minStart = start;
+    }
+    if (this.store.durable) for (const id of touched) this.store.put(this.keyString(table, id), this.groupEntry(table, id));
+    this.metrics.updated += touched.length;
+    this.metrics.updateMs += performance.now() - started;
+    return Batch.of(this.output(ctx, table, touched), 1);
+  }
+
+  // The batch's columns: the source's own columnar batch, or its rows turned into columns once.
+  private input(ctx: BatchContext): ColumnarBatch | undefined {
+    const columnar = ctx.columnarInputs?.get(this.source);
+    if (columnar) return columnar;
+    const rows = ctx.inputs.get(this.source);
+    if (!rows) return undefined;
+    return columnsOfRows(rows.collect(), this.source.schema, this.spec.columns);
+  }
+
+  // Spark's EventTimeWatermarkExec statistics, over the watermark column.
+  private recordEventTime(ctx: BatchContext, batch: ColumnarBatch): void {
+    const w = this.spec.watermark!;
+    const index = this.watermarkIndex;
+    const col = batch.column(w.column);
+    if (col.kind !== 'number') return;
+    const stats = ctx.eventTimeStats.get(index) ?? { max: -Infinity, min: Infinity, sum: 0, count: 0 };
+    const { values, nulls } = col;
+    for (let i = 0; i < batch.numRows; i++) {
+      if (nulls && nulls[i]) continue;
+      const ms = values[i]!;
+      if (ms > stats.max) stats.max = ms;
+      if (ms < stats.min) stats.min = ms;
+      stats.sum += ms;
+      stats.count++;
+    }
+    ctx.eventTimeStats.set(index, stats);
+  }
+
+  // Rows [from, to): composite keys of every (row, window), looked up in one call, then the
+  // partial buffers updated by entry id.
+  private aggregate(table: CompositeKeyTable, batch: ColumnarBatch, from: number, to: number, lateBefore: number, touched: number[]): void {
+    const { width, spec } = this;
+    const time = batch.column(spec.timeColumn);
+    if (time.kind !== 'number') return;
+    const most = this.assign.most;
+    const { keys, rowOf, ids } = this.scratchFor((to - from) * most);
+    const rowKeys = this.rowKeys(batch, from, to);
+    const starts: number[] = new Array(most);
+    const kw = width - 1;
+    let m = 0;
+    let dropped = 0;
+    const { windowMs, startMs } = spec.window;
+    const tumbling = most === 1;
+    const nulls = time.nulls;
+    const times = time.values;
+    for (let r = from; r < to; r++) {
+      if (nulls && nulls[r]) continue;
+      if (tumbling) {
+        // One window per time: the hot case, without the assigner's call and array.
+        const t = times[r]!;
+        const start = t - ((((t - startMs) % windowMs) + windowMs) % windowMs);
+        if (start + windowMs <= lateBefore) {
+          dropped++;
+          continue;
+        }
+        const at = m * width;
+        keys[at] = start;
+        for (let k = 0; k < kw; k++) keys[at + 1 + k] = rowKeys[(r - from) * kw + k]!;
+        rowOf[m++] = r;
+        continue;
+      }
+      const n = this.assign.starts(times[r]!, starts);
+      for (let s = 0; s < n; s++) {
+        const start = starts[s]!;
+        if (start + spec.window.windowMs <= lateBefore) {
+          dropped++;
+          continue;
+        }
+        const at = m * width;
+        keys[at] = start;
+        for (let k = 0; k < kw; k++) keys[at + 1 + k] = rowKeys[(r - from) * kw + k]!;
+        rowOf[m++] = r;
+      }
+    }
+    this.metrics.dropped += dropped;
+    table.upsert(keys, m, ids);
+    this.growTo(table.count);
+    const { stamps, stamp, partial } = this;
+    for (let j = 0; j < m; j++) {
+      const id = ids[j]!;
+      if (stamps[id] !== stamp) {
+        stamps[id] = stamp;
+        partial.zero(id);
+        touched.push(id);
+      }
+    }
+    spec.aggregates.forEach((agg, k) => updateBuffers(agg.kind, agg.column === undefined ? undefined : batch.column(agg.column), partial.a[k]!, partial.b[k]!, ids, rowOf, m));
+  }
+
+  // Each row's key numbers (width - 1 per row): string ids, or null flag and value.
+  private rowKeys(batch: ColumnarBatch, from: number, to: number): Float64Array {
+    const kw = this.width - 1;
+    const out = this.scratch.rowKeys;
+    let offset = 0;
+    for (const key of this.spec.keys) {
+      const col = batch.column(key.column);
+      if (key.kind === 'string') this.stringIds(col, from, to, out, offset, kw);
+      else numberSlots(col, from, to, out, offset, kw);
+      offset += key.kind === 'string' ? 1 : 2;
+    }
+    return out;
+  }
+
+  private stringIds(col: ColumnVector, from: number, to: number, out: Float64Array, offset: number, stride: number): void {
+    const dict = this.dictionary;
+    if (col.kind === 'utf8') {
+      const { bytes, starts, ends } = col;
+      for (let r = from; r < to; r++) out[(r - from) * stride + offset] = starts[r]! < 0 ? -1 : dict.idOfBytes(bytes, starts[r]!, ends[r]!);
+    } else if (col.kind === 'dictionary') {
+      const global = col.dictionary.map((s) => dict.idOf(s));
+      for (let r = from; r < to; r++) out[(r - from) * stride + offset] = col.ids[r]! < 0 ? -1 : global[col.ids[r]!]!;
+    }
+  }
+
+  // The per-pass arrays, grown to hold `pairs` (row, window) pairs.
+  private scratchFor(pairs: number): { keys: Float64Array; rowOf: Int32Array; ids: Int32Array } {
+    if (this.scratch.ids.length < pairs) {
+      const rows = Math.min(pairs, CHUNK_ROWS);
+      this.scratch = {
+        keys: new Float64Array(pairs * this.width),
+        rowOf: new Int32Array(pairs),
+        ids: new Int32Array(pairs),
+        rowKeys: new Float64Array(Math.max(rows, CHUNK_ROWS) * (this.width - 1)),
+      };
+    }
+    return this.scratch;
+  }
+
+  private growTo(n: number): void {
+    this.state.ensure(n);
+    this.partial.ensure(n);
+    if (n > this.stamps.length) {
+      const stamps = new Int32Array(Math.max(n, 2 * this.stamps.length));
+      stamps.set(this.stamps);
+      this.stamps = stamps;
+    }
+  }
+
+  private output(ctx: BatchContext, table: CompositeKeyTable, touched: number[]): Row[] {
+    const mode = ctx.outputMode;
+    if (mode === 'complete') {
+      const rows: Row[] = [];
+      for (let id = 0; id < table.count; id++) if (table.isLive(id)) rows.push(this.toRow(table, id));
+      return rows;
+    }
+    const rows = mode === 'update' ? touched.map((id) => this.toRow(table, id)) : [];
+    const evicted = this.evict(table, ctx.watermarkMs);
+    return mode === 'append' ? evicted : rows;
+  }
+
+  // Removes the groups whose window ended at or before the watermark; returns them as rows.
+  private evict(table: CompositeKeyTable, watermarkMs: number): Row[] {
+    const windowMs = this.spec.window.windowMs;
+    if (!this.spec.watermarked || this.minStart + windowMs > watermarkMs) return [];
+    const started = performance.now();
+    const out: Row[] = [];
+    let minStart = Infinity;
+    for (let id = 0; id < table.count; id++) {
+      if (!table.isLive(id)) continue;
+      const start = table.key(id, 0);
+      if (start + windowMs > watermarkMs) {
+        if (start < minStart) minStart = start;
+        continue;
+      }
+      out.push(this.toRow(table, id));
+      if (this.store.durable) this.store.remove(this.keyString(table, id));
+      table.remove(id);
+    }
+    this.minStart = minStart;
+    if (table.count - table.live > Math.max(1024, table.live)) {
+      const moved = table.compact();
+      this.state.compact(moved);
+      this.stamps.fill(0);
+    }
+    this.metrics.removed += out.length;
+    this.metrics.removeMs += performance.now() - started;
+    return out;
+  }
+
+  // The grouping values of entry `id`, in grouping order (the window as { start, end }).
+  private groupValues(table: CompositeKeyTable, id: number): Value[] {
+    const { spec } = this;
+    const start = table.key(id, 0);
+    const values: Value[] = [];
+    let slot = 1;
+    for (const key of spec.keys) {
+      if (key.kind === 'string') {
+        const s = table.key(id, slot++);
+        values.push(s < 0 ? null : this.dictionary.string(s));
+      } else {
+        const isNull = table.key(id, slot) === 1;
+        values.push(isNull ? null : table.key(id, slot + 1));
+        slot += 2;
+      }
+    }
+    values.splice(spec.windowPosition, 0, { start: new Date(start), end: new Date(start + spec.window.windowMs) });
+    return values;
+  }
+
+  private toRow(table: CompositeKeyTable, id: number): Row {
+    const { spec, groupNames } = this;
+    const row: Record<string, Value> = {};
+    const values = this.groupValues(table, id);
+    for (let i = 0; i < groupNames.length; i++) row[groupNames[i]!] = values[i]!;
+    for (let k = 0; k < spec.aggregates.length; k++) row[spec.aggregates[k]!.name] = this.state.result(k, id);
+    return row;
+  }
+
+  // The row path's state key of entry `id` (keyString of its grouping values).
+  private keyString(table: CompositeKeyTable, id: number): string {
+    const start = table.key(id, 0);
+    let key = '';
+    for (const [i, v] of this.groupValues(table, id).entries()) key += i === this.spec.windowPosition ? windowKey(start, start + this.spec.window.windowMs) : token(v);
+    return key;
+  }
+
+  private groupEntry(table: CompositeKeyTable, id: number): Value {
+    return [this.groupValues(table, id), this.spec.aggregates.map((_, k) => this.state.buffer(k, id))] as Value;
+  }
+
+  // Rebuilds the table from the state store (loaded at a restart), in the store's order.
+  private restore(table: CompositeKeyTable): void {
+    this.restoreFromStore = false;
+    const { spec } = this;
+    const key = new Float64Array(this.width);
+    const id = new Int32Array(1);
+    for (const [, entry] of this.store.entries()) {
+      const [values, buffers] = entry as [Value[], AggBuffer[]];
+      const window = values[spec.windowPosition] as { start: Date };
+      key[0] = window.start.getTime();
+      let slot = 1;
+      const rest = values.filter((_, i) => i !== spec.windowPosition);
+      spec.keys.forEach((k, i) => {
+        const v = rest[i] ?? null;
+        if (k.kind === 'string') key[slot++] = v === null ? -1 : this.dictionary.idOf(v as string);
+        else {
+          key[slot++] = v === null ? 1 : 0;
+          key[slot++] = v === null ? 0 : normalize(v as number);
+        }
+      });
+      table.upsert(key, 1, id);
+      this.growTo(table.count);
+      buffers.forEach((b, k) => this.state.setBuffer(k, id[0]!, b));
+      if (key[0]! < this.minStart) this.minStart = key[0]!;
+    }
+  }
+}
+
+// A number as a key: -0 and 0 are one key, and every NaN is one key (as the row path's tokens).
+function normalize(v: number): number {
+  return v === 0 ? 0 : Number.isNaN(v) ? NaN : v;
+}
+
+function numberSlots(col: ColumnVector, from: number, to: number, out: Float64Array, offset: number, stride: number): void {
+  if (col.kind !== 'number') return;
+  const { values, nulls } = col;
+  for (let r = from; r < to; r++) {
+    const at = (r - from) * stride + offset;
+    const isNull = nulls !== undefined && nulls[r] === 1;
+    out[at] = isNull ? 1 : 0;
+    out[at + 1] = isNull ? 0 : normalize(values[r]!);
+  }
+}
+
+// The partial buffers of one aggregate over m (row, window) pairs: AggregateFunction.update.
+function updateBuffers(kind: string, col: ColumnVector | undefined, a: Float64Array, b: Float64Array, ids: Int32Array, rowOf: Int32Array, m: number): void {
+  if (kind === 'count') {
+    if (!col) {
+      for (let j = 0; j < m; j++) a[ids[j]!]!++;
+      return;
+    }
+    for (let j = 0; j < m; j++) if (!isNullAt(col, rowOf[j]!)) a[ids[j]!]!++;
+    return;
+  }
+  if (!col || col.kind !== 'number') return;
+  const { values, nulls } = col;
+  for (let j = 0; j < m; j++) {
+    const r = rowOf[j]!;
+    if (nulls && nulls[r]) continue;
+    const id = ids[j]!;
+    const v = values[r]!;
+    if (kind === 'sum' || kind === 'avg') a[id] = a[id]! + v;
+    else if (b[id] === 0 || (kind === 'min' ? !(a[id]! - v <= 0) : !(a[id]! - v >= 0))) a[id] = v;
+    b[id] = b[id]! + 1;
+  }
+}
+
+function isNullAt(col: ColumnVector, r: number): boolean {
+  if (col.kind === 'number') return col.nulls !== undefined && col.nulls[r] === 1;
+  if (col.kind === 'utf8') return col.starts[r]! < 0;
+  return col.ids[r]! < 0;
+}
