@@ -3,9 +3,10 @@ import type { FirstBatchResult } from '../first-batch.js';
 import type { KafkaResult } from '../kafka/run.js';
 import type { StateRun } from '../state-keys.js';
 import type { TopKResult } from '../top-k.js';
+import type { SqlResult } from '../workloads/sql.js';
 import type { BenchConfig } from './config.js';
 
-export type { FirstBatchResult, KafkaResult, StateRun, TopKResult };
+export type { FirstBatchResult, KafkaResult, SqlResult, StateRun, TopKResult };
 
 /** Who a contestant is: Flint, a peer, a baseline or a limit. */
 export type Group = 'flint' | 'peer' | 'baseline' | 'limit';
@@ -235,6 +236,8 @@ export interface Results {
   state?: StateResult;
   /** Workload 9: word count from Kafka (librdkafka's mock cluster), or why it did not run. */
   kafka?: KafkaResult | { skipped: string };
+  /** Workload 10: Structured Streaming's event-time windowed aggregation, text and numeric. */
+  sql?: SqlResult;
 }
 
 /** Workload 8: each core with the sum as a lambda and as the tagged `runningSum`. */

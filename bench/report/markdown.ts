@@ -7,6 +7,7 @@ import { checkpointSection } from './checkpoint-section.js';
 import { fmt, ratio, table } from './format.js';
 import { find, pairedRatio } from './lookup.js';
 import { firstBatchSection, kafkaSection, speedTargets, stateSection, topKSection } from './speed-sections.js';
+import { sqlSection } from './sql-section.js';
 import { barChart, compact, lineChart, type Series } from './svg.js';
 
 /** The report: markdown text and charts by file name (linked relative to `chartDir`). */
@@ -401,6 +402,7 @@ export function buildReport(results: Results, chartDir: string): Report {
     results['top-k'] ? topKSection(results['top-k']) : '',
     results.state ? stateSection(results.state) : '',
     results.kafka ? kafkaSection(results.kafka) : '',
+    results.sql ? sqlSection(results.sql) : '',
     '## Run it',
     '',
     '```sh',
@@ -413,7 +415,7 @@ export function buildReport(results: Results, chartDir: string): Report {
       '(Debian: `apt-get install clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32`). Without them those rows are skipped.',
     '',
     'Overrides: `BENCH_MB`, `BENCH_ITERATIONS`, `BENCH_PANE_KB`, `BENCH_WINDOWS` (e.g. `2,10,600`), `BENCH_SLIDES`, ' +
-      '`BENCH_WINDOW_BUDGET`, `BENCH_STEP_SECONDS`, `BENCH_SOAK_SECONDS`, `BENCH_KEYS`, `BENCH_CHECKPOINT_KEYS`, `BENCH_FIRST_ROUNDS`, `BENCH_STATE_KEYS`, `KAFKA_BENCH_RECORDS`, `BENCH_ONLY` (e.g. `window,memory`; workloads: `wordcount`, `window`, `streaming`, `memory`, `checkpoint`, `first-batch`, `top-k`, `state`, `kafka`), `BENCH_STREAMING_ONLY` (a regular expression over the streaming contestants, e.g. `local\\[\\*\\]`). ' +
+      '`BENCH_WINDOW_BUDGET`, `BENCH_STEP_SECONDS`, `BENCH_SOAK_SECONDS`, `BENCH_KEYS`, `BENCH_CHECKPOINT_KEYS`, `BENCH_FIRST_ROUNDS`, `BENCH_STATE_KEYS`, `KAFKA_BENCH_RECORDS`, `BENCH_ONLY` (e.g. `window,memory`; workloads: `wordcount`, `window`, `streaming`, `memory`, `checkpoint`, `first-batch`, `top-k`, `state`, `kafka`, `sql`), `BENCH_STREAMING_ONLY` (a regular expression over the streaming contestants, e.g. `local\\[\\*\\]`). ' +
       `Raw results: [${chartDir}/results.json](${chartDir}/results.json).`,
     '',
   ].join('\n');
