@@ -2,9 +2,11 @@
 // the peers, runs each workload in its own process with a progress bar, and regenerates
 // BENCHMARKS.md, its SVG charts and bench/report/results.json from the results. A contestant that
 // disagrees on the top 10 fails the run, and no report is written.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { runChild } from './lib/child.js';
-import { configFor, type BenchConfig, type WorkloadName } from './lib/config.js';
+import { configFor, WORKLOADS, type BenchConfig, type WorkloadName } from './lib/config.js';
 import { benchScript } from './lib/paths.js';
 import { installPeers } from './lib/peers.js';
 import type { Results } from './lib/results.js';
@@ -86,7 +88,11 @@ async function main(): Promise<void> {
     date: started.toISOString(),
     seconds: 0,
     config,
+    measured: {},
   };
+  for (const w of config.workloads) results.measured![w] = { date: results.date, mode, node: process.version };
+  const paths = reportPaths();
+  if (process.env.BENCH_KEEP) keepEarlier(results, join(paths.chartDir, 'results.json'));
   let before = 0;
   for (const [i, workload] of config.workloads.entries()) {
     let fraction = 0;
@@ -109,10 +115,25 @@ async function main(): Promise<void> {
   bar.draw(before, 'writing the report');
   bar.done();
   results.seconds = Math.round((performance.now() - t0) / 1000);
-  const paths = reportPaths();
   const headline = writeReport(results, paths);
   console.error(`\nWrote ${paths.markdown} and the charts in ${paths.chartDir} (${clock(results.seconds)}).`);
   console.error(headline.join('\n'));
+}
+
+/**
+ * BENCH_KEEP=1: the workloads this run does not measure keep their figures from the last report's
+ * results.json, with the date they were measured (their sections say so), e.g. to re-measure one
+ * workload after a change without an hour-long run.
+ */
+function keepEarlier(results: Results, file: string): void {
+  if (!existsSync(file)) return;
+  const earlier = JSON.parse(readFileSync(file, 'utf8')) as Results;
+  for (const w of WORKLOADS) {
+    const figures = (earlier as unknown as Record<string, unknown>)[w];
+    if (results.config.workloads.includes(w) || figures === undefined) continue;
+    (results as unknown as Record<string, unknown>)[w] = figures;
+    results.measured![w] = earlier.measured?.[w] ?? { date: earlier.date, mode: earlier.mode, node: earlier.node };
+  }
 }
 
 main().catch((error: unknown) => {

@@ -4,7 +4,7 @@ import type { KafkaResult } from '../kafka/run.js';
 import type { StateRun } from '../state-keys.js';
 import type { TopKResult } from '../top-k.js';
 import type { SqlResult } from '../workloads/sql.js';
-import type { BenchConfig } from './config.js';
+import type { BenchConfig, WorkloadName } from './config.js';
 
 export type { FirstBatchResult, KafkaResult, SqlResult, StateRun, TopKResult };
 
@@ -223,6 +223,11 @@ export interface Results {
   /** Wall-clock seconds the run took. */
   seconds: number;
   config: BenchConfig;
+  /**
+   * When each workload's figures were measured: this run's start, or, for workloads kept from an
+   * earlier run with BENCH_KEEP=1, that run's (the report says so in their sections).
+   */
+  measured?: Partial<Record<WorkloadName, { date: string; mode: 'full' | 'quick'; node: string }>>;
   wordcount?: WordCountResult;
   window?: WindowResult;
   streaming?: StreamingResult;

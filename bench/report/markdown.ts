@@ -1,5 +1,6 @@
 // BENCHMARKS.md from a run's results: the machine, one section per workload with a table of
 // medians and ratios to Flint's wasm core, and the SVG charts the sections link to.
+import type { WorkloadName } from '../lib/config.js';
 import type { MemoryResult, Results, SideBySide, SoakResult, StepResult, StreamingResult, StreamingRow, WalPair, WindowResult, WordCountResult } from '../lib/results.js';
 import { percentile, slope } from '../lib/stats.js';
 import { median } from '../machine.js';
@@ -337,6 +338,15 @@ function summary(r: Results): string[] {
   return out;
 }
 
+/** `section` with a line under its heading when its figures were kept from an earlier run (BENCH_KEEP=1). */
+function noted(r: Results, w: WorkloadName, section: string): string {
+  const m = r.measured?.[w];
+  if (!m || m.date === r.date) return section;
+  const line = `*Measured by an earlier ${m.mode} run on ${m.date.slice(0, 16).replace('T', ' ')} UTC (Node ${m.node}) and kept with \`BENCH_KEEP=1\`; the other sections are from this run.*`;
+  const end = section.indexOf('\n');
+  return end < 0 ? section : `${section.slice(0, end)}\n\n${line}\n${section.slice(end)}`;
+}
+
 /** The report of `results`, with chart links relative to the markdown file as `chartDir`. */
 export function buildReport(results: Results, chartDir: string): Report {
   const charts = new Map<string, string>();
@@ -393,16 +403,16 @@ export function buildReport(results: Results, chartDir: string): Report {
     '',
     ...speedTargets(results),
     '',
-    results.wordcount ? wordcountSection(results.wordcount, results.config.wordcount.warmupRounds, chart) : '',
-    results.window ? windowSection(results.window, chart) : '',
-    results.streaming ? streamingSection(results.streaming, chart) : '',
-    results.memory ? memorySection(results.memory, chart) : '',
+    results.wordcount ? noted(results, 'wordcount', wordcountSection(results.wordcount, results.config.wordcount.warmupRounds, chart)) : '',
+    results.window ? noted(results, 'window', windowSection(results.window, chart)) : '',
+    results.streaming ? noted(results, 'streaming', streamingSection(results.streaming, chart)) : '',
+    results.memory ? noted(results, 'memory', memorySection(results.memory, chart)) : '',
     results.checkpoint ? checkpointSection(results.checkpoint, results) : '',
-    results['first-batch'] ? firstBatchSection(results['first-batch']) : '',
-    results['top-k'] ? topKSection(results['top-k']) : '',
-    results.state ? stateSection(results.state) : '',
-    results.kafka ? kafkaSection(results.kafka) : '',
-    results.sql ? sqlSection(results.sql) : '',
+    results['first-batch'] ? noted(results, 'first-batch', firstBatchSection(results['first-batch'])) : '',
+    results['top-k'] ? noted(results, 'top-k', topKSection(results['top-k'])) : '',
+    results.state ? noted(results, 'state', stateSection(results.state)) : '',
+    results.kafka ? noted(results, 'kafka', kafkaSection(results.kafka)) : '',
+    results.sql ? noted(results, 'sql', sqlSection(results.sql)) : '',
     '## Run it',
     '',
     '```sh',
@@ -415,7 +425,7 @@ export function buildReport(results: Results, chartDir: string): Report {
       '(Debian: `apt-get install clang-16 lld-16 wasi-libc libclang-rt-16-dev-wasm32`). Without them those rows are skipped.',
     '',
     'Overrides: `BENCH_MB`, `BENCH_ITERATIONS`, `BENCH_PANE_KB`, `BENCH_WINDOWS` (e.g. `2,10,600`), `BENCH_SLIDES`, ' +
-      '`BENCH_WINDOW_BUDGET`, `BENCH_STEP_SECONDS`, `BENCH_SOAK_SECONDS`, `BENCH_KEYS`, `BENCH_CHECKPOINT_KEYS`, `BENCH_FIRST_ROUNDS`, `BENCH_STATE_KEYS`, `KAFKA_BENCH_RECORDS`, `BENCH_ONLY` (e.g. `window,memory`; workloads: `wordcount`, `window`, `streaming`, `memory`, `checkpoint`, `first-batch`, `top-k`, `state`, `kafka`, `sql`), `BENCH_STREAMING_ONLY` (a regular expression over the streaming contestants, e.g. `local\\[\\*\\]`). ' +
+      '`BENCH_WINDOW_BUDGET`, `BENCH_STEP_SECONDS`, `BENCH_SOAK_SECONDS`, `BENCH_KEYS`, `BENCH_CHECKPOINT_KEYS`, `BENCH_FIRST_ROUNDS`, `BENCH_STATE_KEYS`, `KAFKA_BENCH_RECORDS`, `BENCH_ONLY` (e.g. `window,memory`; workloads: `wordcount`, `window`, `streaming`, `memory`, `checkpoint`, `first-batch`, `top-k`, `state`, `kafka`, `sql`), `BENCH_STREAMING_ONLY` (a regular expression over the streaming contestants, e.g. `local\\[\\*\\]`), `BENCH_KEEP=1` (with `BENCH_ONLY`: the other workloads keep their figures from the last report, marked with their date). ' +
       `Raw results: [${chartDir}/results.json](${chartDir}/results.json).`,
     '',
   ].join('\n');
