@@ -34,6 +34,16 @@ export abstract class StateStoreOperator implements StatefulOperator {
     return this.metrics.report(this.operatorName, this.store.size, this.store.estimateBytes(), this.numPartitions);
   }
 
+  /** Removes the entries whose value is a time (ms) at or behind `watermarkMs`, counting them as removed. */
+  protected evictTimesUpTo(watermarkMs: number): void {
+    for (const [key, t] of [...this.store.entries()]) {
+      if (typeof t === 'number' && t <= watermarkMs) {
+        this.store.remove(key);
+        this.metrics.removed++;
+      }
+    }
+  }
+
   abstract execute(ctx: BatchContext): Promise<Batch<Row>>;
   abstract shouldRunAnotherBatch(watermarkMs: number, batchTimestampMs: number): boolean;
 }

@@ -45,17 +45,8 @@ export class StreamingDeduplicateExec extends StateStoreOperator {
       this.metrics.updated++;
       out.push(row);
     }
-    if (this.eventTimeKey !== undefined) this.evict(ctx.watermarkMs);
+    if (this.eventTimeKey !== undefined) this.evictTimesUpTo(ctx.watermarkMs);
     return Batch.of(out, 1);
-  }
-
-  private evict(watermarkMs: number): void {
-    for (const [key, t] of [...this.store.entries()]) {
-      if (typeof t === 'number' && t <= watermarkMs) {
-        this.store.remove(key);
-        this.metrics.removed++;
-      }
-    }
   }
 }
 

@@ -46,16 +46,7 @@ export class StreamingDeduplicateWithinWatermarkExec extends StateStoreOperator 
       this.metrics.updated++;
       out.push(row);
     }
-    this.evict(ctx.watermarkMs);
+    this.evictTimesUpTo(ctx.watermarkMs);
     return Batch.of(out, 1);
-  }
-
-  private evict(watermarkMs: number): void {
-    for (const [key, expiresAt] of [...this.store.entries()]) {
-      if (typeof expiresAt === 'number' && expiresAt <= watermarkMs) {
-        this.store.remove(key);
-        this.metrics.removed++;
-      }
-    }
   }
 }
