@@ -36,7 +36,7 @@ export function combinerPackedSize(c: Combiner): usize {
 
 // Entries are gathered this many at a time into GATHERED before they are written out.
 const GATHER: u32 = 64;
-const GATHERED = memory.data(<i32>(GATHER * 32), 16);
+const GATHERED = memory.data(<i32>(GATHER * <u32>BUCKET), 16);
 
 // Writes one partition's section; a short key's 16-byte store may run past the section into the
 // next one, which is written after it (the output buffer has 16 bytes of slack at its end).
@@ -55,12 +55,11 @@ function packTable(t: Table, dst: usize): usize {
     const m = min(GATHER, t.count - e0);
     for (let j: u32 = 0; j < m; j++) {
       const ep = entryAt(t, e0 + j);
-      const g = GATHERED + ((<usize>j) << 5);
-      v128.store(g, v128.load(ep));
-      v128.store(g, v128.load(ep, 16), 16);
+      const g = GATHERED + (<usize>j) * BUCKET;
+      for (let o: usize = 0; o < BUCKET; o += 16) v128.store(g + o, v128.load(ep + o));
     }
     for (let j: u32 = 0; j < m; j++) {
-      const ep = GATHERED + ((<usize>j) << 5); // a copy of the bucket: long keys still point into the arena
+      const ep = GATHERED + (<usize>j) * BUCKET; // a copy of the bucket: long keys still point into the arena
       if (entryDead(ep)) continue;
       const raw = load<u64>(entryValue(ep));
       store<f64>(values + ((<usize>i) << 3), t.kind == KIND_I64 ? <f64><i64>raw : reinterpret<f64>(raw));
@@ -132,7 +131,7 @@ function touchBuckets(t: Table, hashes: usize, from: u32, to: u32): void {
   const buckets = t.buckets;
   const mask = t.cap - 1;
   let x: u32 = 0;
-  for (let i = from; i < to; i++) x ^= load<u32>(buckets + (<usize>(load<u32>(hashes + ((<usize>i) << 2)) & mask)) * BUCKET, 28);
+  for (let i = from; i < to; i++) x ^= load<u32>(buckets + (<usize>(load<u32>(hashes + ((<usize>i) << 2)) & mask)) * BUCKET);
   touched ^= x;
 }
 

@@ -134,7 +134,8 @@ export class WasmCore implements Core {
    * fills one table per segment of consecutive pieces, and the segments' partials are merged in
    * text order, which gives keys the js core's order and adds up values in its order: segments
    * start as `threads` equal shares of the text and may be split when that cannot change a result
-   * (exact i64 sums, min, max); otherwise each input partition is one segment.
+   * (exact i64 sums, min, max); otherwise each input partition is one segment. A batch no bigger
+   * than one piece is counted in place instead (see countHere), with the same segments.
    */
   private async countTokens(batch: PairedTokenBatch<number>, op: OpCode, numPartitions: number, pieceBytesWanted?: number): Promise<PackedBatch> {
     const { value } = batch;
@@ -148,29 +149,35 @@ export class WasmCore implements Core {
     const ranges = exactInAnyOrder ? PieceScheduler.evenRanges(pieces.length, this.threads) : PieceScheduler.consecutiveRanges(perSegment.map((p) => p.length));
     const { separators, fields } = batch.tokens;
     const settings = { separators, fields, value, valueKind, op, numPartitions };
-    if (pieces.length === 1 && pieceBytesWanted === undefined) return this.countHere(pieces[0]!, settings);
-    const scheduler = new PieceScheduler(ranges, exactInAnyOrder);
-    const workers = Math.min(this.threads, scheduler.initialSegments);
-    const partials = await countOnPool(this.pool, this.buffers, pieces, scheduler, workers, settings);
+    const partials = bytes <= pieceBytes && pieceBytesWanted === undefined ? this.countHere(perSegment, settings) : await this.countOnWorkers(pieces, ranges, exactInAnyOrder, settings);
     if (partials.length === 1) return new PackedBatch(partials[0]!);
     const merged = this.kernels.combiner(numPartitions, valueKind, 'merge');
     for (const partial of partials) this.kernels.mergePacked(merged, partial, op);
     return new PackedBatch(this.kernels.pack(merged));
   }
 
+  private countOnWorkers(pieces: Uint8Array[][], ranges: [number, number][], exactInAnyOrder: boolean, settings: CountSettings): Promise<ArrayBuffer[]> {
+    const scheduler = new PieceScheduler(ranges, exactInAnyOrder);
+    const workers = Math.min(this.threads, scheduler.initialSegments);
+    return countOnPool(this.pool, this.buffers, pieces, scheduler, workers, settings);
+  }
+
   /**
-   * Counts a batch of one piece in the main thread's kernel instance, as a worker would (one
-   * table, split by partition): a worker's round trip costs more than counting a pane of a few
-   * hundred KB, and a worker's table, grown by the warm-up and left cold between small batches,
-   * costs cache misses the small table here does not (a 256 KB pane: about 2 ms here, 6 ms there).
+   * Counts a batch no bigger than one piece in the main thread's kernel instance, segment by
+   * segment as the workers would (one table each, split by partition): a worker's round trip costs
+   * more than counting a pane of a few hundred KB, and a worker's table, grown by the warm-up and
+   * cold between small batches, costs cache misses a small table here does not (a 256 KB pane:
+   * about 2 ms here against 6 ms on a worker).
    */
-  private countHere(piece: readonly Uint8Array[], settings: CountSettings): PackedBatch {
+  private countHere(segments: readonly Uint8Array[][][], settings: CountSettings): ArrayBuffer[] {
     this.checkOpen();
     const { separators, fields, value, valueKind, op, numPartitions } = settings;
-    const table = this.kernels.combiner(1, valueKind, 'inline');
     const seps = separatorTable(separators);
-    for (const bytes of piece) this.kernels.addTokens(table, bytes, seps, value, valueKind, op, fields);
-    return new PackedBatch(this.kernels.packSplit(table, numPartitions));
+    return segments.map((pieces) => {
+      const table = this.kernels.combiner(1, valueKind, 'in-place');
+      for (const bytes of pieces.flat()) this.kernels.addTokens(table, bytes, seps, value, valueKind, op, fields);
+      return this.kernels.packSplit(table, numPartitions);
+    });
   }
 
   private checkOpen(): void {
