@@ -8,7 +8,7 @@
 // always f64 (i64 counts convert exactly up to 2^53), so the JS side reads one layout. Hashes are
 // the tables' probe hashes, so a merge never rehashes a key.
 import { Combiner, combinerTable } from './combine';
-import { copyEntryKey, entryAt, entryDead, entryHash, entryKey, entryLen, entryValue, KIND_I64, probeHash, Table, tableAdd } from './table';
+import { BUCKET, copyEntryKey, entryAt, entryDead, entryHash, entryKey, entryLen, entryValue, KIND_I64, probeHash, Table, tableAdd } from './table';
 
 // @ts-ignore: decorator
 @inline
@@ -34,8 +34,15 @@ export function combinerPackedSize(c: Combiner): usize {
   return size;
 }
 
+// Entries are gathered this many at a time into GATHERED before they are written out.
+const GATHER: u32 = 64;
+const GATHERED = memory.data(<i32>(GATHER * <u32>BUCKET), 16);
+
 // Writes one partition's section; a short key's 16-byte store may run past the section into the
 // next one, which is written after it (the output buffer has 16 bytes of slack at its end).
+// Entries in insertion order sit in scattered buckets, so packing a large table is bound by cache
+// misses: a first loop that only copies GATHER buckets (32 bytes each) to a small buffer keeps
+// many misses in flight at once, and the loop that writes the section then reads that buffer.
 function packTable(t: Table, dst: usize): usize {
   const count = t.live;
   const values = dst;
@@ -44,17 +51,25 @@ function packTable(t: Table, dst: usize): usize {
   const arena = hashes + ((<usize>count) << 2);
   let at: u32 = 0;
   let i: u32 = 0;
-  for (let e: u32 = 0; e < t.count; e++) {
-    const ep = entryAt(t, e);
-    if (entryDead(ep)) continue;
-    const raw = load<u64>(entryValue(ep));
-    store<f64>(values + ((<usize>i) << 3), t.kind == KIND_I64 ? <f64><i64>raw : reinterpret<f64>(raw));
-    store<u32>(offsets + ((<usize>i) << 2), at);
-    store<u32>(hashes + ((<usize>i) << 2), entryHash(ep));
-    const len = entryLen(ep);
-    copyEntryKey(t, ep, len, arena + at);
-    at += len;
-    i++;
+  for (let e0: u32 = 0; e0 < t.count; e0 += GATHER) {
+    const m = min(GATHER, t.count - e0);
+    for (let j: u32 = 0; j < m; j++) {
+      const ep = entryAt(t, e0 + j);
+      const g = GATHERED + (<usize>j) * BUCKET;
+      for (let o: usize = 0; o < BUCKET; o += 16) v128.store(g + o, v128.load(ep + o));
+    }
+    for (let j: u32 = 0; j < m; j++) {
+      const ep = GATHERED + (<usize>j) * BUCKET; // a copy of the bucket: long keys still point into the arena
+      if (entryDead(ep)) continue;
+      const raw = load<u64>(entryValue(ep));
+      store<f64>(values + ((<usize>i) << 3), t.kind == KIND_I64 ? <f64><i64>raw : reinterpret<f64>(raw));
+      store<u32>(offsets + ((<usize>i) << 2), at);
+      store<u32>(hashes + ((<usize>i) << 2), entryHash(ep));
+      const len = entryLen(ep);
+      copyEntryKey(t, ep, len, arena + at);
+      at += len;
+      i++;
+    }
   }
   store<u32>(offsets + ((<usize>count) << 2), at);
   return dst + sectionSize(count, t.keyBytes);
@@ -106,6 +121,20 @@ function packedValid(src: usize, len: usize): bool {
   return true;
 }
 
+// Keys merged into a large table each miss the cache at their bucket, one after the other: the
+// buckets of the next TOUCH keys are loaded first in a loop of independent loads (the misses
+// overlap), so the merge finds them in cache. The loaded words feed `touched`, so the loads stay.
+const TOUCH: u32 = 16;
+let touched: u32 = 0;
+
+function touchBuckets(t: Table, hashes: usize, from: u32, to: u32): void {
+  const buckets = t.buckets;
+  const mask = t.cap - 1;
+  let x: u32 = 0;
+  for (let i = from; i < to; i++) x ^= load<u32>(buckets + (<usize>(load<u32>(hashes + ((<usize>i) << 2)) & mask)) * BUCKET);
+  touched ^= x;
+}
+
 /**
  * Folds the packed buffer of `len` bytes at `src` into `c` with `op`, partition by partition, in
  * each partition's entry order. Without `hashed` the buffer's hashes are not read and the keys are
@@ -128,6 +157,7 @@ export function combinerMergePacked(c: Combiner, src: usize, len: usize, op: i32
     const t = combinerTable(c, p);
     const i64 = t.kind == KIND_I64;
     for (let i: u32 = 0; i < count; i++) {
+      if (hashed && (i & (TOUCH - 1)) == 0) touchBuckets(t, hashes, i, min(count, i + TOUCH));
       const from = load<u32>(offsets + ((<usize>i) << 2));
       const len = load<u32>(offsets + ((<usize>i + 1) << 2)) - from;
       const v = load<f64>(values + ((<usize>i) << 3));

@@ -278,6 +278,33 @@ describe('text cut into many pieces for the workers', () => {
     ['csv fields float sum', (b) => b.flatMap((line) => line.split(',')).map(pair(0.1)), sum],
   ];
 
+  it('a batch of one piece is counted in the main thread, as the workers would count it', async () => {
+    const js = new JsCore();
+    const inPlace = new WasmCore(2);
+    const pooled = new WasmCore(2, { pieceBytes: 256 });
+    try {
+      const rng = mulberry32(99);
+      for (let round = 0; round < 6; round++) {
+        const text = textBatch(randomLines(rng, 400), 1 + randomInt(rng, 3));
+        const numPartitions = 1 + randomInt(rng, 4);
+        for (const [name, pairs, f] of REDUCE) {
+          const expected = (await js.reduceByKey(pairs(text), f, numPartitions)).glom().collect();
+          const here = await inPlace.reduceByKey(pairs(text), f, numPartitions);
+          expect(here, name).toBeInstanceOf(PackedBatch);
+          expect(here.glom().collect(), `${name}, round ${round}`).toEqual(expected);
+          expect((await pooled.reduceByKey(pairs(text), f, numPartitions)).glom().collect(), `${name}, round ${round}, pool`).toEqual(expected);
+        }
+      }
+      // The small batches never reached a worker; cut into pieces of 256 bytes they all did.
+      expect(inPlace.poolStats().tasksCompleted).toBe(0);
+      expect(pooled.poolStats().tasksCompleted).toBeGreaterThan(0);
+    } finally {
+      await inPlace.close();
+      await pooled.close();
+      await js.close();
+    }
+  });
+
   // flushBytes 512: workers send their tables back every few pieces, so a segment arrives as many
   // partials (exact results only), merged in order on the main thread.
   it.each([
