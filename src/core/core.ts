@@ -93,8 +93,8 @@ export interface SlidingWindowState {
 export interface BlockCounter {
   /** Counts `blocks`, the next text of the batch being received, in the background. */
   add(blocks: readonly LineBlock[]): void;
-  /** The batch is cut: what was counted of it, to travel with its TextBatch. */
-  cut(): PreCounted | undefined;
+  /** The batch is cut after `last`, its last blocks: what was counted of it, to travel with its TextBatch. */
+  cut(last: readonly LineBlock[]): PreCounted | undefined;
 }
 
 /** Running totals of a core's block counters. */

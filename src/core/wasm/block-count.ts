@@ -13,8 +13,11 @@ import type { Kernels, ValueKind } from './kernel-instance.js';
 
 /** What a {@link WasmBlockCounter} needs of its core. */
 export interface BlockCountHost {
-  /** The packed partials of `blocks` counted on the workers with `settings`, in text order. */
-  count(blocks: readonly LineBlock[], settings: CountSettings): Promise<ArrayBuffer[]>;
+  /**
+   * The packed partials of `blocks` counted on the workers with `settings`, in text order: one
+   * table on one worker, or with `spread` shared by every worker (a table each).
+   */
+  count(blocks: readonly LineBlock[], settings: CountSettings, spread: boolean): Promise<ArrayBuffer[]>;
   /** The main thread's kernel instance, where partials are merged. */
   readonly kernels: Kernels;
   /**
@@ -102,7 +105,26 @@ export class WasmBlockCounter implements BlockCounter {
     }
   }
 
+  /**
+   * A block is one table on one worker: blocks go to the workers in turn as they come free, and each
+   * table costs a pack and a merge of its keys, so a table per worker per block would double that.
+   */
   add(blocks: readonly LineBlock[]): void {
+    this.count(blocks, false);
+  }
+
+  /** The last block is shared by all workers: nothing else is left to overlap it with. */
+  cut(last: readonly LineBlock[]): PreCounted | undefined {
+    this.count(last, true);
+    const f = this.filling;
+    this.filling = undefined;
+    if (f === undefined) return new BlockCount(this, 0, undefined, undefined, Promise.resolve(undefined));
+    const result = this.chain.then(() => this.pack(f)).catch(() => undefined);
+    this.chain = result.then(() => undefined);
+    return new BlockCount(this, f.bytes, f.key, f.kind, result);
+  }
+
+  private count(blocks: readonly LineBlock[], spread: boolean): void {
     const shape = this.shape;
     if (shape === undefined || blocks.length === 0) return;
     const f = (this.filling ??= { shape, key: shapeKey(shape), kind: undefined, bytes: 0, ok: true });
@@ -111,7 +133,7 @@ export class WasmBlockCounter implements BlockCounter {
     if (kind === undefined || (f.kind !== undefined && kind !== f.kind)) f.ok = false;
     if (!f.ok || kind === undefined) return;
     f.kind = kind;
-    const counting = this.host.count(blocks, { ...f.shape, valueKind: kind });
+    const counting = this.host.count(blocks, { ...f.shape, valueKind: kind }, spread);
     counting.catch(() => undefined); // observed below, in the chain
     this.chain = this.chain
       .then(async () => {
@@ -121,15 +143,6 @@ export class WasmBlockCounter implements BlockCounter {
       .catch(() => {
         f.ok = false;
       });
-  }
-
-  cut(): PreCounted | undefined {
-    const f = this.filling;
-    this.filling = undefined;
-    if (f === undefined) return new BlockCount(this, 0, undefined, undefined, Promise.resolve(undefined));
-    const result = this.chain.then(() => this.pack(f)).catch(() => undefined);
-    this.chain = result.then(() => undefined);
-    return new BlockCount(this, f.bytes, f.key, f.kind, result);
   }
 
   private merge(f: Filling, partials: readonly ArrayBuffer[]): void {

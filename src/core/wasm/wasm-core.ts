@@ -117,7 +117,7 @@ export class WasmCore implements Core {
   createBlockCounter(): BlockCounter {
     const core = this;
     return new WasmBlockCounter({
-      count: (blocks, settings) => this.countBlocks(blocks, settings),
+      count: (blocks, settings, spread) => this.countBlocks(blocks, settings, spread),
       get kernels() {
         return core.kernels;
       },
@@ -187,10 +187,14 @@ export class WasmCore implements Core {
     return new PackedBatch(this.kernels.pack(merged));
   }
 
-  /** A block of a receiver's text (exact counts only), counted as {@link WasmCore.countTokens} counts a batch. */
-  private countBlocks(blocks: readonly LineBlock[], settings: CountSettings): Promise<ArrayBuffer[]> {
+  /**
+   * A block of a receiver's text (exact counts only): one segment on one worker, or with `spread`
+   * counted as {@link WasmCore.countTokens} counts a batch.
+   */
+  private async countBlocks(blocks: readonly LineBlock[], settings: CountSettings, spread: boolean): Promise<ArrayBuffer[]> {
     const bytes = blocks.reduce((n, b) => n + b.bytes.byteLength, 0);
-    return this.countPieces(piecesOf(blocks, this.options.pieceBytes ?? pieceSize(bytes, this.threads)), undefined, settings);
+    const pieces = piecesOf(blocks, this.options.pieceBytes ?? pieceSize(bytes, spread ? this.threads : 1));
+    return this.countPieces(pieces, spread ? undefined : [[0, pieces.length]], settings);
   }
 
   /**

@@ -34,8 +34,7 @@ export class BlockGenerator {
 
   /** The batch is cut: its last block goes to the counter, and what it counted travels with the batch. */
   cut(): PreCounted | undefined {
-    this.counter.add(this.data.newBlocks());
-    return this.counter.cut();
+    return this.counter.cut(this.data.newBlocks());
   }
 
   private schedule(): void {
