@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Batch } from '../src/batch/batch.js';
-import { TextBatch } from '../src/batch/text-batch.js';
+import { blockOfLines, TextBatch } from '../src/batch/text-batch.js';
 import { JsCore } from '../src/core/js/js-core.js';
-import { FlintError, ManualClock, pair, StreamingContext, sum, words, type StreamingContextOptions } from '../src/index.js';
+import { FlintError, ManualClock, pair, Receiver, StreamingContext, sum, words, type StreamingContextOptions } from '../src/index.js';
 import { CORES } from './support/harness.js';
 import { mulberry32, randomInt, randomLine } from './support/random-text.js';
 import { LineServer, sleep } from './support/sources-helpers.js';
@@ -98,6 +98,7 @@ async function jsCount(text: TextBatch): Promise<Counts> {
 const CASES = [
   { name: 'no rate limit', options: {}, wal: false },
   { name: 'receiverMaxRate', options: { receiverMaxRate: 2000 }, wal: false },
+  { name: 'backpressure', options: { backpressure: true, backpressureInitialRate: 2500 }, wal: false },
   { name: 'write-ahead log', options: {}, wal: true },
 ] as const;
 
@@ -120,6 +121,47 @@ describe.each(CORES)('block interval on the %s core', (core) => {
       expect(stats!.batchesFromBlocks).toBeGreaterThan(0);
     }
   }, 60_000);
+});
+
+class HandReceiver extends Receiver<string> {
+  onStart(): void {}
+  onStop(): void {}
+}
+
+describe.each(CORES)('block interval and a restart from the write-ahead log on the %s core', (core) => {
+  it('a batch re-run from the log gives the counts of its first run, partition by partition', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flint-blocks-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const runs = new Map<number, Counts[]>();
+    const make = (receiver: HandReceiver, start: number) => () => {
+      const ssc = new StreamingContext({ batchInterval: 1000, blockInterval: 200, master: 'local[2]', core, clock: new ManualClock(start), warmUp: false, writeAheadLog: true });
+      ssc.checkpoint(dir);
+      const counts = ssc.receiverStream(receiver, 'hand').flatMap(words).map(pair(1)).reduceByKey(sum, PARTITIONS);
+      counts.foreachRDD((b, t) => void runs.set(t, [...(runs.get(t) ?? []), b.partitions.map((p) => [...p])]));
+      // A stateful stream, so that checkpoints come every 10 batches and the last ones re-run.
+      counts.updateStateByKey<string, number, number>((vs, s) => vs.reduce((a, b) => a + b, s ?? 0)).foreachRDD(() => undefined);
+      return ssc;
+    };
+    const rng = mulberry32(77);
+    const r1 = new HandReceiver();
+    const first = StreamingContext.getOrCreate(dir, make(r1, 0));
+    await first.start();
+    for (let tick = 0; tick < 13 * 5; tick++) {
+      await r1.storeLines(blockOfLines(Array.from({ length: 1 + randomInt(rng, 60) }, () => randomLine(rng))));
+      await (first.clock as ManualClock).advance(200);
+    }
+    const fromBlocks = first.core.blockCountStats?.().batchesFromBlocks;
+    await first.stop();
+    const second = StreamingContext.getOrCreate(dir, make(new HandReceiver(), 13_000));
+    await second.start();
+    await (second.clock as ManualClock).advance(1000);
+    await second.stop();
+
+    const reRun = [...runs].filter(([, results]) => results.length === 2);
+    expect(reRun.map(([t]) => t)).toEqual([11_000, 12_000, 13_000]);
+    for (const [t, [firstRun, again]] of reRun) expect(again, `batch ${t}`).toEqual(firstRun);
+    if (core === 'wasm') expect(fromBlocks).toBeGreaterThan(10);
+  });
 });
 
 describe('blockInterval option', () => {
