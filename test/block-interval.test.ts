@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Batch } from '../src/batch/batch.js';
-import { blockOfLines, TextBatch } from '../src/batch/text-batch.js';
+import { blockOfLines, TextBatch, type LineBlock } from '../src/batch/text-batch.js';
 import { JsCore } from '../src/core/js/js-core.js';
+import { WasmCore } from '../src/core/wasm/wasm-core.js';
 import { FlintError, ManualClock, pair, Receiver, StreamingContext, sum, words, type StreamingContextOptions } from '../src/index.js';
 import { CORES } from './support/harness.js';
 import { mulberry32, randomInt, randomLine } from './support/random-text.js';
@@ -169,4 +170,30 @@ describe('blockInterval option', () => {
     expect(() => new StreamingContext({ batchInterval: 1000, blockInterval })).toThrow(FlintError);
     expect(() => new StreamingContext({ batchInterval: 1000, blockInterval })).toThrow(/options\.blockInterval must be a positive, finite number of ms/);
   });
+});
+
+describe('the wasm core block counter', () => {
+  it('counts blocks in several segments and a shared last block as the batch is counted from its text', async () => {
+    const core = new WasmCore(2, { pieceBytes: 4096 });
+    cleanup.push(() => core.close());
+    const counter = core.createBlockCounter();
+    const rng = mulberry32(99);
+    const block = (lines: number) => blockOfLines(Array.from({ length: lines }, () => randomLine(rng, { longKeyChance: 0.01 })));
+    const countOf = async (blocks: LineBlock[], pre: ReturnType<typeof counter.cut>) => {
+      const counted = await core.reduceByKey(TextBatch.fromBlocks(blocks, 2, pre).flatMap(words).map(pair(1)), sum, PARTITIONS);
+      return counted.partitions.map((p) => [...p]);
+    };
+    // The first batch teaches the counter what to count.
+    const first = [block(50)];
+    await countOf(first, counter.cut(first));
+    for (let batch = 0; batch < 3; batch++) {
+      // Blocks sent faster than a worker counts them: each finds its segment behind and starts a new one.
+      const blocks = Array.from({ length: 6 }, () => block(1 + randomInt(rng, 400)));
+      for (const b of blocks) counter.add([b]);
+      const last = block(20_000); // over 1 MB: shared by the workers
+      const all = [...blocks, last];
+      expect(await countOf(all, counter.cut([last]))).toEqual(await jsCount(TextBatch.fromBlocks(all, 2)));
+    }
+    expect(core.blockCountStats()).toEqual({ blocksCounted: 18, batchesFromBlocks: 3 });
+  }, 60_000);
 });

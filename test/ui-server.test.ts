@@ -164,8 +164,10 @@ describe.each(CORES)('web UI over HTTP (%s core)', (core) => {
       expect(metric('flint_pool_worker_restarts_total')).toBe(0);
       // The word counts of text batches ran on the pool.
       expect(metric('flint_pool_tasks_completed_total')).toBeGreaterThan(0);
+      expect(metric('flint_blocks_counted_total')).toBeGreaterThanOrEqual(0);
     } else {
       expect(metrics).not.toContain('flint_pool_');
+      expect(metrics).not.toContain('flint_blocks_counted_total');
     }
   });
 

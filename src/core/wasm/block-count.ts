@@ -1,23 +1,28 @@
 // Counting a receiver stream's text block by block while its batch fills (Spark's block
-// interval): each block goes to the workers as it arrives and its partials are merged, in text
-// order, into one table per batch in the main thread's kernel instance; at the cut the table is
+// interval): each block goes to a worker as it arrives, into the table of the current segment
+// (consecutive text on one worker) while that worker keeps up, else into a new segment on the next
+// free worker. Segments' tables are merged in text order into one table per batch in the main
+// thread's kernel instance; at the cut the last block is shared by the workers and the table is
 // packed, so the batch's word count only has to pick it up.
 //
 //   time ->   | block 1 | block 2 | block 3 | block 4 | last |  cut
-//   workers:    count 1   count 2   count 3   count 4   count last
-//   main:                 merge 1   merge 2   merge 3   merge 4   merge last, pack -> the batch
+//   workers:    seg 1 ...................  seg 2 ....... seg 3 + seg 4 (shared)
+//   main:                                 merge 1        merge 2  merge 3, 4, pack -> the batch
 import type { LineBlock, PreCounted } from '../../batch/text-batch.js';
 import type { CountSettings } from '../../pool/count-run.js';
 import type { BlockCounter, BlockCountStats } from '../core.js';
 import type { Kernels, ValueKind } from './kernel-instance.js';
+import type { SegmentRun } from './segment-run.js';
+
+/** A last block at least this large is shared by the workers at the cut; a smaller one joins the current segment. */
+const SPREAD_LAST_BYTES = 1 << 20;
 
 /** What a {@link WasmBlockCounter} needs of its core. */
 export interface BlockCountHost {
-  /**
-   * The packed partials of `blocks` counted on the workers with `settings`, in text order: one
-   * table on one worker, or with `spread` shared by every worker (a table each).
-   */
-  count(blocks: readonly LineBlock[], settings: CountSettings, spread: boolean): Promise<ArrayBuffer[]>;
+  /** A run on a worker for one segment of text counted with `settings`. */
+  open(settings: CountSettings): SegmentRun;
+  /** The packed partials of `blocks` counted by all the workers (a table each), in text order. */
+  count(blocks: readonly LineBlock[], settings: CountSettings): Promise<ArrayBuffer[]>;
   /** The main thread's kernel instance, where partials are merged. */
   readonly kernels: Kernels;
   /**
@@ -44,6 +49,8 @@ interface Filling {
   bytes: number;
   /** False once a block could not be counted or merged: the batch is then counted from its text. */
   ok: boolean;
+  /** The segment blocks go to while its worker keeps up. */
+  run?: SegmentRun;
   combiner?: number;
   generation?: number;
 }
@@ -105,39 +112,72 @@ export class WasmBlockCounter implements BlockCounter {
     }
   }
 
-  /**
-   * A block is one table on one worker: blocks go to the workers in turn as they come free, and each
-   * table costs a pack and a merge of its keys, so a table per worker per block would double that.
-   */
   add(blocks: readonly LineBlock[]): void {
-    this.count(blocks, false);
+    const f = this.extend(blocks);
+    if (f === undefined) return;
+    const run = f.run?.caughtUp ? f.run : this.startSegment(f);
+    run?.send(blocks);
+    this.host.stats.blocksCounted++;
   }
 
-  /** The last block is shared by all workers: nothing else is left to overlap it with. */
   cut(last: readonly LineBlock[]): PreCounted | undefined {
-    this.count(last, true);
-    const f = this.filling;
+    const f = this.extend(last);
+    if (f !== undefined) {
+      const bytes = last.reduce((n, b) => n + b.bytes.byteLength, 0);
+      if (f.run?.caughtUp && bytes < SPREAD_LAST_BYTES) f.run.send(last);
+      else this.spread(f, last);
+    }
+    const filling = this.filling;
     this.filling = undefined;
-    if (f === undefined) return new BlockCount(this, 0, undefined, undefined, Promise.resolve(undefined));
-    const result = this.chain.then(() => this.pack(f)).catch(() => undefined);
+    filling?.run?.end();
+    if (filling === undefined) return new BlockCount(this, 0, undefined, undefined, Promise.resolve(undefined));
+    const result = this.chain.then(() => this.pack(filling)).catch(() => undefined);
     this.chain = result.then(() => undefined);
-    return new BlockCount(this, f.bytes, f.key, f.kind, result);
+    return new BlockCount(this, filling.bytes, filling.key, filling.kind, result);
   }
 
-  private count(blocks: readonly LineBlock[], spread: boolean): void {
+  // The batch's filling with `blocks` added, if they can be counted; otherwise (no settings yet,
+  // or a count that would need text order) undefined, and the batch is counted from its text.
+  private extend(blocks: readonly LineBlock[]): Filling | undefined {
     const shape = this.shape;
-    if (shape === undefined || blocks.length === 0) return;
+    if (shape === undefined || blocks.length === 0) return undefined;
     const f = (this.filling ??= { shape, key: shapeKey(shape), kind: undefined, bytes: 0, ok: true });
     f.bytes += blocks.reduce((n, b) => n + b.bytes.byteLength, 0);
     const kind = this.host.exactKind(f.shape, f.bytes);
     if (kind === undefined || (f.kind !== undefined && kind !== f.kind)) f.ok = false;
-    if (!f.ok || kind === undefined) return;
+    if (!f.ok || kind === undefined) {
+      f.run?.end();
+      f.run = undefined;
+      return undefined;
+    }
     f.kind = kind;
-    const counting = this.host.count(blocks, { ...f.shape, valueKind: kind }, spread);
-    counting.catch(() => undefined); // observed below, in the chain
+    return f;
+  }
+
+  // Ends the current segment and opens the next; its table joins the batch's after the ones before.
+  // A core that can no longer count (it was closed) leaves the batch to be counted from its text.
+  private startSegment(f: Filling): SegmentRun | undefined {
+    f.run?.end();
+    f.run = undefined;
+    try {
+      f.run = this.host.open({ ...f.shape, valueKind: f.kind! });
+    } catch {
+      f.ok = false;
+      return undefined;
+    }
+    this.mergeInTurn(f, f.run.table.then((table) => [table]));
+    return f.run;
+  }
+
+  private spread(f: Filling, blocks: readonly LineBlock[]): void {
+    this.mergeInTurn(f, this.host.count(blocks, { ...f.shape, valueKind: f.kind! }));
+  }
+
+  private mergeInTurn(f: Filling, tables: Promise<ArrayBuffer[]>): void {
+    tables.catch(() => undefined); // observed below, in the chain
     this.chain = this.chain
       .then(async () => {
-        const partials = await counting;
+        const partials = await tables;
         if (f.ok) this.merge(f, partials);
       })
       .catch(() => {
@@ -157,7 +197,6 @@ export class WasmBlockCounter implements BlockCounter {
       return;
     }
     for (const partial of partials) k.mergePacked(f.combiner, partial, f.shape.op);
-    this.host.stats.blocksCounted += 1;
   }
 
   private pack(f: Filling): ArrayBuffer | undefined {

@@ -16,6 +16,7 @@ import { BlockCount, WasmBlockCounter } from './block-count.js';
 import { KIND, Kernels, OP, type OpCode, type ValueKind } from './kernel-instance.js';
 import { PackedBatch } from './packed-tables.js';
 import { PieceScheduler } from './piece-scheduler.js';
+import { SegmentRun } from './segment-run.js';
 import { piecesOf } from './pieces.js';
 import { countOnPool } from './pooled-count.js';
 import { KernelSlidingWindow } from './sliding-window.js';
@@ -31,6 +32,8 @@ const REDUCER_OPS: Record<string, OpCode> = { sum: OP.sum, min: OP.min, max: OP.
 const PIECES_PER_THREAD = 8;
 /** Smaller pieces cost more in round trips than they win in balance. */
 const MIN_PIECE_BYTES = 256 << 10;
+/** Pieces of a block sent to its segment's worker as it arrives: all are sent at once, so their size only sets how often the worker reports back. */
+const SEGMENT_PIECE_BYTES = 1 << 20;
 /** Larger pieces make the first copy (the one not overlapped with counting) and the tail long. */
 const MAX_PIECE_BYTES = 4 << 20;
 /**
@@ -117,7 +120,8 @@ export class WasmCore implements Core {
   createBlockCounter(): BlockCounter {
     const core = this;
     return new WasmBlockCounter({
-      count: (blocks, settings, spread) => this.countBlocks(blocks, settings, spread),
+      open: (settings) => new SegmentRun(this.pool, this.buffers, settings, this.options.pieceBytes ?? SEGMENT_PIECE_BYTES),
+      count: (blocks, settings) => this.countBlocks(blocks, settings),
       get kernels() {
         return core.kernels;
       },
@@ -187,14 +191,10 @@ export class WasmCore implements Core {
     return new PackedBatch(this.kernels.pack(merged));
   }
 
-  /**
-   * A block of a receiver's text (exact counts only): one segment on one worker, or with `spread`
-   * counted as {@link WasmCore.countTokens} counts a batch.
-   */
-  private async countBlocks(blocks: readonly LineBlock[], settings: CountSettings, spread: boolean): Promise<ArrayBuffer[]> {
+  /** The last block of a receiver's batch (exact counts only), counted as {@link WasmCore.countTokens} counts a batch. */
+  private async countBlocks(blocks: readonly LineBlock[], settings: CountSettings): Promise<ArrayBuffer[]> {
     const bytes = blocks.reduce((n, b) => n + b.bytes.byteLength, 0);
-    const pieces = piecesOf(blocks, this.options.pieceBytes ?? pieceSize(bytes, spread ? this.threads : 1));
-    return this.countPieces(pieces, spread ? undefined : [[0, pieces.length]], settings);
+    return this.countPieces(piecesOf(blocks, this.options.pieceBytes ?? pieceSize(bytes, this.threads)), undefined, settings);
   }
 
   /**
