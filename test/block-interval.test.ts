@@ -190,7 +190,8 @@ describe('the wasm core block counter', () => {
       // Blocks sent faster than a worker counts them: each finds its segment behind and starts a new one.
       const blocks = Array.from({ length: 6 }, () => block(1 + randomInt(rng, 400)));
       for (const b of blocks) counter.add([b]);
-      const last = block(20_000); // over 1 MB: shared by the workers
+      const last = block(60_000);
+      expect(last.bytes.byteLength).toBeGreaterThan(8 << 20); // shared by the workers
       const all = [...blocks, last];
       expect(await countOf(all, counter.cut([last]))).toEqual(await jsCount(TextBatch.fromBlocks(all, 2)));
     }

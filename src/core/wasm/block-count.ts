@@ -14,8 +14,12 @@ import type { BlockCounter, BlockCountStats } from '../core.js';
 import type { Kernels, ValueKind } from './kernel-instance.js';
 import type { SegmentRun } from './segment-run.js';
 
-/** A last block at least this large is shared by the workers at the cut; a smaller one joins the current segment. */
-const SPREAD_LAST_BYTES = 1 << 20;
+/**
+ * A last block at least this large is shared by the workers at the cut; a smaller one joins the
+ * current segment if its worker keeps up: counting a few MB costs less than two more tables'
+ * packs and merges.
+ */
+const SPREAD_LAST_BYTES = 8 << 20;
 
 /** What a {@link WasmBlockCounter} needs of its core. */
 export interface BlockCountHost {
@@ -51,13 +55,19 @@ interface Filling {
   ok: boolean;
   /** The segment blocks go to while its worker keeps up. */
   run?: SegmentRun;
+  /** The batch's only table so far, not merged yet. */
+  first?: ArrayBuffer;
   combiner?: number;
   generation?: number;
 }
 
-/** The count of one batch's text made while it arrived; a word count takes it at most once. */
+/**
+ * The count of one batch's text made while it arrived. The first word count to read the batch
+ * takes it (or teaches the counter its settings); the batch stops holding it then, so a window
+ * that keeps the batch does not keep its table too.
+ */
 export class BlockCount implements PreCounted {
-  private claimed = false;
+  private result: Promise<ArrayBuffer | undefined> | undefined;
 
   constructor(
     private readonly counter: WasmBlockCounter,
@@ -65,22 +75,25 @@ export class BlockCount implements PreCounted {
     readonly bytes: number,
     private readonly key: string | undefined,
     private readonly kind: ValueKind | undefined,
-    private readonly result: Promise<ArrayBuffer | undefined>,
-  ) {}
+    result: Promise<ArrayBuffer | undefined>,
+  ) {
+    this.result = result;
+  }
 
   /**
    * The packed count when it was made with `settings` over all `bytes` of the batch's text;
    * otherwise undefined, and the counter counts for `settings` from the next block on.
    */
   claim(settings: CountSettings, bytes: number): Promise<ArrayBuffer | undefined> {
-    if (this.claimed) return Promise.resolve(undefined);
-    this.claimed = true;
+    const result = this.result;
+    if (result === undefined) return Promise.resolve(undefined);
+    this.result = undefined;
     if (this.key !== shapeKey(settings)) {
       this.counter.learn(settings);
       return Promise.resolve(undefined);
     }
     if (this.bytes !== bytes || this.kind !== settings.valueKind) return Promise.resolve(undefined);
-    return this.result;
+    return result;
   }
 }
 
@@ -88,8 +101,8 @@ let nextSlot = 0;
 
 /**
  * The wasm core's {@link BlockCounter}. It counts nothing until a word count over its stream asked
- * for a count (the first batch's claim teaches it the settings), and stops for good when word
- * counts with different settings read the same stream.
+ * for a count (the first batch's claim teaches it the settings), and stops for good when the first
+ * word count to read a batch asks for other settings than an earlier one did.
  */
 export class WasmBlockCounter implements BlockCounter {
   private shape: Shape | undefined;
@@ -185,7 +198,15 @@ export class WasmBlockCounter implements BlockCounter {
       });
   }
 
+  // The first table waits unmerged: a batch of one table (a worker that kept up all along) is
+  // that table, with no merge and no pack on the main thread.
   private merge(f: Filling, partials: readonly ArrayBuffer[]): void {
+    const tables = f.first === undefined ? partials : [f.first, ...partials];
+    if (f.combiner === undefined && tables.length === 1) {
+      f.first = tables[0];
+      return;
+    }
+    f.first = undefined;
     const k = this.host.kernels;
     if (f.combiner === undefined) {
       f.combiner = k.combiner(f.shape.numPartitions, f.kind!, this.slot);
@@ -196,12 +217,13 @@ export class WasmBlockCounter implements BlockCounter {
       f.ok = false;
       return;
     }
-    for (const partial of partials) k.mergePacked(f.combiner, partial, f.shape.op);
+    for (const partial of tables) k.mergePacked(f.combiner, partial, f.shape.op);
   }
 
   private pack(f: Filling): ArrayBuffer | undefined {
+    if (!f.ok) return undefined;
+    if (f.combiner === undefined) return f.first;
     const k = this.host.kernels;
-    if (!f.ok || f.combiner === undefined || k.generation !== f.generation) return undefined;
-    return k.pack(f.combiner);
+    return k.generation === f.generation ? k.pack(f.combiner) : undefined;
   }
 }
