@@ -165,8 +165,10 @@ describe.each(CORES)('web UI over HTTP (%s core)', (core) => {
       expect(metric('flint_pool_worker_restarts_total')).toBe(0);
       // The pool's own count (batches this small are counted in the main thread, none on the pool).
       expect(metric('flint_pool_tasks_completed_total')).toBe(job.ssc.core.poolStats!().tasksCompleted);
+      expect(metric('flint_blocks_counted_total')).toBeGreaterThanOrEqual(0);
     } else {
       expect(metrics).not.toContain('flint_pool_');
+      expect(metrics).not.toContain('flint_blocks_counted_total');
     }
   });
 

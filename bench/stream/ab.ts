@@ -122,8 +122,13 @@ async function main(): Promise<void> {
       const base = all.filter((x) => x.master === master && x.rate === rate && x.build === builds[0]);
       for (const b of builds) {
         const rs = all.filter((x) => x.master === master && x.rate === rate && x.build === b);
-        const m = (f: (x: RunResult) => number) => median(rs.map(f)).toFixed(2);
-        const ratio = (f: (x: RunResult) => number) => median(rs.map((x, i) => f(x) / f(base[i]!))).toFixed(2);
+        // A run with no batch judged (far behind) reports null over IPC: it is left out of medians.
+        const show = (xs: number[]) => {
+          const v = median(xs.filter((x) => Number.isFinite(x)));
+          return Number.isFinite(v) ? v.toFixed(2) : 'n/a';
+        };
+        const m = (f: (x: RunResult) => number) => show(rs.map(f));
+        const ratio = (f: (x: RunResult) => number) => show(rs.map((x, i) => f(x) / f(base[i]!)));
         console.log(
           `${master} ${rate} MB/s ${b}: main CPU ${m((x) => x.mainCpuMsPerMb)} ms/MB (x${ratio((x) => x.mainCpuMsPerMb)}), process CPU ${m((x) => x.processCpuMsPerMb)} ms/MB, ` +
             `received ${m((x) => x.receivedMbPerS)} MB/s, processing p50 ${m((x) => x.processingP50)} max ${m((x) => x.processingMax)}, ` +

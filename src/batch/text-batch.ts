@@ -136,12 +136,25 @@ class BlockCursor {
   }
 }
 
+/**
+ * What a core counted of a batch's text while the batch was being received (Spark's block
+ * interval; see `Core.createBlockCounter`): the first `bytes` bytes of the text, in order. Opaque
+ * to everything but the core that made it, which may use it or ignore it.
+ */
+export interface PreCounted {
+  readonly bytes: number;
+}
+
 /** Lines of text, kept as bytes per partition. */
 export class TextBatch extends Batch<string> {
   /** The line blocks of each partition. */
   readonly blocks: readonly (readonly LineBlock[])[];
 
-  constructor(blocks: readonly (readonly LineBlock[])[]) {
+  constructor(
+    blocks: readonly (readonly LineBlock[])[],
+    /** What a core counted of these lines as they arrived, if anything. */
+    readonly preCounted?: PreCounted,
+  ) {
     super({ numPartitions: blocks.length, materialize: () => blocks.map(decodeLines) });
     this.blocks = blocks;
   }
@@ -153,7 +166,7 @@ export class TextBatch extends Batch<string> {
    * list of whole blocks and pieces of the blocks a cut falls in, and only those are recounted.
    * Each block's `lines` must be right.
    */
-  static fromBlocks(blocks: readonly LineBlock[], numPartitions: number): TextBatch {
+  static fromBlocks(blocks: readonly LineBlock[], numPartitions: number, preCounted?: PreCounted): TextBatch {
     const total = blocks.reduce((n, b) => n + b.bytes.byteLength, 0);
     const cursor = new BlockCursor(blocks);
     const parts: LineBlock[][] = [];
@@ -161,7 +174,7 @@ export class TextBatch extends Batch<string> {
       const to = i < numPartitions ? cursor.lineEndAfter(Math.floor((i * total) / numPartitions)) : total;
       parts.push(cursor.take(to));
     }
-    return new TextBatch(parts);
+    return new TextBatch(parts, preCounted);
   }
 
   /** Number of lines, without decoding. */

@@ -1,6 +1,7 @@
 // The Core interface: the hot paths an engine implements. `js` is the readable reference;
 // `wasm` (AssemblyScript kernels on a worker pool) implements the same contract.
 import type { Batch } from '../batch/batch.js';
+import type { LineBlock, PreCounted } from '../batch/text-batch.js';
 import type { Combiner } from '../batch/shuffle.js';
 import type { PoolStats } from '../pool/pool.js';
 
@@ -32,6 +33,13 @@ export interface Core {
    * key values or ids), kept across batches by Structured Streaming's columnar aggregation.
    */
   createCompositeKeyTable?(width: number): CompositeKeyTable;
+  /**
+   * A counter for one receiver stream's text as it arrives (Spark's block interval), when the core
+   * keeps one (the wasm core does; the js core counts on the main thread at the batch, as before).
+   */
+  createBlockCounter?(): BlockCounter;
+  /** What the core's block counters did so far, when it has them (tests and metrics read it). */
+  blockCountStats?(): BlockCountStats;
   /** Counters of the core's worker pool, when it has one (the wasm core); read by the web UI. */
   poolStats?(): PoolStats;
   /**
@@ -105,4 +113,25 @@ export interface CompositeKeyTable {
   compact(): Int32Array;
   /** Frees the table. */
   close(): void;
+}
+
+/**
+ * Counts a receiver stream's text block by block while its batch fills, so that at the batch time
+ * only the last block and the merge remain. It counts what the stream's word count asked for at
+ * an earlier batch (and nothing until one has); a batch whose count does not match what is asked
+ * then is counted from its text as before, so results never depend on it.
+ */
+export interface BlockCounter {
+  /** Counts `blocks`, the next text of the batch being received, in the background. */
+  add(blocks: readonly LineBlock[]): void;
+  /** The batch is cut after `last`, its last blocks: what was counted of it, to travel with its TextBatch. */
+  cut(last: readonly LineBlock[]): PreCounted | undefined;
+}
+
+/** Running totals of a core's block counters. */
+export interface BlockCountStats {
+  /** Blocks counted while their batch filled. */
+  blocksCounted: number;
+  /** Batches whose word count was taken from their blocks' counts. */
+  batchesFromBlocks: number;
 }

@@ -101,6 +101,14 @@ export interface StreamingContextOptions {
    */
   maxBufferedBytes?: number;
   /**
+   * Ms between the blocks a receiver hands on while a batch fills (Spark's
+   * `spark.streaming.blockInterval`; default 200). On the wasm core, a receiver stream whose batches
+   * feed a kernel word count (`flatMap(words).map(pair(1)).reduceByKey(sum)`, `countByValue`) has
+   * each block counted by the workers as it arrives, so at the batch time only the last block and
+   * the merge remain. Results are the same for any value.
+   */
+  blockInterval?: number;
+  /**
    * Serve the web UI (a Streaming page like Spark's, its REST API under `/api/v1` and Prometheus
    * metrics at `/metrics`) from `start()` to `stop()`: `true` for the defaults (127.0.0.1:4040,
    * the next free port when taken), or `{ port, host, retainedBatches }`. Default false. The

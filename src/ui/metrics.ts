@@ -2,6 +2,7 @@
 // contexts in a process do not mix). Counters and histograms move with listener events; gauges
 // read the progress listener and the worker pool when scraped, so batches pay nothing for them.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { BlockCountStats } from '../core/core.js';
 import type { PoolStats } from '../pool/pool.js';
 import type { BatchInfo, CheckpointInfo, ReceiverInfo, StreamingListener } from '../scheduler/listener.js';
 import { batchFailed, type StreamingJobProgressListener } from './job-progress.js';
@@ -16,6 +17,8 @@ export interface MetricsSources {
   batchInterval: number;
   /** The worker pool's counters, when the core has a pool. */
   poolStats?: () => PoolStats | undefined;
+  /** The block counters' totals, when the core counts blocks as they arrive. */
+  blockCountStats?: () => BlockCountStats | undefined;
   /** The stateful streams, whose keys are counted when scraped. */
   statefulStreams?: () => StatefulStream[];
 }
@@ -81,7 +84,7 @@ export class StreamingMetrics implements StreamingListener {
   }
 
   // Read at scrape time: the state of batches, receivers and the pool now.
-  private registerScrapedGauges({ progress, poolStats, statefulStreams }: MetricsSources): void {
+  private registerScrapedGauges({ progress, poolStats, blockCountStats, statefulStreams }: MetricsSources): void {
     const registers = [this.registry];
     if (statefulStreams) {
       let streams: StatefulStream[] | undefined;
@@ -128,6 +131,10 @@ export class StreamingMetrics implements StreamingListener {
     gauge('flint_receivers', 'Input streams (receivers and others)', () => progress.receivers.size);
     gauge('flint_receivers_active', 'Input streams running', () => [...progress.receivers.values()].filter((r) => r.active).length);
     counter('flint_records_received_total', 'Records received by input streams (queued batches included)', () => progress.numTotalReceivedRecords);
+    if (blockCountStats) {
+      counter('flint_blocks_counted_total', 'Blocks of received text counted while their batch filled (blockInterval)', () => blockCountStats()?.blocksCounted);
+      counter('flint_batches_counted_from_blocks_total', 'Batches whose word count was taken from their blocks', () => blockCountStats()?.batchesFromBlocks);
+    }
     if (!poolStats) return;
     gauge('flint_pool_threads', 'Workers the wasm core pool is sized to', () => poolStats()?.threads);
     gauge('flint_pool_workers', 'Workers of the wasm core pool alive now', () => poolStats()?.workers);

@@ -67,6 +67,7 @@ export class StreamingUI {
       progress: this.progress,
       batchInterval: host.batchInterval,
       poolStats,
+      blockCountStats: host.core.blockCountStats && (() => host.core.blockCountStats?.()),
       statefulStreams: () => statefulStreams(outputStreams()),
     });
     this.listener = fanOut([this.progress, this.metrics]);

@@ -50,8 +50,8 @@ export async function countOnPool(
   return [...partials].sort(([a], [b]) => a - b).flatMap(([, packed]) => packed);
 }
 
-// A piece gets its own ArrayBuffer (a recycled one) so it can be transferred, not cloned.
-function copyToTransferable(buffers: BufferRecycler, parts: readonly Uint8Array[]): Uint8Array {
+/** A piece in its own ArrayBuffer (a recycled one), so it can be transferred, not cloned. */
+export function copyToTransferable(buffers: BufferRecycler, parts: readonly Uint8Array[]): Uint8Array {
   const total = parts.reduce((n, p) => n + p.byteLength, 0);
   const out = new Uint8Array(buffers.take(total), 0, total);
   let at = 0;

@@ -4,19 +4,21 @@
 // keys in JS over the packed partials), so results equal the js core's partition by partition. Everything else runs on the js core.
 import type { Batch } from '../../batch/batch.js';
 import type { Combiner } from '../../batch/shuffle.js';
-import { PairedTokenBatch } from '../../batch/text-batch.js';
+import { PairedTokenBatch, type LineBlock } from '../../batch/text-batch.js';
 import { FlintError } from '../../errors.js';
 import { kernelFormOf } from '../../functions/spellings.js';
 import { BufferRecycler } from '../../pool/buffer-recycler.js';
 import type { CountSettings } from '../../pool/count-run.js';
 import { WorkerPool, type PoolStats } from '../../pool/pool.js';
-import type { CompositeKeyTable, Core, SlidingReducer, SlidingWindowState, SumWindowState } from '../core.js';
-import { KernelCompositeKeyTable } from './composite-key-table.js';
+import type { BlockCounter, BlockCountStats, CompositeKeyTable, Core, SlidingReducer, SlidingWindowState, SumWindowState } from '../core.js';
 import { JsCore } from '../js/js-core.js';
+import { BlockCount, WasmBlockCounter } from './block-count.js';
+import { KernelCompositeKeyTable } from './composite-key-table.js';
 import { KIND, Kernels, OP, separatorTable, type OpCode, type ValueKind } from './kernel-instance.js';
 import { mergePackedPartials } from './merge-packed.js';
 import { PackedBatch, packedKeys } from './packed-tables.js';
 import { PieceScheduler } from './piece-scheduler.js';
+import { SegmentRun } from './segment-run.js';
 import { piecesOf } from './pieces.js';
 import { countOnPool } from './pooled-count.js';
 import { KernelSlidingWindow } from './sliding-window.js';
@@ -32,6 +34,8 @@ const REDUCER_OPS: Record<string, OpCode> = { sum: OP.sum, min: OP.min, max: OP.
 const PIECES_PER_THREAD = 8;
 /** Smaller pieces cost more in round trips than they win in balance. */
 const MIN_PIECE_BYTES = 256 << 10;
+/** Pieces of a block sent to its segment's worker as it arrives: all are sent at once, so their size only sets how often the worker reports back. */
+const SEGMENT_PIECE_BYTES = 1 << 20;
 /** Larger pieces make the first copy (the one not overlapped with counting) and the tail long. */
 const MAX_PIECE_BYTES = 4 << 20;
 /**
@@ -70,6 +74,12 @@ function valueKindFor(value: number, op: OpCode, bytes: number): ValueKind {
   return op !== OP.sum || Math.abs(value) * bytes <= Number.MAX_SAFE_INTEGER ? KIND.i64 : KIND.f64;
 }
 
+/** The value kind for `value` folded with `op` over `bytes` of text, when any grouping of the text gives the same result. */
+function exactKind({ value, op }: Pick<CountSettings, 'value' | 'op'>, bytes: number): ValueKind | undefined {
+  const kind = valueKindFor(value, op as OpCode, bytes);
+  return kind === KIND.i64 || op !== OP.sum ? kind : undefined;
+}
+
 /** Piece size for `bytes` of text on `threads` workers: enough pieces to balance, few enough to stay cheap. */
 function pieceSize(bytes: number, threads: number): number {
   return Math.min(MAX_PIECE_BYTES, Math.max(MIN_PIECE_BYTES, Math.ceil(bytes / (PIECES_PER_THREAD * threads))));
@@ -84,6 +94,7 @@ export class WasmCore implements Core {
   private closed = false;
   private readonly buffers: BufferRecycler;
   private readonly windows = new Set<SumWindowState | SlidingWindowState>();
+  private readonly blockStats: BlockCountStats = { blocksCounted: 0, batchesFromBlocks: 0 };
 
   /**
    * `threads` workers. `pieceBytes` sets the size text is cut to for the workers (tests use small
@@ -131,6 +142,23 @@ export class WasmCore implements Core {
     return new KernelCompositeKeyTable(width);
   }
 
+  createBlockCounter(): BlockCounter {
+    const core = this;
+    return new WasmBlockCounter({
+      open: (settings) => new SegmentRun(this.pool, this.buffers, settings, this.options.pieceBytes ?? SEGMENT_PIECE_BYTES),
+      count: (blocks, settings) => this.countBlocks(blocks, settings),
+      get kernels() {
+        return core.kernels;
+      },
+      exactKind,
+      stats: this.blockStats,
+    });
+  }
+
+  blockCountStats(): BlockCountStats {
+    return { ...this.blockStats };
+  }
+
   poolStats(): PoolStats {
     // The pool starts with the first batch that needs it; until then it has no workers.
     return this.poolInstance?.stats() ?? { threads: this.threads, workers: 0, tasksRunning: 0, tasksQueued: 0, tasksCompleted: 0, restarts: 0 };
@@ -160,7 +188,8 @@ export class WasmCore implements Core {
    * text order, which gives keys the js core's order and adds up values in its order: segments
    * start as `threads` equal shares of the text and may be split when that cannot change a result
    * (exact i64 sums, min, max); otherwise each input partition is one segment. A batch no bigger
-   * than one piece is counted in place instead (see countHere), with the same segments.
+   * than one piece is counted in place instead (see countHere), with the same segments. Text a
+   * block counter counted as it arrived (exact counts only) is taken from it instead.
    */
   private async countTokens(batch: PairedTokenBatch<number>, op: OpCode, numPartitions: number, pieceBytesWanted?: number): Promise<PackedBatch> {
     const { value } = batch;
@@ -168,13 +197,22 @@ export class WasmCore implements Core {
     const bytes = partitions.flat().reduce((n, b) => n + b.bytes.byteLength, 0);
     const valueKind = valueKindFor(value, op, bytes);
     const exactInAnyOrder = valueKind === KIND.i64 || op !== OP.sum;
+    const { separators, fields } = batch.tokens;
+    const settings = { separators, fields, value, valueKind, op, numPartitions };
+    const pre = batch.tokens.text.preCounted;
+    if (exactInAnyOrder && pre instanceof BlockCount) {
+      const packed = await pre.claim(settings, bytes);
+      if (packed !== undefined) {
+        this.blockStats.batchesFromBlocks++;
+        return new PackedBatch(packed);
+      }
+    }
     const pieceBytes = pieceBytesWanted ?? this.options.pieceBytes ?? pieceSize(bytes, this.threads);
     const perSegment = exactInAnyOrder ? [piecesOf(partitions.flat(), pieceBytes)] : partitions.map((blocks) => piecesOf(blocks, pieceBytes));
-    const pieces = perSegment.flat();
-    const ranges = exactInAnyOrder ? PieceScheduler.evenRanges(pieces.length, this.threads) : PieceScheduler.consecutiveRanges(perSegment.map((p) => p.length));
-    const { separators, fields } = batch.tokens;
-    const settings = { separators, fields, value, valueKind, op, numPartitions, ...(exactInAnyOrder ? { flushBytes: this.options.flushBytes ?? FLUSH_BYTES } : {}) };
-    const partials = bytes <= pieceBytes && pieceBytesWanted === undefined ? this.countHere(perSegment, settings) : await this.countOnWorkers(pieces, ranges, exactInAnyOrder, settings);
+    const ranges = exactInAnyOrder ? undefined : PieceScheduler.consecutiveRanges(perSegment.map((p) => p.length));
+    // Workers may send a segment back in several partials only where that cannot change a result.
+    const counting = exactInAnyOrder ? { ...settings, flushBytes: this.options.flushBytes ?? FLUSH_BYTES } : settings;
+    const partials = bytes <= pieceBytes && pieceBytesWanted === undefined ? this.countHere(perSegment, settings) : await this.countPieces(perSegment.flat(), ranges, counting);
     if (partials.length === 1) return new PackedBatch(partials[0]!);
     if (packedKeys(partials) > MERGE_IN_JS_KEYS) return new PackedBatch(mergePackedPartials(partials, op));
     const merged = this.kernels.combiner(numPartitions, valueKind, 'merge');
@@ -182,8 +220,18 @@ export class WasmCore implements Core {
     return new PackedBatch(this.kernels.pack(merged));
   }
 
-  private countOnWorkers(pieces: Uint8Array[][], ranges: [number, number][], exactInAnyOrder: boolean, settings: CountSettings): Promise<ArrayBuffer[]> {
-    const scheduler = new PieceScheduler(ranges, exactInAnyOrder);
+  /** The last block of a receiver's batch (exact counts only), counted as {@link WasmCore.countTokens} counts a batch. */
+  private async countBlocks(blocks: readonly LineBlock[], settings: CountSettings): Promise<ArrayBuffer[]> {
+    const bytes = blocks.reduce((n, b) => n + b.bytes.byteLength, 0);
+    return this.countPieces(piecesOf(blocks, this.options.pieceBytes ?? pieceSize(bytes, this.threads)), undefined, settings);
+  }
+
+  /**
+   * The partials of `pieces`, in text order: `ranges` fixes the segments (which then never split);
+   * without, the pieces start as `threads` equal segments that work stealing may split.
+   */
+  private countPieces(pieces: Uint8Array[][], ranges: [number, number][] | undefined, settings: CountSettings): Promise<ArrayBuffer[]> {
+    const scheduler = new PieceScheduler(ranges ?? PieceScheduler.evenRanges(pieces.length, this.threads), ranges === undefined);
     const workers = Math.min(this.threads, scheduler.initialSegments);
     return countOnPool(this.pool, this.buffers, pieces, scheduler, workers, settings);
   }

@@ -4,6 +4,7 @@ import type { Batch } from '../../batch/batch.js';
 import type { LineBlock } from '../../batch/text-batch.js';
 import type { DStream } from '../../dstream/dstream.js';
 import type { InputOperator, RecoverableInput, StreamEnv } from '../../dstream/operator.js';
+import { BlockGenerator } from './block-generator.js';
 import { ReceivedData } from './received-data.js';
 import { ReceiverRecovery } from './receiver-recovery.js';
 import type { BatchInfo } from '../../scheduler/listener.js';
@@ -39,6 +40,8 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
   private starting: Promise<void> = Promise.resolve();
   private stopping: Promise<void> = Promise.resolve();
   private readonly flow: ReceiverFlow<T>;
+  /** Hands received text to the core as it arrives, when the core counts blocks (the wasm core). */
+  private readonly blocks: BlockGenerator | undefined;
 
   constructor(
     private readonly env: StreamEnv,
@@ -50,12 +53,15 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
     this.flow = new ReceiverFlow(env, name, (piece) => this.deliver(piece));
     this.wal = new ReceiverRecovery<T>(name, (message, error) => this.reportError(message, error), (piece) => this.data.add(piece));
     this.recovery = this.wal;
+    const counter = env.core.createBlockCounter?.();
+    this.blocks = counter && new BlockGenerator(this.data as ReceivedData<unknown>, counter, env.clock, env.receiverLimits.blockInterval);
     superviseReceiver(receiver, this);
   }
 
   /** Starts the receiver; a failing onStart is reported and retried, not thrown. */
   async start(): Promise<void> {
     this.running = true;
+    this.blocks?.start();
     await this.startReceiver();
   }
 
@@ -67,6 +73,7 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
   async stop(): Promise<void> {
     this.running = false;
     this.cancelRestart();
+    this.blocks?.stop();
     this.flow.flush();
     await this.stopReceiver();
   }
@@ -83,12 +90,12 @@ export class ReceiverInputDStream<T> implements InputOperator<T>, ReceiverSuperv
 
   /**
    * The data stored since the previous batch; with a write-ahead log, once it is on disk. A batch
-   * re-run after a restart is rebuilt from the log.
+   * re-run after a restart is rebuilt from the log (and counted from its text, not from blocks).
    */
   async compute(time: number): Promise<Batch<T>> {
     if (this.wal.isReplay(time)) return this.wal.replay(time, this.numPartitions);
     this.flow.cut(time);
-    const batch = this.data.take(this.numPartitions);
+    const batch = this.data.take(this.numPartitions, this.blocks?.cut());
     await this.wal.allocate(time);
     return batch;
   }

@@ -15,7 +15,12 @@ export interface ReceiverLimits {
   readonly backpressureInitialRate: number | undefined;
   /** The memory bound shared by the context's receivers. */
   readonly budget: BufferBudget;
+  /** Ms between blocks handed to the core while a batch fills (Spark's block interval). */
+  readonly blockInterval: number;
 }
+
+/** Spark's `spark.streaming.blockInterval` default. */
+export const DEFAULT_BLOCK_INTERVAL = 200;
 
 const MiB = 1024 * 1024;
 
@@ -35,11 +40,11 @@ export function defaultMaxBufferedBytes(): number {
   return Math.min(256 * MiB, Math.max(16 * MiB, share));
 }
 
-type LimitOptions = Pick<StreamingContextOptions, 'receiverMaxRate' | 'backpressure' | 'backpressureInitialRate' | 'maxBufferedBytes'>;
+type LimitOptions = Pick<StreamingContextOptions, 'receiverMaxRate' | 'backpressure' | 'backpressureInitialRate' | 'maxBufferedBytes' | 'blockInterval'>;
 
 /** Checks the rate and memory options of a context; every mistake throws a FlintError naming the option. */
 export function receiverLimits(options: LimitOptions): ReceiverLimits {
-  const { receiverMaxRate, backpressure, backpressureInitialRate, maxBufferedBytes } = options;
+  const { receiverMaxRate, backpressure, backpressureInitialRate, maxBufferedBytes, blockInterval } = options;
   if (receiverMaxRate !== undefined && !(typeof receiverMaxRate === 'number' && receiverMaxRate > 0)) {
     throw invalid(`options.receiverMaxRate must be a positive number of records per second (or Infinity for no limit), got ${String(receiverMaxRate)}`);
   }
@@ -57,7 +62,11 @@ export function receiverLimits(options: LimitOptions): ReceiverLimits {
   if (maxBufferedBytes !== undefined && !(typeof maxBufferedBytes === 'number' && maxBufferedBytes >= 1 && (Number.isSafeInteger(maxBufferedBytes) || maxBufferedBytes === Infinity))) {
     throw invalid(`options.maxBufferedBytes must be a whole number of bytes of at least 1 (or Infinity for no bound), got ${String(maxBufferedBytes)}`);
   }
+  if (blockInterval !== undefined && !(typeof blockInterval === 'number' && blockInterval > 0 && Number.isFinite(blockInterval))) {
+    throw invalid(`options.blockInterval must be a positive, finite number of ms, got ${String(blockInterval)}`);
+  }
   return {
+    blockInterval: blockInterval ?? DEFAULT_BLOCK_INTERVAL,
     receiverMaxRate: receiverMaxRate ?? Infinity,
     backpressure: backpressure ?? false,
     backpressureInitialRate,
