@@ -342,7 +342,7 @@ function summary(r: Results): string[] {
 function noted(r: Results, w: WorkloadName, section: string): string {
   const m = r.measured?.[w];
   if (!m || m.date === r.date) return section;
-  const line = `*Measured by an earlier ${m.mode} run on ${m.date.slice(0, 16).replace('T', ' ')} UTC (Node ${m.node}) and kept with \`BENCH_KEEP=1\`; the other sections are from this run.*`;
+  const line = `*Measured separately by a ${m.mode} run on ${m.date.slice(0, 16).replace('T', ' ')} UTC (Node ${m.node}) and kept with \`BENCH_KEEP=1\`; the other sections are from this run.*`;
   const end = section.indexOf('\n');
   return end < 0 ? section : `${section.slice(0, end)}\n\n${line}\n${section.slice(end)}`;
 }
