@@ -108,19 +108,7 @@ export async function createDuckDB() {
             appender.endRow();
           }
           appender.closeSync();
-          await connection.run(
-            `INSERT INTO ${state} SELECT t - (t % $w) AS start, word, count(*) FROM ${staging}
-               WHERE t - (t % $w) + $w > $wm GROUP BY ALL
-             ON CONFLICT DO UPDATE SET n = n + excluded.n`,
-            { w: windowMs, wm: watermark },
-          );
-          const max = Number((await connection.runAndReadAll(`SELECT max(t) FROM ${staging}`)).getRows()[0][0]);
-          await connection.run(`DELETE FROM ${staging}`);
-          await evict();
-          if (max - delayMs > watermark) {
-            watermark = max - delayMs;
-            await evict();
-          }
+          await process();
         },
         /** Every evicted (window start, word, count). */
         async results() {
