@@ -200,7 +200,9 @@ export async function runWordCount(config: WordCountConfig, env: WordCountEnv, s
     failure = error;
   }
   const summary = await job.stop(failure === undefined, inputEnded ? Number.POSITIVE_INFINITY : config.gracefulTimeout);
-  // Stdout may also fail while the stop prints the last batches.
+  // Stdout may also fail while the stop prints the last batches; a stream reports a failed write
+  // on a later tick, so let those reports arrive before deciding the outcome.
+  await new Promise((resolve) => setImmediate(resolve));
   if (failure === undefined && isFailure(signal?.reason)) failure = signal.reason;
   env.err.write(formatSummary(summary));
   if (failure === undefined) return 0;

@@ -213,6 +213,9 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
     const full = (r: OffsetRange): boolean => !replay && this.buffer.bytes(tpKey(r.topic, r.partition)) > this.o.maxBufferedBytesPerPartition;
     const fetched = await this.buffer.waitFor(ranges, this.o.pollTimeout, full);
     this.awaited.clear();
+    // A new batch leaves out the partitions a rebalance took away while it waited: their new
+    // owner reads them from the group's committed offset.
+    if (!replay) ranges = ranges.filter((r) => this.assigned.has(tpKey(r.topic, r.partition)));
     if (!fetched) {
       const short = ranges.filter((r) => !this.buffer.covers(r) && !full(r));
       if (replay) {
@@ -367,7 +370,7 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
   // New ranges: from each partition's position to the latest offset, capped by the rate limits.
   // When the offsets cannot be listed, every range is empty and listeners are told.
   private async planRanges(): Promise<OffsetRange[]> {
-    const keys = [...this.assigned].sort();
+    let keys = [...this.assigned].sort();
     let ends: Map<string, { low: number; high: number }>;
     try {
       ends = await this.watermarks([...new Set(keys.map((k) => parseTpKey(k)[0]))]);
@@ -375,6 +378,8 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
       this.env.reportSourceError({ source: this.name, message: `cannot list the latest offsets: ${(error as Error).message}; this batch is empty, the next one tries again`, error });
       ends = new Map();
     }
+    // A rebalance during the lookup may have taken partitions away: plan only those still held.
+    keys = keys.filter((key) => this.assigned.has(key));
     const froms = new Map<string, number>();
     const lags = new Map<string, number>();
     for (const key of keys) {
