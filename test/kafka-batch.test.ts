@@ -77,4 +77,15 @@ describe('FetchBuffer', () => {
     expect(buffer.take(range).map((m) => m.offset)).toEqual(['3', '4', '5']);
     expect(buffer.bytes('t:0')).toBe(0);
   });
+
+  it('refuses a fetch asked for beyond its position (sent before a seek back), so no offset is skipped', () => {
+    const buffer = new FetchBuffer();
+    buffer.reset('t:0', 0);
+    // A new member's first fetch starts at the latest offset, 231, before the seek to 0 arrives.
+    expect(buffer.add({ ...fetched(0, [231, 232]), fetchedOffset: '231' })).toBe(false);
+    expect(buffer.fetchedUntil('t:0')).toBe(0);
+    expect(buffer.add({ ...fetched(0, [0, 1, 2]), fetchedOffset: '0' })).toBe(true);
+    expect(buffer.add({ ...fetched(0, [2, 3]), fetchedOffset: '2' })).toBe(true); // overlapping: 2 kept once
+    expect(buffer.take(new OffsetRange('t', 0, 0, 4)).map((m) => m.offset)).toEqual(['0', '1', '2', '3']);
+  });
 });

@@ -18,6 +18,8 @@ export interface KafkaFetchBatch {
   readonly messages: readonly KafkaMessage[];
   /** The offset of the last message fetched (KafkaJS's `Batch.lastOffset()`, control records included). */
   lastOffset(): string;
+  /** The offset the fetch asked for (KafkaJS's `Batch.fetchedOffset`); a client without it gives none. */
+  readonly fetchedOffset?: string;
 }
 
 /** Topic and partitions, as KafkaJS's pause/resume take them. */

@@ -411,12 +411,16 @@ export class DirectKafkaInputDStream implements InputOperator<KafkaRecord> {
     return to;
   }
 
-  // After each fetch: fetching ahead pauses while a partition holds more than its byte bound,
+  // After each fetch: a fetch the buffer refuses (sent before a seek) sends the consumer back to
+  // where the buffer ends. Fetching ahead pauses while a partition holds more than its byte bound,
   // but not before a re-run batch has its logged range, which it must read whole (a new batch
   // stops waiting at the bound instead).
-  private onFetched(topic: string, partition: number, add: () => void): void {
-    add();
+  private onFetched(topic: string, partition: number, add: () => boolean): void {
     const key = tpKey(topic, partition);
+    if (!add()) {
+      this.consumer!.seek({ topic, partition, offset: String(this.buffer.fetchedUntil(key)) });
+      return;
+    }
     const batchWaits = (this.buffer.fetchedUntil(key) ?? Infinity) < (this.awaited.get(key) ?? -1);
     if (this.buffer.bytes(key) > this.o.maxBufferedBytesPerPartition && !batchWaits && !this.paused.has(key)) {
       this.paused.add(key);

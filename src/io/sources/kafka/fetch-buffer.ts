@@ -30,10 +30,16 @@ export class FetchBuffer {
     this.parts.delete(key);
   }
 
-  /** Takes one fetch; messages below the partition's fetch position (read before a seek) are left out. */
-  add(batch: KafkaFetchBatch): void {
+  /**
+   * Takes one fetch; messages below the partition's fetch position (read before a seek) are left
+   * out. Returns false, keeping nothing, when the fetch asked for an offset beyond that position:
+   * it was sent before a seek back (a new member starts at the latest offset until Flint's seek
+   * reaches the consumer), and taking it would skip the offsets between. The caller seeks again.
+   */
+  add(batch: KafkaFetchBatch): boolean {
     const p = this.parts.get(tpKey(batch.topic, batch.partition));
-    if (!p) return;
+    if (!p) return true;
+    if (batch.fetchedOffset !== undefined && Number(batch.fetchedOffset) > p.fetched) return false;
     for (const m of batch.messages) {
       if (Number(m.offset) < p.fetched) continue;
       p.messages.push(m);
@@ -41,6 +47,7 @@ export class FetchBuffer {
     }
     p.fetched = Math.max(p.fetched, Number(batch.lastOffset()) + 1);
     this.wake();
+    return true;
   }
 
   /** Bytes fetched and not yet taken for `key`. */

@@ -78,6 +78,12 @@ export class KafkaRangeReader {
   private onFetched(batch: KafkaFetchBatch): void {
     const read = this.pending.get(key(batch.topic, batch.partition));
     if (!read) return;
+    // A fetch asked for beyond what the read has seen was sent before its seek: taking it would
+    // skip the offsets between, so it is dropped and the seek made again.
+    if (batch.fetchedOffset !== undefined && Number(batch.fetchedOffset) > read.next) {
+      this.consumer?.seek({ topic: batch.topic, partition: batch.partition, offset: String(read.next) });
+      return;
+    }
     const until = read.range.untilOffset;
     for (const m of batch.messages) {
       const offset = Number(m.offset);
