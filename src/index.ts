@@ -63,6 +63,7 @@ export { RuntimeConfig, CONF } from './sql/runtime-config.js';
 export type { FlintSessionOptions } from './sql/session.js';
 export { Dataset, RelationalGroupedDataset } from './sql/dataframe.js';
 export type { DataFrame } from './sql/dataframe.js';
+export type { JoinType, JoinTypeName } from './sql/join-type.js';
 export { KeyValueGroupedDataset } from './sql/key-value-grouped-dataset.js';
 export { Column } from './sql/column.js';
 export type { ColumnLike } from './sql/column.js';

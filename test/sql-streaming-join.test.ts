@@ -1,10 +1,11 @@
-// Ported from Spark's StreamingInnerJoinSuite and StreamingOuterJoinSuite (the cases joining on
-// key and window columns): inner, left outer and right outer joins of two streams, state evicted
+// Ported from Spark's StreamingInnerJoinSuite, StreamingOuterJoinSuite, StreamingFullOuterJoinSuite
+// and StreamingLeftSemiJoinSuite (the cases joining on key and window columns): inner, outer and
+// left semi joins of two streams, state evicted
 // by the watermark on the window key, unmatched rows output with nulls when evicted, late rows
 // dropped and counted, restarts from the checkpoint; and Spark's output-mode rules for them.
 // Both cores.
 import { afterEach, describe, expect, it } from 'vitest';
-import { functions as F, schemaOf, type DataFrame, type FlintSession, type MemoryStream } from '../src/index.js';
+import { functions as F, schemaOf, type DataFrame, type FlintSession, type JoinType, type MemoryStream } from '../src/index.js';
 import { CORES } from './support/harness.js';
 import { cleanUp, session, StreamTest, tempDir } from './support/stream-test.js';
 
@@ -12,7 +13,7 @@ const { col, timestamp_seconds, window } = F;
 afterEach(cleanUp);
 
 /** Spark's setupWindowedJoin: (key, window(10 s), key*2) and (key, window(10 s), key*3), watermarked on `watermarked` sides. */
-function windowedJoin(flint: FlintSession, joinType: 'inner' | 'left_outer' | 'right_outer', watermarked: ('left' | 'right')[]) {
+function windowedJoin(flint: FlintSession, joinType: JoinType, watermarked: ('left' | 'right')[]) {
   const side = (name: string, factor: number, valueName: string, watermark: boolean): [MemoryStream, DataFrame] => {
     const input = flint.memoryStream(name, schemaOf({ value: 'long' }));
     let df = input.toDF().select(col('value').as('key'), timestamp_seconds(col('value')).as('timestamp'), col('value').multiply(factor).as(valueName));
@@ -21,7 +22,8 @@ function windowedJoin(flint: FlintSession, joinType: 'inner' | 'left_outer' | 'r
   };
   const [leftInput, left] = side('left', 2, 'leftValue', watermarked.includes('left'));
   const [rightInput, right] = side('right', 3, 'rightValue', watermarked.includes('right'));
-  const joined = left.join(right, ['key', 'window'], joinType).select(col('key'), col('window').getField('end').cast('long'), col('leftValue'), col('rightValue'));
+  const keys = [col('key'), col('window').getField('end').cast('long')];
+  const joined = left.join(right, ['key', 'window'], joinType).select(...keys, col('leftValue'), ...(joinType === 'left_semi' ? [] : [col('rightValue')]));
   return { leftInput, rightInput, joined };
 }
 
@@ -95,6 +97,74 @@ describe.each(CORES)('stream-stream joins (%s core)', (core) => {
     leftInput.addData(22);
     await t.checkNewAnswer([22, 30, 44, 66]);
     t.assertNumStateRows(3, 1);
+  });
+
+  it('windowed full outer join', async () => {
+    const flint = session(core);
+    const { leftInput, rightInput, joined } = windowedJoin(flint, 'full_outer', ['left', 'right']);
+    const t = new StreamTest(flint, joined, 'append', tempDir());
+    await t.start();
+    leftInput.addData(1, 2, 3, 4, 5);
+    rightInput.addData(3, 4, 5, 6, 7);
+    await t.checkNewAnswer([3, 10, 6, 9], [4, 10, 8, 12], [5, 10, 10, 15]);
+    t.assertNumStateRows(10, 10);
+    leftInput.addData(21);
+    rightInput.addData(22); // watermark 11: both sides' unmatched rows of window [0, 10) come out
+    await t.checkNewAnswer([1, 10, 2, null], [2, 10, 4, null], [6, 10, null, 18], [7, 10, null, 21]);
+    t.assertNumStateRows(2, 2);
+    leftInput.addData(22);
+    await t.checkNewAnswer([22, 30, 44, 66]);
+    t.assertNumStateRows(3, 1);
+    await t.stop();
+    await t.start();
+    leftInput.addData(1);
+    await t.checkNewAnswer();
+    t.assertNumStateRows(3, 0, 1);
+    rightInput.addData(5);
+    await t.checkNewAnswer();
+    t.assertNumStateRows(3, 0, 1);
+  });
+
+  it('windowed left semi join', async () => {
+    const flint = session(core);
+    const { leftInput, rightInput, joined } = windowedJoin(flint, 'left_semi', ['left', 'right']);
+    const t = new StreamTest(flint, joined, 'append', tempDir());
+    await t.start();
+    leftInput.addData(1, 2, 3, 4, 5);
+    rightInput.addData(3, 4, 5, 6, 7);
+    await t.checkNewAnswer([3, 10, 6], [4, 10, 8], [5, 10, 10]);
+    t.assertNumStateRows(10, 10);
+    leftInput.addData(21);
+    rightInput.addData(22);
+    await t.checkNewAnswer();
+    t.assertNumStateRows(2, 2);
+    leftInput.addData(22); // matches on arrival: output, and not kept
+    await t.checkNewAnswer([22, 30, 44]);
+    t.assertNumStateRows(2, 0);
+    rightInput.addData(22); // another match for a left row already output: nothing more
+    await t.checkNewAnswer();
+    t.assertNumStateRows(3, 1);
+    await t.stop();
+    await t.start();
+    leftInput.addData(1);
+    await t.checkNewAnswer();
+    t.assertNumStateRows(3, 0, 1);
+    rightInput.addData(5);
+    await t.checkNewAnswer();
+    t.assertNumStateRows(3, 0, 1);
+  });
+
+  it('a left semi join outputs a kept left row once, whatever the number of right rows matching it later', async () => {
+    const flint = session(core);
+    const { leftInput, rightInput, joined } = windowedJoin(flint, 'left_semi', ['left', 'right']);
+    const t = new StreamTest(flint, joined, 'append');
+    await t.start();
+    leftInput.addData(3, 3);
+    await t.checkNewAnswer();
+    rightInput.addData(3, 3);
+    await t.checkNewAnswer([3, 10, 6], [3, 10, 6]);
+    rightInput.addData(3);
+    await t.checkNewAnswer();
   });
 
   it("Spark's rules: append mode only, a watermarked key for outer joins, nothing stateful after", async () => {

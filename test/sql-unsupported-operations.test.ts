@@ -57,6 +57,15 @@ const CASES: [string, () => DataFrame, OutputMode, RegExp | null][] = [
   ['stream-stream inner join', () => stream().join(stream().select(col('a'), col('t').as('u')), 'a'), 'append', null],
   ['stream-stream inner join in update mode', () => stream().join(stream().select(col('a'), col('t').as('u')), 'a'), 'update', /not supported in Update output mode, only in Append output mode/],
   ['stream-stream left outer join without a watermarked key', () => stream().join(stream().select(col('a'), col('t').as('u')), 'a', 'left_outer'), 'append', /LeftOuter join between two streaming DataFrame\/Datasets is not supported without a watermark/],
+  ['stream-static full outer join', () => stream().join(batch().select(col('a'), col('t').as('u')), 'a', 'full_outer'), 'append', /FullOuter joins with streaming DataFrames\/Datasets on the left and a static DataFrame\/Dataset on the right is not supported/],
+  ['static-stream full outer join', () => batch().join(stream().select(col('a'), col('t').as('u')), 'a', 'outer'), 'append', /FullOuter joins with streaming DataFrames\/Datasets on the right and a static DataFrame\/Dataset on the left is not supported/],
+  ['stream-static left semi join', () => stream().join(batch().select(col('a'), col('t').as('u')), 'a', 'left_semi'), 'update', null],
+  ['static-stream left semi join', () => batch().join(stream().select(col('a'), col('t').as('u')), 'a', 'semi'), 'append', /LeftSemi join with a streaming DataFrame\/Dataset on the right and a static DataFrame\/Dataset on the left is not supported/],
+  ['stream-static left anti join', () => stream().join(batch().select(col('a'), col('t').as('u')), 'a', 'left_anti'), 'append', null],
+  ['static-stream left anti join', () => batch().join(stream().select(col('a'), col('t').as('u')), 'a', 'anti'), 'append', /LeftAnti joins with a streaming DataFrame\/Dataset on the right are not supported/],
+  ['stream-stream left anti join', () => stream().join(stream().select(col('a'), col('t').as('u')), 'a', 'leftanti'), 'append', /LeftAnti joins with a streaming DataFrame\/Dataset on the right are not supported/],
+  ['stream-stream full outer join without a watermarked key', () => stream().join(stream().select(col('a'), col('t').as('u')), 'a', 'full'), 'append', /FullOuter join between two streaming DataFrame\/Datasets is not supported without a watermark/],
+  ['stream-stream left semi join without a watermarked key', () => stream().join(stream().select(col('a'), col('t').as('u')), 'a', 'left_semi'), 'append', /LeftSemi join between two streaming DataFrame\/Datasets is not supported without a watermark/],
 ];
 
 describe('UnsupportedOperationChecker', () => {

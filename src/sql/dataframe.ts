@@ -7,6 +7,7 @@ import { DataStreamWriter } from './data-stream-writer.js';
 import { ColumnRef, SortDirection, stripAlias, type Expression } from './expressions/expression.js';
 import { Count } from './expressions/aggregates.js';
 import { parseInterval } from './interval.js';
+import { parseJoinType, type JoinTypeName } from './join-type.js';
 import { KeyValueGroupedDataset } from './key-value-grouped-dataset.js';
 import { Aggregate, Deduplicate, EventTimeWatermark, Filter, Join, MapElements, Project, Sort, Union, type LogicalPlan } from './logical-plan.js';
 import { toRow, type Row, type StructType } from './schema.js';
@@ -131,12 +132,14 @@ export class Dataset<T = Row> {
   }
 
   /**
-   * Joins on equal columns (Spark's `join(right, usingColumns, joinType)`): a stream with a static
-   * DataFrame, or two streams (append mode; outer joins need a watermarked key such as a window).
+   * Joins on equal columns (Spark's `join(right, usingColumns, joinType)`), with Spark's join types
+   * and spellings (`inner`, `left`, `right`, `full`/`outer`, `left_semi`, `left_anti`, ...): two
+   * static DataFrames, a stream with a static DataFrame, or two streams (append mode; outer and
+   * semi joins need a watermarked key such as a window). Spark's rules for which side may stream
+   * are checked at `start()`.
    */
-  join<U>(right: Dataset<U>, on: string | string[], joinType: 'inner' | 'left_outer' | 'left' | 'right_outer' | 'right' = 'inner'): DataFrame {
-    const type = joinType === 'left' ? 'left_outer' : joinType === 'right' ? 'right_outer' : joinType;
-    return this.derive(new Join(this.logicalPlan, right.logicalPlan, typeof on === 'string' ? [on] : on, type));
+  join<U>(right: Dataset<U>, on: string | string[], joinType: JoinTypeName = 'inner'): DataFrame {
+    return this.derive(new Join(this.logicalPlan, right.logicalPlan, typeof on === 'string' ? [on] : on, parseJoinType(joinType)));
   }
 
   /** The rows of both, matched by column position (Spark's `union`). */

@@ -2,6 +2,7 @@
 // output schema and which columns carry an event-time watermark. The planner turns it into the
 // physical operators a query runs once per micro-batch.
 import { FlintError } from '../errors.js';
+import { keepsLeftOnly, type JoinType } from './join-type.js';
 import { ColumnRef, stripAlias, type Expression } from './expressions/expression.js';
 import { SessionWindow } from './expressions/session-window.js';
 import { TimeWindow } from './expressions/time-window.js';
@@ -253,7 +254,7 @@ export class Join extends LogicalPlan {
     readonly left: LogicalPlan,
     readonly right: LogicalPlan,
     readonly on: readonly string[],
-    readonly joinType: 'inner' | 'left_outer' | 'right_outer',
+    readonly joinType: JoinType,
   ) {
     super();
     this.children = [left, right];
@@ -261,13 +262,17 @@ export class Join extends LogicalPlan {
       left.schema?.resolve(k, 'join');
       right.schema?.resolve(k, 'join');
     }
-    this.schema =
-      left.schema && right.schema
-        ? new StructType([...left.schema.fields, ...right.schema.fields.filter((f) => !on.includes(f.name))])
-        : undefined;
+    if (keepsLeftOnly(joinType)) this.schema = left.schema;
+    else {
+      this.schema =
+        left.schema && right.schema
+          ? new StructType([...left.schema.fields, ...right.schema.fields.filter((f) => !on.includes(f.name))])
+          : undefined;
+    }
   }
 
   override get eventTimeColumns(): EventTimeColumns {
+    if (keepsLeftOnly(this.joinType)) return this.left.eventTimeColumns;
     const right = [...this.right.eventTimeColumns].filter(([c]) => !this.on.includes(c));
     return new Map([...right, ...this.left.eventTimeColumns]);
   }

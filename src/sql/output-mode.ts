@@ -11,6 +11,7 @@
 //   orderBy                         no                  no          after an aggregation
 //   stream-stream join              yes                 no          no (outer: a watermarked join key)
 import { FlintError } from '../errors.js';
+import type { JoinType } from './join-type.js';
 import { Aggregate, Deduplicate, FlatMapGroupsWithState, Join, Sort, type LogicalPlan } from './logical-plan.js';
 
 /** What each trigger writes (Spark's `OutputMode`). */
@@ -52,23 +53,38 @@ export function checkForStreaming(plan: LogicalPlan, mode: OutputMode): void {
       fail('Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode');
     }
   }
-  for (const j of nodes.filter((n): n is Join => n instanceof Join)) {
-    if (j.left.isStreaming && j.right.isStreaming) {
-      checkStreamStreamJoin(j, mode, nodes);
-      continue;
-    }
-    if (j.joinType === 'right_outer' && j.left.isStreaming) fail('RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/Dataset on the right is not supported');
-    if (j.joinType === 'left_outer' && j.right.isStreaming) fail('LeftOuter join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported');
-  }
+  for (const j of nodes.filter((n): n is Join => n instanceof Join)) checkJoin(j, mode, nodes);
 }
 
-// Spark's rules for joins of two streams: append mode only; an outer join must know when a row can
-// no longer match, so one of its keys must carry a watermark; no stateful operator after it.
+/** Spark's names of join types in its error messages. */
+const SPARK_JOIN_NAME: Readonly<Record<JoinType, string>> = {
+  inner: 'Inner', left_outer: 'LeftOuter', right_outer: 'RightOuter', full_outer: 'FullOuter', left_semi: 'LeftSemi', left_anti: 'LeftAnti',
+};
+
+// Spark's rules for which side of each join type may stream (UnsupportedOperationChecker).
+function checkJoin(j: Join, mode: OutputMode, nodes: LogicalPlan[]): void {
+  const [left, right] = [j.left.isStreaming, j.right.isStreaming];
+  const name = SPARK_JOIN_NAME[j.joinType];
+  if (j.joinType === 'full_outer' && left !== right) {
+    fail(`FullOuter joins with streaming DataFrames/Datasets on the ${left ? 'left' : 'right'} and a static DataFrame/Dataset on the ${left ? 'right' : 'left'} is not supported`);
+  }
+  if (j.joinType === 'left_anti' && right) fail('LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported');
+  if ((j.joinType === 'left_outer' || j.joinType === 'left_semi') && !left && right) {
+    fail(`${name} join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is not supported`);
+  }
+  if (j.joinType === 'right_outer' && left && !right) fail('RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet on the right not supported');
+  if (left && right) checkStreamStreamJoin(j, mode, nodes);
+}
+
+// Spark's rules for joins of two streams: append mode only; an outer or semi join must know when a
+// row can no longer match, so one of its keys must carry a watermark; no stateful operator after it.
 function checkStreamStreamJoin(j: Join, mode: OutputMode, nodes: LogicalPlan[]): void {
   if (mode !== 'append') fail(`Join between two streaming DataFrames/Datasets is not supported in ${mode === 'update' ? 'Update' : 'Complete'} output mode, only in Append output mode`);
   if (j.joinType !== 'inner' && !j.on.some((k) => j.left.eventTimeColumns.has(k) || j.right.eventTimeColumns.has(k))) {
-    const name = j.joinType === 'left_outer' ? 'LeftOuter' : 'RightOuter';
-    fail(`Stream-stream ${name} join between two streaming DataFrame/Datasets is not supported without a watermark in the join keys; join on a watermarked event-time column or a window over one`);
+    fail(
+      `Stream-stream ${SPARK_JOIN_NAME[j.joinType]} join between two streaming DataFrame/Datasets is not supported without a watermark in the join keys; ` +
+        'join on a watermarked event-time column or a window over one',
+    );
   }
   const above = nodes.filter((n) => n !== j && n.nodes().includes(j));
   if (above.some((n) => n instanceof Aggregate || n instanceof Deduplicate || n instanceof FlatMapGroupsWithState || (n instanceof Join && n.left.isStreaming && n.right.isStreaming))) {

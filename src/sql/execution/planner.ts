@@ -32,7 +32,8 @@ import { ColumnarWindowAggregateExec } from './columnar-window-aggregate-exec.js
 import { StateStoreSaveExec } from './state-store-save-exec.js';
 import { StreamingDeduplicateExec } from './streaming-deduplicate-exec.js';
 import { StreamingDeduplicateWithinWatermarkExec } from './streaming-deduplicate-within-watermark-exec.js';
-import { StreamStaticJoinExec } from './stream-static-join-exec.js';
+import { BroadcastHashJoinExec } from './broadcast-hash-join-exec.js';
+import { joinColumns } from './join-rows.js';
 import { joinSpec, StreamingSymmetricHashJoinExec } from './streaming-symmetric-hash-join-exec.js';
 
 /** A query's physical plan and what the execution needs to know about it. */
@@ -145,10 +146,10 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined,
       return op;
     }
     if (node instanceof Join) {
-      const streamIsRight = !node.left.isStreaming;
-      const [streamSide, staticSide] = streamIsRight ? [node.right, node.left] : [node.left, node.right];
-      const staticColumns = (staticSide.schema?.fieldNames ?? []).filter((c) => !node.on.includes(c));
-      return new StreamStaticJoinExec(visit(streamSide), visit(staticSide), node.on, staticColumns, node.joinType !== 'inner', streamIsRight);
+      // The streaming side probes the static one; two static sides hash the right.
+      const probeIsRight = node.right.isStreaming;
+      const [probe, build] = probeIsRight ? [node.right, node.left] : [node.left, node.right];
+      return new BroadcastHashJoinExec(visit(probe), visit(build), joinColumns(node), probeIsRight);
     }
     throw new FlintError('UNSUPPORTED_OPERATION', `${node.nodeName} cannot run in a streaming query yet`);
   };

@@ -4,23 +4,22 @@
 // in it), so every pair is output once. When a join key carries a watermark (an event-time column
 // or a window over one), rows whose key is at or behind the watermark are evicted, and an outer
 // join outputs its unmatched rows with nulls then; a side's rows behind the watermark are dropped
-// as late. Without such a key an inner join's state grows with its input, as in Spark.
+// as late. Without such a key an inner join's state grows with its input, as in Spark. A left semi
+// join outputs a left row once, at its first match, and does not keep a left row that matched on
+// arrival.
 import { Batch } from '../../batch/batch.js';
+import { outputsUnmatched } from '../join-type.js';
 import type { Join } from '../logical-plan.js';
 import type { Row, Value } from '../schema.js';
 import type { StateStore } from '../state/state-store.js';
 import { keyString } from '../state/value-codec.js';
+import { joinColumns, joinedRow, nullPaddedRow, type JoinColumns } from './join-rows.js';
 import { StateStoreOperator } from './state-store-operator.js';
 import { eventTimeOf } from './state-store-save-exec.js';
-import type { BatchContext, PhysicalOperator } from './spark-plan.js';
+import type { BatchContext, PhysicalOperator, StateOperatorProgress } from './spark-plan.js';
 
 /** What the join needs to know of its logical node. */
-export interface JoinSpec {
-  readonly on: readonly string[];
-  readonly joinType: 'inner' | 'left_outer' | 'right_outer';
-  /** The left side's columns (join keys among them), and the right side's that are not join keys, in order. */
-  readonly leftColumns: readonly string[];
-  readonly rightColumns: readonly string[];
+export interface JoinSpec extends JoinColumns {
   /** Each side's watermarked column, for dropping late rows. */
   readonly leftEventTime: string | undefined;
   readonly rightEventTime: string | undefined;
@@ -31,10 +30,7 @@ export interface JoinSpec {
 /** The spec of a stream-stream `join`. */
 export function joinSpec(j: Join): JoinSpec {
   return {
-    on: j.on,
-    joinType: j.joinType,
-    leftColumns: j.left.schema?.fieldNames ?? [],
-    rightColumns: (j.right.schema?.fieldNames ?? []).filter((c) => !j.on.includes(c)),
+    ...joinColumns(j),
     leftEventTime: [...j.left.eventTimeColumns.keys()][0],
     rightEventTime: [...j.right.eventTimeColumns.keys()][0],
     stateKey: j.on.find((k) => j.left.eventTimeColumns.has(k) || j.right.eventTimeColumns.has(k)),
@@ -59,6 +55,13 @@ export class StreamingSymmetricHashJoinExec extends StateStoreOperator {
     this.children = [left, right];
   }
 
+  // A join key keeps a list of rows; Spark counts rows, not keys, in numRowsTotal.
+  override progress(): StateOperatorProgress {
+    let rows = 0;
+    for (const [, kept] of this.store.entries()) rows += (kept as unknown as Kept[]).length;
+    return { ...super.progress(), numRowsTotal: rows };
+  }
+
   shouldRunAnotherBatch(watermarkMs: number): boolean {
     return this.spec.stateKey !== undefined && watermarkMs > this.lastWatermarkMs;
   }
@@ -76,7 +79,6 @@ export class StreamingSymmetricHashJoinExec extends StateStoreOperator {
   private storeAndJoin(side: Side, rows: readonly Row[], watermarkMs: number, out: Row[]): void {
     const { on, stateKey } = this.spec;
     const eventTime = side === 'L' ? this.spec.leftEventTime : this.spec.rightEventTime;
-    const other: Side = side === 'L' ? 'R' : 'L';
     for (const row of rows) {
       if (eventTime !== undefined && isBehind(row[eventTime] ?? null, watermarkMs)) {
         this.metrics.dropped++;
@@ -85,27 +87,41 @@ export class StreamingSymmetricHashJoinExec extends StateStoreOperator {
       const keyValues = on.map((k) => row[k] ?? null);
       // Null keys never match (SQL equality); an inner join can forget them, an outer one still outputs them.
       const key = keyValues.some((v) => v === null) ? undefined : keyString(keyValues);
-      let matched = false;
-      if (key !== undefined) {
-        const others = this.store.get(other + key) as Kept[] | undefined;
-        if (others) {
-          this.store.put(other + key, others.map(([r]) => [r, true]) as unknown as Value);
-          for (const [r] of others) out.push(side === 'L' ? this.joined(row, r) : this.joined(r, row));
-          matched = true;
-        }
-      }
+      const matched = key !== undefined && this.joinOther(side, key, row, out);
       if (stateKey !== undefined && isBehind(row[stateKey] ?? null, watermarkMs)) {
-        if (!matched && this.outputsUnmatched(side)) out.push(this.withNulls(side, row));
+        if (!matched && outputsUnmatched(this.spec.joinType, side)) out.push(nullPaddedRow(this.spec, side, row));
         continue;
       }
       if (key === undefined) {
-        if (this.outputsUnmatched(side)) out.push(this.withNulls(side, row));
+        if (outputsUnmatched(this.spec.joinType, side)) out.push(nullPaddedRow(this.spec, side, row));
         continue;
       }
+      // A left semi join has output a left row that matched: it need not wait for more matches.
+      if (matched && side === 'L' && this.spec.joinType === 'left_semi') continue;
       const mine = (this.store.get(side + key) as Kept[] | undefined) ?? [];
       this.store.put(side + key, [...mine, [row, matched]] as unknown as Value);
       this.metrics.updated++;
     }
+  }
+
+  // Joins `row` of `side` with the other side's kept rows of `key`; true when there were any. A
+  // left semi join outputs each left row once: a right row joins only the left rows not matched yet.
+  private joinOther(side: Side, key: string, row: Row, out: Row[]): boolean {
+    const other: Side = side === 'L' ? 'R' : 'L';
+    const others = this.store.get(other + key) as Kept[] | undefined;
+    if (!others) return false;
+    const semi = this.spec.joinType === 'left_semi';
+    if (semi && side === 'L') {
+      out.push(row);
+      return true;
+    }
+    for (const [r, wasMatched] of others) {
+      if (semi) {
+        if (!wasMatched) out.push(r);
+      } else out.push(side === 'L' ? joinedRow(this.spec, row, r) : joinedRow(this.spec, r, row));
+    }
+    this.store.put(other + key, others.map(([r]) => [r, true]) as unknown as Value);
+    return true;
   }
 
   // Rows whose key is at or behind the watermark can no longer match: they go, and an outer join
@@ -116,31 +132,10 @@ export class StreamingSymmetricHashJoinExec extends StateStoreOperator {
       const kept = value as unknown as Kept[];
       if (!isBehind(kept[0]![0][stateKey] ?? null, watermarkMs)) continue;
       const side = key[0] as Side;
-      if (this.outputsUnmatched(side)) for (const [row, matched] of kept) if (!matched) out.push(this.withNulls(side, row));
+      if (outputsUnmatched(this.spec.joinType, side)) for (const [row, matched] of kept) if (!matched) out.push(nullPaddedRow(this.spec, side, row));
       this.store.remove(key);
       this.metrics.removed += kept.length;
     }
-  }
-
-  private outputsUnmatched(side: Side): boolean {
-    return this.spec.joinType === (side === 'L' ? 'left_outer' : 'right_outer');
-  }
-
-  // The join's schema: the left's columns (its keys from the right for a right outer join, which
-  // has a right row for every output), then the right's other columns.
-  private joined(l: Row, r: Row): Row {
-    const keysFrom = this.spec.joinType === 'right_outer' ? r : l;
-    const row: Record<string, Value> = {};
-    for (const c of this.spec.leftColumns) row[c] = (this.spec.on.includes(c) ? keysFrom[c] : l[c]) ?? null;
-    for (const c of this.spec.rightColumns) row[c] = r[c] ?? null;
-    return row;
-  }
-
-  private withNulls(side: Side, row: Row): Row {
-    const out: Record<string, Value> = {};
-    for (const c of this.spec.leftColumns) out[c] = side === 'L' || this.spec.on.includes(c) ? (row[c] ?? null) : null;
-    for (const c of this.spec.rightColumns) out[c] = side === 'R' ? (row[c] ?? null) : null;
-    return out;
   }
 }
 
