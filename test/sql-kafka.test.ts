@@ -254,7 +254,7 @@ describeKafka('kafka source and sink: bad input', () => {
     await going.processAllAvailable();
     await produce(cluster.brokers, 'exists', ['z']);
     await going.processAllAvailable();
-    expect(((await flint.table('loss_goes_on').collect()) as Row[]).map((r) => r['CAST(value AS STRING)'])).toEqual(['z']);
+    expect(((await flint.table('loss_goes_on').collect()) as Row[]).map((r) => r.value)).toEqual(['z']);
     await going.stop();
   }, 60_000);
 

@@ -6,6 +6,8 @@ import { Column, toColumn } from './column.js';
 import { DataStreamWriter } from './data-stream-writer.js';
 import { ColumnRef, SortDirection, stripAlias, type Expression } from './expressions/expression.js';
 import { Count } from './expressions/aggregates.js';
+import { parseExpression } from './expressions/parser.js';
+import { named } from './expressions/scalar.js';
 import { parseInterval } from './interval.js';
 import { parseJoinType, type JoinTypeName } from './join-type.js';
 import { KeyValueGroupedDataset } from './key-value-grouped-dataset.js';
@@ -45,7 +47,7 @@ export class Dataset<T = Row> {
 
   /** Columns computed from each row; `explode` gives one row per element. */
   select(...cols: (string | Column)[]): DataFrame {
-    const exprs = cols.map((c) => toColumn(c).expr);
+    const exprs = cols.map((c) => named(toColumn(c).expr));
     if (exprs.length > 0 && exprs.every((e) => stripAlias(e).aggregate)) return this.derive(new Aggregate(this.logicalPlan, [], exprs));
     return this.derive(new Project(this.logicalPlan, exprs));
   }
@@ -64,14 +66,23 @@ export class Dataset<T = Row> {
     return this.orderBy(...cols);
   }
 
-  /** Rows where `condition` is true (a Column), or where a typed predicate returns true. */
-  filter(condition: Column | ((row: T) => boolean)): Dataset<T> {
+  /** Columns from SQL expression text (Spark's `selectExpr`): `selectExpr("CAST(value AS STRING)", "n * 2 AS twice")`. */
+  selectExpr(...exprs: string[]): DataFrame {
+    return this.select(...exprs.flatMap((e) => (e.trim() === '*' ? this.requireSchema('selectExpr("*")').fieldNames.map((n) => new Column(new ColumnRef(n))) : [parseExpression(e)])));
+  }
+
+  /**
+   * Rows where `condition` is true: a Column, SQL text (`filter("age > 21")`, Spark's
+   * `filter(conditionExpr)`), or a typed predicate.
+   */
+  filter(condition: Column | string | ((row: T) => boolean)): Dataset<T> {
+    if (typeof condition === 'string') condition = parseExpression(condition);
     if (condition instanceof Column) return this.derive(new Filter(this.logicalPlan, condition.expr));
     return this.derive(new MapElements(this.logicalPlan, (row) => (condition(row as T) ? [row] : []), this.schema));
   }
 
   /** Same as {@link Dataset.filter}. */
-  where(condition: Column | ((row: T) => boolean)): Dataset<T> {
+  where(condition: Column | string | ((row: T) => boolean)): Dataset<T> {
     return this.filter(condition);
   }
 
@@ -98,7 +109,7 @@ export class Dataset<T = Row> {
 
   /** Groups rows by columns for `count()` or `agg(...)` (Spark's `groupBy`). */
   groupBy(...cols: (string | Column)[]): RelationalGroupedDataset {
-    return new RelationalGroupedDataset(this as Dataset<unknown> as DataFrame, cols.map((c) => toColumn(c).expr));
+    return new RelationalGroupedDataset(this as Dataset<unknown> as DataFrame, cols.map((c) => named(toColumn(c).expr)));
   }
 
   /** Aggregates every row into one group (Spark's `df.agg`). */

@@ -4,6 +4,7 @@ import { Column, toColumn } from './column.js';
 import { ApproxCountDistinct, Average, Collect, Count, Extremum, Sum } from './expressions/aggregates.js';
 import { ColumnRef, Literal } from './expressions/expression.js';
 import { Explode } from './expressions/generator.js';
+import { parseExpression } from './expressions/parser.js';
 import { Split, UnaryFunction } from './expressions/scalar.js';
 import { SessionWindow } from './expressions/session-window.js';
 import { TimeWindow } from './expressions/time-window.js';
@@ -18,6 +19,15 @@ export function col(name: string): Column {
 
 /** Same as {@link col} (Spark's `column`). */
 export const column = col;
+
+/**
+ * A column from SQL expression text (Spark's `expr`): `expr("CAST(value AS STRING)")`,
+ * `expr("count(*) AS n")`, `expr("a > 3 AND b IS NOT NULL")`. Names, literals, arithmetic,
+ * comparisons, AND/OR/NOT, IS [NOT] NULL, CAST, INTERVAL and the functions of this module.
+ */
+export function expr(sql: string): Column {
+  return parseExpression(sql);
+}
 
 /** A constant column (Spark's `lit`). */
 export function lit(value: Value): Column {

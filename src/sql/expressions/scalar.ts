@@ -2,7 +2,7 @@
 // boolean logic, casts and struct fields, with Spark's names and null semantics (null in, null out).
 import { FlintError } from '../../errors.js';
 import type { DataType, Row, StructType, Value } from '../schema.js';
-import type { Expression } from './expression.js';
+import { Alias, ColumnRef, type Expression } from './expression.js';
 
 /** A function of one value, null-propagating (e.g. `lower`). */
 export class UnaryFunction implements Expression {
@@ -254,6 +254,14 @@ export class Cast implements Expression {
   eval(row: Row): Value {
     return castValue(this.child.eval(row), this.to);
   }
+}
+
+/**
+ * Spark's `Column.named` for a cast: a column cast at the top of a select list keeps the name of
+ * the column it casts (`CAST(value AS STRING)` is called `value`); other expressions keep theirs.
+ */
+export function named(e: Expression): Expression {
+  return e instanceof Cast && e.child instanceof ColumnRef ? new Alias(e, e.child.name) : e;
 }
 
 function castValue(v: Value, to: Cast['to']): Value {

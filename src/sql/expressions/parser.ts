@@ -1,0 +1,310 @@
+// SQL expression text to a Column (Spark's `CatalystSqlParser.parseExpression`, behind `expr`,
+// `selectExpr` and `filter("...")`): column names, literals, arithmetic, comparisons, AND/OR/NOT,
+// IS [NOT] NULL, CAST(e AS type), INTERVAL literals and the functions Flint has, with an optional
+// `AS alias`. A recursive-descent parser over SQL's precedence levels.
+import { FlintError } from '../../errors.js';
+import { Column } from '../column.js';
+import * as F from '../functions.js';
+import { parseInterval } from '../interval.js';
+import type { Value } from '../schema.js';
+import { Literal } from './expression.js';
+
+type Token = { kind: 'number' | 'string' | 'ident' | 'op' | 'end'; text: string; at: number; quoted?: boolean };
+
+const OPERATORS = ['==', '!=', '<>', '<=', '>=', '=', '<', '>', '+', '-', '*', '/', '%', '(', ')', ',', '.'];
+
+type CastType = Parameters<Column['cast']>[0];
+const CAST_TYPES: Readonly<Record<string, CastType>> = {
+  string: 'string', varchar: 'string', char: 'string',
+  long: 'long', bigint: 'long', int: 'long', integer: 'long', smallint: 'long', tinyint: 'long',
+  double: 'double', float: 'double', real: 'double', decimal: 'double',
+  boolean: 'boolean', timestamp: 'timestamp', binary: 'binary',
+};
+
+/** Functions `expr` knows, by lower-case name: each takes the parsed arguments (Columns or literal values). */
+const FUNCTIONS: Readonly<Record<string, (args: Arg[]) => Column>> = {
+  lower: (a) => F.lower(column(a, 0)),
+  upper: (a) => F.upper(column(a, 0)),
+  length: (a) => F.length(column(a, 0)),
+  split: (a) => F.split(column(a, 0), text(a, 1), a[2] === undefined ? -1 : Number(literal(a, 2))),
+  explode: (a) => F.explode(column(a, 0)),
+  timestamp_seconds: (a) => F.timestamp_seconds(column(a, 0)),
+  window: (a) => F.window(column(a, 0), text(a, 1), a[2] === undefined ? undefined : text(a, 2), a[3] === undefined ? undefined : text(a, 3)),
+  session_window: (a) => F.session_window(column(a, 0), text(a, 1)),
+  count: (a) => (a[0] === STAR ? F.count('*') : F.count(column(a, 0))),
+  sum: (a) => F.sum(column(a, 0)),
+  avg: (a) => F.avg(column(a, 0)),
+  mean: (a) => F.avg(column(a, 0)),
+  min: (a) => F.min(column(a, 0)),
+  max: (a) => F.max(column(a, 0)),
+  collect_list: (a) => F.collect_list(column(a, 0)),
+  collect_set: (a) => F.collect_set(column(a, 0)),
+  approx_count_distinct: (a) => F.approx_count_distinct(column(a, 0), a[1] === undefined ? undefined : Number(literal(a, 1))),
+};
+
+const STAR = Symbol('*');
+type Arg = Column | typeof STAR;
+
+/** Parses one SQL expression, e.g. `CAST(value AS STRING)`, `count(*) AS n`, `a > 3 AND b IS NOT NULL`. */
+export function parseExpression(source: string): Column {
+  if (typeof source !== 'string') throw new FlintError('INVALID_ARGUMENT', 'expr needs SQL text, e.g. expr("CAST(value AS STRING)")');
+  const parser = new Parser(source);
+  const result = parser.aliased();
+  parser.expectEnd();
+  return result;
+}
+
+class Parser {
+  private readonly tokens: Token[];
+  private i = 0;
+
+  constructor(private readonly source: string) {
+    this.tokens = tokenize(source, (message, at) => this.fail(message, at));
+  }
+
+  aliased(): Column {
+    const e = this.expression();
+    if (this.keyword('AS')) return e.as(this.identifier());
+    if (this.peek().kind === 'ident' && !isReserved(this.peek())) return e.as(this.identifier());
+    return e;
+  }
+
+  expectEnd(): void {
+    if (this.peek().kind !== 'end') this.fail(`unexpected '${this.peek().text}'`);
+  }
+
+  private expression(): Column {
+    let left = this.conjunction();
+    while (this.keyword('OR')) left = left.or(this.conjunction());
+    return left;
+  }
+
+  private conjunction(): Column {
+    let left = this.negation();
+    while (this.keyword('AND')) left = left.and(this.negation());
+    return left;
+  }
+
+  private negation(): Column {
+    if (this.keyword('NOT')) return this.negation().not();
+    return this.comparison();
+  }
+
+  private comparison(): Column {
+    const left = this.additive();
+    if (this.keyword('IS')) {
+      const not = this.keyword('NOT');
+      if (!this.keyword('NULL')) this.fail('expected NULL after IS');
+      return not ? left.isNotNull() : left.isNull();
+    }
+    const op = this.operator('==', '=', '!=', '<>', '<=', '>=', '<', '>');
+    if (op === undefined) return left;
+    const right = this.additive();
+    switch (op) {
+      case '=':
+      case '==':
+        return left.equalTo(right);
+      case '!=':
+      case '<>':
+        return left.notEqual(right);
+      case '<':
+        return left.lt(right);
+      case '<=':
+        return left.leq(right);
+      case '>':
+        return left.gt(right);
+      default:
+        return left.geq(right);
+    }
+  }
+
+  private additive(): Column {
+    let left = this.multiplicative();
+    for (let op = this.operator('+', '-'); op; op = this.operator('+', '-')) left = op === '+' ? left.plus(this.multiplicative()) : left.minus(this.multiplicative());
+    return left;
+  }
+
+  private multiplicative(): Column {
+    let left = this.unary();
+    for (let op = this.operator('*', '/', '%'); op; op = this.operator('*', '/', '%')) {
+      const right = this.unary();
+      left = op === '*' ? left.multiply(right) : op === '/' ? left.divide(right) : left.mod(right);
+    }
+    return left;
+  }
+
+  private unary(): Column {
+    if (this.operator('-')) {
+      const operand = this.unary();
+      const e = operand.expr;
+      return e instanceof Literal && typeof e.value === 'number' ? F.lit(-e.value) : F.lit(0).minus(operand);
+    }
+    if (this.operator('+')) return this.unary();
+    return this.primary();
+  }
+
+  private primary(): Column {
+    const t = this.next();
+    if (t.kind === 'number') return F.lit(Number(t.text.replace(/[lLdD]$/, '')));
+    if (t.kind === 'string') return F.lit(t.text);
+    if (t.kind === 'op' && t.text === '(') {
+      const inner = this.expression();
+      this.expectOperator(')');
+      return inner;
+    }
+    if (t.kind !== 'ident') this.fail(`unexpected '${t.text || 'end of input'}'`, t.at);
+    const word = t.quoted ? '' : t.text.toUpperCase();
+    if (word === 'TRUE' || word === 'FALSE') return F.lit(word === 'TRUE');
+    if (word === 'NULL') return F.lit(null);
+    if (word === 'CAST') return this.cast();
+    if (word === 'INTERVAL') return this.interval();
+    if (!t.quoted && this.operator('(')) return this.call(t);
+    let name = t.text;
+    while (this.operator('.')) name += `.${this.identifier()}`;
+    return F.col(name);
+  }
+
+  private cast(): Column {
+    this.expectOperator('(');
+    const value = this.expression();
+    if (!this.keyword('AS')) this.fail('expected AS in CAST(expression AS type)');
+    const typeToken = this.next();
+    const type = CAST_TYPES[typeToken.text.toLowerCase()];
+    if (!type) this.fail(`unknown type '${typeToken.text}' in CAST; Flint casts to ${Object.keys(CAST_TYPES).join(', ')}`, typeToken.at);
+    if (this.operator('(')) while (!this.operator(')')) this.next(); // DECIMAL(10, 2), VARCHAR(20): the size does not matter here
+    this.expectOperator(')');
+    return value.cast(type);
+  }
+
+  // INTERVAL 1 HOUR, INTERVAL '10 minutes': a duration in ms, which timestamp arithmetic adds.
+  private interval(): Column {
+    const t = this.next();
+    let text = t.text;
+    if (t.kind === 'number') text = `${t.text} ${this.identifier()}`;
+    else if (t.kind !== 'string') this.fail('expected a duration after INTERVAL, e.g. INTERVAL 1 HOUR', t.at);
+    return new Column(new Literal(parseInterval(text, 'INTERVAL')));
+  }
+
+  private call(name: Token): Column {
+    const args: Arg[] = [];
+    if (!this.operator(')')) {
+      do args.push(this.operator('*') ? STAR : this.expression());
+      while (this.operator(','));
+      this.expectOperator(')');
+    }
+    const f = FUNCTIONS[name.text.toLowerCase()];
+    if (!f) this.fail(`undefined function '${name.text}'; expr knows ${Object.keys(FUNCTIONS).join(', ')}`, name.at);
+    if (args.includes(STAR) && name.text.toLowerCase() !== 'count') this.fail(`'*' is only allowed in count(*)`, name.at);
+    try {
+      return f(args);
+    } catch (error) {
+      if (error instanceof ArgumentError) this.fail(`${name.text}: ${error.message}`, name.at);
+      throw error;
+    }
+  }
+
+  private identifier(): string {
+    const t = this.next();
+    if (t.kind !== 'ident') this.fail(`expected a name, found '${t.text || 'end of input'}'`, t.at);
+    return t.text;
+  }
+
+  private keyword(word: string): boolean {
+    const t = this.peek();
+    if (t.kind !== 'ident' || t.quoted || t.text.toUpperCase() !== word) return false;
+    this.i++;
+    return true;
+  }
+
+  private operator<T extends string>(...ops: T[]): T | undefined {
+    const t = this.peek();
+    if (t.kind !== 'op' || !ops.includes(t.text as T)) return undefined;
+    this.i++;
+    return t.text as T;
+  }
+
+  private expectOperator(op: string): void {
+    if (!this.operator(op)) this.fail(`expected '${op}', found '${this.peek().text || 'end of input'}'`);
+  }
+
+  private peek(): Token {
+    return this.tokens[this.i]!;
+  }
+
+  private next(): Token {
+    const t = this.tokens[this.i]!;
+    if (t.kind !== 'end') this.i++;
+    return t;
+  }
+
+  private fail(message: string, at = this.peek().at): never {
+    throw new FlintError('INVALID_ARGUMENT', `cannot parse the expression "${this.source}": ${message} (at position ${at})`);
+  }
+}
+
+const RESERVED = new Set(['AND', 'OR', 'NOT', 'IS', 'AS', 'NULL', 'TRUE', 'FALSE']);
+
+function isReserved(t: Token): boolean {
+  return !t.quoted && RESERVED.has(t.text.toUpperCase());
+}
+
+function tokenize(source: string, fail: (message: string, at: number) => never): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i]!;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    const at = i;
+    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(source[i + 1] ?? ''))) {
+      const m = /^(?:[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+\.)[lLdD]?/.exec(source.slice(i))!;
+      tokens.push({ kind: 'number', text: m[0], at });
+      i += m[0].length;
+    } else if (c === "'" || c === '"') {
+      let text = '';
+      for (i++; i < source.length && source[i] !== c; i++) text += source[i] === '\\' && i + 1 < source.length ? source[++i] : source[i];
+      if (i >= source.length) fail('unterminated string', at);
+      i++;
+      tokens.push({ kind: 'string', text, at });
+    } else if (c === '`') {
+      const end = source.indexOf('`', i + 1);
+      if (end < 0) fail('unterminated `quoted name`', at);
+      tokens.push({ kind: 'ident', text: source.slice(i + 1, end), at, quoted: true });
+      i = end + 1;
+    } else if (/[A-Za-z_]/.test(c)) {
+      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(source.slice(i))!;
+      tokens.push({ kind: 'ident', text: m[0], at });
+      i += m[0].length;
+    } else {
+      const op = OPERATORS.find((o) => source.startsWith(o, i));
+      if (!op) fail(`unexpected character '${c}'`, at);
+      tokens.push({ kind: 'op', text: op, at });
+      i += op.length;
+    }
+  }
+  tokens.push({ kind: 'end', text: '', at: source.length });
+  return tokens;
+}
+
+/** A function given arguments it cannot take. */
+class ArgumentError extends Error {}
+
+function column(args: Arg[], i: number): Column {
+  const a = args[i];
+  if (a === undefined || a === STAR) throw new ArgumentError(`argument ${i + 1} is missing`);
+  return a;
+}
+
+function literal(args: Arg[], i: number): Value {
+  const e = column(args, i).expr;
+  if (!(e instanceof Literal)) throw new ArgumentError(`argument ${i + 1} must be a constant`);
+  return e.value;
+}
+
+function text(args: Arg[], i: number): string {
+  const v = literal(args, i);
+  if (typeof v !== 'string') throw new ArgumentError(`argument ${i + 1} must be a string such as '10 minutes'`);
+  return v;
+}
