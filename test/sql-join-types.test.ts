@@ -3,7 +3,7 @@
 // static DataFrame batch by batch, on both cores; and the spellings `join` accepts.
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseJoinType, type JoinType } from '../src/sql/join-type.js';
-import { schemaOf, type Row, type Value } from '../src/index.js';
+import { functions as F, schemaOf, type Row, type Value } from '../src/index.js';
 import { CORES } from './support/harness.js';
 import { mulberry32, randomInt, type Rng } from './support/random-text.js';
 import { cleanUp, session, sorted, StreamTest, tuple } from './support/stream-test.js';
@@ -40,6 +40,25 @@ describe.each(CORES)('join types (%s core)', (core) => {
       expect(sorted((await joined.collect()).map(tuple)), `seed ${seed}`).toEqual(sorted(expected(left, right, type)));
       expect(joined.schema?.fieldNames).toEqual(type === 'left_semi' || type === 'left_anti' ? ['k', 'a'] : ['k', 'a', 'b']);
     }
+  });
+
+  it.each(TYPES)('two static DataFrames on a condition, %s: keys from its equality, the rest checked per pair', async (type) => {
+    const flint = session(core);
+    const rng = mulberry32(5);
+    const left = rows(rng, 30, 'a').map((r, i) => ({ ...r, x: i % 7 }));
+    const right = rows(rng, 25, 'b').map((r, i) => ({ k2: r.k, b: r.b, y: i % 5 }));
+    const l = flint.createDataFrame(left, schemaOf({ k: 'long', a: 'string', x: 'long' }));
+    const r = flint.createDataFrame(right, schemaOf({ k2: 'long', b: 'string', y: 'long' }));
+    const match = (u: Row, v: Row) => u.k !== null && u.k === v.k2 && (u.x as number) < (v.y as number);
+    const want: Value[][] = [];
+    if (type === 'left_semi' || type === 'left_anti') for (const u of left) (right.some((v) => match(u, v)) === (type === 'left_semi') ? want.push(tuple(u)) : 0);
+    else {
+      for (const u of left) for (const v of right) if (match(u, v)) want.push([...tuple(u), ...tuple(v)]);
+      if (type === 'left_outer' || type === 'full_outer') for (const u of left) if (!right.some((v) => match(u, v))) want.push([...tuple(u), null, null, null]);
+      if (type === 'right_outer' || type === 'full_outer') for (const v of right) if (!left.some((u) => match(u, v))) want.push([null, null, null, ...tuple(v)]);
+    }
+    const joined = l.join(r, F.expr('k = k2 AND x < y'), type);
+    expect(sorted((await joined.collect()).map(tuple))).toEqual(sorted(want));
   });
 
   it.each(['inner', 'left_outer', 'left_semi', 'left_anti'] as const)('a stream on the left of a static DataFrame, %s: each batch joins its own rows', async (type) => {

@@ -143,14 +143,19 @@ export class Dataset<T = Row> {
   }
 
   /**
-   * Joins on equal columns (Spark's `join(right, usingColumns, joinType)`), with Spark's join types
+   * Joins on using columns (Spark's `join(right, usingColumns, joinType)`), or on a condition
+   * (`join(right, expr("adId = clickAdId AND clickTime <= impressionTime + interval 1 hour"))`:
+   * its equalities between a left and a right column are the keys; both sides' columns are kept,
+   * so their names must differ), with Spark's join types
    * and spellings (`inner`, `left`, `right`, `full`/`outer`, `left_semi`, `left_anti`, ...): two
    * static DataFrames, a stream with a static DataFrame, or two streams (append mode; outer and
    * semi joins need a watermarked key such as a window). Spark's rules for which side may stream
    * are checked at `start()`.
    */
-  join<U>(right: Dataset<U>, on: string | string[], joinType: JoinTypeName = 'inner'): DataFrame {
-    return this.derive(new Join(this.logicalPlan, right.logicalPlan, typeof on === 'string' ? [on] : on, parseJoinType(joinType)));
+  join<U>(right: Dataset<U>, on: string | string[] | Column, joinType: JoinTypeName = 'inner'): DataFrame {
+    const type = parseJoinType(joinType);
+    if (on instanceof Column) return this.derive(new Join(this.logicalPlan, right.logicalPlan, [], type, on.expr));
+    return this.derive(new Join(this.logicalPlan, right.logicalPlan, typeof on === 'string' ? [on] : on, type));
   }
 
   /** The rows of both, matched by column position (Spark's `union`). */

@@ -2,6 +2,7 @@
 // output schema and which columns carry an event-time watermark. The planner turns it into the
 // physical operators a query runs once per micro-batch.
 import { FlintError } from '../errors.js';
+import { checkConditionColumns, splitCondition, type SplitCondition } from './join-condition.js';
 import { keepsLeftOnly, type JoinType } from './join-type.js';
 import { ColumnRef, stripAlias, type Expression } from './expressions/expression.js';
 import { SessionWindow } from './expressions/session-window.js';
@@ -245,16 +246,22 @@ export class FlatMapGroupsWithState extends LogicalPlan {
   }
 }
 
-/** Join on equal columns (Spark's `Join` with using columns): stream-static, or stream-stream with state. */
+/**
+ * Join (Spark's `Join`): on using columns (`on`), or on a condition whose equalities between a
+ * left and a right column are the keys; stream-static, or stream-stream with state.
+ */
 export class Join extends LogicalPlan {
   readonly nodeName = 'Join';
   readonly children: readonly LogicalPlan[];
   readonly schema: StructType | undefined;
+  /** The condition taken apart (a join with a condition only). */
+  readonly split: SplitCondition | undefined;
   constructor(
     readonly left: LogicalPlan,
     readonly right: LogicalPlan,
     readonly on: readonly string[],
     readonly joinType: JoinType,
+    readonly condition?: Expression,
   ) {
     super();
     this.children = [left, right];
@@ -262,19 +269,39 @@ export class Join extends LogicalPlan {
       left.schema?.resolve(k, 'join');
       right.schema?.resolve(k, 'join');
     }
+    this.split = condition && this.splitOn(condition);
     if (keepsLeftOnly(joinType)) this.schema = left.schema;
-    else {
-      this.schema =
-        left.schema && right.schema
-          ? new StructType([...left.schema.fields, ...right.schema.fields.filter((f) => !on.includes(f.name))])
-          : undefined;
-    }
+    else if (!left.schema || !right.schema) this.schema = undefined;
+    else if (condition) this.schema = new StructType([...left.schema.fields, ...right.schema.fields]);
+    else this.schema = new StructType([...left.schema.fields, ...right.schema.fields.filter((f) => !on.includes(f.name))]);
+  }
+
+  /** The left side's key columns. */
+  get leftKeys(): readonly string[] {
+    return this.split?.leftKeys ?? this.on;
+  }
+
+  /** The right side's key columns, in the order of the left's. */
+  get rightKeys(): readonly string[] {
+    return this.split?.rightKeys ?? this.on;
   }
 
   override get eventTimeColumns(): EventTimeColumns {
     if (keepsLeftOnly(this.joinType)) return this.left.eventTimeColumns;
     const right = [...this.right.eventTimeColumns].filter(([c]) => !this.on.includes(c));
     return new Map([...right, ...this.left.eventTimeColumns]);
+  }
+
+  private splitOn(condition: Expression): SplitCondition {
+    const [l, r] = [this.left.schema, this.right.schema];
+    if (!l || !r) throw new FlintError('INVALID_ARGUMENT', 'join with a condition: both sides need a schema (give map/flatMap a schema first)');
+    const same = l.fieldNames.filter((n) => r.fieldNames.includes(n));
+    if (same.length > 0) {
+      throw new FlintError('INVALID_ARGUMENT', `join with a condition: both sides have a column named ${same.map((n) => `"${n}"`).join(', ')}; rename one side's with withColumnRenamed (or join on using columns)`);
+    }
+    checkConditionColumns(condition, l, r);
+    const watermarked = { left: new Set(this.left.eventTimeColumns.keys()), right: new Set(this.right.eventTimeColumns.keys()) };
+    return splitCondition(condition, l, r, watermarked);
   }
 }
 

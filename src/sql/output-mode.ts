@@ -80,10 +80,15 @@ function checkJoin(j: Join, mode: OutputMode, nodes: LogicalPlan[]): void {
 // row can no longer match, so one of its keys must carry a watermark; no stateful operator after it.
 function checkStreamStreamJoin(j: Join, mode: OutputMode, nodes: LogicalPlan[]): void {
   if (mode !== 'append') fail(`Join between two streaming DataFrames/Datasets is not supported in ${mode === 'update' ? 'Update' : 'Complete'} output mode, only in Append output mode`);
-  if (j.joinType !== 'inner' && !j.on.some((k) => j.left.eventTimeColumns.has(k) || j.right.eventTimeColumns.has(k))) {
+  if (j.leftKeys.length === 0) fail('Stream-stream join without equality predicate is not supported; add an equality between a left and a right column to the condition');
+  const watermarkInKeys = j.leftKeys.some((k, i) => j.left.eventTimeColumns.has(k) || j.right.eventTimeColumns.has(j.rightKeys[i]!));
+  const [leftRange, rightRange] = [(j.split?.leftBounds.length ?? 0) > 0, (j.split?.rightBounds.length ?? 0) > 0];
+  const range = { inner: true, left_outer: leftRange, left_semi: leftRange, right_outer: rightRange, full_outer: leftRange || rightRange, left_anti: false }[j.joinType];
+  if (j.joinType !== 'inner' && !watermarkInKeys && !range) {
     fail(
-      `Stream-stream ${SPARK_JOIN_NAME[j.joinType]} join between two streaming DataFrame/Datasets is not supported without a watermark in the join keys; ` +
-        'join on a watermarked event-time column or a window over one',
+      `Stream-stream ${SPARK_JOIN_NAME[j.joinType]} join between two streaming DataFrame/Datasets is not supported without a watermark in the join keys, ` +
+        'or a watermark on the nullable side and an appropriate range condition; join on a watermarked event-time column or a window over one, ' +
+        'or bound the other side\'s event time by this side\'s (`rightTime <= leftTime + interval 1 hour`)',
     );
   }
   const above = nodes.filter((n) => n !== j && n.nodes().includes(j));

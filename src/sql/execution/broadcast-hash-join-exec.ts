@@ -5,11 +5,10 @@
 import { Batch } from '../../batch/batch.js';
 import { outputsUnmatched } from '../join-type.js';
 import type { Row } from '../schema.js';
-import { keyString } from '../state/value-codec.js';
-import { joinedRow, nullPaddedRow, type JoinColumns } from './join-rows.js';
+import { joinedRow, joinKey, meetsResidual, nullPaddedRow, type JoinColumns } from './join-rows.js';
 import type { BatchContext, PhysicalOperator } from './spark-plan.js';
 
-/** Joins the rows of `probe` with the hashed rows of `build` on equal join columns. */
+/** Joins the rows of `probe` with the hashed rows of `build` on equal keys and the rest of the condition. */
 export class BroadcastHashJoinExec implements PhysicalOperator {
   readonly children: readonly PhysicalOperator[];
   private table: Map<string, Row[]> | undefined;
@@ -36,13 +35,13 @@ export class BroadcastHashJoinExec implements PhysicalOperator {
     const matchedBuild = outputsUnmatched(joinType, buildSide) ? new Set<Row>() : undefined;
     const out: Row[] = [];
     for (const row of (await this.probe.execute(ctx)).collect()) {
-      const key = this.columns.on.some((k) => (row[k] ?? null) === null) ? undefined : keyString(this.columns.on.map((k) => row[k]!));
-      const matches = key === undefined ? undefined : table.get(key);
+      const key = joinKey(this.columns, this.probeSide, row);
+      const matches = (key === undefined ? [] : (table.get(key) ?? [])).filter((m) => (this.probeSide === 'L' ? meetsResidual(this.columns, row, m) : meetsResidual(this.columns, m, row)));
       if (joinType === 'left_semi' || joinType === 'left_anti') {
-        if ((matches !== undefined) === (joinType === 'left_semi')) out.push(row);
+        if ((matches.length > 0) === (joinType === 'left_semi')) out.push(row);
         continue;
       }
-      if (!matches) {
+      if (matches.length === 0) {
         if (outputsUnmatched(joinType, this.probeSide)) out.push(nullPaddedRow(this.columns, this.probeSide, row));
         continue;
       }
@@ -60,12 +59,13 @@ export class BroadcastHashJoinExec implements PhysicalOperator {
 
   private async buildTable(ctx: BatchContext): Promise<Map<string, Row[]>> {
     const table = new Map<string, Row[]>();
+    const buildSide = this.probeSide === 'L' ? 'R' : 'L';
     for (const row of (await this.build.execute(ctx)).collect()) {
-      if (this.columns.on.some((k) => (row[k] ?? null) === null)) {
+      const key = joinKey(this.columns, buildSide, row);
+      if (key === undefined) {
         this.nullKeyed.push(row);
         continue;
       }
-      const key = keyString(this.columns.on.map((k) => row[k]!));
       const list = table.get(key);
       if (list) list.push(row);
       else table.set(key, [row]);

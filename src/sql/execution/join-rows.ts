@@ -1,28 +1,51 @@
-// The rows a join on using columns outputs (Spark's `USING` join): the join columns once, then the
-// left side's other columns, then the right side's. A join column's value comes from the side that
-// always has a row (the right for a right outer join; either, coalesced, for a full outer join).
+// The rows a join outputs. On using columns (Spark's `USING` join): the join columns once, then
+// the left side's other columns, then the right side's; a join column's value comes from the side
+// that always has a row (the right for a right outer join; either, coalesced, for a full outer
+// join). On a condition: every left column, then every right column.
+import type { Expression } from '../expressions/expression.js';
 import { keepsLeftOnly, type JoinType } from '../join-type.js';
 import type { Join } from '../logical-plan.js';
 import type { Row, Value } from '../schema.js';
+import { keyString } from '../state/value-codec.js';
 
 /** What the row builders need to know of a join. */
 export interface JoinColumns {
-  readonly on: readonly string[];
   readonly joinType: JoinType;
+  /** Using columns; empty for a join on a condition. */
+  readonly on: readonly string[];
+  /** Each side's key columns, matched in order (the using columns, or the condition's equalities). */
+  readonly leftKeys: readonly string[];
+  readonly rightKeys: readonly string[];
+  /** The condition's other conjuncts, checked on each joined row. */
+  readonly residual: Expression | undefined;
   /** The left side's columns (join keys among them), in order. */
   readonly leftColumns: readonly string[];
-  /** The right side's columns that are not join keys, in order. */
+  /** The right side's columns that are not using columns, in order. */
   readonly rightColumns: readonly string[];
 }
 
 /** The columns of a `join` node. */
 export function joinColumns(j: Join): JoinColumns {
   return {
-    on: j.on,
     joinType: j.joinType,
+    on: j.on,
+    leftKeys: j.leftKeys,
+    rightKeys: j.rightKeys,
+    residual: j.split?.residual,
     leftColumns: j.left.schema?.fieldNames ?? [],
     rightColumns: (j.right.schema?.fieldNames ?? []).filter((c) => !j.on.includes(c)),
   };
+}
+
+/** A row's hash key on its side's key columns; undefined when one is null (SQL equality never matches null). */
+export function joinKey(c: JoinColumns, side: 'L' | 'R', row: Row): string | undefined {
+  const values = (side === 'L' ? c.leftKeys : c.rightKeys).map((k) => row[k] ?? null);
+  return values.some((v) => v === null) ? undefined : keyString(values);
+}
+
+/** True when a left and a right row with equal keys also meet the rest of the condition. */
+export function meetsResidual(c: JoinColumns, l: Row, r: Row): boolean {
+  return c.residual === undefined || c.residual.eval({ ...l, ...r }) === true;
 }
 
 /** The output row of a left row matched with a right row (the left row alone for semi joins). */

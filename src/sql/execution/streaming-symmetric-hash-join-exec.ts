@@ -1,43 +1,53 @@
-// A join of two streams (Spark's StreamingSymmetricHashJoinExec), on equal columns. Each side's
-// rows are kept in state by join key: a new left row joins the right side's state, then goes into
-// the left state; the batch's right rows then join the left state (with this batch's left rows
-// in it), so every pair is output once. When a join key carries a watermark (an event-time column
-// or a window over one), rows whose key is at or behind the watermark are evicted, and an outer
-// join outputs its unmatched rows with nulls then; a side's rows behind the watermark are dropped
-// as late. Without such a key an inner join's state grows with its input, as in Spark. A left semi
-// join outputs a left row once, at its first match, and does not keep a left row that matched on
-// arrival.
+// A join of two streams (Spark's StreamingSymmetricHashJoinExec), on equal keys (using columns, or
+// a condition's equalities) and the rest of the condition. Each side's rows are kept in state by
+// key: a new left row joins the right side's state, then goes into the left state; the batch's
+// right rows then join the left state (with this batch's left rows in it), so every pair is output
+// once. A kept row goes once no row to come can match it: when a key carries a watermark (an
+// event-time column or a window over one) and the watermark passes it, or when a time-range
+// condition (`rightTime <= leftTime + interval 1 hour`) puts it behind the other side's watermark.
+// An outer join outputs its unmatched rows with nulls then; a side's rows behind the watermark are
+// dropped as late. Without either, state grows with the input, as in Spark. A left semi join
+// outputs a left row once, at its first match, and does not keep a left row that matched on arrival.
 import { Batch } from '../../batch/batch.js';
+import { pastBound, type TimeBound } from '../join-condition.js';
 import { outputsUnmatched } from '../join-type.js';
 import type { Join } from '../logical-plan.js';
 import type { Row, Value } from '../schema.js';
 import type { StateStore } from '../state/state-store.js';
-import { keyString } from '../state/value-codec.js';
-import { joinColumns, joinedRow, nullPaddedRow, type JoinColumns } from './join-rows.js';
+import { joinColumns, joinedRow, joinKey, meetsResidual, nullPaddedRow, type JoinColumns } from './join-rows.js';
 import { StateStoreOperator } from './state-store-operator.js';
 import { eventTimeOf } from './state-store-save-exec.js';
 import type { BatchContext, PhysicalOperator, StateOperatorProgress } from './spark-plan.js';
 
+type Side = 'L' | 'R';
+
+/** How long one side's kept rows can still match. */
+interface SideSpec {
+  /** The watermarked column, for dropping late rows. */
+  readonly eventTime: string | undefined;
+  /** A key column that carries a watermark: a row goes when the watermark passes it. */
+  readonly stateKey: string | undefined;
+  /** Time-range bounds of the condition: a row goes once it is past one. */
+  readonly bounds: readonly TimeBound[];
+}
+
 /** What the join needs to know of its logical node. */
 export interface JoinSpec extends JoinColumns {
-  /** Each side's watermarked column, for dropping late rows. */
-  readonly leftEventTime: string | undefined;
-  readonly rightEventTime: string | undefined;
-  /** A join key that carries a watermark: state is evicted by it. */
-  readonly stateKey: string | undefined;
+  readonly left: SideSpec;
+  readonly right: SideSpec;
 }
 
 /** The spec of a stream-stream `join`. */
 export function joinSpec(j: Join): JoinSpec {
-  return {
-    ...joinColumns(j),
-    leftEventTime: [...j.left.eventTimeColumns.keys()][0],
-    rightEventTime: [...j.right.eventTimeColumns.keys()][0],
-    stateKey: j.on.find((k) => j.left.eventTimeColumns.has(k) || j.right.eventTimeColumns.has(k)),
-  };
+  const keyIndex = j.leftKeys.findIndex((k, i) => j.left.eventTimeColumns.has(k) || j.right.eventTimeColumns.has(j.rightKeys[i]!));
+  const side = (plan: Join['left'], keys: readonly string[], bounds: readonly TimeBound[] | undefined): SideSpec => ({
+    eventTime: [...plan.eventTimeColumns.keys()][0],
+    stateKey: keyIndex < 0 ? undefined : keys[keyIndex],
+    bounds: bounds ?? [],
+  });
+  return { ...joinColumns(j), left: side(j.left, j.leftKeys, j.split?.leftBounds), right: side(j.right, j.rightKeys, j.split?.rightBounds) };
 }
 
-type Side = 'L' | 'R';
 /** A kept row and whether it has matched a row of the other side. */
 type Kept = [row: Row, matched: boolean];
 
@@ -63,7 +73,7 @@ export class StreamingSymmetricHashJoinExec extends StateStoreOperator {
   }
 
   shouldRunAnotherBatch(watermarkMs: number): boolean {
-    return this.spec.stateKey !== undefined && watermarkMs > this.lastWatermarkMs;
+    return this.evicts() && watermarkMs > this.lastWatermarkMs;
   }
 
   async execute(ctx: BatchContext): Promise<Batch<Row>> {
@@ -72,28 +82,27 @@ export class StreamingSymmetricHashJoinExec extends StateStoreOperator {
     const out: Row[] = [];
     this.storeAndJoin('L', leftRows.collect(), ctx.watermarkMs, out);
     this.storeAndJoin('R', rightRows.collect(), ctx.watermarkMs, out);
-    if (this.spec.stateKey !== undefined) this.evict(ctx.watermarkMs, out);
+    if (this.evicts()) this.evict(ctx.watermarkMs, out);
     return Batch.of(out, 1);
   }
 
+  private evicts(): boolean {
+    const can = (s: SideSpec) => s.stateKey !== undefined || s.bounds.length > 0;
+    return can(this.spec.left) || can(this.spec.right);
+  }
+
   private storeAndJoin(side: Side, rows: readonly Row[], watermarkMs: number, out: Row[]): void {
-    const { on, stateKey } = this.spec;
-    const eventTime = side === 'L' ? this.spec.leftEventTime : this.spec.rightEventTime;
+    const { eventTime } = this.sideSpec(side);
     for (const row of rows) {
       if (eventTime !== undefined && isBehind(row[eventTime] ?? null, watermarkMs)) {
         this.metrics.dropped++;
         continue;
       }
-      const keyValues = on.map((k) => row[k] ?? null);
       // Null keys never match (SQL equality); an inner join can forget them, an outer one still outputs them.
-      const key = keyValues.some((v) => v === null) ? undefined : keyString(keyValues);
+      const key = joinKey(this.spec, side, row);
       const matched = key !== undefined && this.joinOther(side, key, row, out);
-      if (stateKey !== undefined && isBehind(row[stateKey] ?? null, watermarkMs)) {
+      if (key === undefined || this.canGo(side, row, watermarkMs)) {
         if (!matched && outputsUnmatched(this.spec.joinType, side)) out.push(nullPaddedRow(this.spec, side, row));
-        continue;
-      }
-      if (key === undefined) {
-        if (outputsUnmatched(this.spec.joinType, side)) out.push(nullPaddedRow(this.spec, side, row));
         continue;
       }
       // A left semi join has output a left row that matched: it need not wait for more matches.
@@ -104,38 +113,60 @@ export class StreamingSymmetricHashJoinExec extends StateStoreOperator {
     }
   }
 
-  // Joins `row` of `side` with the other side's kept rows of `key`; true when there were any. A
-  // left semi join outputs each left row once: a right row joins only the left rows not matched yet.
+  // Joins `row` of `side` with the other side's kept rows of `key` that meet the condition; true
+  // when there were any. A left semi join outputs each left row once: a right row joins only the
+  // left rows not matched yet.
   private joinOther(side: Side, key: string, row: Row, out: Row[]): boolean {
     const other: Side = side === 'L' ? 'R' : 'L';
     const others = this.store.get(other + key) as Kept[] | undefined;
     if (!others) return false;
+    const meets = ([r]: Kept): boolean => (side === 'L' ? meetsResidual(this.spec, row, r) : meetsResidual(this.spec, r, row));
     const semi = this.spec.joinType === 'left_semi';
     if (semi && side === 'L') {
+      if (!others.some(meets)) return false;
       out.push(row);
       return true;
     }
-    for (const [r, wasMatched] of others) {
-      if (semi) {
-        if (!wasMatched) out.push(r);
-      } else out.push(side === 'L' ? joinedRow(this.spec, row, r) : joinedRow(this.spec, r, row));
-    }
-    this.store.put(other + key, others.map(([r]) => [r, true]) as unknown as Value);
-    return true;
+    let matched = false;
+    const marked = others.map((kept): Kept => {
+      if (!meets(kept)) return kept;
+      matched = true;
+      const [r, wasMatched] = kept;
+      if (!semi) out.push(side === 'L' ? joinedRow(this.spec, row, r) : joinedRow(this.spec, r, row));
+      else if (!wasMatched) out.push(r);
+      return [r, true];
+    });
+    if (matched) this.store.put(other + key, marked as unknown as Value);
+    return matched;
   }
 
-  // Rows whose key is at or behind the watermark can no longer match: they go, and an outer join
-  // outputs its side's unmatched ones with nulls.
+  // True when no row to come can match `row` of `side`: its watermarked key is behind the
+  // watermark, or it is past a time-range bound of the condition.
+  private canGo(side: Side, row: Row, watermarkMs: number): boolean {
+    const { stateKey, bounds } = this.sideSpec(side);
+    if (stateKey !== undefined && isBehind(row[stateKey] ?? null, watermarkMs)) return true;
+    return bounds.some((b) => {
+      const t = eventTimeOf(row[b.mine] ?? null);
+      return t !== undefined && pastBound(b, t, watermarkMs);
+    });
+  }
+
+  // Kept rows that can no longer match go, and an outer join outputs its side's unmatched ones with nulls.
   private evict(watermarkMs: number, out: Row[]): void {
-    const stateKey = this.spec.stateKey!;
     for (const [key, value] of [...this.store.entries()]) {
-      const kept = value as unknown as Kept[];
-      if (!isBehind(kept[0]![0][stateKey] ?? null, watermarkMs)) continue;
       const side = key[0] as Side;
-      if (outputsUnmatched(this.spec.joinType, side)) for (const [row, matched] of kept) if (!matched) out.push(nullPaddedRow(this.spec, side, row));
-      this.store.remove(key);
-      this.metrics.removed += kept.length;
+      const kept = value as unknown as Kept[];
+      const staying = kept.filter(([row]) => !this.canGo(side, row, watermarkMs));
+      if (staying.length === kept.length) continue;
+      if (outputsUnmatched(this.spec.joinType, side)) for (const [row, matched] of kept) if (!matched && this.canGo(side, row, watermarkMs)) out.push(nullPaddedRow(this.spec, side, row));
+      if (staying.length === 0) this.store.remove(key);
+      else this.store.put(key, staying as unknown as Value);
+      this.metrics.removed += kept.length - staying.length;
     }
+  }
+
+  private sideSpec(side: Side): SideSpec {
+    return side === 'L' ? this.spec.left : this.spec.right;
   }
 }
 

@@ -1,6 +1,6 @@
 // SQL expression text to a Column (Spark's `CatalystSqlParser.parseExpression`, behind `expr`,
 // `selectExpr` and `filter("...")`): column names, literals, arithmetic, comparisons, AND/OR/NOT,
-// IS [NOT] NULL, CAST(e AS type), INTERVAL literals and the functions Flint has, with an optional
+// [NOT] BETWEEN, IS [NOT] NULL, CAST(e AS type), INTERVAL literals and the functions Flint has, with an optional
 // `AS alias`. A recursive-descent parser over SQL's precedence levels.
 import { FlintError } from '../../errors.js';
 import { Column } from '../column.js';
@@ -92,6 +92,14 @@ class Parser {
 
   private comparison(): Column {
     const left = this.additive();
+    const negated = this.keyword('NOT');
+    if (this.keyword('BETWEEN')) {
+      const low = this.additive();
+      if (!this.keyword('AND')) this.fail('expected AND in BETWEEN low AND high');
+      const within = left.geq(low).and(left.leq(this.additive()));
+      return negated ? within.not() : within;
+    }
+    if (negated) this.fail('expected BETWEEN after NOT');
     if (this.keyword('IS')) {
       const not = this.keyword('NOT');
       if (!this.keyword('NULL')) this.fail('expected NULL after IS');
@@ -242,7 +250,7 @@ class Parser {
   }
 }
 
-const RESERVED = new Set(['AND', 'OR', 'NOT', 'IS', 'AS', 'NULL', 'TRUE', 'FALSE']);
+const RESERVED = new Set(['AND', 'OR', 'NOT', 'IS', 'AS', 'NULL', 'TRUE', 'FALSE', 'BETWEEN']);
 
 function isReserved(t: Token): boolean {
   return !t.quoted && RESERVED.has(t.text.toUpperCase());
