@@ -106,3 +106,50 @@ describe.each(CORES)('collect_list and collect_set (%s core)', (core) => {
     await t.checkNewAnswer(['ann', ['a', 'b', 'a', 'c', 'b'], ['a', 'b', 'c']]);
   });
 });
+
+describe.each(CORES)('columns computed over aggregates (%s core)', (core) => {
+  it('agg(max - min, sum / count, a grouping column in an expression) in complete mode, across a restart', async () => {
+    const flint = session(core);
+    const input = flint.memoryStream('readings', schemaOf({ sensor: 'string', v: 'long' }));
+    const { max, min, sum, expr, upper } = F;
+    const stats = input
+      .toDF()
+      .groupBy('sensor')
+      .agg(max('v').minus(min('v')).as('spread'), expr('sum(v) / count(*) AS mean'), count('*'), upper(col('sensor')).as('loud'), sum('v'));
+    expect(stats.schema?.fieldNames).toEqual(['sensor', 'spread', 'mean', 'count(1)', 'loud', 'sum(v)']);
+    const t = new StreamTest(flint, stats, 'complete', tempDir());
+    await t.start();
+    input.addData({ sensor: 'a', v: 3 }, { sensor: 'b', v: 10 }, { sensor: 'a', v: 9 });
+    await t.checkAnswer(['a', 6, 6, 2, 'A', 12], ['b', 0, 10, 1, 'B', 10]);
+    await t.stop();
+    await t.start();
+    input.addData({ sensor: 'a', v: 0 });
+    await t.checkAnswer(['a', 9, 4, 3, 'A', 12], ['b', 0, 10, 1, 'B', 10]);
+  });
+
+  it('a windowed expression of aggregates in append mode comes out once, when the watermark passes the window', async () => {
+    const flint = session(core);
+    const input = flint.memoryStream('events', schemaOf({ t: 'long', v: 'double' }));
+    const df = input
+      .toDF()
+      .select(F.timestamp_seconds(col('t')).as('ts'), col('v'))
+      .withWatermark('ts', '10 seconds')
+      .groupBy(F.window(col('ts'), '10 seconds'))
+      .agg(F.max('v').minus(F.min('v')).as('range'))
+      .select(col('window').getField('start').cast('long'), col('range'));
+    const t = new StreamTest(flint, df, 'append');
+    await t.start();
+    input.addData({ t: 1, v: 2 }, { t: 5, v: 7.5 }, { t: 12, v: 1 });
+    await t.checkNewAnswer();
+    input.addData({ t: 25, v: 0 }); // watermark 15: the window [0, 10) is final
+    await t.checkNewAnswer([0, 5.5]);
+  });
+
+  it('select() of an expression over aggregates aggregates the whole table; a column outside an aggregate is refused', async () => {
+    const flint = session(core);
+    const df = flint.createDataFrame([{ k: 'x', v: 4 }, { k: 'y', v: 10 }]);
+    expect(await df.select(F.max('v').minus(F.min('v')).as('spread')).collect()).toEqual([{ spread: 6 }]);
+    expect(() => df.groupBy('k').agg(F.max('v').minus(col('v')))).toThrow(/reads column "v" outside an aggregate function; group by it, or aggregate it/);
+    expect(await df.groupBy('k').agg(F.lit(1).as('one')).orderBy('k').collect()).toEqual([{ k: 'x', one: 1 }, { k: 'y', one: 1 }]);
+  });
+});

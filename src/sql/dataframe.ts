@@ -4,7 +4,7 @@
 import { FlintError } from '../errors.js';
 import { Column, toColumn } from './column.js';
 import { DataStreamWriter } from './data-stream-writer.js';
-import { ColumnRef, SortDirection, stripAlias, type Expression } from './expressions/expression.js';
+import { Alias, ColumnRef, SortDirection, stripAlias, type Expression } from './expressions/expression.js';
 import { Count } from './expressions/aggregates.js';
 import { parseExpression } from './expressions/parser.js';
 import { named } from './expressions/scalar.js';
@@ -49,6 +49,7 @@ export class Dataset<T = Row> {
   select(...cols: (string | Column)[]): DataFrame {
     const exprs = cols.map((c) => named(toColumn(c).expr));
     if (exprs.length > 0 && exprs.every((e) => stripAlias(e).aggregate)) return this.derive(new Aggregate(this.logicalPlan, [], exprs));
+    if (exprs.some(hasAggregate)) return this.groupBy().agg(...exprs.map((e) => new Column(e)));
     return this.derive(new Project(this.logicalPlan, exprs));
   }
 
@@ -244,14 +245,37 @@ export class RelationalGroupedDataset {
     private readonly groupings: readonly Expression[],
   ) {}
 
-  /** One column per aggregate, after the grouping columns. */
+  /**
+   * One column per aggregate, after the grouping columns. A column may compute over aggregates
+   * and grouping columns (`max('n').minus(min('n'))`, `expr("sum(x) / count(*)")`): the
+   * aggregates are computed, then the expression over them.
+   */
   agg(...aggregates: Column[]): DataFrame {
     if (aggregates.length === 0) throw new FlintError('INVALID_ARGUMENT', 'agg needs at least one aggregate, e.g. agg(count("*"))');
-    return new Dataset(this.df.session, new Aggregate(this.df.logicalPlan, this.groupings, aggregates.map((a) => a.expr)));
+    const exprs = aggregates.map((a) => a.expr);
+    if (exprs.every((e) => stripAlias(e).aggregate)) return new Dataset(this.df.session, new Aggregate(this.df.logicalPlan, this.groupings, exprs));
+    const leaves = new Map<string, Expression>();
+    for (const e of exprs) for (const leaf of aggregateLeaves(stripAlias(e), e.name, this.groupings.map((g) => g.name))) leaves.set(leaf.name, leaf);
+    const aggregate = new Aggregate(this.df.logicalPlan, this.groupings, [...leaves.values()]);
+    const outputs = exprs.map((e) => (stripAlias(e).aggregate ? (e === stripAlias(e) ? new ColumnRef(e.name) : new Alias(new ColumnRef(stripAlias(e).name), e.name)) : e));
+    return new Dataset(this.df.session, new Project(aggregate, [...this.groupings.map((g) => new ColumnRef(g.name)), ...outputs]));
   }
 
   /** Rows per group, in column `count`. */
   count(): DataFrame {
     return this.agg(new Column(new Count('count', undefined)));
   }
+}
+
+// The aggregate functions an agg column computes over. Outside them it may read only grouping columns.
+function aggregateLeaves(e: Expression, column: string, groupings: readonly string[]): Expression[] {
+  if (e.aggregate) return [e];
+  if (e instanceof ColumnRef && !groupings.includes(e.name)) {
+    throw new FlintError('INVALID_ARGUMENT', `agg: "${column}" reads column "${e.name}" outside an aggregate function; group by it, or aggregate it (count, sum, avg, min, max)`);
+  }
+  return e.children.flatMap((c) => aggregateLeaves(c, column, groupings));
+}
+
+function hasAggregate(e: Expression): boolean {
+  return e.aggregate === true || e.children.some(hasAggregate);
 }

@@ -22,7 +22,14 @@ export abstract class AggregateFunction implements Expression {
     this.children = input ? [input] : [];
   }
 
-  abstract dataType(input: StructType): DataType;
+  /** The result's type over the aggregated rows' schema. */
+  abstract resultType(input: StructType): DataType;
+
+  /** The result's type; over an aggregation's output (an expression of aggregates), its column's. */
+  dataType(input: StructType): DataType {
+    return input.field(this.name)?.dataType ?? this.resultType(input);
+  }
+
   /** The buffer of a group with no rows. */
   abstract zero(): AggBuffer;
   /** The buffer after one more row. */
@@ -32,14 +39,16 @@ export abstract class AggregateFunction implements Expression {
   /** The group's result. */
   abstract result(buffer: AggBuffer): Value;
 
-  eval(): Value {
+  /** The group's result, read from an aggregation's output row (for expressions of aggregates). */
+  eval(row: Row): Value {
+    if (Object.hasOwn(row, this.name)) return row[this.name] ?? null;
     throw new FlintError('INVALID_ARGUMENT', `${this.name} is an aggregate function; use it inside groupBy(...).agg(...)`);
   }
 }
 
 /** Spark's `count`: rows where the input is not null (every row for `count(*)`). */
 export class Count extends AggregateFunction {
-  dataType(input: StructType): DataType {
+  resultType(input: StructType): DataType {
     this.input?.dataType(input);
     return 'long';
   }
@@ -59,7 +68,7 @@ export class Count extends AggregateFunction {
 
 /** Spark's `sum`: null for a group of nulls; `long` over integers, else `double`. */
 export class Sum extends AggregateFunction {
-  dataType(input: StructType): DataType {
+  resultType(input: StructType): DataType {
     return this.input!.dataType(input) === 'long' ? 'long' : 'double';
   }
   zero(): AggBuffer {
@@ -79,7 +88,7 @@ export class Sum extends AggregateFunction {
 
 /** Spark's `avg`: a double, null for a group of nulls. Buffer: [sum, count]. */
 export class Average extends AggregateFunction {
-  dataType(input: StructType): DataType {
+  resultType(input: StructType): DataType {
     this.input!.dataType(input);
     return 'double';
   }
@@ -110,7 +119,7 @@ export class Extremum extends AggregateFunction {
   ) {
     super(`${which}(${input.name})`, input);
   }
-  dataType(input: StructType): DataType {
+  resultType(input: StructType): DataType {
     return this.input!.dataType(input);
   }
   zero(): AggBuffer {
@@ -143,7 +152,7 @@ export class ApproxCountDistinct extends AggregateFunction {
     this.p = precisionFor(relativeSD);
   }
 
-  dataType(input: StructType): DataType {
+  resultType(input: StructType): DataType {
     this.input!.dataType(input);
     return 'long';
   }
@@ -178,7 +187,7 @@ export class Collect extends AggregateFunction {
     super(name, input);
   }
 
-  dataType(input: StructType): DataType {
+  resultType(input: StructType): DataType {
     return { type: 'array', elementType: this.input!.dataType(input) };
   }
   zero(): AggBuffer {
