@@ -4,9 +4,9 @@
 // and state-row counts (state evicted by each side's bound, late rows dropped); and the refusal of
 // a stream-stream join without an equality. Both cores.
 import { afterEach, describe, expect, it } from 'vitest';
-import { functions as F, schemaOf, type FlintSession, type JoinType } from '../src/index.js';
+import { functions as F, schemaOf, type FlintSession, type JoinType, type Value } from '../src/index.js';
 import { CORES } from './support/harness.js';
-import { cleanUp, session, StreamTest, tempDir } from './support/stream-test.js';
+import { cleanUp, session, sorted, StreamTest, tempDir } from './support/stream-test.js';
 
 const { col, expr, timestamp_seconds } = F;
 afterEach(cleanUp);
@@ -163,5 +163,38 @@ describe.each(CORES)('stream-stream joins on a time range (%s core)', (core) => 
     await expect(new StreamTest(flint, noRange, 'append').start()).rejects.toThrow(/LeftOuter join between two streaming DataFrame\/Datasets is not supported without a watermark in the join keys, or a watermark on the nullable side and an appropriate range condition/);
     expect(() => left.join(left, expr('leftKey = leftKey'))).toThrow(/both sides have a column named "leftKey", "leftTime", "leftValue"; rename one side's/);
     expect(() => left.join(right, expr('leftKey = nokey'))).toThrow(/the condition reads column "nokey", which neither side has/);
+  });
+});
+
+describe.each(CORES)('stream-stream inner joins against a nested loop (%s core)', (core) => {
+  it.each([1, 2, 3])('random batches on both sides with a restart: every matching pair once (seed %i)', async (seed) => {
+    const flint = session(core);
+    let state = seed * 7919;
+    const rand = (n: number) => ((state = (state * 48271) % 2147483647) % n);
+    const left = flint.memoryStream('l', schemaOf({ lk: 'long', lx: 'long' }));
+    const right = flint.memoryStream('r', schemaOf({ rk: 'long', ry: 'long' }));
+    const joined = left.toDF().join(right.toDF(), expr('lk = rk AND lx <= ry'));
+    const t = new StreamTest(flint, joined, 'append', tempDir());
+    const ls: { lk: number; lx: number }[] = [];
+    const rs: { rk: number; ry: number }[] = [];
+    const got: Value[][] = [];
+    await t.start();
+    for (let batch = 0; batch < 8; batch++) {
+      if (batch === 4) {
+        got.push(...(await t.all())); // a restarted query's memory table starts empty
+        await t.stop();
+        await t.start();
+      }
+      const l = Array.from({ length: rand(6) }, () => ({ lk: rand(4), lx: rand(10) }));
+      const r = Array.from({ length: rand(6) }, () => ({ rk: rand(4), ry: rand(10) }));
+      if (l.length > 0) left.addData(...l);
+      if (r.length > 0) right.addData(...r);
+      ls.push(...l);
+      rs.push(...r);
+      await t.query!.processAllAvailable();
+    }
+    const want = ls.flatMap((a) => rs.filter((b) => a.lk === b.rk && a.lx <= b.ry).map((b) => [a.lk, a.lx, b.rk, b.ry]));
+    got.push(...(await t.all()));
+    expect(sorted(got)).toEqual(sorted(want));
   });
 });
