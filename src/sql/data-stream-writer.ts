@@ -32,6 +32,7 @@ export class DataStreamWriter<T = Row> {
   private name: string | null = null;
   private batchFunction: ((df: Dataset<Row>, batchId: number) => void | Promise<void>) | undefined;
   private writer: ForeachWriter<T> | undefined;
+  private partitionColumns: readonly string[] = [];
 
   constructor(
     private readonly session: FlintSession,
@@ -49,6 +50,16 @@ export class DataStreamWriter<T = Row> {
     const known = ['console', 'memory', 'foreach', 'foreachBatch', 'kafka', 'json', 'csv'];
     if (!known.includes(source)) throw new FlintError('INVALID_ARGUMENT', `writeStream.format: unknown sink "${source}"; use one of ${known.join(', ')}`);
     this.sinkFormat = source as SinkFormat;
+    return this;
+  }
+
+  /**
+   * File sinks: writes each row under `column=value/` directories of these columns, which the
+   * files then leave out (Spark's `partitionBy`); the file source reads them back as columns.
+   */
+  partitionBy(...columns: string[]): this {
+    if (columns.some((c) => typeof c !== 'string' || c === '')) throw new FlintError('INVALID_ARGUMENT', 'partitionBy needs column names, e.g. partitionBy("date")');
+    this.partitionColumns = columns;
     return this;
   }
 
@@ -131,6 +142,9 @@ export class DataStreamWriter<T = Row> {
   private createSink(): Sink {
     const format = this.sinkFormat;
     if (format === undefined) throw new FlintError('INVALID_ARGUMENT', "writeStream: no sink; call format('console' | 'memory' | 'kafka' | 'json' | 'csv'), foreachBatch(f) or foreach(writer) before start()");
+    if (this.partitionColumns.length > 0 && format !== 'json' && format !== 'csv') {
+      throw new FlintError('INVALID_ARGUMENT', `partitionBy applies to the file sinks (json, csv), not to ${format}`);
+    }
     if (format === 'console') return new ConsoleSink(this.session.out, this.options);
     if (format === 'memory') {
       if (!this.name) throw new FlintError('INVALID_ARGUMENT', "queryName must be specified for memory sink; call .queryName('table') before start()");
@@ -152,6 +166,9 @@ export class DataStreamWriter<T = Row> {
     if (!this.options.has('checkpointlocation') && !this.session.checkpointLocationFor(this.name)) {
       throw new FlintError('INVALID_ARGUMENT', "checkpointLocation must be specified either through option(\"checkpointLocation\", ...) or FlintSession({ checkpointLocation }) for a file sink");
     }
-    return new FileStreamSink(resolve(path), format as 'json' | 'csv', this.options, this.session.conf.compaction('fileSink'));
+    const schema = this.ds.schema;
+    const missing = this.partitionColumns.filter((c) => schema && !schema.field(c));
+    if (missing.length > 0) throw new FlintError('INVALID_ARGUMENT', `Partition column ${missing.map((c) => `"${c}"`).join(', ')} not found in schema ${schema!.fieldNames.join(', ')}`);
+    return new FileStreamSink(resolve(path), format as 'json' | 'csv', this.options, this.session.conf.compaction('fileSink'), this.partitionColumns);
   }
 }

@@ -4,15 +4,17 @@
 // offset is the log's batch number. The log is compacted every `compactInterval` batches, and the
 // files remembered as seen are those newer than `maxFileAge` before the newest (Spark's
 // SeenFilesMap), so neither grows with the life of the query. A directory written by Flint's file
-// sink is read through its `_spark_metadata` log, so only committed files are seen.
+// sink is read through its `_spark_metadata` log, so only committed files are seen. Files in
+// partition directories (`date=2024-01-01/`) give the schema's columns of those names their values.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Batch } from '../../batch/batch.js';
 import { FlintError } from '../../errors.js';
 import { CompactibleLog, DEFAULT_COMPACTION, type CompactionSettings } from '../checkpoint/compactible-log.js';
 import { parseInterval } from '../interval.js';
+import { partitionValuesOfPath, withPartitionValues } from '../partition-paths.js';
 import { SeenFilesMap } from './seen-files-map.js';
-import { schemaOf, type Row, type StructType } from '../schema.js';
+import { schemaOf, StructType, type Row } from '../schema.js';
 import { columnsOfRows, concatColumnarBatches, type ColumnarBatch } from '../columnar/columnar-batch.js';
 import { csvColumns, csvColumnsApply } from '../columnar/csv-columns.js';
 import { csvOptions, parseFile, type FileFormat } from './file-formats.js';
@@ -90,9 +92,18 @@ export class FileStreamSource implements Source {
 
   getBatch(start: Offset | undefined, end: Offset): Batch<Row> {
     const rows: Row[] = [];
-    const csv = csvOptions(this.options);
-    for (const path of this.filesBetween(start, end)) rows.push(...parseFile(readFileSync(path, 'utf8'), this.format, this.schema, csv));
+    for (const path of this.filesBetween(start, end)) rows.push(...this.rowsOf(path, readFileSync(path, 'utf8')));
     return Batch.of(rows, 1);
+  }
+
+  // A file's rows, with the partition columns its directories name (`date=2024-01-01/`); the file
+  // holds the other columns (in order, for CSV).
+  private rowsOf(path: string, text: string): Row[] {
+    const values = partitionValuesOfPath(relative(this.dir, path));
+    const csv = csvOptions(this.options);
+    if (values.size === 0) return parseFile(text, this.format, this.schema, csv);
+    const dataSchema = new StructType(this.schema.fields.filter((f) => !values.has(f.name)));
+    return parseFile(text, this.format, dataSchema, csv).map((r) => withPartitionValues(r, values, this.schema));
   }
 
   /**
@@ -104,8 +115,9 @@ export class FileStreamSource implements Source {
     const parts: ColumnarBatch[] = [];
     for (const path of this.filesBetween(start, end)) {
       const bytes = readFileSync(path);
-      if (this.format === 'csv' && csvColumnsApply(bytes, csv)) parts.push(csvColumns(bytes, this.schema, columns, csv));
-      else parts.push(columnsOfRows(parseFile(bytes.toString('utf8'), this.format, this.schema, csv), this.schema, columns));
+      const partitioned = partitionValuesOfPath(relative(this.dir, path)).size > 0;
+      if (this.format === 'csv' && !partitioned && csvColumnsApply(bytes, csv)) parts.push(csvColumns(bytes, this.schema, columns, csv));
+      else parts.push(columnsOfRows(this.rowsOf(path, bytes.toString('utf8')), this.schema, columns));
     }
     return concatColumnarBatches(parts, columns);
   }
@@ -139,10 +151,18 @@ export class FileStreamSource implements Source {
     if (existsSync(join(this.dir, FileSinkLog.DIR))) {
       return new FileSinkLog(this.dir).allFiles().map((f) => ({ path: f.path, timestamp: f.modificationTime }));
     }
-    return readdirSync(this.dir)
-      .filter((name) => !name.startsWith('.') && !name.startsWith('_'))
-      .map((name) => join(this.dir, name))
-      .filter((path) => statSync(path).isFile())
-      .map((path) => ({ path, timestamp: statSync(path).mtimeMs }));
+    return filesUnder(this.dir).map((path) => ({ path, timestamp: statSync(path).mtimeMs }));
   }
+}
+
+// The files of a directory and of its partition directories (`column=value`), recursively.
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => !e.name.startsWith('.') && !e.name.startsWith('_'))
+    .flatMap((e) => {
+      const path = join(dir, e.name);
+      const kind = e.isSymbolicLink() ? statSync(path) : e;
+      if (kind.isFile()) return [path];
+      return kind.isDirectory() && e.name.indexOf('=') > 0 ? filesUnder(path) : [];
+    });
 }
