@@ -95,7 +95,10 @@ export class MicroBatchExecution {
     for (const [i, source] of this.physical.sources.entries()) {
       await source.attach?.({ ssc: this.ssc, metadataPath: spec.checkpointRoot && join(spec.checkpointRoot, 'sources', String(i)), numPartitions });
     }
-    if (spec.checkpointRoot) this.restore(spec.checkpointRoot);
+    if (spec.checkpointRoot) {
+      this.restore(spec.checkpointRoot);
+      await this.commitSources(this.committed);
+    }
     if (spec.trigger.kind === 'availableNow') for (const s of this.physical.sources) await s.prepareForTriggerAvailableNow?.();
     await spec.sink.open?.();
     this.ssc.queueStream<never>([]).foreachRDD((_, time) => this.onTick(time));
@@ -127,7 +130,11 @@ export class MicroBatchExecution {
       this.pendingBatch = { end: fromLog(entry.offsets), watermarkMs: entry.metadata.batchWatermarkMs, timestampMs: entry.metadata.batchTimestampMs };
     }
     for (const op of this.physical.stateful) op.loadState(this.currentBatchId);
-    this.physical.sources.forEach((s, i) => this.committed[i] !== undefined && s.commit?.(this.committed[i]!));
+  }
+
+  // Tells each source its offsets up to `end` are processed.
+  private async commitSources(end: readonly (Offset | undefined)[]): Promise<void> {
+    for (const [i, s] of this.physical.sources.entries()) if (end[i] !== undefined) await s.commit?.(end[i]!);
   }
 
   /** Resolves once a trigger started after the call found no new data (Spark's `processAllAvailable`). */
@@ -245,7 +252,7 @@ export class MicroBatchExecution {
     const next = this.watermark.currentWatermark;
     await this.commitLog?.add(batchId, { nextBatchWatermarkMs: next });
     await this.purgeLogs(batchId);
-    this.physical.sources.forEach((s, i) => end[i] !== undefined && s.commit?.(end[i]!));
+    await this.commitSources(end);
     const start = this.committed;
     this.committed = end;
     this.currentBatchId = batchId + 1;

@@ -7,12 +7,13 @@
 // sink is read through its `_spark_metadata` log, so only committed files are seen. Files in
 // partition directories (`date=2024-01-01/`) give the schema's columns of those names their values.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { Batch } from '../../batch/batch.js';
 import { FlintError } from '../../errors.js';
 import { CompactibleLog, DEFAULT_COMPACTION, type CompactionSettings } from '../checkpoint/compactible-log.js';
 import { parseInterval } from '../interval.js';
 import { partitionValuesOfPath, withPartitionValues } from '../partition-paths.js';
+import { fileSourceCleaner, type FileSourceCleaner } from './file-source-cleaner.js';
 import { SeenFilesMap } from './seen-files-map.js';
 import { schemaOf, StructType, type Row } from '../schema.js';
 import { columnsOfRows, concatColumnarBatches, type ColumnarBatch } from '../columnar/columnar-batch.js';
@@ -39,6 +40,8 @@ export class FileStreamSource implements Source {
   private readonly seen: SeenFilesMap;
   private lastBatch = -1;
   private availableNowFiles: Set<string> | undefined;
+  private readonly cleaner: FileSourceCleaner | undefined;
+  private cleanedThrough: number | undefined;
 
   constructor(
     private readonly dir: string,
@@ -60,9 +63,13 @@ export class FileStreamSource implements Source {
     const maxFileAgeMs = this.latestFirst && this.maxFilesPerTrigger !== undefined ? Infinity : parseInterval(options.get('maxfileage') ?? '7d', 'file source option maxFileAge');
     this.seen = new SeenFilesMap(maxFileAgeMs);
     this.description = `FileStreamSource[file:${dir}]`;
+    this.cleaner = fileSourceCleaner(options, resolve(dir));
   }
 
   async attach(env: SourceEnv): Promise<void> {
+    if (this.cleaner && existsSync(join(this.dir, FileSinkLog.DIR))) {
+      throw new FlintError('INVALID_ARGUMENT', `${this.description}: cleanSource cannot clean the output of a file sink (its _spark_metadata log lists the files); leave cleanSource off`);
+    }
     if (!env.metadataPath) return;
     this.log = new CompactibleLog<FileEntry>(env.metadataPath, this.compaction);
     for (const f of this.log.allEntries()) this.seen.add(f.path, f.timestamp);
@@ -133,8 +140,17 @@ export class FileStreamSource implements Source {
     return paths;
   }
 
-  /** Batches up to `end` are done: without a checkpoint, their file lists are dropped. */
-  commit(end: Offset): void {
+  /**
+   * Batches up to `end` are done: their files are cleaned as `cleanSource` says (from the batch
+   * after the last cleaned, or just `end` at the first commit of a run), and without a checkpoint
+   * their file lists are dropped.
+   */
+  async commit(end: Offset): Promise<void> {
+    if (this.cleaner) {
+      const from = (this.cleanedThrough ?? Number(end) - 1) + 1;
+      if (from <= Number(end)) await this.cleaner.clean(this.filesBetween(from - 1, end));
+      this.cleanedThrough = Number(end);
+    }
     for (const id of this.memoryLog.keys()) if (id <= Number(end)) this.memoryLog.delete(id);
   }
 

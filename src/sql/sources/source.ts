@@ -38,8 +38,8 @@ export interface Source {
    * of row objects, for sources that can read them so (the columnar aggregation asks for it).
    */
   getColumnarBatch?(start: Offset | undefined, end: Offset, columns: readonly string[]): Promise<ColumnarBatch> | ColumnarBatch;
-  /** Everything up to `end` is processed; the source may forget it. */
-  commit?(end: Offset): void;
+  /** Everything up to `end` is processed; the source may forget it (and clean it up). */
+  commit?(end: Offset): void | Promise<void>;
   /** Trigger.AvailableNow: fix the end to what is there now; later offsets never pass it. */
   prepareForTriggerAvailableNow?(): void | Promise<void>;
   /** Releases what the source holds open. */
