@@ -68,6 +68,26 @@ describe.each(CORES)('partitionBy and partition directories (%s core)', (core) =
     await t.checkNewAnswer(['x', 7], ['y', 7], ['z', null], ['top', 1]);
   });
 
+  it('fileNameOnly: a file whose name was seen in another directory is not read again', async () => {
+    const flint = session(core);
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const read = async (fileNameOnly: boolean) => {
+      const dir = tempDir();
+      for (const p of ['p=1', 'p=2']) {
+        mkdirSync(join(dir, p));
+        writeFileSync(join(dir, p, 'a.txt'), `${p}\n`);
+      }
+      const t = new StreamTest(flint, flint.readStream.option('fileNameOnly', fileNameOnly).text(dir), 'append');
+      await t.start();
+      await t.query!.processAllAvailable();
+      const rows = await t.all();
+      await t.stop();
+      return rows.length;
+    };
+    expect(await read(false)).toBe(2);
+    expect(await read(true)).toBe(1);
+  });
+
   it('a rerun batch after a restart writes no partition file twice', async () => {
     const flint = session(core);
     const input = flint.memoryStream('events', SCHEMA);

@@ -61,7 +61,7 @@ export class FileStreamSource implements Source {
     this.latestFirst = (options.get('latestfirst') ?? 'false') === 'true';
     // Spark ignores maxFileAge when the newest files are taken first a few at a time: old files would never be reached anyway.
     const maxFileAgeMs = this.latestFirst && this.maxFilesPerTrigger !== undefined ? Infinity : parseInterval(options.get('maxfileage') ?? '7d', 'file source option maxFileAge');
-    this.seen = new SeenFilesMap(maxFileAgeMs);
+    this.seen = new SeenFilesMap(maxFileAgeMs, (options.get('filenameonly') ?? 'false') === 'true');
     this.description = `FileStreamSource[file:${dir}]`;
     this.cleaner = fileSourceCleaner(options, resolve(dir));
   }
@@ -84,6 +84,8 @@ export class FileStreamSource implements Source {
   async latestOffset(): Promise<Offset | undefined> {
     let fresh = this.listFiles().filter((f) => this.seen.isNewFile(f.path, f.timestamp) && (!this.availableNowFiles || this.availableNowFiles.has(f.path)));
     fresh.sort((a, b) => (this.latestFirst ? b.timestamp - a.timestamp : a.timestamp - b.timestamp) || a.path.localeCompare(b.path));
+    const keys = new Set<string>();
+    fresh = fresh.filter((f) => !keys.has(this.seen.keyOf(f.path)) && keys.add(this.seen.keyOf(f.path)));
     if (this.maxFilesPerTrigger !== undefined) fresh = fresh.slice(0, this.maxFilesPerTrigger);
     if (fresh.length > 0) {
       const batchId = this.lastBatch + 1;

@@ -8,18 +8,27 @@ export class SeenFilesMap {
   private latestTimestamp = 0;
   private lastPurgeTimestamp = 0;
 
-  constructor(private readonly maxAgeMs: number) {}
+  /** With `fileNameOnly` (Spark's option), files are told apart by name alone, not by path. */
+  constructor(
+    private readonly maxAgeMs: number,
+    private readonly fileNameOnly = false,
+  ) {}
 
   /** Remembers `path`, last modified at `timestamp`. */
   add(path: string, timestamp: number): void {
-    this.files.set(path, timestamp);
+    this.files.set(this.keyOf(path), timestamp);
     if (timestamp > this.latestTimestamp) this.latestTimestamp = timestamp;
   }
 
   // Tested against the last purge, not against the newest timestamp, so a file is never missed
   // for being older than the threshold before its peers were purged.
   isNewFile(path: string, timestamp: number): boolean {
-    return timestamp >= this.lastPurgeTimestamp && !this.files.has(path);
+    return timestamp >= this.lastPurgeTimestamp && !this.files.has(this.keyOf(path));
+  }
+
+  /** What tells files apart: the path, or the name alone with `fileNameOnly`. */
+  keyOf(path: string): string {
+    return this.fileNameOnly ? path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1) : path;
   }
 
   /** Forgets the files older than the newest minus `maxAgeMs`; returns how many. */
