@@ -145,7 +145,7 @@ export class DataStreamWriter<T = Row> {
     if (this.partitionColumns.length > 0 && format !== 'json' && format !== 'csv') {
       throw new FlintError('INVALID_ARGUMENT', `partitionBy applies to the file sinks (json, csv), not to ${format}`);
     }
-    if (format === 'console') return new ConsoleSink(this.session.out, this.options);
+    if (format === 'console') return new ConsoleSink(this.session.out, this.options, this.session.conf.sessionTimeZone());
     if (format === 'memory') {
       if (!this.name) throw new FlintError('INVALID_ARGUMENT', "queryName must be specified for memory sink; call .queryName('table') before start()");
       return new MemorySink(this.mode);

@@ -216,7 +216,7 @@ export class Dataset<T = Row> {
   async showString(numRows = 20, truncate: boolean | number = true): Promise<string> {
     const rows = (await this.collect()) as Row[];
     const width = truncate === true ? 20 : truncate === false ? 0 : truncate;
-    return showString(rows, this.schema ?? this.session.inferSchema(rows), numRows, width);
+    return showString(rows, this.schema ?? this.session.inferSchema(rows), numRows, width, this.session.conf.sessionTimeZone());
   }
 
   /** Static Datasets: prints the table as Spark's `show()`. */

@@ -3,6 +3,7 @@
 import { FlintError } from '../errors.js';
 import { DEFAULT_COMPACTION, type CompactionSettings } from './checkpoint/compactible-log.js';
 import { parseInterval } from './interval.js';
+import { checkTimeZone } from './time-zone.js';
 
 /** The keys Flint reads, with Spark's defaults. */
 export const CONF = {
@@ -13,6 +14,7 @@ export const CONF = {
   fileSourceLogCompactInterval: 'spark.sql.streaming.fileSource.log.compactInterval',
   fileSourceLogDeletion: 'spark.sql.streaming.fileSource.log.deletion',
   fileSourceLogCleanupDelay: 'spark.sql.streaming.fileSource.log.cleanupDelay',
+  sessionTimeZone: 'spark.sql.session.timeZone',
 } as const;
 
 /** A session's settings (Spark's `RuntimeConfig`). */
@@ -48,6 +50,11 @@ export class RuntimeConfig {
   /** Every key set, as an object. */
   getAll(): Record<string, string> {
     return Object.fromEntries(this.values);
+  }
+
+  /** `spark.sql.session.timeZone`, where timestamps are shown (default `UTC`). */
+  sessionTimeZone(): string {
+    return checkTimeZone(this.getOption(CONF.sessionTimeZone) ?? 'UTC');
   }
 
   /** `spark.sql.streaming.minBatchesToRetain` (default 100). */

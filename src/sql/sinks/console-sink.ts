@@ -16,6 +16,8 @@ export class ConsoleSink implements Sink {
   constructor(
     private readonly out: TextOutput,
     options: ReadonlyMap<string, string>,
+    /** The session time zone timestamps are shown in. */
+    private readonly timeZone = 'UTC',
   ) {
     this.numRows = Number(options.get('numrows') ?? 20);
     if (!Number.isInteger(this.numRows) || this.numRows < 0) throw new FlintError('INVALID_ARGUMENT', `console sink: option numRows must be a whole number >= 0, got ${options.get('numrows')}`);
@@ -26,6 +28,6 @@ export class ConsoleSink implements Sink {
   }
 
   addBatch(batchId: number, rows: readonly Row[], schema: StructType): void {
-    this.out.write(`${RULE}\nBatch: ${batchId}\n${RULE}\n${showString(rows, schema, this.numRows, this.truncate ? 20 : 0)}\n`);
+    this.out.write(`${RULE}\nBatch: ${batchId}\n${RULE}\n${showString(rows, schema, this.numRows, this.truncate ? 20 : 0, this.timeZone)}\n`);
   }
 }
