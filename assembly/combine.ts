@@ -4,7 +4,7 @@
 // computes xxHash32.
 import { partitionOfKey } from './partition';
 import { scanTokensBytewise, scanTokensSimd, separatorsAreControlOrSpace } from './tokenize';
-import { entryValue, KIND_I64, OP_SUM, Table, tableApply, tableClear, tableDropZeros, tableFree, tableMerge, tableNew, tableTrackZeros, tableUpsertKey } from './table';
+import { entryValue, KIND_I64, OP_SUM, Table, tableApply, tableClear, tableDropZeros, tableFree, tableKeepDenseValues, tableMerge, tableNew, tableTrackZeros, tableUpsertKey } from './table';
 
 @unmanaged
 export class Combiner {
@@ -118,7 +118,7 @@ function addTokens(c: Combiner, input: usize, len: u32, seps: usize, value: u64,
 export function combinerAddTokens(c: Combiner, input: usize, len: u32, seps: usize, value: u64, op: i32, fields: bool): u32 {
   const simd = separatorsAreControlOrSpace(seps);
   const t = combinerTable(c, 0);
-  if (simd && c.n == 1 && t.kind == KIND_I64 && op == OP_SUM && !t.trackZeros) {
+  if (simd && c.n == 1 && t.kind == KIND_I64 && op == OP_SUM && !t.trackZeros && t.dense == 0) {
     return fields ? countFields(t, input, len, seps, value) : countTokens(t, input, len, seps, value);
   }
   return addTokens(c, input, len, seps, value, op, simd, fields);
@@ -137,4 +137,9 @@ export function combinerDropZeros(c: Combiner): void {
 /** Makes every partition table remember keys whose value becomes 0, for combinerDropZeros. */
 export function combinerTrackZeros(c: Combiner): void {
   for (let p: u32 = 0; p < c.n; p++) tableTrackZeros(combinerTable(c, p), true);
+}
+
+/** Makes every partition table keep its values in entry order too, for combinerPackValues. */
+export function combinerKeepDenseValues(c: Combiner): void {
+  for (let p: u32 = 0; p < c.n; p++) tableKeepDenseValues(combinerTable(c, p));
 }

@@ -8,8 +8,9 @@ export {
   combinerMerge,
   combinerDropZeros,
   combinerTrackZeros,
+  combinerKeepDenseValues,
 } from './combine';
-export { combinerPackedSize, combinerPack, combinerMergePacked } from './packed';
+export { combinerPackedSize, combinerPack, combinerMergePacked, combinerKeysVersion, combinerPackValues } from './packed';
 export { combinerPackSplit, packedSplitSize } from './partition';
 export { slidingNew, slidingFree, slidingSize, slidingPush, slidingEvict, slidingResult } from './window';
 export { scratch, outBuffer } from './exports';

@@ -8,7 +8,7 @@
 // always f64 (i64 counts convert exactly up to 2^53), so the JS side reads one layout. Hashes are
 // the tables' probe hashes, so a merge never rehashes a key.
 import { Combiner, combinerTable } from './combine';
-import { BUCKET, copyEntryKey, entryAt, entryDead, entryHash, entryKey, entryLen, entryValue, KIND_I64, probeHash, Table, tableAdd } from './table';
+import { BUCKET, copyEntryKey, entryAt, entryDead, entryHash, entryKey, entryLen, entryValue, KIND_I64, probeHash, Table, tableAdd, tableWriteValues } from './table';
 
 // @ts-ignore: decorator
 @inline
@@ -85,6 +85,27 @@ export function combinerPack(c: Combiner, dst: usize): void {
   }
   let at = dst + headerSize(c.n);
   for (let p: u32 = 0; p < c.n; p++) at = packTable(combinerTable(c, p), at);
+}
+
+/**
+ * A number that changes whenever the keys of `c`, or their order, may have changed (a key added,
+ * removed or compacted away, a clear): while it stays the same, so do the key sections of its
+ * packed form, and combinerPackValues writes the rest.
+ */
+export function combinerKeysVersion(c: Combiner): u32 {
+  let v: u32 = 0;
+  for (let p: u32 = 0; p < c.n; p++) v += combinerTable(c, p).keysVersion;
+  return v;
+}
+
+/**
+ * Writes the values sections of `c`'s packed form, partition after partition, to `dst` (8 bytes
+ * a live key), reading the values kept in entry order (combinerKeepDenseValues): a resident
+ * window whose keys stayed put is written out at the speed of a copy, not one cache miss a key.
+ */
+export function combinerPackValues(c: Combiner, dst: usize): void {
+  let at = dst;
+  for (let p: u32 = 0; p < c.n; p++) at = tableWriteValues(combinerTable(c, p), at);
 }
 
 /** combinerMergePacked and slidingPush results. */

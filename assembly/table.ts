@@ -7,6 +7,8 @@
 //   bucket (32 bytes, aligned): key: 16 bytes, zero-padded (keys over 16 bytes: u32 arena
 //                               offset, u32 probe hash) | value u64 | len u32 | entry index + 1 u32
 //   order: u32 bucket index per entry, in insertion order
+//   dense (optional, resident windows): raw u64 value per entry, in insertion order, and one bit
+//   per entry set once it is removed, so the values can be written out without visiting buckets
 // A short key (most words) is compared as one 16-byte vector, without touching the arena. Entry
 // indices (insertion order) are stable; bucket indices change when the table grows.
 //
@@ -55,6 +57,9 @@ export class Table {
   arena: usize; // keys longer than INLINE_KEY
   arenaLen: u32;
   arenaCap: u32;
+  dense: usize; // 0, or orderCap raw values by entry index (tableKeepDenseValues)
+  removed: usize; // with dense: orderCap bits, set for removed entries
+  keysVersion: u32; // changes whenever the keys or their order may have changed
 }
 
 function zeroed(bytes: usize): usize {
@@ -81,7 +86,60 @@ export function tableNew(kind: i32): Table {
   t.arenaCap = 1024;
   t.arena = heap.alloc(1024 + KEY_SLACK);
   t.arenaLen = 0;
+  t.dense = 0;
+  t.removed = 0;
+  t.keysVersion = 0;
   return t;
+}
+
+// Bytes of the removed-entry bitmap for `cap` entries.
+// @ts-ignore: decorator
+@inline
+function bitmapBytes(cap: u32): usize {
+  return ((<usize>cap + 63) >> 6) << 3;
+}
+
+/**
+ * Makes the table keep a copy of its values in insertion order (see the header), for
+ * tableWriteValues. A resident window does this: its values change every slide, its keys rarely.
+ */
+export function tableKeepDenseValues(t: Table): void {
+  if (t.dense != 0) return;
+  t.dense = heap.alloc((<usize>t.orderCap) << 3);
+  t.removed = zeroed(bitmapBytes(t.orderCap));
+  for (let e: u32 = 0; e < t.count; e++) {
+    const ep = entryAt(t, e);
+    store<u64>(t.dense + ((<usize>e) << 3), load<u64>(ep, VALUE));
+    if (entryDead(ep)) markRemoved(t, e);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function markRemoved(t: Table, e: u32): void {
+  const w = t.removed + ((<usize>(e >> 6)) << 3);
+  store<u64>(w, load<u64>(w) | ((<u64>1) << (<u64>(e & 63))));
+}
+
+/**
+ * Writes the values of the live entries, in entry order, as f64 to `dst` (8 bytes each): the
+ * values section of the packed form (packed.ts) without visiting a bucket. The table must keep
+ * dense values.
+ */
+export function tableWriteValues(t: Table, dst: usize): usize {
+  const i64 = t.kind == KIND_I64;
+  if (t.count == t.live && !i64) {
+    memory.copy(dst, t.dense, (<usize>t.count) << 3);
+    return dst + ((<usize>t.count) << 3);
+  }
+  let out = dst;
+  for (let e: u32 = 0; e < t.count; e++) {
+    if ((load<u64>(t.removed + ((<usize>(e >> 6)) << 3)) >> (<u64>(e & 63))) & 1) continue;
+    const raw = load<u64>(t.dense + ((<usize>e) << 3));
+    store<f64>(out, i64 ? <f64><i64>raw : reinterpret<f64>(raw));
+    out += 8;
+  }
+  return out;
 }
 
 /** Frees a table and everything it owns. */
@@ -90,6 +148,10 @@ export function tableFree(t: Table): void {
   heap.free(t.order);
   heap.free(t.arena);
   heap.free(t.zeros);
+  if (t.dense != 0) {
+    heap.free(t.dense);
+    heap.free(t.removed);
+  }
   heap.free(changetype<usize>(t));
 }
 
@@ -101,11 +163,13 @@ export function tableClear(t: Table): void {
   } else {
     memory.fill(t.buckets, 0, (<usize>t.cap) * BUCKET);
   }
+  if (t.dense != 0) memory.fill(t.removed, 0, bitmapBytes(t.count));
   t.count = 0;
   t.live = 0;
   t.zerosLen = 0;
   t.keyBytes = 0;
   t.arenaLen = 0;
+  t.keysVersion++;
 }
 
 // @ts-ignore: decorator
@@ -284,15 +348,26 @@ function appendLongKey(t: Table, key: usize, len: u32): u32 {
   return off;
 }
 
+// Doubles the per-entry arrays (order, and dense values and removed bits when kept).
+function growOrder(t: Table): void {
+  const cap = t.orderCap << 1;
+  t.order = heap.realloc(t.order, (<usize>cap) << 2);
+  if (t.dense != 0) {
+    t.dense = heap.realloc(t.dense, (<usize>cap) << 3);
+    const before = bitmapBytes(t.orderCap);
+    t.removed = heap.realloc(t.removed, bitmapBytes(cap));
+    memory.fill(t.removed + before, 0, bitmapBytes(cap) - before);
+  }
+  t.orderCap = cap;
+}
+
 // Fills the free bucket `bp` with a new entry (value 0) for the key. Off the per-token path: a key
 // is new once per table. Returns the entry's bucket, which moves if the table grows.
 function insertEntry(t: Table, bp: usize, key: usize, len: u32, h: u32): usize {
-  if (t.count == t.orderCap) {
-    t.orderCap <<= 1;
-    t.order = heap.realloc(t.order, (<usize>t.orderCap) << 2);
-  }
+  if (t.count == t.orderCap) growOrder(t);
   const e = t.count++;
   t.live++;
+  t.keysVersion++;
   if (len <= INLINE_KEY) {
     v128.store(bp, shortKey(key, len));
   } else {
@@ -304,6 +379,7 @@ function insertEntry(t: Table, bp: usize, key: usize, len: u32, h: u32): usize {
   store<u32>(bp, len, LEN);
   store<u32>(bp, e + 1, INDEX);
   store<u32>(t.order + ((<usize>e) << 2), <u32>((bp - t.buckets) / BUCKET));
+  if (t.dense != 0) store<u64>(t.dense + ((<usize>e) << 3), 0);
   t.keyBytes += len;
   // Keep the load factor under 1/2 so probe runs stay short.
   if (t.count << 1 > t.cap) {
@@ -383,6 +459,7 @@ export function tableApply(t: Table, ep: usize, v: u64, op: i32, fresh: bool): v
     else if (op == OP_MIN) r = x < cur ? x : cur;
     else r = x > cur ? x : cur;
     store<i64>(p, r);
+    if (t.dense != 0) store<i64>(t.dense + ((<usize>entryIndex(ep)) << 3), r);
     if (r == 0 && t.trackZeros) noteZero(t, entryIndex(ep));
   } else {
     const x = reinterpret<f64>(v);
@@ -394,6 +471,7 @@ export function tableApply(t: Table, ep: usize, v: u64, op: i32, fresh: bool): v
     else if (op == OP_MIN) r = x < cur ? x : cur;
     else r = x > cur ? x : cur;
     store<f64>(p, r);
+    if (t.dense != 0) store<f64>(t.dense + ((<usize>entryIndex(ep)) << 3), r);
     if (r == 0.0 && t.trackZeros) noteZero(t, entryIndex(ep));
   }
 }
@@ -432,15 +510,19 @@ export function tableMerge(dst: Table, src: Table, op: i32): void {
  * live ones, entries and long keys are compacted (still in their original order).
  */
 export function tableDropZeros(t: Table): void {
+  const live = t.live;
   for (let i: u32 = 0; i < t.zerosLen; i++) {
-    const ep = entryAt(t, load<u32>(t.zeros + ((<usize>i) << 2)));
+    const e = load<u32>(t.zeros + ((<usize>i) << 2));
+    const ep = entryAt(t, e);
     if (entryDead(ep)) continue;
     const raw = load<u64>(ep, VALUE);
     if (t.kind == KIND_I64 ? raw != 0 : reinterpret<f64>(raw) != 0.0) continue; // changed again since
     t.keyBytes -= entryLen(ep);
     store<u32>(ep, DEAD, LEN);
+    if (t.dense != 0) markRemoved(t, e);
     t.live--;
   }
+  if (t.live != live) t.keysVersion++;
   t.zerosLen = 0;
   if (t.count - t.live > t.live) compact(t);
 }
@@ -466,10 +548,13 @@ function compact(t: Table): void {
     }
     store<u32>(ep, w + 1, INDEX);
     store<u32>(t.order + ((<usize>w) << 2), load<u32>(t.order + ((<usize>e) << 2)));
+    if (t.dense != 0) store<u64>(t.dense + ((<usize>w) << 3), load<u64>(t.dense + ((<usize>e) << 3)));
     w++;
   }
+  if (t.dense != 0) memory.fill(t.removed, 0, bitmapBytes(t.count));
   t.count = w;
   t.live = w;
   t.arenaLen = arenaW;
+  t.keysVersion++;
   rehash(t, t.cap);
 }

@@ -45,7 +45,7 @@ export class JsSumWindow implements SumWindowState {
       // A key can be back at 0 and gone while panes holding it are still in the window: its value
       // is then 0. Without dropZeros keys never leave, and one missing is not this window's.
       if (!part.subtract(leaving[p]!, this.dropZeros, zeros)) return this.invalidate();
-      part.add(entering[p]!, zeros);
+      part.add(entering[p]!, zeros, true);
       if (zeros !== undefined) part.dropZeros(zeros);
     }
     return this.emit(time);
@@ -53,7 +53,7 @@ export class JsSumWindow implements SumWindowState {
 
   recompute(time: number, panes: Batch<unknown>[]): Batch<[string, number]> | undefined {
     if (!this.holds(panes)) return this.invalidate();
-    const parts = this.summed(panes, this.dropZeros);
+    const parts = this.summed(panes, this.dropZeros, true);
     if (parts === undefined) return this.invalidate();
     this.parts = parts;
     return this.emit(time);
@@ -93,16 +93,17 @@ export class JsSumWindow implements SumWindowState {
 
   /**
    * Per partition, each key's values over `panes` folded left in pane order (keys at 0 dropped
-   * when `dropZeros`); undefined for non-numeric pairs.
+   * when `dropZeros`); undefined for non-numeric pairs. With `remember`, the partitions remember
+   * where each pane's keys went, for when the pane leaves.
    */
-  private summed(panes: Batch<unknown>[], dropZeros: boolean): WindowPartition[] | undefined {
+  private summed(panes: Batch<unknown>[], dropZeros: boolean, remember = false): WindowPartition[] | undefined {
     const parts = this.emptyParts();
     const zeros = parts.map((): string[] | undefined => (dropZeros ? [] : undefined));
     for (const pane of panes) {
       if (pane.numPartitions === 0) continue;
       const columns = columnsOf(pane);
       if (columns === undefined) return undefined;
-      for (const [p, part] of parts.entries()) part.add(columns[p] ?? NO_PAIRS, zeros[p]);
+      for (const [p, part] of parts.entries()) part.add(columns[p] ?? NO_PAIRS, zeros[p], remember);
     }
     for (const [p, part] of parts.entries()) if (zeros[p] !== undefined) part.dropZeros(zeros[p]);
     return parts;

@@ -106,7 +106,11 @@ export class TokenTable {
     const e = this.size++;
     if (e === this.hashes.length) this.growEntries();
     if (this.arenaUsed + len > this.arena.length) this.growArena(len);
-    this.arena.set(bytes.subarray(start, start + len), this.arenaUsed);
+    const arena = this.arena;
+    const at = this.arenaUsed;
+    // Most keys are words: a loop beats making a subarray (a Buffer object) to copy one.
+    if (len <= 32) for (let k = 0; k < len; k++) arena[at + k] = bytes[start + k]!;
+    else arena.set(bytes.subarray(start, start + len), at);
     this.starts[e] = this.arenaUsed;
     this.arenaUsed += len;
     this.lengths[e] = len;

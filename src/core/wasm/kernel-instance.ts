@@ -66,14 +66,16 @@ export class Kernels {
 
   /**
    * A combiner that keeps its contents between calls (resident state), created on first use.
-   * With `trackZeros`, {@link Kernels.dropZeros} can remove keys whose value became 0.
+   * With `trackZeros`, {@link Kernels.dropZeros} can remove keys whose value became 0; with
+   * `denseValues`, {@link Kernels.packValues} can write its values alone.
    */
-  resident(name: string, n: number, kind: ValueKind, { trackZeros = false } = {}): number {
+  resident(name: string, n: number, kind: ValueKind, { trackZeros = false, denseValues = false } = {}): number {
     const key = `resident:${name}`;
     let c = this.combiners.get(key);
     if (c === undefined) {
       c = this.ex.combinerNew(n, kind) >>> 0;
       if (trackZeros) this.ex.combinerTrackZeros(c);
+      if (denseValues) this.ex.combinerKeepDenseValues(c);
       this.combiners.set(key, c);
     }
     return c;
@@ -178,6 +180,22 @@ export class Kernels {
   /** Bytes `c` packs to: 16 a key plus the keys' bytes. */
   packedSize(c: number): number {
     return this.ex.combinerPackedSize(c) >>> 0;
+  }
+
+  /** A number that stays the same exactly while the keys of `c` and their order do. */
+  keysVersion(c: number): number {
+    return this.ex.combinerKeysVersion(c) >>> 0;
+  }
+
+  /**
+   * Copies out the values of `c`'s `keys` live keys, as the f64 values sections of its packed form
+   * one after the other (`c` must keep dense values, see {@link Kernels.resident}).
+   */
+  packValues(c: number, keys: number): ArrayBuffer {
+    const size = 8 * keys;
+    const ptr = this.ex.outBuffer(size) >>> 0;
+    this.ex.combinerPackValues(c, ptr);
+    return new Uint8Array(this.ex.memory.buffer, ptr, size).slice().buffer;
   }
 
   /** Copies `c` out as a packed buffer owned by JS. */

@@ -16,6 +16,9 @@ export interface KernelExports {
   combinerMerge(dst: number, src: number, op: number): void;
   combinerDropZeros(c: number): void;
   combinerTrackZeros(c: number): void;
+  combinerKeepDenseValues(c: number): void;
+  combinerKeysVersion(c: number): number;
+  combinerPackValues(c: number, dst: number): void;
   combinerPackedSize(c: number): number;
   combinerPack(c: number, dst: number): void;
   combinerPackSplit(c: number, n: number): number;

@@ -73,17 +73,43 @@ function decodePartition(part: PackedPartition, count = part.count): [string, nu
  * strings only when the partitions are read.
  */
 export class PackedBatch extends Batch<[string, number]> {
-  /** The packed buffer, owned by this batch (never written after creation). */
-  readonly packed: ArrayBuffer;
   private readonly counts: number[];
-  private readonly sections: readonly PackedPartition[];
 
-  constructor(packed: ArrayBuffer) {
-    const parts = parsePacked(packed);
-    super({ numPartitions: parts.length, materialize: () => parts.map((p) => decodePartition(p)) }, parts.length);
-    this.packed = packed;
-    this.counts = parts.map((p) => p.count);
-    this.sections = parts;
+  /**
+   * `packed` is owned by this batch (never written after creation). `sections` are its views, or
+   * (from {@link PackedBatch.withValues}) views on another batch's buffer with values of their own.
+   */
+  constructor(
+    private readonly buffer: ArrayBuffer,
+    private readonly sections: readonly PackedPartition[] = parsePacked(buffer),
+    private readonly ownValues = false,
+  ) {
+    super({ numPartitions: sections.length, materialize: () => sections.map((p) => decodePartition(p)) }, sections.length);
+    this.counts = sections.map((p) => p.count);
+  }
+
+  /** The packed buffer; for a batch with values of its own, a fresh one assembled on each call. */
+  get packed(): ArrayBuffer {
+    if (!this.ownValues) return this.buffer;
+    const out = this.buffer.slice(0);
+    for (const s of this.sections) new Float64Array(out, s.offsets.byteOffset - 8 * s.count, s.count).set(s.values);
+    return out;
+  }
+
+  /**
+   * The same keys in the same order with other values: `values` holds one f64 per pair,
+   * partition after partition. The key sections are shared with this batch, not copied (a
+   * resident window whose keys stayed put writes out only its values).
+   */
+  withValues(values: ArrayBuffer): PackedBatch {
+    if (values.byteLength !== 8 * this.count()) throw new Error(`withValues: ${values.byteLength} bytes of values for ${this.count()} keys`);
+    let at = 0;
+    const sections = this.sections.map((s) => {
+      const own = new Float64Array(values, at, s.count);
+      at += 8 * s.count;
+      return { ...s, values: own };
+    });
+    return new PackedBatch(this.buffer, sections, true);
   }
 
   /**

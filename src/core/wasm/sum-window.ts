@@ -19,6 +19,8 @@ export class KernelSumWindow implements SumWindowState {
   private readonly name = `window-${nextId++}`;
   private lastTime: number | undefined;
   private generation: number;
+  /** The last window written out whole, and the keys version it had: later ones share its keys. */
+  private keysOf: { batch: PackedBatch; version: number } | undefined;
 
   /** With `dropZeros`, keys whose sum is back at 0 leave the window; otherwise they stay (Spark). */
   constructor(
@@ -56,6 +58,7 @@ export class KernelSumWindow implements SumWindowState {
 
   close(): void {
     this.kernels.freeResident(this.name);
+    this.keysOf = undefined;
   }
 
   private window(): number {
@@ -63,8 +66,9 @@ export class KernelSumWindow implements SumWindowState {
     if (this.generation !== this.kernels.generation) {
       this.generation = this.kernels.generation;
       this.lastTime = undefined;
+      this.keysOf = undefined;
     }
-    return this.kernels.resident(this.name, this.numPartitions, KIND.f64, { trackZeros: this.dropZeros });
+    return this.kernels.resident(this.name, this.numPartitions, KIND.f64, { trackZeros: this.dropZeros, denseValues: true });
   }
 
   private apply(win: number, panes: PackedBatch[], op: typeof OP.sum | typeof OP.subtract): void {
@@ -77,10 +81,19 @@ export class KernelSumWindow implements SumWindowState {
     }
   }
 
+  // A slide changes the values of a few keys and the key set rarely: while the keys stay put, the
+  // window is written out as values only, beside the key sections of the last whole one.
   private emit(win: number, time: number): PackedBatch {
     if (this.dropZeros) this.kernels.dropZeros(win);
     this.lastTime = time;
-    return new PackedBatch(this.kernels.pack(win));
+    const version = this.kernels.keysVersion(win);
+    if (this.keysOf?.version === version) {
+      const { batch } = this.keysOf;
+      return batch.withValues(this.kernels.packValues(win, batch.count()));
+    }
+    const batch = new PackedBatch(this.kernels.pack(win));
+    this.keysOf = { batch, version };
+    return batch;
   }
 
   private invalidate(): undefined {
