@@ -25,3 +25,16 @@ export {
   compositeCount,
   compositeLive,
 } from './composite';
+export {
+  windowAggNew,
+  windowAggFree,
+  windowAggTable,
+  windowAggBuffer,
+  windowAggCapacity,
+  windowAggEnsure,
+  windowAggBegin,
+  windowAggUpdate,
+  windowAggMerge,
+  windowAggTouched,
+  windowAggCompact,
+} from './window-aggregate';

@@ -38,6 +38,17 @@ export interface KernelExports {
   compositeAlive(c: number): number;
   compositeCount(c: number): number;
   compositeLive(c: number): number;
+  windowAggNew(width: number, aggs: number, kinds: number): number;
+  windowAggFree(g: number): void;
+  windowAggTable(g: number): number;
+  windowAggBuffer(g: number, k: number, which: number): number;
+  windowAggCapacity(g: number): number;
+  windowAggEnsure(g: number): void;
+  windowAggBegin(g: number): void;
+  windowAggUpdate(g: number, n: number, times: number, timeNulls: number, rowKeys: number, windowMs: number, slideMs: number, startMs: number, lateBefore: number, inputs: number): number;
+  windowAggMerge(g: number): number;
+  windowAggTouched(g: number): number;
+  windowAggCompact(g: number, moved: number): void;
 }
 
 // dist/src/core/wasm/kernels.js when built, src/core/wasm/kernels.ts under vitest.
