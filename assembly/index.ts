@@ -38,3 +38,5 @@ export {
   windowAggTouched,
   windowAggCompact,
 } from './window-aggregate';
+export { dictNew, dictFree, dictIntern, dictInternCells, dictBytes, dictLength, dictMemory } from './dictionary';
+export { csvRowsNew, csvRowsParse, csvRowsTimes, csvRowsNulls, csvRowsKeys } from './csv-rows';

@@ -32,6 +32,8 @@ class WindowAgg {
   key: usize; // the row's key (width f64)
   last: usize; // the previous row's key, and its id
   lastId: i32;
+  lastStart: f64; // the previous row's latest window start (integer times), NaN: none
+  integral: bool; // slide and start are integers, so integer times take the exact path
 }
 
 function zeroed(bytes: usize): usize {
@@ -117,17 +119,24 @@ export function windowAggBegin(p: usize): void {
   g.firstNew = compositeCount(g.table);
 }
 
-// (t - startMs) mod slideMs, always >= 0, as the row path's `((a % b) + b) % b` computes it:
-// in i64 when the operands are integers (the same exact result, without f64's slow fmod).
+const EXACT: f64 = 9007199254740992.0; // 2^53: integers up to it are exact in f64
+
+// The latest window start at or before t: t - ((t - startMs) mod slideMs), the mod always >= 0
+// as the row path's `((a % b) + b) % b`. With integer operands the mod is exact integer
+// arithmetic (integer times, slide and start), so the previous row's start serves while t stays
+// in its slide, and i64 remainders
+// give the same result as f64's (slow) fmod.
 // @ts-ignore: decorator
 @inline
-function windowMod(t: f64, startMs: f64, slideMs: f64): f64 {
+function lastStartOf(g: WindowAgg, t: f64, startMs: f64, slideMs: f64): f64 {
   const a = t - startMs;
-  if (Math.abs(a) <= 9007199254740992.0 && a == Math.floor(a) && slideMs == Math.floor(slideMs) && slideMs <= 9007199254740992.0) {
-    const b = <i64>slideMs;
-    return <f64>((<i64>a % b + b) % b);
-  }
-  return ((a % slideMs) + slideMs) % slideMs;
+  if (!(g.integral && t == Math.floor(t) && Math.abs(t) <= EXACT && Math.abs(a) <= EXACT)) return t - ((a % slideMs) + slideMs) % slideMs;
+  const last = g.lastStart;
+  if (t >= last && t < last + slideMs && t != 0) return last;
+  const b = <i64>slideMs;
+  const start = t - <f64>((<i64>a % b + b) % b);
+  g.lastStart = start;
+  return start;
 }
 
 /**
@@ -150,16 +159,18 @@ export function windowAggUpdate(
 ): u32 {
   const g = changetype<WindowAgg>(p);
   const kw = g.width - 1;
-  const keyBytes = (<usize>g.width) << 3;
   const tumbling = slideMs == windowMs;
   const most = tumbling ? 1 : <i32>Math.ceil(windowMs / slideMs);
   g.lastId = -1;
+  g.lastStart = NaN;
+  g.integral = slideMs == Math.floor(slideMs) && slideMs > 0 && slideMs <= EXACT && startMs == Math.floor(startMs) && Math.abs(startMs) <= EXACT;
   let dropped: u32 = 0;
   for (let r: u32 = 0; r < n; r++) {
     if (timeNulls != 0 && load<u8>(timeNulls + <usize>r) != 0) continue;
     const t = load<f64>(times + ((<usize>r) << 3));
-    const lastStart = t - windowMod(t, startMs, slideMs);
-    memory.copy(g.key + 8, rowKeys + (<usize>r) * (<usize>kw << 3), (<usize>kw) << 3);
+    const lastStart = lastStartOf(g, t, startMs, slideMs);
+    const rowKey = rowKeys + (<usize>r) * (<usize>kw << 3);
+    for (let k: u32 = 0; k < kw; k++) store<u64>(g.key + 8 + ((<usize>k) << 3), load<u64>(rowKey + ((<usize>k) << 3)));
     for (let i: i32 = 0; i < most; i++) {
       const start = lastStart - (<f64>i) * slideMs;
       if (!tumbling && !(start <= t && t < start + windowMs)) continue;
@@ -168,7 +179,7 @@ export function windowAggUpdate(
         continue;
       }
       store<f64>(g.key, start);
-      update(g, idOf(g, keyBytes), r, inputs);
+      update(g, idOf(g), r, inputs);
     }
   }
   return dropped;
@@ -178,13 +189,20 @@ export function windowAggUpdate(
 // share their window), else the table's.
 // @ts-ignore: decorator
 @inline
-function idOf(g: WindowAgg, keyBytes: usize): i32 {
-  if (g.lastId >= 0 && memory.compare(g.key, g.last, keyBytes) == 0) return g.lastId;
+function idOf(g: WindowAgg): i32 {
+  if (g.lastId >= 0 && sameKey(g.key, g.last, g.width)) return g.lastId;
   const id = upsertOne(g.table, g.key);
   if (<u32>id >= g.cap) grow(g, <u32>id + 1);
-  memory.copy(g.last, g.key, keyBytes);
+  memory.copy(g.last, g.key, (<usize>g.width) << 3);
   g.lastId = id;
   return id;
+}
+
+// @ts-ignore: decorator
+@inline
+function sameKey(x: usize, y: usize, width: u32): bool {
+  for (let i: usize = 0; i < <usize>width; i++) if (load<u64>(x + (i << 3)) != load<u64>(y + (i << 3))) return false;
+  return true;
 }
 
 // AggregateFunction.update of row r into entry id's partial buffers.

@@ -144,6 +144,29 @@ export interface WindowAggregationChunk {
   readonly nulls: readonly (Uint8Array | undefined)[];
 }
 
+/** Ids of group-key strings, by their UTF-8 bytes: dense from 0, never reused. */
+export interface StringIds {
+  /** The ids of cells `from .. to - 1` (bytes `[starts[r], ends[r])`, a negative start is null: id -1) into `out[(r - from) * stride + offset]`. */
+  idsOfCells(bytes: Uint8Array, starts: Int32Array, ends: Int32Array, from: number, to: number, out: Float64Array, offset: number, stride: number): void;
+  /** The id of `s`. */
+  idOf(s: string): number;
+  /** The string of `id`. */
+  string(id: number): string;
+  /** Bytes held, for the state's memory estimate. */
+  readonly bytes: number;
+}
+
+/** A CSV file's bytes for {@link WindowAggregation.updateCsv}. */
+export interface CsvRowsInput {
+  readonly bytes: Uint8Array;
+  /** The one-byte separator. */
+  readonly sep: number;
+  /** The first line is a header. */
+  readonly header: boolean;
+  /** Per field of a line: `'time'`, the key slot it fills (string ids), or undefined (not read). */
+  readonly fields: readonly ('time' | number | undefined)[];
+}
+
 /**
  * The state of an event-time window aggregation: a {@link CompositeKeyTable} of (window start,
  * key numbers) and, by entry id, the buffers of each aggregate. A batch is `begin`, `update` per
@@ -153,6 +176,8 @@ export interface WindowAggregationChunk {
 export interface WindowAggregation {
   /** The keys; entries are removed through it. */
   readonly table: CompositeKeyTable;
+  /** The ids of string key values. */
+  readonly dictionary: StringIds;
   /** State buffer a of aggregate `k` by entry id (a view: take it again after any other call). */
   bufferA(k: number): Float64Array;
   /** State buffer b of aggregate `k` by entry id (a view, as bufferA). */
@@ -161,6 +186,12 @@ export interface WindowAggregation {
   begin(): void;
   /** Adds a chunk's rows to the windows holding them, dropping windows that end at or before `lateBefore`; returns how many (row, window) pairs were dropped. */
   update(chunk: WindowAggregationChunk, window: WindowMs, lateBefore: number): number;
+  /**
+   * Adds the rows of a CSV file with a time column and string keys (and `count(*)` aggregates)
+   * as {@link update} would once csv-columns.ts had read it, handing `onTimes` the times first;
+   * undefined when a time is not in the common form (nothing was added: read it the slow way).
+   */
+  updateCsv?(input: CsvRowsInput, window: WindowMs, lateBefore: number, onTimes: (times: Float64Array, nulls: Uint8Array, n: number) => void): number | undefined;
   /** Ends a batch: merges its partial buffers into the state; returns the ids it touched, in first-touch order. */
   merge(): Int32Array;
   /** Makes room in the buffers for every id of the table (after upserts into `table` directly). */

@@ -3,10 +3,12 @@
 // buffers updated by entry id; at the batch's end they merge into the state's.
 import type { WindowAggregateKind, WindowAggregation, WindowAggregationChunk, WindowMs } from '../core.js';
 import { JsCompositeKeyTable } from './composite-key-table.js';
+import { StringDictionary } from './string-dictionary.js';
 
 /** The js core's window aggregation state. */
 export class JsWindowAggregation implements WindowAggregation {
   readonly table: JsCompositeKeyTable;
+  readonly dictionary = new StringDictionary();
   private a: Float64Array[];
   private b: Float64Array[];
   private pa: Float64Array[];

@@ -49,6 +49,18 @@ export interface KernelExports {
   windowAggMerge(g: number): number;
   windowAggTouched(g: number): number;
   windowAggCompact(g: number, moved: number): void;
+  dictNew(): number;
+  dictFree(d: number): void;
+  dictIntern(d: number, ptr: number, len: number): number;
+  dictInternCells(d: number, bytes: number, starts: number, ends: number, n: number, out: number, stride: number): void;
+  dictBytes(d: number, id: number): number;
+  dictLength(d: number, id: number): number;
+  dictMemory(d: number): number;
+  csvRowsNew(): number;
+  csvRowsParse(c: number, dict: number, input: number, len: number, sep: number, header: number, fields: number, nfields: number, kw: number): number;
+  csvRowsTimes(c: number): number;
+  csvRowsNulls(c: number): number;
+  csvRowsKeys(c: number): number;
 }
 
 // dist/src/core/wasm/kernels.js when built, src/core/wasm/kernels.ts under vitest.

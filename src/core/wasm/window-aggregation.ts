@@ -2,9 +2,10 @@
 // instance of its own. A chunk's columns are copied into the kernel's scratch buffer once and the
 // whole chunk (windows, late rows, key lookups, buffer updates) is one call; the state buffers are
 // read through Float64Array views rebuilt after calls that may move them.
-import type { WindowAggregateKind, WindowAggregation, WindowAggregationChunk, WindowMs } from '../core.js';
+import type { CsvRowsInput, WindowAggregateKind, WindowAggregation, WindowAggregationChunk, WindowMs } from '../core.js';
 import { KernelCompositeKeyTable } from './composite-key-table.js';
 import { instantiateKernels, type KernelExports } from './kernels.js';
+import { KernelStringDictionary } from './string-dictionary.js';
 
 const KIND_CODES: Record<WindowAggregateKind, number> = { count: 0, sum: 1, avg: 2, min: 3, max: 4 };
 
@@ -13,6 +14,8 @@ export class KernelWindowAggregation implements WindowAggregation {
   private readonly ex: KernelExports = instantiateKernels();
   private readonly agg: number;
   readonly table: KernelCompositeKeyTable;
+  readonly dictionary: KernelStringDictionary;
+  private csvRows = 0;
   private views: { a: Float64Array[]; b: Float64Array[] } | undefined;
 
   constructor(
@@ -23,6 +26,7 @@ export class KernelWindowAggregation implements WindowAggregation {
     new Uint8Array(this.ex.memory.buffer, codes, kinds.length).set(kinds.map((k) => KIND_CODES[k]));
     this.agg = this.ex.windowAggNew(width, kinds.length, codes) >>> 0;
     this.table = new KernelCompositeKeyTable(width, { ex: this.ex, table: this.ex.windowAggTable(this.agg) >>> 0 });
+    this.dictionary = new KernelStringDictionary(this.ex, this.ex.dictNew() >>> 0);
   }
 
   bufferA(k: number): Float64Array {
@@ -79,6 +83,28 @@ export class KernelWindowAggregation implements WindowAggregation {
     });
     const { windowMs, slideMs, startMs } = window;
     const dropped = this.ex.windowAggUpdate(this.agg, n, base + times, chunk.timeNulls ? base + timeNulls : 0, base + rowKeys, windowMs, slideMs, startMs, lateBefore, base + inputs);
+    this.moved();
+    return dropped >>> 0;
+  }
+
+  updateCsv(input: CsvRowsInput, window: WindowMs, lateBefore: number, onTimes: (times: Float64Array, nulls: Uint8Array, n: number) => void): number | undefined {
+    const { ex } = this;
+    const { bytes, fields } = input;
+    const fieldsAt = (bytes.length + 7) & ~7;
+    const base = ex.scratch(fieldsAt + 4 * Math.max(1, fields.length)) >>> 0;
+    new Uint8Array(ex.memory.buffer, base, bytes.length).set(bytes);
+    new Int32Array(ex.memory.buffer, base + fieldsAt, fields.length).set(fields.map((f) => (f === 'time' ? -2 : f === undefined ? -1 : f)));
+    this.csvRows ||= ex.csvRowsNew() >>> 0;
+    const rows = ex.csvRowsParse(this.csvRows, this.dictionary.dict, base, bytes.length, input.sep, input.header ? 1 : 0, base + fieldsAt, fields.length, this.width - 1);
+    if (rows < 0) return undefined;
+    const times = ex.csvRowsTimes(this.csvRows) >>> 0;
+    const nulls = ex.csvRowsNulls(this.csvRows) >>> 0;
+    onTimes(new Float64Array(ex.memory.buffer, times, rows), new Uint8Array(ex.memory.buffer, nulls, rows), rows);
+    // count(*) aggregates only: no input columns.
+    const inputs = ex.outBuffer(8 * Math.max(1, this.kinds.length)) >>> 0;
+    new Uint8Array(ex.memory.buffer, inputs, 8 * Math.max(1, this.kinds.length)).fill(0);
+    const { windowMs, slideMs, startMs } = window;
+    const dropped = ex.windowAggUpdate(this.agg, rows, times, nulls, ex.csvRowsKeys(this.csvRows) >>> 0, windowMs, slideMs, startMs, lateBefore, inputs);
     this.moved();
     return dropped >>> 0;
   }

@@ -11,11 +11,10 @@
 // With a checkpoint location the changed and evicted groups also go to the state store in the
 // row path's format (same keys and buffers), so a restart, on either path, finds them.
 import { Batch } from '../../batch/batch.js';
-import type { CompositeKeyTable, WindowAggregation } from '../../core/core.js';
+import type { CompositeKeyTable, CsvRowsInput, StringIds, WindowAggregation } from '../../core/core.js';
 import { JsWindowAggregation } from '../../core/js/window-aggregation.js';
 import { Accumulators } from '../columnar/accumulators.js';
-import { columnsOfRows, type ColumnarBatch, type ColumnVector } from '../columnar/columnar-batch.js';
-import { StringDictionary } from '../columnar/string-dictionary.js';
+import { columnsOfRows, type ColumnarBatch, type ColumnVector, type CsvText } from '../columnar/columnar-batch.js';
 import type { ColumnarWindowAggregateSpec } from '../columnar/window-aggregate-spec.js';
 import type { AggBuffer } from '../expressions/aggregates.js';
 import type { Row, Value } from '../schema.js';
@@ -32,7 +31,6 @@ const CHUNK_ROWS = 1 << 16;
 export class ColumnarWindowAggregateExec extends StateStoreOperator {
   readonly children: readonly PhysicalOperator[] = [];
   private readonly width: number;
-  private readonly dictionary = new StringDictionary();
   private aggregation: WindowAggregation | undefined;
   private state!: Accumulators;
   private table: CompositeKeyTable | undefined;
@@ -71,7 +69,7 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
   progress(): StateOperatorProgress {
     const p = super.progress();
     const live = this.table?.live ?? 0;
-    return { ...p, numRowsTotal: live, memoryUsedBytes: live * (8 * this.width + 16 * this.spec.aggregates.length + 24) + this.dictionary.bytes };
+    return { ...p, numRowsTotal: live, memoryUsedBytes: live * (8 * this.width + 16 * this.spec.aggregates.length + 24) + (this.aggregation?.dictionary.bytes ?? 0) };
   }
 
   async execute(ctx: BatchContext): Promise<Batch<Row>> {
@@ -85,9 +83,14 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     const started = performance.now();
     aggregation.begin();
     if (batch) {
-      if (this.spec.watermark) this.recordEventTime(ctx, batch);
       const lateBefore = this.spec.watermarked && !this.complete ? ctx.watermarkMs : -Infinity;
-      for (let from = 0; from < batch.numRows; from += CHUNK_ROWS) this.aggregate(aggregation, batch, from, Math.min(batch.numRows, from + CHUNK_ROWS), lateBefore);
+      if (!this.aggregateText(ctx, aggregation, batch, lateBefore)) {
+        if (this.spec.watermark) {
+          const col = batch.column(this.spec.watermark.column);
+          if (col.kind === 'number') this.recordEventTime(ctx, col.values, col.nulls, batch.numRows);
+        }
+        for (let from = 0; from < batch.numRows; from += CHUNK_ROWS) this.aggregate(aggregation, batch, from, Math.min(batch.numRows, from + CHUNK_ROWS), lateBefore);
+      }
     }
     const touched = aggregation.merge();
     for (const id of touched) {
@@ -98,6 +101,10 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     this.metrics.updated += touched.length;
     this.metrics.updateMs += performance.now() - started;
     return Batch.of(this.output(ctx, table, touched), 1);
+  }
+
+  private get dictionary(): StringIds {
+    return this.aggregation!.dictionary;
   }
 
   private createAggregation(ctx: BatchContext): WindowAggregation {
@@ -117,15 +124,31 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     return columnsOfRows(rows.collect(), this.source.schema, this.spec.columns);
   }
 
+  // A CSV batch not read yet, given whole to the core when it reads CSV itself and the query is
+  // one it can take (time and string keys, count(*), the watermark on the time column); false
+  // when the batch is to be read here.
+  private aggregateText(ctx: BatchContext, aggregation: WindowAggregation, batch: ColumnarBatch, lateBefore: number): boolean {
+    const { spec } = this;
+    const text = batch.text;
+    if (!text || !aggregation.updateCsv) return false;
+    if (spec.watermark && spec.watermark.column !== spec.timeColumn) return false;
+    if (!spec.keys.every((k) => k.kind === 'string') || !spec.aggregates.every((a) => a.kind === 'count' && a.column === undefined)) return false;
+    const input = csvInput(text, spec.timeColumn, spec.keys.map((k) => k.column));
+    if (!input) return false;
+    const dropped = aggregation.updateCsv(input, spec.window, lateBefore, (times, nulls, n) => {
+      batch.rowsRead(n);
+      if (spec.watermark) this.recordEventTime(ctx, times, nulls, n);
+    });
+    if (dropped === undefined) return false;
+    this.metrics.dropped += dropped;
+    return true;
+  }
+
   // Spark's EventTimeWatermarkExec statistics, over the watermark column.
-  private recordEventTime(ctx: BatchContext, batch: ColumnarBatch): void {
-    const w = this.spec.watermark!;
+  private recordEventTime(ctx: BatchContext, values: Float64Array, nulls: Uint8Array | undefined, n: number): void {
     const index = this.watermarkIndex;
-    const col = batch.column(w.column);
-    if (col.kind !== 'number') return;
     const stats = ctx.eventTimeStats.get(index) ?? { max: -Infinity, min: Infinity, sum: 0, count: 0 };
-    const { values, nulls } = col;
-    for (let i = 0; i < batch.numRows; i++) {
+    for (let i = 0; i < n; i++) {
       if (nulls && nulls[i]) continue;
       const ms = values[i]!;
       if (ms > stats.max) stats.max = ms;
@@ -171,10 +194,8 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
 
   private stringIds(col: ColumnVector, from: number, to: number, out: Float64Array, offset: number, stride: number): void {
     const dict = this.dictionary;
-    if (col.kind === 'utf8') {
-      const { bytes, starts, ends } = col;
-      for (let r = from; r < to; r++) out[(r - from) * stride + offset] = starts[r]! < 0 ? -1 : dict.idOfBytes(bytes, starts[r]!, ends[r]!);
-    } else if (col.kind === 'dictionary') {
+    if (col.kind === 'utf8') dict.idsOfCells(col.bytes, col.starts, col.ends, from, to, out, offset, stride);
+    else if (col.kind === 'dictionary') {
       const global = col.dictionary.map((s) => dict.idOf(s));
       for (let r = from; r < to; r++) out[(r - from) * stride + offset] = col.ids[r]! < 0 ? -1 : global[col.ids[r]!]!;
     }
@@ -239,11 +260,24 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     return values;
   }
 
+  // An output row: the groupings in order (read straight from the key, no intermediate array),
+  // then the aggregates.
   private toRow(table: CompositeKeyTable, id: number): Row {
     const { spec, groupNames } = this;
     const row: Record<string, Value> = {};
-    const values = this.groupValues(table, id);
-    for (let i = 0; i < groupNames.length; i++) row[groupNames[i]!] = values[i]!;
+    let slot = 1;
+    for (let i = 0, k = 0; i < groupNames.length; i++) {
+      if (i === spec.windowPosition) {
+        const start = table.key(id, 0);
+        row[groupNames[i]!] = { start: new Date(start), end: new Date(start + spec.window.windowMs) };
+      } else if (spec.keys[k++]!.kind === 'string') {
+        const s = table.key(id, slot++);
+        row[groupNames[i]!] = s < 0 ? null : this.dictionary.string(s);
+      } else {
+        row[groupNames[i]!] = table.key(id, slot) === 1 ? null : table.key(id, slot + 1);
+        slot += 2;
+      }
+    }
     for (let k = 0; k < spec.aggregates.length; k++) row[spec.aggregates[k]!.name] = this.state.result(k, id);
     return row;
   }
@@ -310,4 +344,12 @@ function nullsOf(col: ColumnVector, from: number, to: number): Uint8Array | unde
   const flags = new Uint8Array(to - from);
   for (let r = from; r < to; r++) flags[r - from] = (col.kind === 'utf8' ? col.starts[r]! < 0 : col.ids[r]! < 0) ? 1 : 0;
   return flags;
+}
+
+// The fields of a CSV line as the core's CSV reader takes them: the time column, the key columns'
+// slots; undefined when a key column is there twice.
+function csvInput(text: CsvText, timeColumn: string, keyColumns: readonly string[]): CsvRowsInput | undefined {
+  if (new Set(keyColumns).size !== keyColumns.length) return undefined;
+  const fields = text.fieldNames.map((name) => (name === timeColumn ? ('time' as const) : keyColumns.includes(name) ? keyColumns.indexOf(name) : undefined));
+  return { bytes: text.bytes, sep: text.sep, header: text.header, fields };
 }

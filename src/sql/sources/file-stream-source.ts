@@ -14,7 +14,7 @@ import { parseInterval } from '../interval.js';
 import { SeenFilesMap } from './seen-files-map.js';
 import { schemaOf, type Row, type StructType } from '../schema.js';
 import { columnsOfRows, concatColumnarBatches, type ColumnarBatch } from '../columnar/columnar-batch.js';
-import { csvColumns, csvColumnsApply } from '../columnar/csv-columns.js';
+import { csvBatch, csvColumnsApply } from '../columnar/csv-columns.js';
 import { csvOptions, parseFile, type FileFormat } from './file-formats.js';
 import type { Offset, Source, SourceEnv } from './source.js';
 import { FileSinkLog } from '../sinks/file-sink-log.js';
@@ -96,7 +96,8 @@ export class FileStreamSource implements Source {
   }
 
   /**
-   * CSV files are read straight into columns (see csvColumns); other formats, and CSV with quoted
+   * CSV files are read straight into columns (see csvBatch: when the aggregation first asks, or by
+   * the core itself); other formats, and CSV with quoted
    * cells, are parsed as rows and turned into columns.
    */
   getColumnarBatch(start: Offset | undefined, end: Offset, columns: readonly string[]): ColumnarBatch {
@@ -104,7 +105,7 @@ export class FileStreamSource implements Source {
     const parts: ColumnarBatch[] = [];
     for (const path of this.filesBetween(start, end)) {
       const bytes = readFileSync(path);
-      if (this.format === 'csv' && csvColumnsApply(bytes, csv)) parts.push(csvColumns(bytes, this.schema, columns, csv));
+      if (this.format === 'csv' && csvColumnsApply(bytes, csv)) parts.push(csvBatch(bytes, this.schema, columns, csv));
       else parts.push(columnsOfRows(parseFile(bytes.toString('utf8'), this.format, this.schema, csv), this.schema, columns));
     }
     return concatColumnarBatches(parts, columns);
