@@ -37,6 +37,8 @@ export {
   windowAggMerge,
   windowAggTouched,
   windowAggCompact,
+  windowAggSetStats,
+  windowAggStat,
 } from './window-aggregate';
 export { dictNew, dictFree, dictIntern, dictInternCells, dictBytes, dictLength, dictMemory } from './dictionary';
 export { csvRowsNew, csvRowsParse, csvRowsTimes, csvRowsNulls, csvRowsKeys } from './csv-rows';

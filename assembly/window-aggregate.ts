@@ -34,6 +34,10 @@ class WindowAgg {
   lastId: i32;
   lastStart: f64; // the previous row's latest window start (integer times), NaN: none
   integral: bool; // slide and start are integers, so integer times take the exact path
+  statMax: f64;
+  statMin: f64;
+  statSum: f64;
+  statCount: f64;
 }
 
 function zeroed(bytes: usize): usize {
@@ -156,6 +160,7 @@ export function windowAggUpdate(
   startMs: f64,
   lateBefore: f64,
   inputs: usize,
+  withStats: bool,
 ): u32 {
   const g = changetype<WindowAgg>(p);
   const kw = g.width - 1;
@@ -164,11 +169,33 @@ export function windowAggUpdate(
   g.lastId = -1;
   g.lastStart = NaN;
   g.integral = slideMs == Math.floor(slideMs) && slideMs > 0 && slideMs <= EXACT && startMs == Math.floor(startMs) && Math.abs(startMs) <= EXACT;
+  // Windows only (no key numbers), tumbling: a run of rows in one window is one entry.
+  const runs = tumbling && kw == 0 && g.integral;
   let dropped: u32 = 0;
-  for (let r: u32 = 0; r < n; r++) {
-    if (timeNulls != 0 && load<u8>(timeNulls + <usize>r) != 0) continue;
+  for (let r: u32 = 0; r < n; ) {
+    if (timeNulls != 0 && load<u8>(timeNulls + <usize>r) != 0) {
+      r++;
+      continue;
+    }
     const t = load<f64>(times + ((<usize>r) << 3));
+    if (withStats) stat(g, t);
     const lastStart = lastStartOf(g, t, startMs, slideMs);
+    if (runs && exact(t, startMs)) {
+      let e = r + 1;
+      while (e < n && (timeNulls == 0 || load<u8>(timeNulls + <usize>e) == 0)) {
+        const u = load<f64>(times + ((<usize>e) << 3));
+        if (!(u >= lastStart && u < lastStart + slideMs && exact(u, startMs))) break;
+        if (withStats) stat(g, u);
+        e++;
+      }
+      if (lastStart + windowMs <= lateBefore) dropped += e - r;
+      else {
+        store<f64>(g.key, lastStart);
+        updateRun(g, idOf(g), r, e, inputs);
+      }
+      r = e;
+      continue;
+    }
     const rowKey = rowKeys + (<usize>r) * (<usize>kw << 3);
     for (let k: u32 = 0; k < kw; k++) store<u64>(g.key + 8 + ((<usize>k) << 3), load<u64>(rowKey + ((<usize>k) << 3)));
     for (let i: i32 = 0; i < most; i++) {
@@ -181,8 +208,41 @@ export function windowAggUpdate(
       store<f64>(g.key, start);
       update(g, idOf(g), r, inputs);
     }
+    r++;
   }
   return dropped;
+}
+
+// A time whose window start is exact integer arithmetic (lastStartOf's fast path).
+// @ts-ignore: decorator
+@inline
+function exact(t: f64, startMs: f64): bool {
+  return t == Math.floor(t) && Math.abs(t) <= EXACT && Math.abs(t - startMs) <= EXACT && t != 0;
+}
+
+// Spark's EventTimeWatermarkExec statistics of one time (max, min, sum, count, in row order).
+// @ts-ignore: decorator
+@inline
+function stat(g: WindowAgg, t: f64): void {
+  if (t > g.statMax) g.statMax = t;
+  if (t < g.statMin) g.statMin = t;
+  g.statSum += t;
+  g.statCount += 1;
+}
+
+/** Sets the event-time statistics windowAggUpdate adds to (with `withStats`). */
+export function windowAggSetStats(p: usize, max: f64, min: f64, sum: f64, count: f64): void {
+  const g = changetype<WindowAgg>(p);
+  g.statMax = max;
+  g.statMin = min;
+  g.statSum = sum;
+  g.statCount = count;
+}
+
+/** Event-time statistic `i` (0 max, 1 min, 2 sum, 3 count). */
+export function windowAggStat(p: usize, i: u32): f64 {
+  const g = changetype<WindowAgg>(p);
+  return i == 0 ? g.statMax : i == 1 ? g.statMin : i == 2 ? g.statSum : g.statCount;
 }
 
 // The id of the key in g.key: the previous row's when it is the same (rows in time order mostly
@@ -233,6 +293,43 @@ function update(g: WindowAgg, id: i32, r: u32, inputs: usize): void {
     if (kind == SUM || kind == AVG) store<f64>(a, load<f64>(a) + v);
     else if (load<f64>(b) == 0 || (kind == MIN ? !(load<f64>(a) - v <= 0) : !(load<f64>(a) - v >= 0))) store<f64>(a, v);
     store<f64>(b, load<f64>(b) + 1);
+  }
+}
+
+// update() of rows r0 .. r1 - 1, all of entry id, aggregate by aggregate (the same additions in
+// the same order).
+function updateRun(g: WindowAgg, id: i32, r0: u32, r1: u32, inputs: usize): void {
+  const at = (<usize>id) << 3;
+  const stampAt = g.stamps + ((<usize>id) << 2);
+  if (load<i32>(stampAt) != g.stamp) {
+    store<i32>(stampAt, g.stamp);
+    for (let k: u32 = 0; k < g.aggs; k++) {
+      store<f64>(buffer(g, k, 2) + at, 0);
+      store<f64>(buffer(g, k, 3) + at, 0);
+    }
+    touch(g, id);
+  }
+  for (let k: u32 = 0; k < g.aggs; k++) {
+    const values = <usize>load<u32>(inputs + ((<usize>k) << 3));
+    const nulls = <usize>load<u32>(inputs + ((<usize>k) << 3) + 4);
+    const kind = load<u8>(g.kinds + <usize>k);
+    const pa = buffer(g, k, 2) + at;
+    const pb = buffer(g, k, 3) + at;
+    let a = load<f64>(pa);
+    let b = load<f64>(pb);
+    if (kind == COUNT) {
+      for (let r = r0; r < r1; r++) if (nulls == 0 || load<u8>(nulls + <usize>r) == 0) a += 1;
+    } else if (values != 0) {
+      for (let r = r0; r < r1; r++) {
+        if (nulls != 0 && load<u8>(nulls + <usize>r) != 0) continue;
+        const v = load<f64>(values + ((<usize>r) << 3));
+        if (kind == SUM || kind == AVG) a += v;
+        else if (b == 0 || (kind == MIN ? !(a - v <= 0) : !(a - v >= 0))) a = v;
+        b += 1;
+      }
+    }
+    store<f64>(pa, a);
+    store<f64>(pb, b);
   }
 }
 

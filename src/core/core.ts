@@ -144,6 +144,14 @@ export interface WindowAggregationChunk {
   readonly nulls: readonly (Uint8Array | undefined)[];
 }
 
+/** Spark's event-time statistics of a batch (EventTimeWatermarkExec): of the non-null times, added to in row order. */
+export interface EventTimeTotals {
+  max: number;
+  min: number;
+  sum: number;
+  count: number;
+}
+
 /** Ids of group-key strings, by their UTF-8 bytes: dense from 0, never reused. */
 export interface StringIds {
   /** The ids of cells `from .. to - 1` (bytes `[starts[r], ends[r])`, a negative start is null: id -1) into `out[(r - from) * stride + offset]`. */
@@ -184,14 +192,19 @@ export interface WindowAggregation {
   bufferB(k: number): Float64Array;
   /** Starts a batch. */
   begin(): void;
-  /** Adds a chunk's rows to the windows holding them, dropping windows that end at or before `lateBefore`; returns how many (row, window) pairs were dropped. */
-  update(chunk: WindowAggregationChunk, window: WindowMs, lateBefore: number): number;
+  /**
+   * Adds a chunk's rows to the windows holding them, dropping windows that end at or before
+   * `lateBefore`, and their times to `stats` when given; returns how many (row, window) pairs
+   * were dropped.
+   */
+  update(chunk: WindowAggregationChunk, window: WindowMs, lateBefore: number, stats?: EventTimeTotals): number;
   /**
    * Adds the rows of a CSV file with a time column and string keys (and `count(*)` aggregates)
-   * as {@link update} would once csv-columns.ts had read it, handing `onTimes` the times first;
-   * undefined when a time is not in the common form (nothing was added: read it the slow way).
+   * as {@link update} would once csv-columns.ts had read it; returns the rows read and the pairs
+   * dropped, or undefined when a time is not in the common form (nothing was added: read it the
+   * slow way).
    */
-  updateCsv?(input: CsvRowsInput, window: WindowMs, lateBefore: number, onTimes: (times: Float64Array, nulls: Uint8Array, n: number) => void): number | undefined;
+  updateCsv?(input: CsvRowsInput, window: WindowMs, lateBefore: number, stats?: EventTimeTotals): { rows: number; dropped: number } | undefined;
   /** Ends a batch: merges its partial buffers into the state; returns the ids it touched, in first-touch order. */
   merge(): Int32Array;
   /** Makes room in the buffers for every id of the table (after upserts into `table` directly). */

@@ -1,7 +1,7 @@
 // WindowAggregation on the js core: the algorithm of assembly/window-aggregate.ts on typed
 // arrays. Per chunk: the (row, window) pairs' composite keys, one table upsert, then the partial
 // buffers updated by entry id; at the batch's end they merge into the state's.
-import type { WindowAggregateKind, WindowAggregation, WindowAggregationChunk, WindowMs } from '../core.js';
+import type { EventTimeTotals, WindowAggregateKind, WindowAggregation, WindowAggregationChunk, WindowMs } from '../core.js';
 import { JsCompositeKeyTable } from './composite-key-table.js';
 import { StringDictionary } from './string-dictionary.js';
 
@@ -43,8 +43,9 @@ export class JsWindowAggregation implements WindowAggregation {
     this.firstNew = this.table.count;
   }
 
-  update(chunk: WindowAggregationChunk, window: WindowMs, lateBefore: number): number {
+  update(chunk: WindowAggregationChunk, window: WindowMs, lateBefore: number, stats?: EventTimeTotals): number {
     const { n, times, timeNulls, rowKeys } = chunk;
+    if (stats) addTimes(stats, times, timeNulls, n);
     const { windowMs, slideMs, startMs } = window;
     const width = this.width;
     const kw = width - 1;
@@ -134,6 +135,18 @@ export class JsWindowAggregation implements WindowAggregation {
     this.pa = this.pa.map(grow);
     this.pb = this.pb.map(grow);
     this.stamps = grow(this.stamps);
+  }
+}
+
+// Spark's EventTimeWatermarkExec statistics of the non-null times, in row order.
+function addTimes(stats: EventTimeTotals, times: Float64Array, nulls: Uint8Array | undefined, n: number): void {
+  for (let i = 0; i < n; i++) {
+    if (nulls && nulls[i]) continue;
+    const ms = times[i]!;
+    if (ms > stats.max) stats.max = ms;
+    if (ms < stats.min) stats.min = ms;
+    stats.sum += ms;
+    stats.count++;
   }
 }
 

@@ -45,7 +45,9 @@ export interface KernelExports {
   windowAggCapacity(g: number): number;
   windowAggEnsure(g: number): void;
   windowAggBegin(g: number): void;
-  windowAggUpdate(g: number, n: number, times: number, timeNulls: number, rowKeys: number, windowMs: number, slideMs: number, startMs: number, lateBefore: number, inputs: number): number;
+  windowAggUpdate(g: number, n: number, times: number, timeNulls: number, rowKeys: number, windowMs: number, slideMs: number, startMs: number, lateBefore: number, inputs: number, withStats: number): number;
+  windowAggSetStats(g: number, max: number, min: number, sum: number, count: number): void;
+  windowAggStat(g: number, i: number): number;
   windowAggMerge(g: number): number;
   windowAggTouched(g: number): number;
   windowAggCompact(g: number, moved: number): void;

@@ -2,7 +2,7 @@
 // instance of its own. A chunk's columns are copied into the kernel's scratch buffer once and the
 // whole chunk (windows, late rows, key lookups, buffer updates) is one call; the state buffers are
 // read through Float64Array views rebuilt after calls that may move them.
-import type { CsvRowsInput, WindowAggregateKind, WindowAggregation, WindowAggregationChunk, WindowMs } from '../core.js';
+import type { CsvRowsInput, EventTimeTotals, WindowAggregateKind, WindowAggregation, WindowAggregationChunk, WindowMs } from '../core.js';
 import { KernelCompositeKeyTable } from './composite-key-table.js';
 import { instantiateKernels, type KernelExports } from './kernels.js';
 import { KernelStringDictionary } from './string-dictionary.js';
@@ -50,7 +50,7 @@ export class KernelWindowAggregation implements WindowAggregation {
     this.ex.windowAggBegin(this.agg);
   }
 
-  update(chunk: WindowAggregationChunk, window: WindowMs, lateBefore: number): number {
+  update(chunk: WindowAggregationChunk, window: WindowMs, lateBefore: number, stats?: EventTimeTotals): number {
     const { n } = chunk;
     if (n === 0) return 0;
     const kw = this.width - 1;
@@ -81,13 +81,20 @@ export class KernelWindowAggregation implements WindowAggregation {
       pairs[2 * k] = v ? base + values[k]! : 0;
       pairs[2 * k + 1] = x ? base + nulls[k]! : 0;
     });
-    const { windowMs, slideMs, startMs } = window;
-    const dropped = this.ex.windowAggUpdate(this.agg, n, base + times, chunk.timeNulls ? base + timeNulls : 0, base + rowKeys, windowMs, slideMs, startMs, lateBefore, base + inputs);
+    return this.run(n, base + times, chunk.timeNulls ? base + timeNulls : 0, base + rowKeys, window, lateBefore, base + inputs, stats);
+  }
+
+  // windowAggUpdate over columns in wasm memory, with the statistics carried in and out.
+  private run(n: number, times: number, nulls: number, rowKeys: number, window: WindowMs, lateBefore: number, inputs: number, stats: EventTimeTotals | undefined): number {
+    const { ex, agg } = this;
+    if (stats) ex.windowAggSetStats(agg, stats.max, stats.min, stats.sum, stats.count);
+    const dropped = ex.windowAggUpdate(agg, n, times, nulls, rowKeys, window.windowMs, window.slideMs, window.startMs, lateBefore, inputs, stats ? 1 : 0);
+    if (stats) [stats.max, stats.min, stats.sum, stats.count] = [0, 1, 2, 3].map((i) => ex.windowAggStat(agg, i)) as [number, number, number, number];
     this.moved();
     return dropped >>> 0;
   }
 
-  updateCsv(input: CsvRowsInput, window: WindowMs, lateBefore: number, onTimes: (times: Float64Array, nulls: Uint8Array, n: number) => void): number | undefined {
+  updateCsv(input: CsvRowsInput, window: WindowMs, lateBefore: number, stats?: EventTimeTotals): { rows: number; dropped: number } | undefined {
     const { ex } = this;
     const { bytes, fields } = input;
     const fieldsAt = (bytes.length + 7) & ~7;
@@ -97,16 +104,12 @@ export class KernelWindowAggregation implements WindowAggregation {
     this.csvRows ||= ex.csvRowsNew() >>> 0;
     const rows = ex.csvRowsParse(this.csvRows, this.dictionary.dict, base, bytes.length, input.sep, input.header ? 1 : 0, base + fieldsAt, fields.length, this.width - 1);
     if (rows < 0) return undefined;
-    const times = ex.csvRowsTimes(this.csvRows) >>> 0;
-    const nulls = ex.csvRowsNulls(this.csvRows) >>> 0;
-    onTimes(new Float64Array(ex.memory.buffer, times, rows), new Uint8Array(ex.memory.buffer, nulls, rows), rows);
     // count(*) aggregates only: no input columns.
     const inputs = ex.outBuffer(8 * Math.max(1, this.kinds.length)) >>> 0;
     new Uint8Array(ex.memory.buffer, inputs, 8 * Math.max(1, this.kinds.length)).fill(0);
-    const { windowMs, slideMs, startMs } = window;
-    const dropped = ex.windowAggUpdate(this.agg, rows, times, nulls, ex.csvRowsKeys(this.csvRows) >>> 0, windowMs, slideMs, startMs, lateBefore, inputs);
-    this.moved();
-    return dropped >>> 0;
+    const c = this.csvRows;
+    const dropped = this.run(rows, ex.csvRowsTimes(c) >>> 0, ex.csvRowsNulls(c) >>> 0, ex.csvRowsKeys(c) >>> 0, window, lateBefore, inputs, stats);
+    return { rows, dropped };
   }
 
   merge(): Int32Array {

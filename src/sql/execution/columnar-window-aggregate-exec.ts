@@ -11,7 +11,7 @@
 // With a checkpoint location the changed and evicted groups also go to the state store in the
 // row path's format (same keys and buffers), so a restart, on either path, finds them.
 import { Batch } from '../../batch/batch.js';
-import type { CompositeKeyTable, CsvRowsInput, StringIds, WindowAggregation } from '../../core/core.js';
+import type { CompositeKeyTable, CsvRowsInput, EventTimeTotals, StringIds, WindowAggregation } from '../../core/core.js';
 import { JsWindowAggregation } from '../../core/js/window-aggregation.js';
 import { Accumulators } from '../columnar/accumulators.js';
 import { columnsOfRows, type ColumnarBatch, type ColumnVector, type CsvText } from '../columnar/columnar-batch.js';
@@ -84,12 +84,12 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     aggregation.begin();
     if (batch) {
       const lateBefore = this.spec.watermarked && !this.complete ? ctx.watermarkMs : -Infinity;
-      if (!this.aggregateText(ctx, aggregation, batch, lateBefore)) {
-        if (this.spec.watermark) {
-          const col = batch.column(this.spec.watermark.column);
-          if (col.kind === 'number') this.recordEventTime(ctx, col.values, col.nulls, batch.numRows);
-        }
-        for (let from = 0; from < batch.numRows; from += CHUNK_ROWS) this.aggregate(aggregation, batch, from, Math.min(batch.numRows, from + CHUNK_ROWS), lateBefore);
+      // Event-time statistics over the time column are the aggregation's to gather, in its pass.
+      const w = this.spec.watermark;
+      const stats = w && w.column === this.spec.timeColumn ? this.eventTimeStats(ctx) : undefined;
+      if (!this.aggregateText(aggregation, batch, lateBefore, stats)) {
+        if (w && !stats) this.recordEventTime(ctx, batch.column(w.column), batch.numRows);
+        for (let from = 0; from < batch.numRows; from += CHUNK_ROWS) this.aggregate(aggregation, batch, from, Math.min(batch.numRows, from + CHUNK_ROWS), lateBefore, stats);
       }
     }
     const touched = aggregation.merge();
@@ -127,7 +127,7 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
   // A CSV batch not read yet, given whole to the core when it reads CSV itself and the query is
   // one it can take (time and string keys, count(*), the watermark on the time column); false
   // when the batch is to be read here.
-  private aggregateText(ctx: BatchContext, aggregation: WindowAggregation, batch: ColumnarBatch, lateBefore: number): boolean {
+  private aggregateText(aggregation: WindowAggregation, batch: ColumnarBatch, lateBefore: number, stats: EventTimeTotals | undefined): boolean {
     const { spec } = this;
     const text = batch.text;
     if (!text || !aggregation.updateCsv) return false;
@@ -135,19 +135,25 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     if (!spec.keys.every((k) => k.kind === 'string') || !spec.aggregates.every((a) => a.kind === 'count' && a.column === undefined)) return false;
     const input = csvInput(text, spec.timeColumn, spec.keys.map((k) => k.column));
     if (!input) return false;
-    const dropped = aggregation.updateCsv(input, spec.window, lateBefore, (times, nulls, n) => {
-      batch.rowsRead(n);
-      if (spec.watermark) this.recordEventTime(ctx, times, nulls, n);
-    });
-    if (dropped === undefined) return false;
-    this.metrics.dropped += dropped;
+    const done = aggregation.updateCsv(input, spec.window, lateBefore, stats);
+    if (!done) return false;
+    batch.rowsRead(done.rows);
+    this.metrics.dropped += done.dropped;
     return true;
   }
 
   // Spark's EventTimeWatermarkExec statistics, over the watermark column.
-  private recordEventTime(ctx: BatchContext, values: Float64Array, nulls: Uint8Array | undefined, n: number): void {
-    const index = this.watermarkIndex;
-    const stats = ctx.eventTimeStats.get(index) ?? { max: -Infinity, min: Infinity, sum: 0, count: 0 };
+  private eventTimeStats(ctx: BatchContext): EventTimeTotals {
+    let stats = ctx.eventTimeStats.get(this.watermarkIndex);
+    if (!stats) ctx.eventTimeStats.set(this.watermarkIndex, (stats = { max: -Infinity, min: Infinity, sum: 0, count: 0 }));
+    return stats;
+  }
+
+  // Spark's EventTimeWatermarkExec statistics, over a watermark column other than the time column.
+  private recordEventTime(ctx: BatchContext, col: ColumnVector, n: number): void {
+    if (col.kind !== 'number') return;
+    const { values, nulls } = col;
+    const stats = this.eventTimeStats(ctx);
     for (let i = 0; i < n; i++) {
       if (nulls && nulls[i]) continue;
       const ms = values[i]!;
@@ -156,11 +162,10 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
       stats.sum += ms;
       stats.count++;
     }
-    ctx.eventTimeStats.set(index, stats);
   }
 
   // Rows [from, to): their key numbers, then one update of the core's aggregation.
-  private aggregate(aggregation: WindowAggregation, batch: ColumnarBatch, from: number, to: number, lateBefore: number): void {
+  private aggregate(aggregation: WindowAggregation, batch: ColumnarBatch, from: number, to: number, lateBefore: number, stats: EventTimeTotals | undefined): void {
     const { spec } = this;
     const time = batch.column(spec.timeColumn);
     if (time.kind !== 'number') return;
@@ -174,7 +179,7 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
       values: columns.map((c) => (c?.kind === 'number' ? c.values.subarray(from, to) : undefined)),
       nulls: columns.map((c) => c && nullsOf(c, from, to)),
     };
-    this.metrics.dropped += aggregation.update(chunk, spec.window, lateBefore);
+    this.metrics.dropped += aggregation.update(chunk, spec.window, lateBefore, stats);
   }
 
   // Each row's key numbers (width - 1 per row): string ids, or null flag and value.
