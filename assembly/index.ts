@@ -38,6 +38,7 @@ export {
   windowAggTouched,
   windowAggCompact,
   windowAggSetStats,
+  windowAggEvict,
   windowAggStat,
 } from './window-aggregate';
 export { dictNew, dictFree, dictIntern, dictInternCells, dictBytes, dictLength, dictMemory } from './dictionary';

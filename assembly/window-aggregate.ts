@@ -7,7 +7,7 @@
 //   min/max: a = value, b = non-null values
 // A batch's rows go to partial buffers (zeroed when the batch first touches an entry), merged
 // into the state's at the end, so sums add in the row path's order.
-import { compositeCompact, compositeCount, compositeFree, compositeNew, upsertOne } from './composite';
+import { compositeAlive, compositeCompact, compositeCount, compositeFree, compositeKeys, compositeNew, compositeRemove, upsertOne } from './composite';
 
 const COUNT: u8 = 0;
 const SUM: u8 = 1;
@@ -401,6 +401,34 @@ export function windowAggCompact(p: usize, moved: usize): void {
   }
   // Stamps of moved ids would be wrong; no id is stamped with a later batch's stamp.
   memory.fill(g.stamps, 0, (<usize>g.cap) << 2);
+}
+
+/**
+ * Removes the entries whose window ended at or before the watermark (start + windowMs <=
+ * watermarkMs): writes the smallest start left (f64) at `out`, the removed ids (i32, in id order)
+ * after it, and returns how many. Their keys and buffers stay readable until the next compact.
+ */
+export function windowAggEvict(p: usize, watermarkMs: f64, windowMs: f64, out: usize): u32 {
+  const g = changetype<WindowAgg>(p);
+  const count = compositeCount(g.table);
+  const keys = compositeKeys(g.table);
+  const alive = compositeAlive(g.table);
+  const stride = (<usize>g.width) << 3;
+  let minStart = Infinity;
+  let n: u32 = 0;
+  for (let id: u32 = 0; id < count; id++) {
+    if (load<u8>(alive + <usize>id) == 0) continue;
+    const start = load<f64>(keys + (<usize>id) * stride);
+    if (start + windowMs > watermarkMs) {
+      if (start < minStart) minStart = start;
+      continue;
+    }
+    compositeRemove(g.table, id);
+    store<i32>(out + 8 + ((<usize>n) << 2), <i32>id);
+    n++;
+  }
+  store<f64>(out, minStart);
+  return n;
 }
 
 /** Frees an aggregation and its table. */

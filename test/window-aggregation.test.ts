@@ -29,6 +29,7 @@ describe('WindowAggregation', () => {
     const rand = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
     const aggs = [new JsWindowAggregation(width, KINDS), new KernelWindowAggregation(width, KINDS)];
     let counted = 0;
+    let evictedTotal = 0;
     for (let batch = 0; batch < 10; batch++) {
       const lateBefore = batch < 2 ? -Infinity : (batch - 1) * 5 * MINUTE;
       for (const g of aggs) g.begin();
@@ -62,12 +63,18 @@ describe('WindowAggregation', () => {
       expect(touched[1]).toEqual(touched[0]);
       expect(touched[0]!.length).toBeGreaterThan(0);
       counted += touched[0]!.reduce((n, id) => n + (aggs[0]!.bufferA(0)[id]! > 0 ? 1 : 0), 0);
-      // Evict windows the watermark passed, and compact now and then.
-      for (const g of aggs) for (let id = 0; id < g.table.count; id++) if (g.table.isLive(id) && g.table.key(id, 0) + window.windowMs <= lateBefore + 5 * MINUTE) g.table.remove(id);
+      // Evict windows the watermark passed (every second batch by hand, through the table), and compact now and then.
+      if (batch % 2 === 0) {
+        const evicted = aggs.map((g) => g.evict(lateBefore + 5 * MINUTE, window.windowMs));
+        expect([...evicted[1]!.ids]).toEqual([...evicted[0]!.ids]);
+        expect(evicted[1]!.minStart).toBe(evicted[0]!.minStart);
+        evictedTotal += evicted[0]!.ids.length;
+      } else for (const g of aggs) for (let id = 0; id < g.table.count; id++) if (g.table.isLive(id) && g.table.key(id, 0) + window.windowMs <= lateBefore + 5 * MINUTE) g.table.remove(id);
       if (batch % 3 === 2) expect([...aggs[1]!.compact()]).toEqual([...aggs[0]!.compact()]);
       expect(snapshot(aggs[1]!)).toEqual(snapshot(aggs[0]!));
     }
     expect(counted).toBeGreaterThan(width === 1 ? 10 : 100);
+    expect(evictedTotal).toBeGreaterThan(0);
     for (const g of aggs) g.close();
   });
 

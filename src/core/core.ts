@@ -207,6 +207,12 @@ export interface WindowAggregation {
   updateCsv?(input: CsvRowsInput, window: WindowMs, lateBefore: number, stats?: EventTimeTotals): { rows: number; dropped: number } | undefined;
   /** Ends a batch: merges its partial buffers into the state; returns the ids it touched, in first-touch order. */
   merge(): Int32Array;
+  /**
+   * Removes the entries whose window ended at or before the watermark (start + `windowMs` <=
+   * `watermarkMs`); returns their ids in id order (keys and buffers readable until the next
+   * compact) and the smallest window start left.
+   */
+  evict(watermarkMs: number, windowMs: number): { ids: Int32Array; minStart: number };
   /** Makes room in the buffers for every id of the table (after upserts into `table` directly). */
   ensure(): void;
   /** Compacts the table and the state buffers with it; returns each old id's new id (-1: removed). */

@@ -100,6 +100,23 @@ export class JsWindowAggregation implements WindowAggregation {
     return Int32Array.from(this.touched);
   }
 
+  evict(watermarkMs: number, windowMs: number): { ids: Int32Array; minStart: number } {
+    const { table } = this;
+    const ids: number[] = [];
+    let minStart = Infinity;
+    for (let id = 0; id < table.count; id++) {
+      if (!table.isLive(id)) continue;
+      const start = table.key(id, 0);
+      if (start + windowMs > watermarkMs) {
+        if (start < minStart) minStart = start;
+        continue;
+      }
+      table.remove(id);
+      ids.push(id);
+    }
+    return { ids: Int32Array.from(ids), minStart };
+  }
+
   ensure(): void {
     this.growTo(this.table.count);
   }

@@ -46,6 +46,7 @@ export interface KernelExports {
   windowAggEnsure(g: number): void;
   windowAggBegin(g: number): void;
   windowAggUpdate(g: number, n: number, times: number, timeNulls: number, rowKeys: number, windowMs: number, slideMs: number, startMs: number, lateBefore: number, inputs: number, withStats: number): number;
+  windowAggEvict(g: number, watermarkMs: number, windowMs: number, out: number): number;
   windowAggSetStats(g: number, max: number, min: number, sum: number, count: number): void;
   windowAggStat(g: number, i: number): number;
   windowAggMerge(g: number): number;

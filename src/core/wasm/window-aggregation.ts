@@ -117,6 +117,16 @@ export class KernelWindowAggregation implements WindowAggregation {
     return new Int32Array(this.ex.memory.buffer, this.ex.windowAggTouched(this.agg) >>> 0, n).slice();
   }
 
+  evict(watermarkMs: number, windowMs: number): { ids: Int32Array; minStart: number } {
+    const { ex } = this;
+    const out = ex.outBuffer(8 + 4 * Math.max(1, this.table.count)) >>> 0;
+    const n = ex.windowAggEvict(this.agg, watermarkMs, windowMs, out);
+    const minStart = new Float64Array(ex.memory.buffer, out, 1)[0]!;
+    const ids = new Int32Array(ex.memory.buffer, out + 8, n).slice();
+    this.table.refresh();
+    return { ids, minStart };
+  }
+
   ensure(): void {
     this.ex.windowAggEnsure(this.agg);
     this.moved();

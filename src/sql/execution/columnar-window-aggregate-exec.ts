@@ -223,18 +223,11 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     const windowMs = this.spec.window.windowMs;
     if (!this.spec.watermarked || this.minStart + windowMs > watermarkMs) return [];
     const started = performance.now();
+    const { ids, minStart } = this.aggregation!.evict(watermarkMs, windowMs);
     const out: Row[] = [];
-    let minStart = Infinity;
-    for (let id = 0; id < table.count; id++) {
-      if (!table.isLive(id)) continue;
-      const start = table.key(id, 0);
-      if (start + windowMs > watermarkMs) {
-        if (start < minStart) minStart = start;
-        continue;
-      }
-      out.push(this.toRow(table, id));
-      if (this.store.durable) this.store.remove(this.keyString(table, id));
-      table.remove(id);
+    for (let i = 0; i < ids.length; i++) {
+      out.push(this.toRow(table, ids[i]!));
+      if (this.store.durable) this.store.remove(this.keyString(table, ids[i]!));
     }
     this.minStart = minStart;
     if (table.count - table.live > Math.max(1024, table.live)) {
