@@ -43,3 +43,4 @@ export {
 } from './window-aggregate';
 export { dictNew, dictFree, dictIntern, dictInternCells, dictBytes, dictLength, dictMemory } from './dictionary';
 export { csvRowsNew, csvRowsParse, csvRowsTimes, csvRowsNulls, csvRowsKeys } from './csv-rows';
+export { rateRowsNew, rateRowsGenerate, rateRowsTimes, rateRowsValues } from './rate-rows';

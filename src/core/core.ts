@@ -175,6 +175,17 @@ export interface CsvRowsInput {
   readonly fields: readonly ('time' | number | undefined)[];
 }
 
+/** The rate source's rows for {@link WindowAggregation.updateRate} (see RateRange in src/sql/columnar/columnar-batch.ts). */
+export interface RateRowsInput {
+  readonly rangeStart: number;
+  readonly rangeEnd: number;
+  readonly numPartitions: number;
+  readonly startMs: number;
+  readonly msPerValue: number;
+  /** Per aggregate, the column it reads (undefined for `count(*)`). */
+  readonly inputs: readonly ('timestamp' | 'value' | undefined)[];
+}
+
 /**
  * The state of an event-time window aggregation: a {@link CompositeKeyTable} of (window start,
  * key numbers) and, by entry id, the buffers of each aggregate. A batch is `begin`, `update` per
@@ -205,6 +216,11 @@ export interface WindowAggregation {
    * slow way).
    */
   updateCsv?(input: CsvRowsInput, window: WindowMs, lateBefore: number, stats?: EventTimeTotals): { rows: number; dropped: number } | undefined;
+  /**
+   * Adds the rate source's rows (windows only, no key columns) as {@link update} would once they
+   * were generated, generating them itself; returns the pairs dropped.
+   */
+  updateRate?(input: RateRowsInput, window: WindowMs, lateBefore: number, stats?: EventTimeTotals): number;
   /** Ends a batch: merges its partial buffers into the state; returns the ids it touched, in first-touch order. */
   merge(): Int32Array;
   /**

@@ -59,6 +59,10 @@ export interface KernelExports {
   dictBytes(d: number, id: number): number;
   dictLength(d: number, id: number): number;
   dictMemory(d: number): number;
+  rateRowsNew(): number;
+  rateRowsGenerate(r: number, rangeStart: number, rangeEnd: number, numPartitions: number, startMs: number, msPerValue: number): number;
+  rateRowsTimes(r: number): number;
+  rateRowsValues(r: number): number;
   csvRowsNew(): number;
   csvRowsParse(c: number, dict: number, input: number, len: number, sep: number, header: number, fields: number, nfields: number, kw: number): number;
   csvRowsTimes(c: number): number;

@@ -2,7 +2,7 @@
 // instance of its own. A chunk's columns are copied into the kernel's scratch buffer once and the
 // whole chunk (windows, late rows, key lookups, buffer updates) is one call; the state buffers are
 // read through Float64Array views rebuilt after calls that may move them.
-import type { CsvRowsInput, EventTimeTotals, WindowAggregateKind, WindowAggregation, WindowAggregationChunk, WindowMs } from '../core.js';
+import type { CsvRowsInput, EventTimeTotals, RateRowsInput, WindowAggregateKind, WindowAggregation, WindowAggregationChunk, WindowMs } from '../core.js';
 import { KernelCompositeKeyTable } from './composite-key-table.js';
 import { instantiateKernels, type KernelExports } from './kernels.js';
 import { KernelStringDictionary } from './string-dictionary.js';
@@ -16,6 +16,7 @@ export class KernelWindowAggregation implements WindowAggregation {
   readonly table: KernelCompositeKeyTable;
   readonly dictionary: KernelStringDictionary;
   private csvRows = 0;
+  private rateRows = 0;
   private views: { a: Float64Array[]; b: Float64Array[] } | undefined;
 
   constructor(
@@ -110,6 +111,19 @@ export class KernelWindowAggregation implements WindowAggregation {
     const c = this.csvRows;
     const dropped = this.run(rows, ex.csvRowsTimes(c) >>> 0, ex.csvRowsNulls(c) >>> 0, ex.csvRowsKeys(c) >>> 0, window, lateBefore, inputs, stats);
     return { rows, dropped };
+  }
+
+  updateRate(input: RateRowsInput, window: WindowMs, lateBefore: number, stats?: EventTimeTotals): number {
+    const { ex } = this;
+    this.rateRows ||= ex.rateRowsNew() >>> 0;
+    const r = this.rateRows;
+    const n = ex.rateRowsGenerate(r, input.rangeStart, input.rangeEnd, input.numPartitions, input.startMs, input.msPerValue) >>> 0;
+    const times = ex.rateRowsTimes(r) >>> 0;
+    const values = ex.rateRowsValues(r) >>> 0;
+    const inputs = ex.outBuffer(8 * Math.max(1, this.kinds.length)) >>> 0;
+    const pairs = new Uint32Array(ex.memory.buffer, inputs, 2 * Math.max(1, this.kinds.length)).fill(0);
+    input.inputs.forEach((column, k) => (pairs[2 * k] = column === 'timestamp' ? times : column === 'value' ? values : 0));
+    return this.run(n, times, 0, times, window, lateBefore, inputs, stats);
   }
 
   merge(): Int32Array {

@@ -22,7 +22,7 @@ export function csvColumnsApply(bytes: Uint8Array, csv: CsvOptions): boolean {
  * text, so a core may read it instead (check {@link csvColumnsApply} first).
  */
 export function csvBatch(bytes: Uint8Array, schema: StructType, names: readonly string[], csv: CsvOptions): ColumnarBatch {
-  const text = { bytes, sep: csv.sep.charCodeAt(0), header: csv.header, fieldNames: schema.fields.map((f) => f.name) };
+  const text = { kind: 'csv' as const, bytes, sep: csv.sep.charCodeAt(0), header: csv.header, fieldNames: schema.fields.map((f) => f.name) };
   return new ColumnarBatch(() => csvRowCount(bytes, csv.header), () => csvColumns(bytes, schema, names, csv).columns, text);
 }
 

@@ -87,7 +87,7 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
       // Event-time statistics over the time column are the aggregation's to gather, in its pass.
       const w = this.spec.watermark;
       const stats = w && w.column === this.spec.timeColumn ? this.eventTimeStats(ctx) : undefined;
-      if (!this.aggregateText(aggregation, batch, lateBefore, stats)) {
+      if (!this.aggregateText(aggregation, batch, lateBefore, stats) && !this.aggregateRate(aggregation, batch, lateBefore, stats)) {
         if (w && !stats) this.recordEventTime(ctx, batch.column(w.column), batch.numRows);
         for (let from = 0; from < batch.numRows; from += CHUNK_ROWS) this.aggregate(aggregation, batch, from, Math.min(batch.numRows, from + CHUNK_ROWS), lateBefore, stats);
       }
@@ -129,8 +129,8 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
   // when the batch is to be read here.
   private aggregateText(aggregation: WindowAggregation, batch: ColumnarBatch, lateBefore: number, stats: EventTimeTotals | undefined): boolean {
     const { spec } = this;
-    const text = batch.text;
-    if (!text || !aggregation.updateCsv) return false;
+    const text = batch.origin;
+    if (text?.kind !== 'csv' || !aggregation.updateCsv) return false;
     if (spec.watermark && spec.watermark.column !== spec.timeColumn) return false;
     if (!spec.keys.every((k) => k.kind === 'string') || !spec.aggregates.every((a) => a.kind === 'count' && a.column === undefined)) return false;
     const input = csvInput(text, spec.timeColumn, spec.keys.map((k) => k.column));
@@ -143,6 +143,19 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
   }
 
   // Spark's EventTimeWatermarkExec statistics, over the watermark column.
+  // A rate source batch not generated yet, given to the core when it generates the rows itself
+  // and the query has no key columns (windows of count/sum/avg/min/max of timestamp or value).
+  private aggregateRate(aggregation: WindowAggregation, batch: ColumnarBatch, lateBefore: number, stats: EventTimeTotals | undefined): boolean {
+    const { spec } = this;
+    const range = batch.origin;
+    if (range?.kind !== 'rate' || !aggregation.updateRate || spec.keys.length > 0 || spec.timeColumn !== 'timestamp') return false;
+    if (spec.watermark && !stats) return false;
+    const inputs = spec.aggregates.map((a) => a.column);
+    if (!inputs.every((c) => c === undefined || c === 'timestamp' || c === 'value')) return false;
+    this.metrics.dropped += aggregation.updateRate({ ...range, inputs: inputs as ('timestamp' | 'value' | undefined)[] }, spec.window, lateBefore, stats);
+    return true;
+  }
+
   private eventTimeStats(ctx: BatchContext): EventTimeTotals {
     let stats = ctx.eventTimeStats.get(this.watermarkIndex);
     if (!stats) ctx.eventTimeStats.set(this.watermarkIndex, (stats = { max: -Infinity, min: Infinity, sum: 0, count: 0 }));
