@@ -68,7 +68,7 @@ export class KernelWindowAggregation implements WindowAggregation {
     const timeNulls = chunk.timeNulls ? take(n) : -1;
     const nulls = chunk.nulls.map((x) => (x ? take(n) : -1));
     const inputs = take(8 * this.kinds.length);
-    const base = this.ex.scratch(Math.max(at, 8)) >>> 0;
+    const base = this.ex.scratch(roomFor(at)) >>> 0;
     const buffer = this.ex.memory.buffer;
     new Float64Array(buffer, base + times, n).set(chunk.times.subarray(0, n));
     if (kw > 0) new Float64Array(buffer, base + rowKeys, n * kw).set(chunk.rowKeys.subarray(0, n * kw));
@@ -99,7 +99,7 @@ export class KernelWindowAggregation implements WindowAggregation {
     const { ex } = this;
     const { bytes, fields } = input;
     const fieldsAt = (bytes.length + 7) & ~7;
-    const base = ex.scratch(fieldsAt + 4 * Math.max(1, fields.length)) >>> 0;
+    const base = ex.scratch(roomFor(fieldsAt + 4 * Math.max(1, fields.length))) >>> 0;
     new Uint8Array(ex.memory.buffer, base, bytes.length).set(bytes);
     new Int32Array(ex.memory.buffer, base + fieldsAt, fields.length).set(fields.map((f) => (f === 'time' ? -2 : f === undefined ? -1 : f)));
     this.csvRows ||= ex.csvRowsNew() >>> 0;
@@ -164,4 +164,10 @@ export class KernelWindowAggregation implements WindowAggregation {
     this.views = undefined;
     this.table.refresh();
   }
+}
+
+// A scratch size for `bytes` with a quarter to spare, so files of about one size reuse one buffer
+// (each larger one would otherwise free and allocate it again, fragmenting the kernel's heap).
+function roomFor(bytes: number): number {
+  return Math.max(64, Math.ceil((bytes * 1.25) / 65536) * 65536);
 }
