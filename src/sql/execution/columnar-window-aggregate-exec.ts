@@ -40,6 +40,11 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
   private complete = false;
   /** Output names of the groupings, in order. */
   private readonly groupNames: string[];
+  /**
+   * The window value `{ start, end }` of each window start held, shared by the output rows of its
+   * groups (as the row path's rows share their group's, kept in its state); dropped on eviction.
+   */
+  private readonly windowValues = new Map<number, { start: Date; end: Date }>();
   /** Per-pass key numbers (width - 1 a row), kept between passes and batches. */
   private rowKeysScratch = new Float64Array(0);
 
@@ -243,6 +248,7 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
       if (this.store.durable) this.store.remove(this.keyString(table, ids[i]!));
     }
     this.minStart = minStart;
+    for (const start of this.windowValues.keys()) if (start + windowMs <= watermarkMs) this.windowValues.delete(start);
     if (table.count - table.live > Math.max(1024, table.live)) {
       this.aggregation!.compact();
     }
@@ -271,6 +277,12 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     return values;
   }
 
+  private windowValue(start: number): { start: Date; end: Date } {
+    let w = this.windowValues.get(start);
+    if (!w) this.windowValues.set(start, (w = { start: new Date(start), end: new Date(start + this.spec.window.windowMs) }));
+    return w;
+  }
+
   // An output row: the groupings in order (read straight from the key, no intermediate array),
   // then the aggregates.
   private toRow(table: CompositeKeyTable, id: number): Row {
@@ -279,8 +291,7 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     let slot = 1;
     for (let i = 0, k = 0; i < groupNames.length; i++) {
       if (i === spec.windowPosition) {
-        const start = table.key(id, 0);
-        row[groupNames[i]!] = { start: new Date(start), end: new Date(start + spec.window.windowMs) };
+        row[groupNames[i]!] = this.windowValue(table.key(id, 0));
       } else if (spec.keys[k++]!.kind === 'string') {
         const s = table.key(id, slot++);
         row[groupNames[i]!] = s < 0 ? null : this.dictionary.string(s);
