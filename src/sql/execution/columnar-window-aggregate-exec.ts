@@ -147,7 +147,6 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     return true;
   }
 
-  // Spark's EventTimeWatermarkExec statistics, over the watermark column.
   // A rate source batch not generated yet, given to the core when it generates the rows itself
   // and the query has no key columns (windows of count/sum/avg/min/max of timestamp or value).
   private aggregateRate(aggregation: WindowAggregation, batch: ColumnarBatch, lateBefore: number, stats: EventTimeTotals | undefined): boolean {
@@ -161,6 +160,7 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     return true;
   }
 
+  // The batch's statistics of this operator's watermark (Spark's EventTimeWatermarkExec).
   private eventTimeStats(ctx: BatchContext): EventTimeTotals {
     let stats = ctx.eventTimeStats.get(this.watermarkIndex);
     if (!stats) ctx.eventTimeStats.set(this.watermarkIndex, (stats = { max: -Infinity, min: Infinity, sum: 0, count: 0 }));
