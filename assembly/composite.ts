@@ -67,35 +67,36 @@ function hashKey(key: usize, width: u32): u32 {
 /** Finds or inserts each of the `n` keys at `keys` (n x width f64); writes their ids (i32) to `out`. */
 export function compositeUpsert(p: usize, keys: usize, n: u32, out: usize): void {
   const c = changetype<Composite>(p);
+  const stride = (<usize>c.width) << 3;
+  for (let r: u32 = 0; r < n; r++) store<i32>(out + ((<usize>r) << 2), upsertOne(p, keys + (<usize>r) * stride));
+}
+
+/** The id of the key at `key` (width f64), inserted when new (the window aggregation's per-row lookup). */
+export function upsertOne(p: usize, key: usize): i32 {
+  const c = changetype<Composite>(p);
+  if ((c.used + 1) * 2 > c.mask + 1) rehash(c, (c.mask + 1) * 2);
   const width = c.width;
   const stride = (<usize>width) << 3;
-  for (let r: u32 = 0; r < n; r++) {
-    if ((c.used + 1) * 2 > c.mask + 1) rehash(c, (c.mask + 1) * 2);
-    const key = keys + (<usize>r) * stride;
-    const h = hashKey(key, width);
-    let tomb: i32 = -1;
-    let b = h & c.mask;
-    let id: i32 = 0;
-    while (true) {
-      const slot = load<i32>(c.buckets + ((<usize>b) << 2));
-      if (slot == EMPTY) {
-        id = insert(c, key, h);
-        if (tomb >= 0) store<i32>(c.buckets + ((<usize>tomb) << 2), id + 1);
-        else {
-          store<i32>(c.buckets + ((<usize>b) << 2), id + 1);
-          c.used++;
-        }
-        break;
+  const h = hashKey(key, width);
+  let tomb: i32 = -1;
+  let b = h & c.mask;
+  while (true) {
+    const slot = load<i32>(c.buckets + ((<usize>b) << 2));
+    if (slot == EMPTY) {
+      const id = insert(c, key, h);
+      if (tomb >= 0) store<i32>(c.buckets + ((<usize>tomb) << 2), id + 1);
+      else {
+        store<i32>(c.buckets + ((<usize>b) << 2), id + 1);
+        c.used++;
       }
-      if (slot == TOMBSTONE) {
-        if (tomb < 0) tomb = <i32>b;
-      } else if (load<u32>(c.hashes + ((<usize>(slot - 1)) << 2)) == h && memory.compare(c.keys + (<usize>(slot - 1)) * stride, key, stride) == 0) {
-        id = slot - 1;
-        break;
-      }
-      b = (b + 1) & c.mask;
+      return id;
     }
-    store<i32>(out + ((<usize>r) << 2), id);
+    if (slot == TOMBSTONE) {
+      if (tomb < 0) tomb = <i32>b;
+    } else if (load<u32>(c.hashes + ((<usize>(slot - 1)) << 2)) == h && memory.compare(c.keys + (<usize>(slot - 1)) * stride, key, stride) == 0) {
+      return slot - 1;
+    }
+    b = (b + 1) & c.mask;
   }
 }
 

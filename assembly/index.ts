@@ -26,3 +26,22 @@ export {
   compositeCount,
   compositeLive,
 } from './composite';
+export {
+  windowAggNew,
+  windowAggFree,
+  windowAggTable,
+  windowAggBuffer,
+  windowAggCapacity,
+  windowAggEnsure,
+  windowAggBegin,
+  windowAggUpdate,
+  windowAggMerge,
+  windowAggTouched,
+  windowAggCompact,
+  windowAggSetStats,
+  windowAggEvict,
+  windowAggStat,
+} from './window-aggregate';
+export { dictNew, dictFree, dictIntern, dictInternCells, dictBytes, dictLength, dictMemory } from './dictionary';
+export { csvRowsNew, csvRowsParse, csvRowsTimes, csvRowsNulls, csvRowsKeys } from './csv-rows';
+export { rateRowsNew, rateRowsGenerate, rateRowsTimes, rateRowsValues } from './rate-rows';

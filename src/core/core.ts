@@ -34,6 +34,12 @@ export interface Core {
    */
   createCompositeKeyTable?(width: number): CompositeKeyTable;
   /**
+   * The state of an event-time window aggregation over composite keys of `width` numbers with the
+   * aggregates `kinds`: the key table plus each entry's buffers, updated a chunk of rows at a time
+   * (the wasm core in one kernel call per chunk).
+   */
+  createWindowAggregation?(width: number, kinds: readonly WindowAggregateKind[]): WindowAggregation;
+  /**
    * A counter for one receiver stream's text as it arrives (Spark's block interval), when the core
    * keeps one (the wasm core does; the js core counts on the main thread at the batch, as before).
    */
@@ -112,6 +118,122 @@ export interface CompositeKeyTable {
   /** Renumbers the live entries `0 .. live - 1` in order; returns each old id's new id (-1: removed). */
   compact(): Int32Array;
   /** Frees the table. */
+  close(): void;
+}
+
+/** An aggregate of {@link WindowAggregation}, with the row path's buffers: count a = n; sum a = sum, b = non-null values; avg a = sum, b = n; min/max a = value, b = non-null values. */
+export type WindowAggregateKind = 'count' | 'sum' | 'avg' | 'min' | 'max';
+
+/** Window length, slide and offset in ms (Spark's `window(time, length, slide, start)`). */
+export interface WindowMs {
+  readonly windowMs: number;
+  readonly slideMs: number;
+  readonly startMs: number;
+}
+
+/** Rows `0 .. n - 1` of one chunk for {@link WindowAggregation.update}. */
+export interface WindowAggregationChunk {
+  readonly n: number;
+  /** Event times (epoch ms); a row whose `timeNulls` is 1 is skipped. */
+  readonly times: Float64Array;
+  readonly timeNulls: Uint8Array | undefined;
+  /** The group key numbers, `width - 1` a row. */
+  readonly rowKeys: Float64Array;
+  /** Per aggregate, its input values (undefined for `count(*)`) and null flags (undefined: none null). */
+  readonly values: readonly (Float64Array | undefined)[];
+  readonly nulls: readonly (Uint8Array | undefined)[];
+}
+
+/** Spark's event-time statistics of a batch (EventTimeWatermarkExec): of the non-null times, added to in row order. */
+export interface EventTimeTotals {
+  max: number;
+  min: number;
+  sum: number;
+  count: number;
+}
+
+/** Ids of group-key strings, by their UTF-8 bytes: dense from 0, never reused. */
+export interface StringIds {
+  /** The ids of cells `from .. to - 1` (bytes `[starts[r], ends[r])`, a negative start is null: id -1) into `out[(r - from) * stride + offset]`. */
+  idsOfCells(bytes: Uint8Array, starts: Int32Array, ends: Int32Array, from: number, to: number, out: Float64Array, offset: number, stride: number): void;
+  /** The id of `s`. */
+  idOf(s: string): number;
+  /** The string of `id`. */
+  string(id: number): string;
+  /** Bytes held, for the state's memory estimate. */
+  readonly bytes: number;
+}
+
+/** A CSV file's bytes for {@link WindowAggregation.updateCsv}. */
+export interface CsvRowsInput {
+  readonly bytes: Uint8Array;
+  /** The one-byte separator. */
+  readonly sep: number;
+  /** The first line is a header. */
+  readonly header: boolean;
+  /** Per field of a line: `'time'`, the key slot it fills (string ids), or undefined (not read). */
+  readonly fields: readonly ('time' | number | undefined)[];
+}
+
+/** The rate source's rows for {@link WindowAggregation.updateRate} (see RateRange in src/sql/columnar/columnar-batch.ts). */
+export interface RateRowsInput {
+  readonly rangeStart: number;
+  readonly rangeEnd: number;
+  readonly numPartitions: number;
+  readonly startMs: number;
+  readonly msPerValue: number;
+  /** Per aggregate, the column it reads (undefined for `count(*)`). */
+  readonly inputs: readonly ('timestamp' | 'value' | undefined)[];
+}
+
+/**
+ * The state of an event-time window aggregation: a {@link CompositeKeyTable} of (window start,
+ * key numbers) and, by entry id, the buffers of each aggregate. A batch is `begin`, `update` per
+ * chunk (rows into partial buffers), `merge` (partial buffers into the state, as
+ * AggregateFunction.merge), so sums add in the row path's order on every core.
+ */
+export interface WindowAggregation {
+  /** The keys; entries are removed through it. */
+  readonly table: CompositeKeyTable;
+  /** The ids of string key values. */
+  readonly dictionary: StringIds;
+  /** State buffer a of aggregate `k` by entry id (a view: take it again after any other call). */
+  bufferA(k: number): Float64Array;
+  /** State buffer b of aggregate `k` by entry id (a view, as bufferA). */
+  bufferB(k: number): Float64Array;
+  /** Starts a batch. */
+  begin(): void;
+  /**
+   * Adds a chunk's rows to the windows holding them, dropping windows that end at or before
+   * `lateBefore`, and their times to `stats` when given; returns how many (row, window) pairs
+   * were dropped.
+   */
+  update(chunk: WindowAggregationChunk, window: WindowMs, lateBefore: number, stats?: EventTimeTotals): number;
+  /**
+   * Adds the rows of a CSV file with a time column and string keys (and `count(*)` aggregates)
+   * as {@link update} would once csv-columns.ts had read it; returns the rows read and the pairs
+   * dropped, or undefined when a time is not in the common form (nothing was added: read it the
+   * slow way).
+   */
+  updateCsv?(input: CsvRowsInput, window: WindowMs, lateBefore: number, stats?: EventTimeTotals): { rows: number; dropped: number } | undefined;
+  /**
+   * Adds the rate source's rows (windows only, no key columns) as {@link update} would once they
+   * were generated, generating them itself; returns the pairs dropped.
+   */
+  updateRate?(input: RateRowsInput, window: WindowMs, lateBefore: number, stats?: EventTimeTotals): number;
+  /** Ends a batch: merges its partial buffers into the state; returns the ids it touched, in first-touch order. */
+  merge(): Int32Array;
+  /**
+   * Removes the entries whose window ended at or before the watermark (start + `windowMs` <=
+   * `watermarkMs`); returns their ids in id order (keys and buffers readable until the next
+   * compact) and the smallest window start left.
+   */
+  evict(watermarkMs: number, windowMs: number): { ids: Int32Array; minStart: number };
+  /** Makes room in the buffers for every id of the table (after upserts into `table` directly). */
+  ensure(): void;
+  /** Compacts the table and the state buffers with it; returns each old id's new id (-1: removed). */
+  compact(): Int32Array;
+  /** Frees the state. */
   close(): void;
 }
 

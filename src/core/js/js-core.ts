@@ -2,8 +2,9 @@
 import { Batch } from '../../batch/batch.js';
 import { combineByKeyPartitions, reduceByKeyPartitions, type Combiner } from '../../batch/shuffle.js';
 import { PairedTokenBatch } from '../../batch/text-batch.js';
-import type { CompositeKeyTable, Core, SumWindowState } from '../core.js';
+import type { CompositeKeyTable, Core, SumWindowState, WindowAggregateKind, WindowAggregation } from '../core.js';
 import { JsCompositeKeyTable } from './composite-key-table.js';
+import { JsWindowAggregation } from './window-aggregation.js';
 import { countTokens, tokenReducerOf } from './count-tokens.js';
 import { JsSumWindow } from './sum-window.js';
 import { warmUpTokens } from '../warm-up.js';
@@ -41,6 +42,11 @@ export class JsCore implements Core {
   /** An open-addressing table over Float64Arrays. */
   createCompositeKeyTable(width: number): CompositeKeyTable {
     return new JsCompositeKeyTable(width);
+  }
+
+  /** The table and Float64Array buffers, updated a chunk at a time. */
+  createWindowAggregation(width: number, kinds: readonly WindowAggregateKind[]): WindowAggregation {
+    return new JsWindowAggregation(width, kinds);
   }
 
   /** Counts the warm-up text once, so the scanner and table code are optimized before the first batch. */

@@ -6,20 +6,25 @@ import { instantiateKernels, type KernelExports } from './kernels.js';
 
 /** The wasm core's table of composite keys (event-time window start + group key values). */
 export class KernelCompositeKeyTable implements CompositeKeyTable {
-  private readonly ex: KernelExports = instantiateKernels();
+  private readonly ex: KernelExports;
   private readonly table: number;
   private keys!: Float64Array;
   private alive!: Uint8Array;
   count = 0;
   live = 0;
 
-  constructor(readonly width: number) {
-    this.table = this.ex.compositeNew(width) >>> 0;
+  /** A table in a kernel instance of its own, or the table at `shared.table` of `shared.ex` (a window aggregation's). */
+  constructor(
+    readonly width: number,
+    shared?: { ex: KernelExports; table: number },
+  ) {
+    this.ex = shared?.ex ?? instantiateKernels();
+    this.table = shared?.table ?? this.ex.compositeNew(width) >>> 0;
     this.refresh();
   }
 
-  // The views and counts after a call that may grow memory or move the arrays.
-  private refresh(): void {
+  /** The views and counts again, after a kernel call that may grow memory or move the arrays. */
+  refresh(): void {
     const buffer = this.ex.memory.buffer;
     this.count = this.ex.compositeCount(this.table) >>> 0;
     this.live = this.ex.compositeLive(this.table) >>> 0;

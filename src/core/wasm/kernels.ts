@@ -41,6 +41,36 @@ export interface KernelExports {
   compositeAlive(c: number): number;
   compositeCount(c: number): number;
   compositeLive(c: number): number;
+  windowAggNew(width: number, aggs: number, kinds: number): number;
+  windowAggFree(g: number): void;
+  windowAggTable(g: number): number;
+  windowAggBuffer(g: number, k: number, which: number): number;
+  windowAggCapacity(g: number): number;
+  windowAggEnsure(g: number): void;
+  windowAggBegin(g: number): void;
+  windowAggUpdate(g: number, n: number, times: number, timeNulls: number, rowKeys: number, windowMs: number, slideMs: number, startMs: number, lateBefore: number, inputs: number, withStats: number): number;
+  windowAggEvict(g: number, watermarkMs: number, windowMs: number, out: number): number;
+  windowAggSetStats(g: number, max: number, min: number, sum: number, count: number): void;
+  windowAggStat(g: number, i: number): number;
+  windowAggMerge(g: number): number;
+  windowAggTouched(g: number): number;
+  windowAggCompact(g: number, moved: number): void;
+  dictNew(): number;
+  dictFree(d: number): void;
+  dictIntern(d: number, ptr: number, len: number): number;
+  dictInternCells(d: number, bytes: number, starts: number, ends: number, n: number, out: number, stride: number): void;
+  dictBytes(d: number, id: number): number;
+  dictLength(d: number, id: number): number;
+  dictMemory(d: number): number;
+  rateRowsNew(): number;
+  rateRowsGenerate(r: number, rangeStart: number, rangeEnd: number, numPartitions: number, startMs: number, msPerValue: number): number;
+  rateRowsTimes(r: number): number;
+  rateRowsValues(r: number): number;
+  csvRowsNew(): number;
+  csvRowsParse(c: number, dict: number, input: number, len: number, sep: number, header: number, fields: number, nfields: number, kw: number): number;
+  csvRowsTimes(c: number): number;
+  csvRowsNulls(c: number): number;
+  csvRowsKeys(c: number): number;
 }
 
 // dist/src/core/wasm/kernels.js when built, src/core/wasm/kernels.ts under vitest.

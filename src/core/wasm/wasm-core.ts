@@ -10,10 +10,11 @@ import { kernelFormOf } from '../../functions/spellings.js';
 import { BufferRecycler } from '../../pool/buffer-recycler.js';
 import type { CountSettings } from '../../pool/count-run.js';
 import { WorkerPool, type PoolStats } from '../../pool/pool.js';
-import type { BlockCounter, BlockCountStats, CompositeKeyTable, Core, SlidingReducer, SlidingWindowState, SumWindowState } from '../core.js';
+import type { BlockCounter, BlockCountStats, CompositeKeyTable, Core, SlidingReducer, SlidingWindowState, SumWindowState, WindowAggregateKind, WindowAggregation } from '../core.js';
 import { JsCore } from '../js/js-core.js';
 import { BlockCount, WasmBlockCounter } from './block-count.js';
 import { KernelCompositeKeyTable } from './composite-key-table.js';
+import { KernelWindowAggregation } from './window-aggregation.js';
 import { KIND, Kernels, OP, separatorTable, type OpCode, type ValueKind } from './kernel-instance.js';
 import { mergePackedPartials } from './merge-packed.js';
 import { PackedBatch, packedKeys } from './packed-tables.js';
@@ -140,6 +141,11 @@ export class WasmCore implements Core {
    */
   createCompositeKeyTable(width: number): CompositeKeyTable {
     return new KernelCompositeKeyTable(width);
+  }
+
+  /** The window aggregation kernel (assembly/window-aggregate.ts) in a kernel instance of its own, as the table. */
+  createWindowAggregation(width: number, kinds: readonly WindowAggregateKind[]): WindowAggregation {
+    return new KernelWindowAggregation(width, kinds);
   }
 
   createBlockCounter(): BlockCounter {

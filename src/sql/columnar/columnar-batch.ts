@@ -31,12 +31,67 @@ export interface DictionaryColumn {
 /** A column of a {@link ColumnarBatch}. */
 export type ColumnVector = NumberColumn | Utf8Column | DictionaryColumn;
 
+/** A CSV file's text as a batch that has not read it yet (a core may read it itself). */
+export interface CsvText {
+  readonly kind: 'csv';
+  readonly bytes: Uint8Array;
+  /** The one-byte separator. */
+  readonly sep: number;
+  readonly header: boolean;
+  /** The schema's field names, in line order. */
+  readonly fieldNames: readonly string[];
+}
+
+/**
+ * The rate source's rows `{ timestamp, value }` as its generator's parameters (a core may
+ * generate them itself): values `rangeStart .. rangeEnd - 1`, partition by partition (value v in
+ * partition (v - rangeStart) % numPartitions), each at `startMs + Math.round((v - rangeStart) * msPerValue)`.
+ */
+export interface RateRange {
+  readonly kind: 'rate';
+  readonly rangeStart: number;
+  readonly rangeEnd: number;
+  readonly numPartitions: number;
+  readonly startMs: number;
+  readonly msPerValue: number;
+}
+
+/** What a batch was made from, when a core may read or generate the rows itself. */
+export type BatchOrigin = CsvText | RateRange;
+
 /** The rows of one micro-batch, column by column. */
 export class ColumnarBatch {
+  private read: ReadonlyMap<string, ColumnVector> | undefined;
+  private rows: number | undefined;
+  private readonly countRows: (() => number) | undefined;
+
+  /**
+   * `rows` and `columns` may be functions, called when first asked for (`origin` holds what they
+   * read; a core that reads it itself tells the rows with {@link rowsRead}).
+   */
   constructor(
-    readonly numRows: number,
-    readonly columns: ReadonlyMap<string, ColumnVector>,
-  ) {}
+    rows: number | (() => number),
+    private readonly source: ReadonlyMap<string, ColumnVector> | (() => ReadonlyMap<string, ColumnVector>),
+    readonly origin?: BatchOrigin,
+  ) {
+    if (typeof rows === 'number') this.rows = rows;
+    else this.countRows = rows;
+  }
+
+  /** Rows in the batch. */
+  get numRows(): number {
+    return (this.rows ??= this.countRows!());
+  }
+
+  /** The rows a core read from `origin` (the batch then need not count them). */
+  rowsRead(n: number): void {
+    this.rows ??= n;
+  }
+
+  /** The columns, read now if they were not. */
+  get columns(): ReadonlyMap<string, ColumnVector> {
+    return (this.read ??= typeof this.source === 'function' ? this.source() : this.source);
+  }
 
   /** The column `name`; throws when the batch lacks it. */
   column(name: string): ColumnVector {

@@ -17,6 +17,31 @@ export function csvColumnsApply(bytes: Uint8Array, csv: CsvOptions): boolean {
   return csv.sep.length === 1 && csv.sep.charCodeAt(0) < 0x80 && bytes.indexOf(QUOTE) < 0;
 }
 
+/**
+ * The columns `names` of the CSV text in `bytes`, read when first asked for; the batch keeps the
+ * text, so a core may read it instead (check {@link csvColumnsApply} first).
+ */
+export function csvBatch(bytes: Uint8Array, schema: StructType, names: readonly string[], csv: CsvOptions): ColumnarBatch {
+  const text = { kind: 'csv' as const, bytes, sep: csv.sep.charCodeAt(0), header: csv.header, fieldNames: schema.fields.map((f) => f.name) };
+  return new ColumnarBatch(() => csvRowCount(bytes, csv.header), () => csvColumns(bytes, schema, names, csv).columns, text);
+}
+
+// The rows csvColumns reads: lines less the header and empty ones.
+function csvRowCount(bytes: Uint8Array, header: boolean): number {
+  const b = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length); // Uint8Array's indexOf, not Buffer's
+  let rows = 0;
+  let skipHeader = header;
+  for (let pos = 0; pos < b.length; ) {
+    let end = b.indexOf(LF, pos);
+    if (end < 0) end = b.length;
+    const lineEnd = end < b.length && end > pos && b[end - 1] === CR ? end - 1 : end;
+    if (skipHeader || lineEnd === pos) skipHeader = false;
+    else rows++;
+    pos = end + 1;
+  }
+  return rows;
+}
+
 /** The columns `names` of the CSV text in `bytes` (check {@link csvColumnsApply} first). */
 export function csvColumns(bytes: Uint8Array, schema: StructType, names: readonly string[], csv: CsvOptions): ColumnarBatch {
   const sep = csv.sep.charCodeAt(0);
@@ -129,16 +154,34 @@ export function utcTimestamp(b: Uint8Array, from: number, to: number): number {
   if (!(t === 0x20 || (t === 0x54 && zulu))) return NaN;
   if (b[from + 4] !== 0x2d || b[from + 7] !== 0x2d || b[from + 13] !== 0x3a || b[from + 16] !== 0x3a) return NaN;
   if (n > 19 && b[from + 19] !== 0x2e) return NaN;
-  const year = digits(b, from, 4);
-  const month = digits(b, from + 5, 2);
-  const day = digits(b, from + 8, 2);
-  const hour = digits(b, from + 11, 2);
-  const minute = digits(b, from + 14, 2);
-  const second = digits(b, from + 17, 2);
+  const day = dayMs(two(b, from) * 100 + two(b, from + 2), two(b, from + 5), two(b, from + 8));
+  const hour = two(b, from + 11);
+  const minute = two(b, from + 14);
+  const second = two(b, from + 17);
   let ms = 0;
   if (n > 19) ms = digits(b, from + 20, n - 20) * (n === 21 ? 100 : n === 22 ? 10 : 1);
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour < 24 && minute < 60 && second < 60 && ms >= 0)) return NaN;
-  return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
+  if (!(hour < 24 && minute < 60 && second < 60 && ms >= 0)) return NaN;
+  return day + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
+}
+
+// The epoch ms of a valid date's midnight, NaN for an invalid one. A file's timestamps mostly
+// share their date, so the last one is remembered.
+let lastDate = NaN;
+let lastDayMs = NaN;
+function dayMs(year: number, month: number, day: number): number {
+  const date = year * 10_000 + month * 100 + day;
+  if (date === lastDate) return lastDayMs;
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return NaN;
+  lastDate = date;
+  lastDayMs = daysFromCivil(year, month, day) * 86_400_000;
+  return lastDayMs;
+}
+
+// The two digits at b[at], b[at + 1] as a number; NaN when one is not a digit.
+function two(b: Uint8Array, at: number): number {
+  const x = b[at]! - 0x30;
+  const y = b[at + 1]! - 0x30;
+  return x >>> 0 > 9 || y >>> 0 > 9 ? NaN : x * 10 + y;
 }
 
 // The digits b[at, at + count) as a number; NaN when one is not a digit.

@@ -1,7 +1,8 @@
 // Event-time window aggregation on columnar batches: the fast path of StateStoreSaveExec for
 // `[withWatermark ->] groupBy(window(ts, ...), key columns...).agg(count/sum/avg/min/max)` over a
 // source. Each (window start, key values) pair is a composite key of numbers (strings as
-// dictionary ids) in the core's CompositeKeyTable; buffers are f64 arrays by entry id. The
+// dictionary ids) in the core's WindowAggregation (its CompositeKeyTable and f64 buffers by entry
+// id; on the wasm core a chunk of rows is one kernel call). The
 // semantics are the row path's, step for step:
 //   rows -> windows; a (row, window) whose window ended at or before the watermark is dropped
 //   (append, update) -> partial buffers of the batch -> merged into the state -> output:
@@ -10,11 +11,10 @@
 // With a checkpoint location the changed and evicted groups also go to the state store in the
 // row path's format (same keys and buffers), so a restart, on either path, finds them.
 import { Batch } from '../../batch/batch.js';
-import type { CompositeKeyTable } from '../../core/core.js';
-import { JsCompositeKeyTable } from '../../core/js/composite-key-table.js';
+import type { CompositeKeyTable, CsvRowsInput, EventTimeTotals, StringIds, WindowAggregation } from '../../core/core.js';
+import { JsWindowAggregation } from '../../core/js/window-aggregation.js';
 import { Accumulators } from '../columnar/accumulators.js';
-import { columnsOfRows, type ColumnarBatch, type ColumnVector } from '../columnar/columnar-batch.js';
-import { StringDictionary } from '../columnar/string-dictionary.js';
+import { columnsOfRows, type ColumnarBatch, type ColumnVector, type CsvText } from '../columnar/columnar-batch.js';
 import type { ColumnarWindowAggregateSpec } from '../columnar/window-aggregate-spec.js';
 import type { AggBuffer } from '../expressions/aggregates.js';
 import type { Row, Value } from '../schema.js';
@@ -23,7 +23,6 @@ import type { StateStore } from '../state/state-store.js';
 import { token, windowKey } from '../state/value-codec.js';
 import { type BatchContext, type PhysicalOperator, type StateOperatorProgress } from './spark-plan.js';
 import { StateStoreOperator } from './state-store-operator.js';
-import { windowAssigner, type WindowAssigner } from '../columnar/window-assigner.js';
 
 /** Rows handled per pass, bounding the per-pass key and id arrays. */
 const CHUNK_ROWS = 1 << 16;
@@ -32,22 +31,22 @@ const CHUNK_ROWS = 1 << 16;
 export class ColumnarWindowAggregateExec extends StateStoreOperator {
   readonly children: readonly PhysicalOperator[] = [];
   private readonly width: number;
-  private readonly dictionary = new StringDictionary();
-  private readonly state: Accumulators;
-  private readonly partial: Accumulators;
-  private readonly assign: WindowAssigner;
+  private aggregation: WindowAggregation | undefined;
+  private state!: Accumulators;
   private table: CompositeKeyTable | undefined;
   private restoreFromStore = false;
-  /** Batch stamp per entry id: the batch that last touched it. */
-  private stamps = new Int32Array(1024);
-  private stamp = 0;
   /** Smallest window start held, to skip eviction scans that would find nothing. */
   private minStart = Infinity;
   private complete = false;
   /** Output names of the groupings, in order. */
   private readonly groupNames: string[];
-  /** Per-pass arrays, kept between passes and batches. */
-  private scratch = { keys: new Float64Array(0), rowOf: new Int32Array(0), ids: new Int32Array(0), rowKeys: new Float64Array(0) };
+  /**
+   * The window value `{ start, end }` of each window start held, shared by the output rows of its
+   * groups (as the row path's rows share their group's, kept in its state); dropped on eviction.
+   */
+  private readonly windowValues = new Map<number, { start: Date; end: Date }>();
+  /** Per-pass key numbers (width - 1 a row), kept between passes and batches. */
+  private rowKeysScratch = new Float64Array(0);
 
   constructor(
     readonly source: Source,
@@ -59,9 +58,6 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     super(store, 'stateStoreSave');
     // Key layout: window start, then per key one number (string id) or two (null flag, value).
     this.width = 1 + spec.keys.reduce((n, k) => n + (k.kind === 'string' ? 1 : 2), 0);
-    this.state = new Accumulators(spec.aggregates);
-    this.partial = new Accumulators(spec.aggregates);
-    this.assign = windowAssigner(spec.window);
     this.groupNames = spec.keys.map((k) => k.name);
     this.groupNames.splice(spec.windowPosition, 0, spec.windowName);
   }
@@ -78,28 +74,31 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
   progress(): StateOperatorProgress {
     const p = super.progress();
     const live = this.table?.live ?? 0;
-    return { ...p, numRowsTotal: live, memoryUsedBytes: live * (8 * this.width + 16 * this.spec.aggregates.length + 24) + this.dictionary.bytes };
+    return { ...p, numRowsTotal: live, memoryUsedBytes: live * (8 * this.width + 16 * this.spec.aggregates.length + 24) + (this.aggregation?.dictionary.bytes ?? 0) };
   }
 
   async execute(ctx: BatchContext): Promise<Batch<Row>> {
     this.lastWatermarkMs = ctx.watermarkMs;
     this.complete = ctx.outputMode === 'complete';
     this.numPartitions = ctx.numPartitions;
-    const table = (this.table ??= ctx.core.createCompositeKeyTable?.(this.width) ?? new JsCompositeKeyTable(this.width));
+    const aggregation = (this.aggregation ??= this.createAggregation(ctx));
+    const table = aggregation.table;
     if (this.restoreFromStore) this.restore(table);
     const batch = this.input(ctx);
     const started = performance.now();
-    this.stamp++;
-    const firstNew = table.count;
-    const touched: number[] = [];
+    aggregation.begin();
     if (batch) {
-      if (this.spec.watermark) this.recordEventTime(ctx, batch);
       const lateBefore = this.spec.watermarked && !this.complete ? ctx.watermarkMs : -Infinity;
-      for (let from = 0; from < batch.numRows; from += CHUNK_ROWS) this.aggregate(table, batch, from, Math.min(batch.numRows, from + CHUNK_ROWS), lateBefore, touched);
+      // Event-time statistics over the time column are the aggregation's to gather, in its pass.
+      const w = this.spec.watermark;
+      const stats = w && w.column === this.spec.timeColumn ? this.eventTimeStats(ctx) : undefined;
+      if (!this.aggregateText(aggregation, batch, lateBefore, stats) && !this.aggregateRate(aggregation, batch, lateBefore, stats)) {
+        if (w && !stats) this.recordEventTime(ctx, batch.column(w.column), batch.numRows);
+        for (let from = 0; from < batch.numRows; from += CHUNK_ROWS) this.aggregate(aggregation, batch, from, Math.min(batch.numRows, from + CHUNK_ROWS), lateBefore, stats);
+      }
     }
+    const touched = aggregation.merge();
     for (const id of touched) {
-      if (id >= firstNew) this.state.copyFrom(this.partial, id);
-      else this.state.mergeFrom(this.partial, id);
       const start = table.key(id, 0);
       if (start < this.minStart) this.minStart = start;
     }
@@ -107,6 +106,18 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     this.metrics.updated += touched.length;
     this.metrics.updateMs += performance.now() - started;
     return Batch.of(this.output(ctx, table, touched), 1);
+  }
+
+  private get dictionary(): StringIds {
+    return this.aggregation!.dictionary;
+  }
+
+  private createAggregation(ctx: BatchContext): WindowAggregation {
+    const kinds = this.spec.aggregates.map((a) => a.kind);
+    const aggregation = ctx.core.createWindowAggregation?.(this.width, kinds) ?? new JsWindowAggregation(this.width, kinds);
+    this.table = aggregation.table;
+    this.state = new Accumulators(this.spec.aggregates, aggregation);
+    return aggregation;
   }
 
   // The batch's columns: the source's own columnar batch, or its rows turned into columns once.
@@ -118,15 +129,50 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     return columnsOfRows(rows.collect(), this.source.schema, this.spec.columns);
   }
 
-  // Spark's EventTimeWatermarkExec statistics, over the watermark column.
-  private recordEventTime(ctx: BatchContext, batch: ColumnarBatch): void {
-    const w = this.spec.watermark!;
-    const index = this.watermarkIndex;
-    const col = batch.column(w.column);
+  // A CSV batch not read yet, given whole to the core when it reads CSV itself and the query is
+  // one it can take (time and string keys, count(*), the watermark on the time column); false
+  // when the batch is to be read here.
+  private aggregateText(aggregation: WindowAggregation, batch: ColumnarBatch, lateBefore: number, stats: EventTimeTotals | undefined): boolean {
+    const { spec } = this;
+    const text = batch.origin;
+    if (text?.kind !== 'csv' || !aggregation.updateCsv) return false;
+    if (spec.watermark && spec.watermark.column !== spec.timeColumn) return false;
+    if (!spec.keys.every((k) => k.kind === 'string') || !spec.aggregates.every((a) => a.kind === 'count' && a.column === undefined)) return false;
+    const input = csvInput(text, spec.timeColumn, spec.keys.map((k) => k.column));
+    if (!input) return false;
+    const done = aggregation.updateCsv(input, spec.window, lateBefore, stats);
+    if (!done) return false;
+    batch.rowsRead(done.rows);
+    this.metrics.dropped += done.dropped;
+    return true;
+  }
+
+  // A rate source batch not generated yet, given to the core when it generates the rows itself
+  // and the query has no key columns (windows of count/sum/avg/min/max of timestamp or value).
+  private aggregateRate(aggregation: WindowAggregation, batch: ColumnarBatch, lateBefore: number, stats: EventTimeTotals | undefined): boolean {
+    const { spec } = this;
+    const range = batch.origin;
+    if (range?.kind !== 'rate' || !aggregation.updateRate || spec.keys.length > 0 || spec.timeColumn !== 'timestamp') return false;
+    if (spec.watermark && !stats) return false;
+    const inputs = spec.aggregates.map((a) => a.column);
+    if (!inputs.every((c) => c === undefined || c === 'timestamp' || c === 'value')) return false;
+    this.metrics.dropped += aggregation.updateRate({ ...range, inputs: inputs as ('timestamp' | 'value' | undefined)[] }, spec.window, lateBefore, stats);
+    return true;
+  }
+
+  // The batch's statistics of this operator's watermark (Spark's EventTimeWatermarkExec).
+  private eventTimeStats(ctx: BatchContext): EventTimeTotals {
+    let stats = ctx.eventTimeStats.get(this.watermarkIndex);
+    if (!stats) ctx.eventTimeStats.set(this.watermarkIndex, (stats = { max: -Infinity, min: Infinity, sum: 0, count: 0 }));
+    return stats;
+  }
+
+  // Spark's EventTimeWatermarkExec statistics, over a watermark column other than the time column.
+  private recordEventTime(ctx: BatchContext, col: ColumnVector, n: number): void {
     if (col.kind !== 'number') return;
-    const stats = ctx.eventTimeStats.get(index) ?? { max: -Infinity, min: Infinity, sum: 0, count: 0 };
     const { values, nulls } = col;
-    for (let i = 0; i < batch.numRows; i++) {
+    const stats = this.eventTimeStats(ctx);
+    for (let i = 0; i < n; i++) {
       if (nulls && nulls[i]) continue;
       const ms = values[i]!;
       if (ms > stats.max) stats.max = ms;
@@ -134,74 +180,31 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
       stats.sum += ms;
       stats.count++;
     }
-    ctx.eventTimeStats.set(index, stats);
   }
 
-  // Rows [from, to): composite keys of every (row, window), looked up in one call, then the
-  // partial buffers updated by entry id.
-  private aggregate(table: CompositeKeyTable, batch: ColumnarBatch, from: number, to: number, lateBefore: number, touched: number[]): void {
-    const { width, spec } = this;
+  // Rows [from, to): their key numbers, then one update of the core's aggregation.
+  private aggregate(aggregation: WindowAggregation, batch: ColumnarBatch, from: number, to: number, lateBefore: number, stats: EventTimeTotals | undefined): void {
+    const { spec } = this;
     const time = batch.column(spec.timeColumn);
     if (time.kind !== 'number') return;
-    const most = this.assign.most;
-    const { keys, rowOf, ids } = this.scratchFor((to - from) * most);
-    const rowKeys = this.rowKeys(batch, from, to);
-    const starts: number[] = new Array(most);
-    const kw = width - 1;
-    let m = 0;
-    let dropped = 0;
-    const { windowMs, startMs } = spec.window;
-    const tumbling = most === 1;
-    const nulls = time.nulls;
-    const times = time.values;
-    for (let r = from; r < to; r++) {
-      if (nulls && nulls[r]) continue;
-      if (tumbling) {
-        // One window per time: the hot case, without the assigner's call and array.
-        const t = times[r]!;
-        const start = t - ((((t - startMs) % windowMs) + windowMs) % windowMs);
-        if (start + windowMs <= lateBefore) {
-          dropped++;
-          continue;
-        }
-        const at = m * width;
-        keys[at] = start;
-        for (let k = 0; k < kw; k++) keys[at + 1 + k] = rowKeys[(r - from) * kw + k]!;
-        rowOf[m++] = r;
-        continue;
-      }
-      const n = this.assign.starts(times[r]!, starts);
-      for (let s = 0; s < n; s++) {
-        const start = starts[s]!;
-        if (start + spec.window.windowMs <= lateBefore) {
-          dropped++;
-          continue;
-        }
-        const at = m * width;
-        keys[at] = start;
-        for (let k = 0; k < kw; k++) keys[at + 1 + k] = rowKeys[(r - from) * kw + k]!;
-        rowOf[m++] = r;
-      }
-    }
-    this.metrics.dropped += dropped;
-    table.upsert(keys, m, ids);
-    this.growTo(table.count);
-    const { stamps, stamp, partial } = this;
-    for (let j = 0; j < m; j++) {
-      const id = ids[j]!;
-      if (stamps[id] !== stamp) {
-        stamps[id] = stamp;
-        partial.zero(id);
-        touched.push(id);
-      }
-    }
-    spec.aggregates.forEach((agg, k) => updateBuffers(agg.kind, agg.column === undefined ? undefined : batch.column(agg.column), partial.a[k]!, partial.b[k]!, ids, rowOf, m));
+    const n = to - from;
+    const columns = spec.aggregates.map((a) => (a.column === undefined ? undefined : batch.column(a.column)));
+    const chunk = {
+      n,
+      times: time.values.subarray(from, to),
+      timeNulls: time.nulls?.subarray(from, to),
+      rowKeys: this.rowKeys(batch, from, to),
+      values: columns.map((c) => (c?.kind === 'number' ? c.values.subarray(from, to) : undefined)),
+      nulls: columns.map((c) => c && nullsOf(c, from, to)),
+    };
+    this.metrics.dropped += aggregation.update(chunk, spec.window, lateBefore, stats);
   }
 
   // Each row's key numbers (width - 1 per row): string ids, or null flag and value.
   private rowKeys(batch: ColumnarBatch, from: number, to: number): Float64Array {
     const kw = this.width - 1;
-    const out = this.scratch.rowKeys;
+    if (this.rowKeysScratch.length < (to - from) * kw) this.rowKeysScratch = new Float64Array(CHUNK_ROWS * kw);
+    const out = this.rowKeysScratch;
     let offset = 0;
     for (const key of this.spec.keys) {
       const col = batch.column(key.column);
@@ -214,47 +217,21 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
 
   private stringIds(col: ColumnVector, from: number, to: number, out: Float64Array, offset: number, stride: number): void {
     const dict = this.dictionary;
-    if (col.kind === 'utf8') {
-      const { bytes, starts, ends } = col;
-      for (let r = from; r < to; r++) out[(r - from) * stride + offset] = starts[r]! < 0 ? -1 : dict.idOfBytes(bytes, starts[r]!, ends[r]!);
-    } else if (col.kind === 'dictionary') {
+    if (col.kind === 'utf8') dict.idsOfCells(col.bytes, col.starts, col.ends, from, to, out, offset, stride);
+    else if (col.kind === 'dictionary') {
       const global = col.dictionary.map((s) => dict.idOf(s));
       for (let r = from; r < to; r++) out[(r - from) * stride + offset] = col.ids[r]! < 0 ? -1 : global[col.ids[r]!]!;
     }
   }
 
-  // The per-pass arrays, grown to hold `pairs` (row, window) pairs.
-  private scratchFor(pairs: number): { keys: Float64Array; rowOf: Int32Array; ids: Int32Array } {
-    if (this.scratch.ids.length < pairs) {
-      const rows = Math.min(pairs, CHUNK_ROWS);
-      this.scratch = {
-        keys: new Float64Array(pairs * this.width),
-        rowOf: new Int32Array(pairs),
-        ids: new Int32Array(pairs),
-        rowKeys: new Float64Array(Math.max(rows, CHUNK_ROWS) * (this.width - 1)),
-      };
-    }
-    return this.scratch;
-  }
-
-  private growTo(n: number): void {
-    this.state.ensure(n);
-    this.partial.ensure(n);
-    if (n > this.stamps.length) {
-      const stamps = new Int32Array(Math.max(n, 2 * this.stamps.length));
-      stamps.set(this.stamps);
-      this.stamps = stamps;
-    }
-  }
-
-  private output(ctx: BatchContext, table: CompositeKeyTable, touched: number[]): Row[] {
+  private output(ctx: BatchContext, table: CompositeKeyTable, touched: Int32Array): Row[] {
     const mode = ctx.outputMode;
     if (mode === 'complete') {
       const rows: Row[] = [];
       for (let id = 0; id < table.count; id++) if (table.isLive(id)) rows.push(this.toRow(table, id));
       return rows;
     }
-    const rows = mode === 'update' ? touched.map((id) => this.toRow(table, id)) : [];
+    const rows = mode === 'update' ? Array.from(touched, (id) => this.toRow(table, id)) : [];
     const evicted = this.evict(table, ctx.watermarkMs);
     return mode === 'append' ? evicted : rows;
   }
@@ -264,24 +241,16 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     const windowMs = this.spec.window.windowMs;
     if (!this.spec.watermarked || this.minStart + windowMs > watermarkMs) return [];
     const started = performance.now();
+    const { ids, minStart } = this.aggregation!.evict(watermarkMs, windowMs);
     const out: Row[] = [];
-    let minStart = Infinity;
-    for (let id = 0; id < table.count; id++) {
-      if (!table.isLive(id)) continue;
-      const start = table.key(id, 0);
-      if (start + windowMs > watermarkMs) {
-        if (start < minStart) minStart = start;
-        continue;
-      }
-      out.push(this.toRow(table, id));
-      if (this.store.durable) this.store.remove(this.keyString(table, id));
-      table.remove(id);
+    for (let i = 0; i < ids.length; i++) {
+      out.push(this.toRow(table, ids[i]!));
+      if (this.store.durable) this.store.remove(this.keyString(table, ids[i]!));
     }
     this.minStart = minStart;
+    for (const start of this.windowValues.keys()) if (start + windowMs <= watermarkMs) this.windowValues.delete(start);
     if (table.count - table.live > Math.max(1024, table.live)) {
-      const moved = table.compact();
-      this.state.compact(moved);
-      this.stamps.fill(0);
+      this.aggregation!.compact();
     }
     this.metrics.removed += out.length;
     this.metrics.removeMs += performance.now() - started;
@@ -308,11 +277,29 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     return values;
   }
 
+  private windowValue(start: number): { start: Date; end: Date } {
+    let w = this.windowValues.get(start);
+    if (!w) this.windowValues.set(start, (w = { start: new Date(start), end: new Date(start + this.spec.window.windowMs) }));
+    return w;
+  }
+
+  // An output row: the groupings in order (read straight from the key, no intermediate array),
+  // then the aggregates.
   private toRow(table: CompositeKeyTable, id: number): Row {
     const { spec, groupNames } = this;
     const row: Record<string, Value> = {};
-    const values = this.groupValues(table, id);
-    for (let i = 0; i < groupNames.length; i++) row[groupNames[i]!] = values[i]!;
+    let slot = 1;
+    for (let i = 0, k = 0; i < groupNames.length; i++) {
+      if (i === spec.windowPosition) {
+        row[groupNames[i]!] = this.windowValue(table.key(id, 0));
+      } else if (spec.keys[k++]!.kind === 'string') {
+        const s = table.key(id, slot++);
+        row[groupNames[i]!] = s < 0 ? null : this.dictionary.string(s);
+      } else {
+        row[groupNames[i]!] = table.key(id, slot) === 1 ? null : table.key(id, slot + 1);
+        slot += 2;
+      }
+    }
     for (let k = 0; k < spec.aggregates.length; k++) row[spec.aggregates[k]!.name] = this.state.result(k, id);
     return row;
   }
@@ -350,7 +337,7 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
         }
       });
       table.upsert(key, 1, id);
-      this.growTo(table.count);
+      this.aggregation!.ensure();
       buffers.forEach((b, k) => this.state.setBuffer(k, id[0]!, b));
       if (key[0]! < this.minStart) this.minStart = key[0]!;
     }
@@ -373,31 +360,18 @@ function numberSlots(col: ColumnVector, from: number, to: number, out: Float64Ar
   }
 }
 
-// The partial buffers of one aggregate over m (row, window) pairs: AggregateFunction.update.
-function updateBuffers(kind: string, col: ColumnVector | undefined, a: Float64Array, b: Float64Array, ids: Int32Array, rowOf: Int32Array, m: number): void {
-  if (kind === 'count') {
-    if (!col) {
-      for (let j = 0; j < m; j++) a[ids[j]!]!++;
-      return;
-    }
-    for (let j = 0; j < m; j++) if (!isNullAt(col, rowOf[j]!)) a[ids[j]!]!++;
-    return;
-  }
-  if (!col || col.kind !== 'number') return;
-  const { values, nulls } = col;
-  for (let j = 0; j < m; j++) {
-    const r = rowOf[j]!;
-    if (nulls && nulls[r]) continue;
-    const id = ids[j]!;
-    const v = values[r]!;
-    if (kind === 'sum' || kind === 'avg') a[id] = a[id]! + v;
-    else if (b[id] === 0 || (kind === 'min' ? !(a[id]! - v <= 0) : !(a[id]! - v >= 0))) a[id] = v;
-    b[id] = b[id]! + 1;
-  }
+// The null flags of rows [from, to) of an aggregate's input column (undefined: none is null).
+function nullsOf(col: ColumnVector, from: number, to: number): Uint8Array | undefined {
+  if (col.kind === 'number') return col.nulls?.subarray(from, to);
+  const flags = new Uint8Array(to - from);
+  for (let r = from; r < to; r++) flags[r - from] = (col.kind === 'utf8' ? col.starts[r]! < 0 : col.ids[r]! < 0) ? 1 : 0;
+  return flags;
 }
 
-function isNullAt(col: ColumnVector, r: number): boolean {
-  if (col.kind === 'number') return col.nulls !== undefined && col.nulls[r] === 1;
-  if (col.kind === 'utf8') return col.starts[r]! < 0;
-  return col.ids[r]! < 0;
+// The fields of a CSV line as the core's CSV reader takes them: the time column, the key columns'
+// slots; undefined when a key column is there twice.
+function csvInput(text: CsvText, timeColumn: string, keyColumns: readonly string[]): CsvRowsInput | undefined {
+  if (new Set(keyColumns).size !== keyColumns.length) return undefined;
+  const fields = text.fieldNames.map((name) => (name === timeColumn ? ('time' as const) : keyColumns.includes(name) ? keyColumns.indexOf(name) : undefined));
+  return { bytes: text.bytes, sep: text.sep, header: text.header, fields };
 }

@@ -215,14 +215,16 @@ export class MicroBatchExecution {
     t = performance.now();
     const inputs = new Map<Source, Batch<Row>>();
     const columnarInputs = new Map<Source, ColumnarBatch>();
-    const counts: number[] = [];
+    // Input rows per source; a columnar batch's are asked for after the batch ran (a core reading
+    // its text counts them).
+    const counts: (number | ColumnarBatch)[] = [];
     for (const [i, source] of this.physical.sources.entries()) {
       const same = end[i] === undefined || encodeJson(end[i]!) === encodeJson(this.committed[i] ?? null);
       const columns = this.physical.columnarSources.get(source);
       if (!same && columns && source.getColumnarBatch) {
         const columnar = await source.getColumnarBatch(this.committed[i], end[i]!, columns);
         columnarInputs.set(source, columnar);
-        counts.push(columnar.numRows);
+        counts.push(columnar);
         continue;
       }
       const batch = same ? undefined : await source.getBatch(this.committed[i], end[i]!);
@@ -259,7 +261,7 @@ export class MicroBatchExecution {
     this.needsAnotherBatch = this.physical.stateful.some((op) => op.shouldRunAnotherBatch(next, this.ssc.clock.now()));
     durations.commitOffsets = performance.now() - t;
     durations.triggerExecution = performance.now() - triggerStart;
-    this.report({ time, batchId, start, end, counts, rows: rows.length, watermarkMs, eventTimeStats, durations });
+    this.report({ time, batchId, start, end, counts: counts.map((c) => (typeof c === 'number' ? c : c.numRows)), rows: rows.length, watermarkMs, eventTimeStats, durations });
   }
 
   // Spark's minBatchesToRetain: the offset and commit logs keep the last batches (100 by default).

@@ -17,7 +17,7 @@ import { fileSourceCleaner, type FileSourceCleaner } from './file-source-cleaner
 import { SeenFilesMap } from './seen-files-map.js';
 import { schemaOf, StructType, type Row } from '../schema.js';
 import { columnsOfRows, concatColumnarBatches, type ColumnarBatch } from '../columnar/columnar-batch.js';
-import { csvColumns, csvColumnsApply } from '../columnar/csv-columns.js';
+import { csvBatch, csvColumnsApply } from '../columnar/csv-columns.js';
 import { csvOptions, parseFile, type FileFormat } from './file-formats.js';
 import type { Offset, Source, SourceEnv } from './source.js';
 import { FileSinkLog } from '../sinks/file-sink-log.js';
@@ -116,7 +116,8 @@ export class FileStreamSource implements Source {
   }
 
   /**
-   * CSV files are read straight into columns (see csvColumns); other formats, and CSV with quoted
+   * CSV files are read straight into columns (see csvBatch: when the aggregation first asks, or by
+   * the core itself); other formats, and CSV with quoted
    * cells, are parsed as rows and turned into columns.
    */
   getColumnarBatch(start: Offset | undefined, end: Offset, columns: readonly string[]): ColumnarBatch {
@@ -125,7 +126,7 @@ export class FileStreamSource implements Source {
     for (const path of this.filesBetween(start, end)) {
       const bytes = readFileSync(path);
       const partitioned = partitionValuesOfPath(relative(this.dir, path)).size > 0;
-      if (this.format === 'csv' && !partitioned && csvColumnsApply(bytes, csv)) parts.push(csvColumns(bytes, this.schema, columns, csv));
+      if (this.format === 'csv' && !partitioned && csvColumnsApply(bytes, csv)) parts.push(csvBatch(bytes, this.schema, columns, csv));
       else parts.push(columnsOfRows(this.rowsOf(path, bytes.toString('utf8')), this.schema, columns));
     }
     return concatColumnarBatches(parts, columns);

@@ -4,7 +4,7 @@
 import { Batch } from '../../batch/batch.js';
 import { FlintError } from '../../errors.js';
 import type { Clock } from '../../streaming/clock.js';
-import { ColumnarBatch, type ColumnVector } from '../columnar/columnar-batch.js';
+import { ColumnarBatch, type ColumnVector, type RateRange } from '../columnar/columnar-batch.js';
 import { MetadataLog } from '../checkpoint/metadata-log.js';
 import { parseInterval } from '../interval.js';
 import { schemaOf, type Row } from '../schema.js';
@@ -87,35 +87,52 @@ export class RateSource implements Source {
     return new Batch(partitions);
   }
 
-  /** The same rows as getBatch, generated straight into typed arrays (partition by partition, as getBatch orders them). */
+  /**
+   * The same rows as getBatch, generated into typed arrays (partition by partition, as getBatch
+   * orders them) when first asked for; the batch keeps the generator's parameters, so a core may
+   * generate them itself.
+   */
   getColumnarBatch(start: Offset | undefined, end: Offset): ColumnarBatch {
-    const { timestamps, values } = this.generate(Number(start ?? 0), Number(end));
-    const columns = new Map<string, ColumnVector>([
-      ['timestamp', { kind: 'number', values: timestamps, nulls: undefined }],
-      ['value', { kind: 'number', values, nulls: undefined }],
-    ]);
-    return new ColumnarBatch(values.length, columns);
+    const range = this.range(Number(start ?? 0), Number(end));
+    const columns = (): Map<string, ColumnVector> => {
+      const { timestamps, values } = generate(range);
+      return new Map<string, ColumnVector>([
+        ['timestamp', { kind: 'number', values: timestamps, nulls: undefined }],
+        ['value', { kind: 'number', values, nulls: undefined }],
+      ]);
+    };
+    return new ColumnarBatch(range.rangeEnd - range.rangeStart, columns, range);
   }
 
-  // Timestamps and values of seconds start .. end, partition 0's rows first.
-  private generate(startSeconds: number, endSeconds: number): { timestamps: Float64Array; values: Float64Array } {
+  // The generator's parameters for seconds start .. end.
+  private range(startSeconds: number, endSeconds: number): RateRange {
     this.lastTimeMs = Math.max(this.lastTimeMs, endSeconds * 1000 + this.creationTimeMs);
     const rangeStart = valueAtSecond(startSeconds, this.rowsPerSecond, this.rampUpTimeSeconds);
     const rangeEnd = valueAtSecond(endSeconds, this.rowsPerSecond, this.rampUpTimeSeconds);
-    const localStartTimeMs = this.creationTimeMs + startSeconds * 1000;
+    const startMs = this.creationTimeMs + startSeconds * 1000;
     const msPerValue = ((endSeconds - startSeconds) * 1000) / (rangeEnd - rangeStart);
-    const n = this.numPartitions!;
-    const timestamps = new Float64Array(rangeEnd - rangeStart);
-    const values = new Float64Array(rangeEnd - rangeStart);
-    let i = 0;
-    for (let p = 0; p < n; p++) {
-      for (let v = rangeStart + p; v < rangeEnd; v += n, i++) {
-        timestamps[i] = localStartTimeMs + Math.round((v - rangeStart) * msPerValue);
-        values[i] = v;
-      }
-    }
-    return { timestamps, values };
+    return { kind: 'rate', rangeStart, rangeEnd, numPartitions: this.numPartitions!, startMs, msPerValue };
   }
+
+  // Timestamps and values of a range, partition 0's rows first.
+  private generate(startSeconds: number, endSeconds: number): { timestamps: Float64Array; values: Float64Array } {
+    return generate(this.range(startSeconds, endSeconds));
+  }
+}
+
+/** The rows of a range: timestamps and values, partition 0's rows first. */
+function generate(range: RateRange): { timestamps: Float64Array; values: Float64Array } {
+  const { rangeStart, rangeEnd, numPartitions: n, startMs, msPerValue } = range;
+  const timestamps = new Float64Array(rangeEnd - rangeStart);
+  const values = new Float64Array(rangeEnd - rangeStart);
+  let i = 0;
+  for (let p = 0; p < n; p++) {
+    for (let v = rangeStart + p; v < rangeEnd; v += n, i++) {
+      timestamps[i] = startMs + Math.round((v - rangeStart) * msPerValue);
+      values[i] = v;
+    }
+  }
+  return { timestamps, values };
 }
 
 function numberOrInterval(v: string | number): string | number {

@@ -2,12 +2,13 @@
 // table over a byte arena, FNV-1a hashed), so a CSV cell gets its id without becoming a JS
 // string; strings are decoded once per id, when an output row needs them.
 import { TextDecoder, TextEncoder } from 'node:util';
+import type { StringIds } from '../core.js';
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /** Ids for strings, by their UTF-8 bytes; ids are dense from 0 and never reused. */
-export class StringDictionary {
+export class StringDictionary implements StringIds {
   private arena = new Uint8Array(1 << 12);
   private arenaLen = 0;
   private starts = new Int32Array(256);
@@ -36,6 +37,10 @@ export class StringDictionary {
       while (i < len && this.arena[s + i] === b[from + i]) i++;
       if (i === len) return id;
     }
+  }
+
+  idsOfCells(bytes: Uint8Array, starts: Int32Array, ends: Int32Array, from: number, to: number, out: Float64Array, offset: number, stride: number): void {
+    for (let r = from; r < to; r++) out[(r - from) * stride + offset] = starts[r]! < 0 ? -1 : this.idOfBytes(bytes, starts[r]!, ends[r]!);
   }
 
   /** The id of `s`. */

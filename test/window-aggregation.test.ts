@@ -1,0 +1,95 @@
+// The wasm core's window aggregation kernel (assembly/window-aggregate.ts) against the js core's
+// (src/core/js/window-aggregation.ts): the same chunks give the same ids, dropped counts and
+// buffers bit for bit, across batches, removals and compactions, on tumbling and sliding windows.
+import { describe, expect, it } from 'vitest';
+import type { WindowAggregateKind, WindowAggregation, WindowMs } from '../src/core/core.js';
+import { JsWindowAggregation } from '../src/core/js/window-aggregation.js';
+import { KernelWindowAggregation } from '../src/core/wasm/window-aggregation.js';
+
+const KINDS: WindowAggregateKind[] = ['count', 'count', 'sum', 'avg', 'min', 'max'];
+const MINUTE = 60_000;
+
+function snapshot(g: WindowAggregation): (number[] | null)[] {
+  const t = g.table;
+  return Array.from({ length: t.count }, (_, id) =>
+    t.isLive(id) ? [...Array.from({ length: t.width }, (_, k) => t.key(id, k)), ...KINDS.flatMap((_, k) => [g.bufferA(k)[id]!, g.bufferB(k)[id]!])] : null,
+  );
+}
+
+describe('WindowAggregation', () => {
+  // Width 1 (windows only) takes the kernel's runs of rows in one window; width 3 the per-row path.
+  const cases: [string, number, WindowMs][] = [
+    ['tumbling', 3, { windowMs: 10 * MINUTE, slideMs: 10 * MINUTE, startMs: 0 }],
+    ['sliding', 3, { windowMs: 10 * MINUTE, slideMs: 4 * MINUTE, startMs: 90_000 }],
+    ['tumbling', 1, { windowMs: 10 * MINUTE, slideMs: 10 * MINUTE, startMs: 60_000 }],
+    ['sliding', 1, { windowMs: 10 * MINUTE, slideMs: 5 * MINUTE, startMs: 0 }],
+  ];
+  it.each(cases)('kernel and js aggregations agree (%s windows, key width %i)', (_, width, window) => {
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const aggs = [new JsWindowAggregation(width, KINDS), new KernelWindowAggregation(width, KINDS)];
+    let counted = 0;
+    let evictedTotal = 0;
+    for (let batch = 0; batch < 10; batch++) {
+      const lateBefore = batch < 2 ? -Infinity : (batch - 1) * 5 * MINUTE;
+      for (const g of aggs) g.begin();
+      const dropped = [0, 0];
+      const stats = aggs.map(() => ({ max: -Infinity, min: Infinity, sum: 0, count: 0 }));
+      for (let chunk = 0; chunk < 3; chunk++) {
+        const n = 700 + chunk * 300;
+        const times = new Float64Array(n);
+        const timeNulls = new Uint8Array(n);
+        const rowKeys = new Float64Array(n * (width - 1));
+        const values = new Float64Array(n);
+        const nulls = new Uint8Array(n);
+        for (let r = 0; r < n; r++) {
+          // Mostly in time order (runs of one key), some late, some fractional, a few null.
+          times[r] = batch * 5 * MINUTE + r * 300 - (rand() < 0.3 ? Math.floor(rand() * 8 * MINUTE) : 0) + (rand() < 0.05 ? 0.5 : 0);
+          timeNulls[r] = rand() < 0.02 ? 1 : 0;
+          if (width === 3) {
+            rowKeys[2 * r] = rand() < 0.5 ? 0 : Math.floor(rand() * 20);
+            rowKeys[2 * r + 1] = rand() < 0.05 ? -0 : Math.floor(rand() * 3);
+          }
+          values[r] = rand() < 0.02 ? NaN : (rand() - 0.5) * 1e6;
+          nulls[r] = rand() < 0.1 ? 1 : 0;
+        }
+        const input = { n, times, timeNulls, rowKeys, values: [undefined, values, values, values, values, values], nulls: [undefined, nulls, nulls, nulls, nulls, nulls] };
+        aggs.forEach((g, i) => (dropped[i]! += g.update(input, window, lateBefore, stats[i])));
+      }
+      expect(dropped[1]).toBe(dropped[0]);
+      expect(stats[1]).toEqual(stats[0]);
+      expect(stats[0]!.count).toBeGreaterThan(0);
+      const touched = aggs.map((g) => [...g.merge()]);
+      expect(touched[1]).toEqual(touched[0]);
+      expect(touched[0]!.length).toBeGreaterThan(0);
+      counted += touched[0]!.reduce((n, id) => n + (aggs[0]!.bufferA(0)[id]! > 0 ? 1 : 0), 0);
+      // Evict windows the watermark passed (every second batch by hand, through the table), and compact now and then.
+      if (batch % 2 === 0) {
+        const evicted = aggs.map((g) => g.evict(lateBefore + 5 * MINUTE, window.windowMs));
+        expect([...evicted[1]!.ids]).toEqual([...evicted[0]!.ids]);
+        expect(evicted[1]!.minStart).toBe(evicted[0]!.minStart);
+        evictedTotal += evicted[0]!.ids.length;
+      } else for (const g of aggs) for (let id = 0; id < g.table.count; id++) if (g.table.isLive(id) && g.table.key(id, 0) + window.windowMs <= lateBefore + 5 * MINUTE) g.table.remove(id);
+      if (batch % 3 === 2) expect([...aggs[1]!.compact()]).toEqual([...aggs[0]!.compact()]);
+      expect(snapshot(aggs[1]!)).toEqual(snapshot(aggs[0]!));
+    }
+    expect(counted).toBeGreaterThan(width === 1 ? 10 : 100);
+    expect(evictedTotal).toBeGreaterThan(0);
+    for (const g of aggs) g.close();
+  });
+
+  it('counts every (row, window) pair once, minus the late ones', () => {
+    const window = { windowMs: 10 * MINUTE, slideMs: 5 * MINUTE, startMs: 0 };
+    for (const g of [new JsWindowAggregation(1, ['count']), new KernelWindowAggregation(1, ['count'])]) {
+      g.begin();
+      const times = Float64Array.from([0, 1, 5 * MINUTE, 12 * MINUTE, 12 * MINUTE]);
+      const dropped = g.update({ n: 5, times, timeNulls: undefined, rowKeys: new Float64Array(0), values: [undefined], nulls: [undefined] }, window, 5 * MINUTE);
+      const ids = [...g.merge()];
+      const counts = new Map(ids.map((id) => [g.table.key(id, 0), g.bufferA(0)[id]]));
+      // Windows [-5, 5) and [0, 10) hold 0 and 1; [-5, 5) ended by the watermark 5 min: dropped.
+      expect(dropped).toBe(2);
+      expect(counts).toEqual(new Map([[0, 3], [5 * MINUTE, 3], [10 * MINUTE, 2]]));
+      g.close();
+    }
+  });
+});
