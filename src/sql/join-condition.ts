@@ -45,12 +45,12 @@ export function splitCondition(condition: Expression, left: StructType, right: S
     rest.push(c);
     const bound = timeBound(c, sideOf);
     if (!bound) continue;
-    // `x <= y + c` bounds x by y: y's side may let rows go once x's side, watermarked, is past it.
-    const [x, y, offsetMs, strict] = bound;
+    // `x <= y` bounds x by y: y's side may let rows go once x's side, watermarked, is past it.
+    const [x, y, strict] = bound;
     if (sideOf(x.column) === sideOf(y.column)) continue;
     const mineIsLeft = sideOf(y.column) === 'L';
     if (!(mineIsLeft ? watermarked.right : watermarked.left).has(x.column)) continue;
-    (mineIsLeft ? leftBounds : rightBounds).push({ mine: y.column, other: x.column, offsetMs: offsetMs + y.offset - x.offset, strict });
+    (mineIsLeft ? leftBounds : rightBounds).push({ mine: y.column, other: x.column, offsetMs: y.offset - x.offset, strict });
   }
   const residual = rest.reduce<Expression | undefined>((acc, e) => (acc ? new BinaryOperator('AND', acc, e) : e), undefined);
   return { leftKeys, rightKeys, residual, leftBounds, rightBounds };
@@ -94,14 +94,14 @@ interface TimeTerm {
   offset: number;
 }
 
-// `a <= b`, `a < b`, `a >= b`, `a > b` between time terms, as `x <= y + c` (x bounded by y).
-function timeBound(e: Expression, sideOf: (name: string) => 'L' | 'R' | undefined): [TimeTerm, TimeTerm, number, boolean] | undefined {
+// `a <= b`, `a < b`, `a >= b`, `a > b` between time terms, as `x <= y` (x bounded by y).
+function timeBound(e: Expression, sideOf: (name: string) => 'L' | 'R' | undefined): [TimeTerm, TimeTerm, boolean] | undefined {
   if (!(e instanceof BinaryOperator) || !['<', '<=', '>', '>='].includes(e.op)) return undefined;
   const a = timeTerm(e.left);
   const b = timeTerm(e.right);
   if (!a || !b || !sideOf(a.column) || !sideOf(b.column)) return undefined;
   const strict = e.op === '<' || e.op === '>';
-  return e.op === '<' || e.op === '<=' ? [a, b, 0, strict] : [b, a, 0, strict];
+  return e.op === '<' || e.op === '<=' ? [a, b, strict] : [b, a, strict];
 }
 
 function timeTerm(e: Expression): TimeTerm | undefined {

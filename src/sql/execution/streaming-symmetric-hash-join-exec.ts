@@ -156,12 +156,14 @@ export class StreamingSymmetricHashJoinExec extends StateStoreOperator {
     for (const [key, value] of [...this.store.entries()]) {
       const side = key[0] as Side;
       const kept = value as unknown as Kept[];
-      const staying = kept.filter(([row]) => !this.canGo(side, row, watermarkMs));
-      if (staying.length === kept.length) continue;
-      if (outputsUnmatched(this.spec.joinType, side)) for (const [row, matched] of kept) if (!matched && this.canGo(side, row, watermarkMs)) out.push(nullPaddedRow(this.spec, side, row));
+      const staying: Kept[] = [];
+      const going: Kept[] = [];
+      for (const k of kept) (this.canGo(side, k[0], watermarkMs) ? going : staying).push(k);
+      if (going.length === 0) continue;
+      if (outputsUnmatched(this.spec.joinType, side)) for (const [row, matched] of going) if (!matched) out.push(nullPaddedRow(this.spec, side, row));
       if (staying.length === 0) this.store.remove(key);
       else this.store.put(key, staying as unknown as Value);
-      this.metrics.removed += kept.length - staying.length;
+      this.metrics.removed += going.length;
     }
   }
 

@@ -107,8 +107,7 @@ export class FileStreamSource implements Source {
 
   // A file's rows, with the partition columns its directories name (`date=2024-01-01/`); the file
   // holds the other columns (in order, for CSV).
-  private rowsOf(path: string, text: string): Row[] {
-    const values = partitionValuesOfPath(relative(this.dir, path));
+  private rowsOf(path: string, text: string, values = partitionValuesOfPath(relative(this.dir, path))): Row[] {
     const csv = csvOptions(this.options);
     if (values.size === 0) return parseFile(text, this.format, this.schema, csv);
     const dataSchema = new StructType(this.schema.fields.filter((f) => !values.has(f.name)));
@@ -125,9 +124,9 @@ export class FileStreamSource implements Source {
     const parts: ColumnarBatch[] = [];
     for (const path of this.filesBetween(start, end)) {
       const bytes = readFileSync(path);
-      const partitioned = partitionValuesOfPath(relative(this.dir, path)).size > 0;
-      if (this.format === 'csv' && !partitioned && csvColumnsApply(bytes, csv)) parts.push(csvBatch(bytes, this.schema, columns, csv));
-      else parts.push(columnsOfRows(this.rowsOf(path, bytes.toString('utf8')), this.schema, columns));
+      const values = partitionValuesOfPath(relative(this.dir, path));
+      if (this.format === 'csv' && values.size === 0 && csvColumnsApply(bytes, csv)) parts.push(csvBatch(bytes, this.schema, columns, csv));
+      else parts.push(columnsOfRows(this.rowsOf(path, bytes.toString('utf8'), values), this.schema, columns));
     }
     return concatColumnarBatches(parts, columns);
   }
