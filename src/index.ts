@@ -61,6 +61,8 @@ export type { JobServerEnv } from './server/job-env.js';
 export { FlintSession } from './sql/session.js';
 export { RuntimeConfig, CONF } from './sql/runtime-config.js';
 export type { FlintSessionOptions } from './sql/session.js';
+export { Catalog } from './sql/catalog.js';
+export type { CatalogTable } from './sql/catalog.js';
 export { Dataset, RelationalGroupedDataset } from './sql/dataframe.js';
 export type { DataFrame } from './sql/dataframe.js';
 export type { JoinType, JoinTypeName } from './sql/join-type.js';

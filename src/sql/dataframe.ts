@@ -11,7 +11,7 @@ import { named } from './expressions/scalar.js';
 import { parseInterval } from './interval.js';
 import { parseJoinType, type JoinTypeName } from './join-type.js';
 import { KeyValueGroupedDataset } from './key-value-grouped-dataset.js';
-import { Aggregate, Deduplicate, EventTimeWatermark, Filter, Join, MapElements, Project, Sort, Union, type LogicalPlan } from './logical-plan.js';
+import { Aggregate, Deduplicate, EventTimeWatermark, Filter, Join, Limit, MapElements, Project, Sort, Union, type LogicalPlan } from './logical-plan.js';
 import { toRow, type Row, type StructType } from './schema.js';
 import type { FlintSession } from './session.js';
 import { showString } from './show-string.js';
@@ -157,6 +157,25 @@ export class Dataset<T = Row> {
     const type = parseJoinType(joinType);
     if (on instanceof Column) return this.derive(new Join(this.logicalPlan, right.logicalPlan, [], type, on.expr));
     return this.derive(new Join(this.logicalPlan, right.logicalPlan, typeof on === 'string' ? [on] : on, type));
+  }
+
+  /**
+   * At most `n` rows (Spark's `limit`). On a stream in append mode, the first `n` rows over all
+   * batches (counted in state, so a restart does not start over); in complete mode, the first `n`
+   * rows of each result; not in update mode.
+   */
+  limit(n: number): Dataset<T> {
+    return this.derive(new Limit(this.logicalPlan, n));
+  }
+
+  /** Names this DataFrame for {@link FlintSession.sql} and `table(name)`, replacing a view of that name (Spark's `createOrReplaceTempView`). */
+  createOrReplaceTempView(viewName: string): void {
+    this.session.catalog.createTempView(viewName, this as unknown as DataFrame, true);
+  }
+
+  /** Names this DataFrame for {@link FlintSession.sql}; fails if the name is taken (Spark's `createTempView`). */
+  createTempView(viewName: string): void {
+    this.session.catalog.createTempView(viewName, this as unknown as DataFrame, false);
   }
 
   /** The rows of both, matched by column position (Spark's `union`). */

@@ -1,7 +1,7 @@
 // Spark's `functions` object: column builders with Spark's names and results.
 import { FlintError } from '../errors.js';
 import { Column, toColumn } from './column.js';
-import { ApproxCountDistinct, Average, Collect, Count, Extremum, Sum } from './expressions/aggregates.js';
+import { ApproxCountDistinct, Average, Collect, Count, CountDistinct, Extremum, Sum } from './expressions/aggregates.js';
 import { ColumnRef, Literal } from './expressions/expression.js';
 import { Explode } from './expressions/generator.js';
 import { parseExpression } from './expressions/parser.js';
@@ -129,6 +129,15 @@ export function collect_set(c: string | Column): Column {
   const e = toColumn(c).expr;
   return new Column(new Collect(`collect_set(${e.name})`, e, true));
 }
+
+/** Distinct non-null values in a group (Spark's `count_distinct`, `count(DISTINCT col)`): static DataFrames only; streams use {@link approx_count_distinct}. */
+export function count_distinct(c: string | Column): Column {
+  const e = toColumn(c).expr;
+  return new Column(new CountDistinct(`count(DISTINCT ${e.name})`, e));
+}
+
+/** Same as {@link count_distinct} (Spark's `countDistinct`). */
+export const countDistinct = count_distinct;
 
 /** Estimated distinct values in a group (Spark's `approx_count_distinct`: HyperLogLog, relative standard deviation `rsd`, default 0.05). */
 export function approx_count_distinct(c: string | Column, rsd = 0.05): Column {

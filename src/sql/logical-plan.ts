@@ -273,7 +273,7 @@ export class Join extends LogicalPlan {
     if (keepsLeftOnly(joinType)) this.schema = left.schema;
     else if (!left.schema || !right.schema) this.schema = undefined;
     else if (condition) this.schema = new StructType([...left.schema.fields, ...right.schema.fields]);
-    else this.schema = new StructType([...left.schema.fields, ...right.schema.fields.filter((f) => !on.includes(f.name))]);
+    else this.schema = new StructType([...on.map((k) => left.schema!.field(k)!), ...left.schema.fields.filter((f) => !on.includes(f.name)), ...right.schema.fields.filter((f) => !on.includes(f.name))]);
   }
 
   /** The left side's key columns. */
@@ -344,6 +344,23 @@ export class Sort extends LogicalPlan {
     super();
     this.children = [child];
     if (child.schema) for (const o of orders) o.expr.dataType(child.schema);
+  }
+  get schema(): StructType | undefined {
+    return this.child.schema;
+  }
+}
+
+/** `limit(n)` (Spark's `GlobalLimit`): at most `n` rows; on a stream, the first `n` appended rows ever. */
+export class Limit extends LogicalPlan {
+  readonly nodeName = 'Limit';
+  readonly children: readonly LogicalPlan[];
+  constructor(
+    readonly child: LogicalPlan,
+    readonly n: number,
+  ) {
+    super();
+    this.children = [child];
+    if (!Number.isSafeInteger(n) || n < 0) throw new FlintError('INVALID_ARGUMENT', `limit: the number of rows must be a whole number >= 0, got ${String(n)}`);
   }
   get schema(): StructType | undefined {
     return this.child.schema;

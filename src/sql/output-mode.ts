@@ -10,9 +10,13 @@
 //   dropDuplicates                  yes                 yes         (needs aggregation)
 //   orderBy                         no                  no          after an aggregation
 //   stream-stream join              yes                 no          no (outer: a watermarked join key)
+//   limit                           yes (stateful)      no          yes
+//   count(DISTINCT ...)             no                  no          no (approx_count_distinct is the streaming one)
 import { FlintError } from '../errors.js';
+import { CountDistinct } from './expressions/aggregates.js';
+import { stripAlias } from './expressions/expression.js';
 import type { JoinType } from './join-type.js';
-import { Aggregate, Deduplicate, FlatMapGroupsWithState, Join, Sort, type LogicalPlan } from './logical-plan.js';
+import { Aggregate, Deduplicate, FlatMapGroupsWithState, Join, Limit, Sort, type LogicalPlan } from './logical-plan.js';
 
 /** What each trigger writes (Spark's `OutputMode`). */
 export type OutputMode = 'append' | 'update' | 'complete';
@@ -53,6 +57,9 @@ export function checkForStreaming(plan: LogicalPlan, mode: OutputMode): void {
       fail('Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode');
     }
   }
+  if (mode === 'update' && nodes.some((n) => n instanceof Limit && n.isStreaming)) fail('Limits are not supported on streaming DataFrames/Datasets in Update output mode; use append or complete');
+  const distinct = nodes.find((n): n is Aggregate => n instanceof Aggregate && n.isStreaming && n.aggregates.some((a) => stripAlias(a) instanceof CountDistinct));
+  if (distinct) fail('Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using approx_count_distinct() instead.');
   for (const j of nodes.filter((n): n is Join => n instanceof Join)) checkJoin(j, mode, nodes);
 }
 

@@ -7,6 +7,7 @@ import { FlintError } from '../errors.js';
 import { join } from 'node:path';
 import type { Clock } from '../streaming/clock.js';
 import { parseMaster } from '../streaming/master.js';
+import { Catalog } from './catalog.js';
 import { DataStreamReader } from './data-stream-reader.js';
 import { Dataset, type DataFrame } from './dataframe.js';
 import { planQuery } from './execution/planner.js';
@@ -14,6 +15,7 @@ import { LocalRelation, StreamingRelation, type LogicalPlan } from './logical-pl
 import { inferSchema, StructType, type Row } from './schema.js';
 import type { MemorySink } from './sinks/memory-sink.js';
 import { RuntimeConfig } from './runtime-config.js';
+import { parseQuery } from './sql-parser.js';
 import { MemoryStream } from './sources/memory-stream.js';
 import type { Source } from './sources/source.js';
 import { StreamingQueryManager } from './streaming-query-manager.js';
@@ -58,6 +60,8 @@ export class FlintSession {
   readonly streams = new StreamingQueryManager();
   /** Settings by Spark's key names (Spark's `spark.conf`); queries read them when they start. */
   readonly conf: RuntimeConfig;
+  /** Temporary views by name, which {@link FlintSession.sql} and {@link FlintSession.table} read (Spark's `spark.catalog`). */
+  readonly catalog: Catalog = new Catalog(() => this.tables.keys());
   private readonly checkpointRoot: string | undefined;
   private readonly tables = new Map<string, MemorySink>();
   private readonly memoryStreams = new Map<string, MemoryStream>();
@@ -98,12 +102,29 @@ export class FlintSession {
     return new Dataset<Row>(this, new LocalRelation(rows, schema ?? inferSchema(rows)));
   }
 
-  /** The rows a memory sink holds for the query named `name` (Spark's `spark.table(name)`), as a static DataFrame. */
+  /**
+   * A temporary view (from `createOrReplaceTempView`), or the rows a memory sink holds for the
+   * query named `name` as a static DataFrame (Spark's `spark.table(name)`).
+   */
   table(name: string): DataFrame {
-    const sink = this.tables.get(name);
-    if (!sink) throw new FlintError('INVALID_ARGUMENT', `Table or view not found: ${name}; start a query with format('memory') and queryName('${name}') first`);
+    const view = this.catalog.view(name);
+    if (view) return view;
+    const sink = this.tables.get(name) ?? [...this.tables].find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
+    if (!sink) {
+      throw new FlintError('INVALID_ARGUMENT', `[TABLE_OR_VIEW_NOT_FOUND] The table or view \`${name}\` cannot be found; name a DataFrame with createOrReplaceTempView('${name}'), or start a query with format('memory') and queryName('${name}')`);
+    }
     const rows = sink.allData();
     return this.createDataFrame(rows, sink.schema ?? inferSchema(rows));
+  }
+
+  /**
+   * Runs a SQL SELECT over temporary views and memory tables (Spark's `spark.sql`): a streaming
+   * DataFrame when a view it reads is streaming (write it with `writeStream`), else a static one.
+   * FROM with JOIN ... ON / USING, WHERE, GROUP BY (with `window(...)`), HAVING, ORDER BY,
+   * LIMIT, DISTINCT and UNION [ALL]; expressions as in {@link expr}.
+   */
+  sql(sqlText: string): DataFrame {
+    return parseQuery(sqlText, (name) => this.table(name));
   }
 
   /** Stops every active query and releases the session's resources. */

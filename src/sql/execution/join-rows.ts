@@ -18,7 +18,7 @@ export interface JoinColumns {
   readonly rightKeys: readonly string[];
   /** The condition's other conjuncts, checked on each joined row. */
   readonly residual: Expression | undefined;
-  /** The left side's columns (join keys among them), in order. */
+  /** The using columns, then the left side's other columns; every left column for a join on a condition. */
   readonly leftColumns: readonly string[];
   /** The right side's columns that are not using columns, in order. */
   readonly rightColumns: readonly string[];
@@ -32,9 +32,14 @@ export function joinColumns(j: Join): JoinColumns {
     leftKeys: j.leftKeys,
     rightKeys: j.rightKeys,
     residual: j.split?.residual,
-    leftColumns: j.left.schema?.fieldNames ?? [],
+    leftColumns: usingFirst(j.left.schema?.fieldNames ?? [], j.on),
     rightColumns: (j.right.schema?.fieldNames ?? []).filter((c) => !j.on.includes(c)),
   };
+}
+
+// A using join outputs its join columns first, in USING order, as Spark's does.
+function usingFirst(columns: readonly string[], on: readonly string[]): string[] {
+  return [...on, ...columns.filter((c) => !on.includes(c))];
 }
 
 /** A row's hash key on its side's key columns; undefined when one is null (SQL equality never matches null). */

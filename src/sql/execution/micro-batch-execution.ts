@@ -88,7 +88,7 @@ export class MicroBatchExecution {
   /** Plans the query, restores it from its checkpoint, connects the sources and starts triggering. */
   async start(): Promise<void> {
     const { spec } = this;
-    this.physical = planQuery(spec.plan, spec.checkpointRoot, { columnarAggregation: this.columnarAggregation });
+    this.physical = planQuery(spec.plan, spec.checkpointRoot, { columnarAggregation: this.columnarAggregation, outputMode: spec.outputMode });
     this.watermark = new WatermarkTracker(this.physical.watermarkDelays);
     this.committed = this.physical.sources.map(() => undefined);
     const numPartitions = this.ssc.defaultParallelism;

@@ -12,6 +12,7 @@ import {
   Filter,
   FlatMapGroupsWithState,
   Join,
+  Limit,
   LocalRelation,
   MapElements,
   Project,
@@ -20,13 +21,15 @@ import {
   Union,
   type LogicalPlan,
 } from '../logical-plan.js';
+import type { OutputMode } from '../output-mode.js';
 import type { Row } from '../schema.js';
 import type { Source } from '../sources/source.js';
 import { StateStore } from '../state/state-store.js';
 import { FlatMapGroupsWithStateExec } from './flat-map-groups-with-state-exec.js';
 import { SessionWindowAggregateExec } from './session-window-aggregate-exec.js';
 import type { PhysicalOperator, StatefulOperator } from './spark-plan.js';
-import { EventTimeWatermarkExec, FilterExec, LocalTableScanExec, MapElementsExec, ProjectExec, ScanExec, SortExec, UnionExec } from './stateless.js';
+import { EventTimeWatermarkExec, FilterExec, LimitExec, LocalTableScanExec, MapElementsExec, ProjectExec, ScanExec, SortExec, UnionExec } from './stateless.js';
+import { StreamingGlobalLimitExec } from './streaming-global-limit-exec.js';
 import { columnarWindowAggregateSpec } from '../columnar/window-aggregate-spec.js';
 import { ColumnarWindowAggregateExec } from './columnar-window-aggregate-exec.js';
 import { StateStoreSaveExec } from './state-store-save-exec.js';
@@ -53,6 +56,8 @@ export interface PhysicalPlan {
 export interface PlanOptions {
   /** Run event-time window aggregations over a source on columnar batches when they qualify (default true). */
   readonly columnarAggregation?: boolean;
+  /** The query's output mode (default complete, as a static query runs): it decides how a limit runs. */
+  readonly outputMode?: OutputMode;
 }
 
 /** Plans `plan`; state goes under `<checkpointRoot>/state` when a checkpoint location is set. */
@@ -133,6 +138,12 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined,
       return op;
     }
     if (node instanceof Sort) return new SortExec(visit(node.child), node.orders);
+    if (node instanceof Limit && appendsBelow(node, options.outputMode ?? 'complete')) {
+      const op = new StreamingGlobalLimitExec(visit(node.child), node.n, store());
+      stateful.push(op);
+      return op;
+    }
+    if (node instanceof Limit) return new LimitExec(visit(node.child), node.n);
     if (node instanceof Union) {
       const names = node.left.schema?.fieldNames;
       const from = node.right.schema?.fieldNames;
@@ -157,4 +168,10 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined,
   // A source that another part of the plan reads as rows gives rows; the columnar operator turns them into columns.
   for (const s of rowSources) columnarSources.delete(s);
   return { root, sources, stateful, watermarkDelays, columnarSources };
+}
+
+// A limit over a stream of appended rows keeps a count in state (Spark's StreamingGlobalLimitStrategy):
+// in append mode, and below an aggregation in complete mode. Over a complete result it takes the first rows.
+function appendsBelow(limit: Limit, mode: OutputMode): boolean {
+  return limit.isStreaming && (mode === 'append' || !limit.child.nodes().some((n) => n instanceof Aggregate && n.isStreaming));
 }

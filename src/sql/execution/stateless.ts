@@ -163,3 +163,17 @@ export class SortExec implements PhysicalOperator {
     return Batch.of(rows, 1);
   }
 }
+
+/** `limit(n)` on a static table or a complete-mode result (Spark's `GlobalLimitExec`): the first n rows of the batch. */
+export class LimitExec implements PhysicalOperator {
+  readonly children: readonly PhysicalOperator[];
+  constructor(
+    readonly child: PhysicalOperator,
+    private readonly limit: number,
+  ) {
+    this.children = [child];
+  }
+  async execute(ctx: BatchContext): Promise<Batch<Row>> {
+    return Batch.of((await this.child.execute(ctx)).collect().slice(0, this.limit), 1);
+  }
+}

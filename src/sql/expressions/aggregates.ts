@@ -209,3 +209,21 @@ export class Collect extends AggregateFunction {
     return [...(buffer as Value[])];
   }
 }
+
+/**
+ * Spark's `count(DISTINCT col)`: non-null distinct values of the group. It keeps every value, so
+ * Spark refuses it on streams (use `approx_count_distinct` there); static DataFrames and
+ * `foreachBatch` take it.
+ */
+export class CountDistinct extends Collect {
+  constructor(name: string, input: Expression) {
+    super(name, input, true);
+  }
+  override resultType(input: StructType): DataType {
+    this.input!.dataType(input);
+    return 'long';
+  }
+  override result(buffer: AggBuffer): Value {
+    return (buffer as Value[]).length;
+  }
+}

@@ -9,9 +9,10 @@ import { parseInterval } from '../interval.js';
 import type { Value } from '../schema.js';
 import { Literal } from './expression.js';
 
-type Token = { kind: 'number' | 'string' | 'ident' | 'op' | 'end'; text: string; at: number; quoted?: boolean };
+/** A lexical token of SQL text. */
+export type Token = { kind: 'number' | 'string' | 'ident' | 'op' | 'end'; text: string; at: number; quoted?: boolean };
 
-const OPERATORS = ['==', '!=', '<>', '<=', '>=', '=', '<', '>', '+', '-', '*', '/', '%', '(', ')', ',', '.'];
+const OPERATORS = ['==', '!=', '<>', '<=', '>=', '=', '<', '>', '+', '-', '*', '/', '%', '(', ')', ',', '.', ';'];
 
 type CastType = Parameters<Column['cast']>[0];
 const CAST_TYPES: Readonly<Record<string, CastType>> = {
@@ -39,6 +40,7 @@ const FUNCTIONS: Readonly<Record<string, (args: Arg[]) => Column>> = {
   max: (a) => F.max(column(a, 0)),
   collect_list: (a) => F.collect_list(column(a, 0)),
   collect_set: (a) => F.collect_set(column(a, 0)),
+  count_distinct: (a) => F.count_distinct(column(a, 0)),
   approx_count_distinct: (a) => F.approx_count_distinct(column(a, 0), a[1] === undefined ? undefined : Number(literal(a, 1))),
 };
 
@@ -48,20 +50,27 @@ type Arg = Column | typeof STAR;
 /** Parses one SQL expression, e.g. `CAST(value AS STRING)`, `count(*) AS n`, `a > 3 AND b IS NOT NULL`. */
 export function parseExpression(source: string): Column {
   if (typeof source !== 'string') throw new FlintError('INVALID_ARGUMENT', 'expr needs SQL text, e.g. expr("CAST(value AS STRING)")');
-  const parser = new Parser(source);
+  const parser = new ExpressionParser(source, 'expression');
   const result = parser.aliased();
   parser.expectEnd();
   return result;
 }
 
-class Parser {
-  private readonly tokens: Token[];
-  private i = 0;
+/** The expression grammar over a token stream; the statement parser (`sql-parser.ts`) extends it. */
+export class ExpressionParser {
+  protected readonly tokens: readonly Token[];
+  /** The index of the next token. */
+  protected i = 0;
 
-  constructor(private readonly source: string) {
+  constructor(
+    private readonly source: string,
+    /** What the text is, for error messages: `expression` or `SQL statement`. */
+    private readonly what: string,
+  ) {
     this.tokens = tokenize(source, (message, at) => this.fail(message, at));
   }
 
+  /** An expression with an optional alias (`AS name`, or just `name`). */
   aliased(): Column {
     const e = this.expression();
     if (this.keyword('AS')) return e.as(this.identifier());
@@ -69,11 +78,18 @@ class Parser {
     return e;
   }
 
+  /** Fails unless every token was read. */
   expectEnd(): void {
     if (this.peek().kind !== 'end') this.fail(`unexpected '${this.peek().text}'`);
   }
 
-  private expression(): Column {
+  /** A column name as written (`a.b` for a field of a struct); statements strip table qualifiers here. */
+  protected columnName(name: string): string {
+    return name;
+  }
+
+  /** An expression without alias. */
+  protected expression(): Column {
     let left = this.conjunction();
     while (this.keyword('OR')) left = left.or(this.conjunction());
     return left;
@@ -169,7 +185,7 @@ class Parser {
     if (!t.quoted && this.operator('(')) return this.call(t);
     let name = t.text;
     while (this.operator('.')) name += `.${this.identifier()}`;
-    return F.col(name);
+    return F.col(this.columnName(name));
   }
 
   private cast(): Column {
@@ -195,6 +211,8 @@ class Parser {
 
   private call(name: Token): Column {
     const args: Arg[] = [];
+    if (this.keyword('DISTINCT')) return this.distinctCall(name);
+    this.keyword('ALL');
     if (!this.operator(')')) {
       do args.push(this.operator('*') ? STAR : this.expression());
       while (this.operator(','));
@@ -211,46 +229,65 @@ class Parser {
     }
   }
 
-  private identifier(): string {
+  // count(DISTINCT x) is Spark's count_distinct; other aggregates over distinct values are not in Flint.
+  private distinctCall(name: Token): Column {
+    if (name.text.toLowerCase() !== 'count') this.fail(`${name.text}(DISTINCT ...) is not supported; count(DISTINCT column) is`, name.at);
+    const value = this.expression();
+    if (this.operator(',')) this.fail('count(DISTINCT ...) over several columns is not supported; count one column, or concat them', name.at);
+    this.expectOperator(')');
+    return F.count_distinct(value);
+  }
+
+  protected identifier(): string {
     const t = this.next();
     if (t.kind !== 'ident') this.fail(`expected a name, found '${t.text || 'end of input'}'`, t.at);
     return t.text;
   }
 
-  private keyword(word: string): boolean {
+  /** True when the next token is a word never taken as an implicit alias (FROM, WHERE, JOIN, ...). */
+  protected reserved(): boolean {
+    return isReserved(this.peek());
+  }
+
+  protected keyword(word: string): boolean {
     const t = this.peek();
     if (t.kind !== 'ident' || t.quoted || t.text.toUpperCase() !== word) return false;
     this.i++;
     return true;
   }
 
-  private operator<T extends string>(...ops: T[]): T | undefined {
+  protected operator<T extends string>(...ops: T[]): T | undefined {
     const t = this.peek();
     if (t.kind !== 'op' || !ops.includes(t.text as T)) return undefined;
     this.i++;
     return t.text as T;
   }
 
-  private expectOperator(op: string): void {
+  protected expectOperator(op: string): void {
     if (!this.operator(op)) this.fail(`expected '${op}', found '${this.peek().text || 'end of input'}'`);
   }
 
-  private peek(): Token {
+  protected peek(): Token {
     return this.tokens[this.i]!;
   }
 
-  private next(): Token {
+  protected next(): Token {
     const t = this.tokens[this.i]!;
     if (t.kind !== 'end') this.i++;
     return t;
   }
 
-  private fail(message: string, at = this.peek().at): never {
-    throw new FlintError('INVALID_ARGUMENT', `cannot parse the expression "${this.source}": ${message} (at position ${at})`);
+  protected fail(message: string, at = this.peek().at): never {
+    throw new FlintError('INVALID_ARGUMENT', `cannot parse the ${this.what} "${this.source}": ${message} (at position ${at})`);
   }
 }
 
-const RESERVED = new Set(['AND', 'OR', 'NOT', 'IS', 'AS', 'NULL', 'TRUE', 'FALSE', 'BETWEEN']);
+// Words never taken as an implicit alias (`count(*) n` names the column n; `count(*) FROM` does not).
+const RESERVED = new Set([
+  'AND', 'OR', 'NOT', 'IS', 'AS', 'NULL', 'TRUE', 'FALSE', 'BETWEEN',
+  'SELECT', 'DISTINCT', 'FROM', 'WHERE', 'GROUP', 'BY', 'HAVING', 'ORDER', 'SORT', 'LIMIT', 'ASC', 'DESC', 'NULLS',
+  'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'OUTER', 'CROSS', 'SEMI', 'ANTI', 'ON', 'USING', 'UNION', 'ALL',
+]);
 
 function isReserved(t: Token): boolean {
   return !t.quoted && RESERVED.has(t.text.toUpperCase());
