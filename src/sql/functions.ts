@@ -1,11 +1,13 @@
 // Spark's `functions` object: column builders with Spark's names and results.
 import { FlintError } from '../errors.js';
-import { Column, toColumn } from './column.js';
+import { Column, toColumn, toExpr, type ColumnLike } from './column.js';
 import { ApproxCountDistinct, Average, Collect, Count, CountDistinct, Extremum, Sum } from './expressions/aggregates.js';
 import { ColumnRef, Literal } from './expressions/expression.js';
 import { Explode } from './expressions/generator.js';
 import { parseExpression } from './expressions/parser.js';
-import { Split, UnaryFunction } from './expressions/scalar.js';
+import { Coalesce, CaseWhen } from './expressions/conditional.js';
+import { ScalarFunction, Split, UnaryFunction } from './expressions/scalar.js';
+import { compileRegex } from './expressions/string-functions.js';
 import { SessionWindow } from './expressions/session-window.js';
 import { TimeWindow } from './expressions/time-window.js';
 import { parseInterval } from './interval.js';
@@ -47,6 +49,85 @@ export function upper(c: string | Column): Column {
 /** Spark's `length`: characters in a string. */
 export function length(c: string | Column): Column {
   return new Column(new UnaryFunction('length', toColumn(c).expr, 'long', (v) => [...String(v)].length));
+}
+
+/** Spark's `substring(str, pos, len)`: `len` characters from position `pos` (1-based; negative counts from the end). */
+export function substring(c: string | Column, pos: number, len: number): Column {
+  return toColumn(c).substr(pos, len);
+}
+
+/** Spark's `concat`: the strings joined; null if any is null. */
+export function concat(...cols: (string | Column)[]): Column {
+  return new Column(new ScalarFunction('concat', cols.map((c) => toColumn(c).expr), 'string', (vs) => vs.map(String).join('')));
+}
+
+/** Spark's `concat_ws(sep, ...)`: the non-null strings joined by `sep`. */
+export function concat_ws(sep: string, ...cols: (string | Column)[]): Column {
+  const exprs = [new Literal(sep), ...cols.map((c) => toColumn(c).expr)];
+  return new Column(new ScalarFunction('concat_ws', exprs, 'string', ([, ...vs]) => vs.filter((v) => v !== null).map(String).join(sep), false));
+}
+
+/** Spark's `trim`: leading and trailing spaces removed. */
+export function trim(c: string | Column): Column {
+  return new Column(new UnaryFunction('trim', toColumn(c).expr, 'string', (v) => String(v).replace(/^ +| +$/g, '')));
+}
+
+/** Spark's `ltrim`: leading spaces removed. */
+export function ltrim(c: string | Column): Column {
+  return new Column(new UnaryFunction('ltrim', toColumn(c).expr, 'string', (v) => String(v).replace(/^ +/, '')));
+}
+
+/** Spark's `rtrim`: trailing spaces removed. */
+export function rtrim(c: string | Column): Column {
+  return new Column(new UnaryFunction('rtrim', toColumn(c).expr, 'string', (v) => String(v).replace(/ +$/, '')));
+}
+
+/** Spark's `regexp_replace(str, pattern, replacement)`: every match replaced (`$1` names a group). */
+export function regexp_replace(c: string | Column, pattern: string, replacement: string): Column {
+  const regex = compileRegex(pattern, 'regexp_replace', 'gu');
+  const e = toColumn(c).expr;
+  return new Column(new ScalarFunction('regexp_replace', [e, new Literal(pattern), new Literal(replacement), new Literal(1)], 'string', ([v]) => String(v).replace(regex, replacement)));
+}
+
+/** Spark's `regexp_extract(str, pattern, idx)`: group `idx` of the first match (0: the whole match), '' when nothing matches. */
+export function regexp_extract(c: string | Column, pattern: string, idx = 1): Column {
+  const regex = compileRegex(pattern, 'regexp_extract');
+  const e = toColumn(c).expr;
+  return new Column(new ScalarFunction('regexp_extract', [e, new Literal(pattern), new Literal(idx)], 'string', ([v]) => regex.exec(String(v))?.[idx] ?? ''));
+}
+
+/** Spark's `abs`. */
+export function abs(c: string | Column): Column {
+  return new Column(new UnaryFunction('abs', toColumn(c).expr, (t) => t, (v) => Math.abs(Number(v))));
+}
+
+/** Spark's `round(col, scale = 0)`: half away from zero (HALF_UP), at `scale` decimal places. */
+export function round(c: string | Column, scale = 0): Column {
+  const e = toColumn(c).expr;
+  return new Column(new ScalarFunction('round', [e, new Literal(scale)], ([t]) => (scale <= 0 ? t! : 'double'), ([v]) => roundHalfUp(Number(v), scale)));
+}
+
+/** Spark's `floor`: the largest whole number at or below (a long). */
+export function floor(c: string | Column): Column {
+  return new Column(new UnaryFunction('FLOOR', toColumn(c).expr, 'long', (v) => Math.floor(Number(v))));
+}
+
+/** Spark's `ceil`: the smallest whole number at or above (a long). */
+export function ceil(c: string | Column): Column {
+  return new Column(new UnaryFunction('CEIL', toColumn(c).expr, 'long', (v) => Math.ceil(Number(v)) || 0));
+}
+
+/** Spark's `coalesce`: the first non-null of the columns. */
+export function coalesce(...cols: (string | Column)[]): Column {
+  return new Column(new Coalesce(cols.map((c) => toColumn(c).expr)));
+}
+
+/**
+ * Spark's `when(condition, value)`: `value` where `condition` is true; chain `.when(...)` for more
+ * branches and `.otherwise(v)` for the rest (null without it).
+ */
+export function when(condition: Column, value: ColumnLike): Column {
+  return new Column(new CaseWhen([{ condition: condition.expr, value: toExpr(value) }]));
 }
 
 /** Splits a string column around matches of the regular expression `pattern` (Spark's `split`). */
@@ -145,3 +226,11 @@ export function approx_count_distinct(c: string | Column, rsd = 0.05): Column {
   return new Column(new ApproxCountDistinct(`approx_count_distinct(${e.name})`, e, rsd));
 }
 
+// Rounds the decimal digits a double prints as (Spark rounds BigDecimal.valueOf(d)), so 1.005 -> 1.01.
+function roundHalfUp(x: number, scale: number): number {
+  const a = Math.abs(x);
+  const text = String(a);
+  const shifted = text.includes('e') ? a * 10 ** scale : Number(`${text}e${scale}`);
+  const r = text.includes('e') ? Math.round(shifted) / 10 ** scale : Number(`${Math.round(shifted)}e${-scale}`);
+  return Math.sign(x) * r || 0;
+}

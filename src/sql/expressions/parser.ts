@@ -40,6 +40,29 @@ const FUNCTIONS: Readonly<Record<string, (args: Arg[]) => Column>> = {
   max: (a) => F.max(column(a, 0)),
   collect_list: (a) => F.collect_list(column(a, 0)),
   collect_set: (a) => F.collect_set(column(a, 0)),
+  substring: (a) => F.substring(column(a, 0), Number(literal(a, 1)), a[2] === undefined ? Number.MAX_SAFE_INTEGER : Number(literal(a, 2))),
+  substr: (a) => F.substring(column(a, 0), Number(literal(a, 1)), a[2] === undefined ? Number.MAX_SAFE_INTEGER : Number(literal(a, 2))),
+  concat: (a) => F.concat(...columns(a)),
+  concat_ws: (a) => F.concat_ws(text(a, 0), ...columns(a).slice(1)),
+  trim: (a) => F.trim(column(a, 0)),
+  ltrim: (a) => F.ltrim(column(a, 0)),
+  rtrim: (a) => F.rtrim(column(a, 0)),
+  regexp_replace: (a) => F.regexp_replace(column(a, 0), text(a, 1), text(a, 2)),
+  regexp_extract: (a) => F.regexp_extract(column(a, 0), text(a, 1), a[2] === undefined ? 1 : Number(literal(a, 2))),
+  contains: (a) => column(a, 0).contains(column(a, 1)),
+  startswith: (a) => column(a, 0).startsWith(column(a, 1)),
+  endswith: (a) => column(a, 0).endsWith(column(a, 1)),
+  abs: (a) => F.abs(column(a, 0)),
+  round: (a) => F.round(column(a, 0), a[1] === undefined ? 0 : Number(literal(a, 1))),
+  floor: (a) => F.floor(column(a, 0)),
+  ceil: (a) => F.ceil(column(a, 0)),
+  ceiling: (a) => F.ceil(column(a, 0)),
+  coalesce: (a) => F.coalesce(...columns(a)),
+  nvl: (a) => F.coalesce(column(a, 0), column(a, 1)),
+  ifnull: (a) => F.coalesce(column(a, 0), column(a, 1)),
+  if: (a) => F.when(column(a, 0), column(a, 1)).otherwise(column(a, 2)),
+  isnull: (a) => column(a, 0).isNull(),
+  isnotnull: (a) => column(a, 0).isNotNull(),
   count_distinct: (a) => F.count_distinct(column(a, 0)),
   approx_count_distinct: (a) => F.approx_count_distinct(column(a, 0), a[1] === undefined ? undefined : Number(literal(a, 1))),
 };
@@ -115,7 +138,10 @@ export class ExpressionParser {
       const within = left.geq(low).and(left.leq(this.additive()));
       return negated ? within.not() : within;
     }
-    if (negated) this.fail('expected BETWEEN after NOT');
+    if (this.keyword('IN')) return maybeNot(left.isin(...this.parenthesized()), negated);
+    if (this.keyword('LIKE')) return maybeNot(left.like(this.pattern('LIKE')), negated);
+    if (this.keyword('RLIKE') || this.keyword('REGEXP')) return maybeNot(left.rlike(this.pattern('RLIKE')), negated);
+    if (negated) this.fail('expected BETWEEN, IN, LIKE or RLIKE after NOT');
     if (this.keyword('IS')) {
       const not = this.keyword('NOT');
       if (!this.keyword('NULL')) this.fail('expected NULL after IS');
@@ -181,6 +207,7 @@ export class ExpressionParser {
     if (word === 'TRUE' || word === 'FALSE') return F.lit(word === 'TRUE');
     if (word === 'NULL') return F.lit(null);
     if (word === 'CAST') return this.cast();
+    if (word === 'CASE') return this.caseWhen();
     if (word === 'INTERVAL') return this.interval();
     if (!t.quoted && this.operator('(')) return this.call(t);
     let name = t.text;
@@ -198,6 +225,42 @@ export class ExpressionParser {
     if (this.operator('(')) while (!this.operator(')')) this.next(); // DECIMAL(10, 2), VARCHAR(20): the size does not matter here
     this.expectOperator(')');
     return value.cast(type);
+  }
+
+  // CASE WHEN c THEN v ... [ELSE e] END, or CASE x WHEN a THEN v ... END (each WHEN compares x = a).
+  private caseWhen(): Column {
+    const subject = this.peekWord() === 'WHEN' ? undefined : this.expression();
+    let result: Column | undefined;
+    while (this.keyword('WHEN')) {
+      const test = this.expression();
+      if (!this.keyword('THEN')) this.fail('expected THEN in CASE WHEN condition THEN value');
+      const condition = subject ? subject.equalTo(test) : test;
+      result = result ? result.when(condition, this.expression()) : F.when(condition, this.expression());
+    }
+    if (!result) this.fail('expected WHEN after CASE');
+    if (this.keyword('ELSE')) result = result.otherwise(this.expression());
+    if (!this.keyword('END')) this.fail('expected END to close CASE');
+    return result;
+  }
+
+  // (a, b, c) after IN.
+  private parenthesized(): Column[] {
+    this.expectOperator('(');
+    const items = [this.expression()];
+    while (this.operator(',')) items.push(this.expression());
+    this.expectOperator(')');
+    return items;
+  }
+
+  private pattern(op: string): string {
+    const t = this.next();
+    if (t.kind !== 'string') this.fail(`${op} needs a quoted pattern, e.g. ${op} '${op === 'LIKE' ? 'error%' : '^err.*'}'`, t.at);
+    return t.text;
+  }
+
+  private peekWord(): string {
+    const t = this.peek();
+    return t.kind === 'ident' && !t.quoted ? t.text.toUpperCase() : '';
   }
 
   // INTERVAL 1 HOUR, INTERVAL '10 minutes': a duration in ms, which timestamp arithmetic adds.
@@ -284,7 +347,8 @@ export class ExpressionParser {
 
 // Words never taken as an implicit alias (`count(*) n` names the column n; `count(*) FROM` does not).
 const RESERVED = new Set([
-  'AND', 'OR', 'NOT', 'IS', 'AS', 'NULL', 'TRUE', 'FALSE', 'BETWEEN',
+  'AND', 'OR', 'NOT', 'IS', 'AS', 'NULL', 'TRUE', 'FALSE', 'BETWEEN', 'IN', 'LIKE', 'RLIKE', 'REGEXP',
+  'CASE', 'WHEN', 'THEN', 'ELSE', 'END',
   'SELECT', 'DISTINCT', 'FROM', 'WHERE', 'GROUP', 'BY', 'HAVING', 'ORDER', 'SORT', 'LIMIT', 'ASC', 'DESC', 'NULLS',
   'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'OUTER', 'CROSS', 'SEMI', 'ANTI', 'ON', 'USING', 'UNION', 'ALL',
 ]);
@@ -340,6 +404,14 @@ function column(args: Arg[], i: number): Column {
   const a = args[i];
   if (a === undefined || a === STAR) throw new ArgumentError(`argument ${i + 1} is missing`);
   return a;
+}
+
+function columns(args: Arg[]): Column[] {
+  return args.map((_, i) => column(args, i));
+}
+
+function maybeNot(c: Column, negated: boolean): Column {
+  return negated ? c.not() : c;
 }
 
 function literal(args: Arg[], i: number): Value {

@@ -284,3 +284,42 @@ function castValue(v: Value, to: Cast['to']): Value {
     }
   }
 }
+
+/** A function of several values (`concat`, `substring`, `round`, ...); null when any argument is null, as most of Spark's are, unless `propagatesNull` is false. */
+export class ScalarFunction implements Expression {
+  readonly name: string;
+
+  constructor(
+    fnName: string,
+    readonly children: readonly Expression[],
+    private readonly type: DataType | ((types: DataType[]) => DataType),
+    private readonly f: (values: Value[]) => Value,
+    private readonly propagatesNull = true,
+  ) {
+    this.name = `${fnName}(${children.map((c) => c.name).join(', ')})`;
+  }
+
+  dataType(input: StructType): DataType {
+    const types = this.children.map((c) => c.dataType(input));
+    return typeof this.type === 'function' ? this.type(types) : this.type;
+  }
+
+  eval(row: Row): Value {
+    const values: Value[] = [];
+    for (const c of this.children) {
+      const v = c.eval(row);
+      if (v === null && this.propagatesNull) return null;
+      values.push(v);
+    }
+    return this.f(values);
+  }
+}
+
+/** Spark's `substring(s, pos, len)` (UTF8String.substringSQL), over code points: the end counts from the unclamped start. */
+export function substringSQL(s: string, pos: number, len: number): string {
+  const chars = [...s];
+  const from = pos > 0 ? pos - 1 : pos < 0 ? chars.length + pos : 0;
+  const start = Math.max(from, 0);
+  const end = Math.min(from + len, chars.length);
+  return start >= end ? '' : chars.slice(start, end).join('');
+}
