@@ -1,7 +1,7 @@
 // Spark's `functions` object: column builders with Spark's names and results.
 import { FlintError } from '../errors.js';
 import { Column, toColumn, toExpr, type ColumnLike } from './column.js';
-import { ApproxCountDistinct, Average, Collect, Count, CountDistinct, Extremum, Sum } from './expressions/aggregates.js';
+import { ApproximatePercentile, ApproxCountDistinct, Average, Collect, Count, CountDistinct, Extremum, Sum } from './expressions/aggregates.js';
 import { ColumnRef, Literal } from './expressions/expression.js';
 import { Explode } from './expressions/generator.js';
 import { parseExpression } from './expressions/parser.js';
@@ -219,6 +219,20 @@ export function count_distinct(c: string | Column): Column {
 
 /** Same as {@link count_distinct} (Spark's `countDistinct`). */
 export const countDistinct = count_distinct;
+
+/**
+ * The value at `percentage` (0..1; or an array of them) of the group's sorted non-null values
+ * (Spark's `percentile_approx`): Spark's Greenwald-Khanna sketch with relative error 1 / `accuracy`,
+ * exact for groups of a few thousand values. For numbers and timestamps; bounded state per group.
+ */
+export function percentile_approx(c: string | Column, percentage: number | readonly number[], accuracy = 10_000): Column {
+  const e = toColumn(c).expr;
+  const p = typeof percentage === 'number' ? String(percentage) : `array(${percentage.join(', ')})`;
+  return new Column(new ApproximatePercentile(`percentile_approx(${e.name}, ${p}, ${accuracy})`, e, percentage, accuracy));
+}
+
+/** Same as {@link percentile_approx} (Spark's `approx_percentile`). */
+export const approx_percentile = percentile_approx;
 
 /** Estimated distinct values in a group (Spark's `approx_count_distinct`: HyperLogLog, relative standard deviation `rsd`, default 0.05). */
 export function approx_count_distinct(c: string | Column, rsd = 0.05): Column {

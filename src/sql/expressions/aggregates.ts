@@ -5,6 +5,7 @@ import type { DataType, Row, StructType, Value } from '../schema.js';
 import { compareValues } from './scalar.js';
 import type { Expression } from './expression.js';
 import { addToSketch, estimate, mergeSketches, newSketch, precisionFor } from './hyper-log-log.js';
+import { compressed, insertValue, mergeSummaries, newSummary, query, type QuantileSummary } from './quantile-summaries.js';
 
 /** An aggregation buffer: JSON-able, Dates allowed (the state codec keeps them). */
 export type AggBuffer = Value;
@@ -226,4 +227,57 @@ export class CountDistinct extends Collect {
   override result(buffer: AggBuffer): Value {
     return (buffer as Value[]).length;
   }
+}
+
+/**
+ * Spark's `percentile_approx(col, percentage, accuracy = 10000)`: the value at each percentage of the
+ * group's sorted non-null values, from Spark's Greenwald-Khanna sketch with relative error
+ * 1 / accuracy (exact for groups of a few thousand values). Numbers and timestamps; the result has
+ * the column's type, an array of them for an array of percentages.
+ */
+export class ApproximatePercentile extends AggregateFunction {
+  constructor(
+    name: string,
+    input: Expression,
+    private readonly percentages: number | readonly number[],
+    private readonly accuracy: number,
+  ) {
+    super(name, input);
+    const list = typeof percentages === 'number' ? [percentages] : percentages;
+    if (list.length === 0 || list.some((p) => typeof p !== 'number' || !(p >= 0 && p <= 1))) {
+      throw new FlintError('INVALID_ARGUMENT', `${name}: the percentage must be between 0.0 and 1.0 (or an array of them), got ${JSON.stringify(percentages)}`);
+    }
+    if (!Number.isInteger(accuracy) || accuracy <= 0) throw new FlintError('INVALID_ARGUMENT', `${name}: the accuracy must be a positive whole number, got ${accuracy}`);
+  }
+
+  resultType(input: StructType): DataType {
+    const t = this.input!.dataType(input);
+    if (t !== 'long' && t !== 'double' && t !== 'timestamp') throw new FlintError('INVALID_ARGUMENT', `${this.name}: the column must be numeric or a timestamp, it is ${typeof t === 'string' ? t : t.type}`);
+    return typeof this.percentages === 'number' ? t : { type: 'array', elementType: t };
+  }
+  zero(): AggBuffer {
+    return newSummary(1 / this.accuracy) as unknown as AggBuffer;
+  }
+  // A batch's buffers start from zero(), so the sketch is updated in place; merge makes a new one.
+  update(buffer: AggBuffer, row: Row): AggBuffer {
+    const v = this.input!.eval(row);
+    if (v === null) return buffer;
+    const sketch = buffer as unknown as QuantileSummary;
+    if (v instanceof Date) sketch.timestamps = true;
+    insertValue(sketch, v instanceof Date ? v.getTime() : Number(v));
+    return buffer;
+  }
+  merge(a: AggBuffer, b: AggBuffer): AggBuffer {
+    return mergeSummaries(a as unknown as QuantileSummary, b as unknown as QuantileSummary) as unknown as AggBuffer;
+  }
+  result(buffer: AggBuffer): Value {
+    const sketch = compressed(buffer as unknown as QuantileSummary);
+    const at = (p: number): Value => {
+      const q = query(sketch, p);
+      return q === null ? null : sketch.timestamps ? new Date(q) : q;
+    };
+    if (sketch.count === 0) return null;
+    return typeof this.percentages === 'number' ? at(this.percentages) : this.percentages.map(at);
+  }
+
 }

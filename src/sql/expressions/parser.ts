@@ -7,7 +7,7 @@ import { Column } from '../column.js';
 import * as F from '../functions.js';
 import { parseInterval } from '../interval.js';
 import type { Value } from '../schema.js';
-import { Literal } from './expression.js';
+import { ColumnRef, containsExpr, Literal } from './expression.js';
 
 /** A lexical token of SQL text. */
 export type Token = { kind: 'number' | 'string' | 'ident' | 'op' | 'end'; text: string; at: number; quoted?: boolean };
@@ -63,6 +63,9 @@ const FUNCTIONS: Readonly<Record<string, (args: Arg[]) => Column>> = {
   if: (a) => F.when(column(a, 0), column(a, 1)).otherwise(column(a, 2)),
   isnull: (a) => column(a, 0).isNull(),
   isnotnull: (a) => column(a, 0).isNotNull(),
+  percentile_approx: (a) => F.percentile_approx(column(a, 0), percentages(a, 1), a[2] === undefined ? undefined : Number(literal(a, 2))),
+  approx_percentile: (a) => F.percentile_approx(column(a, 0), percentages(a, 1), a[2] === undefined ? undefined : Number(literal(a, 2))),
+  array: (a) => F.lit(a.map((_, i) => literal(a, i))),
   count_distinct: (a) => F.count_distinct(column(a, 0)),
   approx_count_distinct: (a) => F.approx_count_distinct(column(a, 0), a[1] === undefined ? undefined : Number(literal(a, 1))),
 };
@@ -410,14 +413,23 @@ function columns(args: Arg[]): Column[] {
   return args.map((_, i) => column(args, i));
 }
 
+function percentages(args: Arg[], i: number): number | number[] {
+  const v = literal(args, i);
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return v as number[];
+  throw new ArgumentError(`argument ${i + 1} must be a percentage between 0.0 and 1.0, or array(...) of them`);
+}
+
 function maybeNot(c: Column, negated: boolean): Column {
   return negated ? c.not() : c;
 }
 
+// A constant argument: a literal, or an expression of literals such as `100.0 / 1000` (folded, as Spark's optimizer does).
 function literal(args: Arg[], i: number): Value {
   const e = column(args, i).expr;
-  if (!(e instanceof Literal)) throw new ArgumentError(`argument ${i + 1} must be a constant`);
-  return e.value;
+  if (e instanceof Literal) return e.value;
+  if (containsExpr(e, (x) => x instanceof ColumnRef || x.aggregate === true)) throw new ArgumentError(`argument ${i + 1} must be a constant`);
+  return e.eval({});
 }
 
 function text(args: Arg[], i: number): string {
