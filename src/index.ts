@@ -33,6 +33,7 @@ export type { CommitCallback } from './io/sources/kafka/direct-kafka-input-dstre
 export { KafkaSink } from './io/sinks/kafka-sink.js';
 export type { KafkaSinkOptions, KafkaBytes } from './io/sinks/kafka-sink.js';
 export type { KafkaClient } from './io/kafka/client.js';
+export type { KafkaSecurity, KafkaSasl, SaslMechanism } from './io/kafka/security.js';
 export { formatRecord, formatBatch } from './io/sinks/print.js';
 export { BatchIterator } from './io/sinks/batch-iterator.js';
 export type { BatchIteratorOptions } from './io/sinks/batch-iterator.js';

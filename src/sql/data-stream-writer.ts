@@ -15,6 +15,7 @@ import { ForeachBatchSink, ForeachSink, type ForeachWriter } from './sinks/forea
 import { KafkaStreamSink } from './sinks/kafka-sink.js';
 import { MemorySink } from './sinks/memory-sink.js';
 import { parseBootstrapServers } from './sources/kafka/kafka-source-options.js';
+import { securityFromSparkOptions } from '../io/kafka/security.js';
 import type { Sink } from './sinks/sink.js';
 import { readOrWriteStreamMetadata } from './checkpoint/stream-metadata.js';
 import { StreamingQuery } from './streaming-query.js';
@@ -158,7 +159,7 @@ export class DataStreamWriter<T = Row> {
     if (format === 'kafka') {
       const topic = this.options.get('topic');
       KafkaStreamSink.validate(this.ds.logicalPlan.schema, topic);
-      return new KafkaStreamSink({ brokers: parseBootstrapServers(this.options, 'kafka sink'), topic });
+      return new KafkaStreamSink({ brokers: parseBootstrapServers(this.options, 'kafka sink'), topic, security: securityFromSparkOptions(this.options, 'kafka sink') });
     }
     const path = this.options.get('path');
     if (!path) throw new FlintError('INVALID_ARGUMENT', `the ${format} file sink needs a path: start('/out/dir') or option('path', ...)`);

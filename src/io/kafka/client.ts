@@ -1,6 +1,7 @@
 // The part of the KafkaJS API Flint uses, and the default client: `kafkajs`, an optional peer
 // dependency loaded only when a program reads or writes Kafka without passing its own client.
 import { FlintError } from '../../errors.js';
+import type { KafkaSecurity } from './security.js';
 
 /** A fetched message as KafkaJS gives it. */
 export interface KafkaMessage {
@@ -95,7 +96,7 @@ export type ClientLog = (message: string) => void;
  */
 export async function kafkaClient(
   what: string,
-  options: { brokers?: readonly string[]; client?: KafkaClient; clientId?: string },
+  options: { brokers?: readonly string[]; client?: KafkaClient; clientId?: string } & KafkaSecurity,
   log: ClientLog,
 ): Promise<KafkaClient> {
   if (options.client) return options.client;
@@ -113,6 +114,8 @@ export async function kafkaClient(
   return new Kafka({
     clientId: options.clientId ?? 'flint',
     brokers: [...options.brokers!],
+    ...(options.ssl !== undefined ? { ssl: options.ssl } : {}),
+    ...(options.sasl !== undefined ? { sasl: { ...options.sasl } } : {}),
     // Fail fast on unreachable brokers: Flint reports and retries at the next batch itself.
     connectionTimeout: 3000,
     retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },

@@ -2,7 +2,9 @@
 // written when Kafka has acknowledged every record with acks=all; at-least-once (see README).
 import type { Batch } from '../../batch/batch.js';
 import { FlintError } from '../../errors.js';
+import type { ConnectionOptions } from 'node:tls';
 import { checkBrokers, kafkaClient, type KafkaClient, type KafkaOutgoingMessage, type KafkaProducer } from '../kafka/client.js';
+import { checkSecurity, type KafkaSasl } from '../kafka/security.js';
 import { formatRecord } from './print.js';
 
 /** What a record becomes in a Kafka message's key or value. */
@@ -14,6 +16,10 @@ export interface KafkaSinkOptions<T> {
   brokers?: readonly string[];
   /** A KafkaJS-compatible client to use instead of a new `kafkajs` one. */
   client?: KafkaClient;
+  /** TLS to the brokers: `true` for the system's CAs, or Node TLS options (`ca`, `cert`, `key`) (KafkaJS's `ssl`). */
+  ssl?: boolean | ConnectionOptions;
+  /** SASL credentials: `{ mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username, password }` (KafkaJS's `sasl`). */
+  sasl?: KafkaSasl;
   /** The topic to write to; it must exist (Flint never creates topics). */
   topic: string;
   /** The message key of a record (default none: Kafka spreads records over partitions). */
@@ -42,6 +48,7 @@ export class KafkaSink<T> {
   constructor(private readonly options: KafkaSinkOptions<T>) {
     if (!options || typeof options !== 'object') throw invalid('needs options, e.g. { brokers: ["localhost:9092"], topic: "counts" }');
     checkBrokers('KafkaSink', options.brokers, options.client);
+    checkSecurity('KafkaSink', options);
     if (typeof options.topic !== 'string' || !/^[A-Za-z0-9._-]+$/.test(options.topic)) {
       throw invalid(`options.topic must be a topic name (letters, digits, '.', '_', '-'), got ${JSON.stringify(options.topic)}`);
     }

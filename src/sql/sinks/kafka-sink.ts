@@ -4,6 +4,7 @@
 // is re-run after a restart is written again: at-least-once, as in Spark.
 import { FlintError } from '../../errors.js';
 import { kafkaClient, type KafkaClient, type KafkaOutgoingMessage, type KafkaProducer } from '../../io/kafka/client.js';
+import { connectionFix, type KafkaSecurity } from '../../io/kafka/security.js';
 import { typeName, type Row, type StructType, type Value } from '../schema.js';
 import type { Sink } from './sink.js';
 
@@ -14,6 +15,8 @@ export interface KafkaStreamSinkOptions {
   readonly topic: string | undefined;
   /** A KafkaJS-compatible client instead of a new `kafkajs` one. */
   readonly client?: KafkaClient;
+  /** TLS and SASL of the client Flint makes. */
+  readonly security?: KafkaSecurity;
 }
 
 /** Writes each batch's rows to Kafka. */
@@ -41,13 +44,13 @@ export class KafkaStreamSink implements Sink {
 
   async open(): Promise<void> {
     try {
-      const client = await kafkaClient('kafka sink', this.options, () => undefined);
+      const client = await kafkaClient('kafka sink', { ...this.options, ...this.options.security }, () => undefined);
       const producer = client.producer({ allowAutoTopicCreation: false, idempotent: false });
       await producer.connect();
       this.producer = producer;
     } catch (error) {
       if (error instanceof FlintError) throw error;
-      throw new FlintError('SOURCE_ERROR', `kafka sink: cannot reach Kafka at ${this.options.brokers.join(',')}: ${(error as Error).message}; check option 'kafka.bootstrap.servers' and that the brokers are up`, { cause: error });
+      throw new FlintError('SOURCE_ERROR', `kafka sink: cannot reach Kafka at ${this.options.brokers.join(',')}: ${(error as Error).message}; ${connectionFix(error, "option 'kafka.bootstrap.servers'")}`, { cause: error });
     }
   }
 

@@ -2,6 +2,8 @@
 // the spark.streaming.kafka.* settings, as one object).
 import { FlintError } from '../../../errors.js';
 import { checkBrokers, type KafkaClient } from '../../kafka/client.js';
+import { checkSecurity, type KafkaSasl } from '../../kafka/security.js';
+import type { ConnectionOptions } from 'node:tls';
 
 /** Where partitions with no checkpointed position start. */
 export type StartingOffsets = 'latest' | 'earliest' | Readonly<Record<string, Readonly<Record<string, number>>>>;
@@ -12,6 +14,10 @@ export interface KafkaStreamOptions {
   brokers?: readonly string[];
   /** A KafkaJS-compatible client to use instead of a new `kafkajs` one. */
   client?: KafkaClient;
+  /** TLS to the brokers: `true` for the system's CAs, or Node TLS options (`ca`, `cert`, `key`) (KafkaJS's `ssl`). */
+  ssl?: boolean | ConnectionOptions;
+  /** SASL credentials: `{ mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username, password }` (KafkaJS's `sasl`). */
+  sasl?: KafkaSasl;
   /** Topics to read (Spark's `Subscribe`); give this or `topicPattern`. */
   topics?: readonly string[];
   /** Topics to read, by name (Spark's `SubscribePattern`), matched once at start. */
@@ -48,8 +54,8 @@ export interface KafkaStreamOptions {
 }
 
 /** The options with defaults filled in. */
-export type CheckedKafkaOptions = Required<Omit<KafkaStreamOptions, 'brokers' | 'client' | 'topics' | 'topicPattern' | 'assign'>> &
-  Pick<KafkaStreamOptions, 'brokers' | 'client' | 'topics' | 'topicPattern' | 'assign'>;
+export type CheckedKafkaOptions = Required<Omit<KafkaStreamOptions, 'brokers' | 'client' | 'ssl' | 'sasl' | 'topics' | 'topicPattern' | 'assign'>> &
+  Pick<KafkaStreamOptions, 'brokers' | 'client' | 'ssl' | 'sasl' | 'topics' | 'topicPattern' | 'assign'>;
 
 const WHAT = 'kafkaStream';
 
@@ -60,6 +66,7 @@ export function checkKafkaOptions(options: KafkaStreamOptions): CheckedKafkaOpti
   }
   const { topics, topicPattern, assign, groupId, startingOffsets = 'latest', autoOffsetReset = 'none' } = options;
   checkBrokers(WHAT, options.brokers, options.client);
+  checkSecurity(WHAT, options);
   if ([topics, topicPattern, assign].filter((o) => o !== undefined).length !== 1) {
     throw invalid('needs exactly one of options.topics (an array of names), options.topicPattern (a RegExp) and options.assign (partitions by topic)');
   }

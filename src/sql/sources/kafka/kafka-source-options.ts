@@ -2,6 +2,7 @@
 // one of `subscribe`, `subscribePattern`, `assign`; `startingOffsets`; `maxOffsetsPerTrigger`;
 // `failOnDataLoss`; `kafka.bootstrap.servers` and `kafka.group.id` for the client.
 import { FlintError } from '../../../errors.js';
+import { securityFromSparkOptions, type KafkaSecurity } from '../../../io/kafka/security.js';
 
 /** Offsets per topic and partition, as Spark writes them: `{"topic":{"0":23,"1":-1}}`. */
 export type PartitionOffsets = { [topic: string]: { [partition: string]: number } };
@@ -25,6 +26,8 @@ export interface KafkaSourceOptions {
   readonly groupId: string | undefined;
   /** Real time to wait for the records of a batch's ranges (`fetchTimeoutMs`, default 60000). */
   readonly fetchTimeoutMs: number;
+  /** TLS and SASL from the `kafka.security.protocol`, `kafka.sasl.*` and `kafka.ssl.*` options. */
+  readonly security: KafkaSecurity;
 }
 
 /** Spark's offset -2 in a startingOffsets JSON: the partition's earliest offset. */
@@ -42,6 +45,7 @@ export function parseKafkaSourceOptions(o: ReadonlyMap<string, string>): KafkaSo
     failOnDataLoss: parseBoolean(o.get('failondataloss') ?? 'true', 'failOnDataLoss'),
     groupId: o.get('kafka.group.id'),
     fetchTimeoutMs: optionalPositiveInt(o, 'fetchtimeoutms', 'fetchTimeoutMs') ?? 60_000,
+    security: securityFromSparkOptions(o, 'kafka source'),
   };
 }
 

@@ -12,6 +12,7 @@ import type { Offset, Source, SourceEnv } from '../source.js';
 import { fetchBounds, forEachOffset, initialOffsets, rateLimit, resolveTopics, sortedOffsets, type PartitionBounds } from './kafka-offsets.js';
 import { KafkaRangeReader, type TopicPartitionRange } from './kafka-range-reader.js';
 import type { KafkaSourceOptions, PartitionOffsets } from './kafka-source-options.js';
+import { connectionFix } from '../../../io/kafka/security.js';
 
 /** Spark's Kafka source schema; `key` and `value` are Buffers (or null), `timestampType` 0 is CreateTime. */
 export const KAFKA_SCHEMA = schemaOf({
@@ -49,7 +50,7 @@ export class KafkaSource implements Source {
   /** Connects, checks the topics exist, fixes the starting offsets (or reads them back) and joins a group of its own. */
   async attach(env: SourceEnv): Promise<void> {
     try {
-      const client = await kafkaClient('kafka source', { brokers: this.options.brokers, client: this.client }, (m) => (this.lastClientError = m));
+      const client = await kafkaClient('kafka source', { brokers: this.options.brokers, client: this.client, ...this.options.security }, (m) => (this.lastClientError = m));
       this.admin = client.admin();
       await this.admin.connect();
       this.topics = await resolveTopics(this.admin, this.options.strategy, this.description);
@@ -59,7 +60,7 @@ export class KafkaSource implements Source {
       if (error instanceof FlintError) throw error;
       throw new FlintError(
         'SOURCE_ERROR',
-        `${this.description}: cannot reach Kafka at ${this.options.brokers.join(',')}: ${(error as Error).message}${this.lastClientError ? ` (${this.lastClientError})` : ''}; check option 'kafka.bootstrap.servers' and that the brokers are up`,
+        `${this.description}: cannot reach Kafka at ${this.options.brokers.join(',')}: ${(error as Error).message}${this.lastClientError ? ` (${this.lastClientError})` : ''}; ${connectionFix(error, "option 'kafka.bootstrap.servers'")}`,
         { cause: error },
       );
     }
