@@ -3,6 +3,7 @@
 // written with `writeStream`; static ones (from createDataFrame, or foreachBatch) can be collected.
 import { FlintError } from '../errors.js';
 import { Column, toColumn } from './column.js';
+import { DataFrameWriter } from './data-frame-writer.js';
 import { DataStreamWriter } from './data-stream-writer.js';
 import { Alias, ColumnRef, SortDirection, stripAlias, type Expression } from './expressions/expression.js';
 import { Count } from './expressions/aggregates.js';
@@ -219,6 +220,11 @@ export class Dataset<T = Row> {
   /** The writer that starts a streaming query over this Dataset. */
   get writeStream(): DataStreamWriter<T> {
     return new DataStreamWriter<T>(this.session, this);
+  }
+
+  /** Static Datasets: the writer that saves them as files (Spark's `write`), e.g. each batch in `foreachBatch`. */
+  get write(): DataFrameWriter<T> {
+    return new DataFrameWriter<T>(this);
   }
 
   /** Static Datasets: every row. */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Clock } from '../streaming/clock.js';
 import { parseMaster } from '../streaming/master.js';
 import { Catalog } from './catalog.js';
+import { DataFrameReader } from './data-frame-reader.js';
 import { DataStreamReader } from './data-stream-reader.js';
 import { Dataset, type DataFrame } from './dataframe.js';
 import { planQuery } from './execution/planner.js';
@@ -83,6 +84,11 @@ export class FlintSession {
   /** Reads a stream (Spark's `spark.readStream`). */
   get readStream(): DataStreamReader {
     return new DataStreamReader(this);
+  }
+
+  /** Reads files once into a static DataFrame (Spark's `spark.read`): json, csv, text. */
+  get read(): DataFrameReader {
+    return new DataFrameReader(this);
   }
 
   /** The MemoryStream called `name` (made on first use), which `readStream.format('memory').option('name', name)` reads. */

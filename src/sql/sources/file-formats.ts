@@ -36,7 +36,8 @@ function fromCsvLine(line: string, schema: StructType, sep: string): Row {
   return Object.fromEntries(schema.fields.map((f, i) => [f.name, cells[i] === undefined || cells[i] === '' ? null : convert(cells[i], f.dataType)]));
 }
 
-function splitCsv(line: string, sep: string): string[] {
+/** The cells of one CSV line (quotes as Spark writes them). */
+export function splitCsv(line: string, sep: string): string[] {
   const out: string[] = [];
   let cell = '';
   let quoted = false;

@@ -6,7 +6,7 @@
 // SeenFilesMap), so neither grows with the life of the query. A directory written by Flint's file
 // sink is read through its `_spark_metadata` log, so only committed files are seen. Files in
 // partition directories (`date=2024-01-01/`) give the schema's columns of those names their values.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Batch } from '../../batch/batch.js';
 import { FlintError } from '../../errors.js';
@@ -14,6 +14,7 @@ import { CompactibleLog, DEFAULT_COMPACTION, type CompactionSettings } from '../
 import { parseInterval } from '../interval.js';
 import { partitionValuesOfPath, withPartitionValues } from '../partition-paths.js';
 import { fileSourceCleaner, type FileSourceCleaner } from './file-source-cleaner.js';
+import { listDataFiles } from './file-listing.js';
 import { SeenFilesMap } from './seen-files-map.js';
 import { schemaOf, StructType, type Row } from '../schema.js';
 import { columnsOfRows, concatColumnarBatches, type ColumnarBatch } from '../columnar/columnar-batch.js';
@@ -162,25 +163,8 @@ export class FileStreamSource implements Source {
     return file?.filter((e) => e.batchId === batchId);
   }
 
-  // Files now in the directory: through the sink log when Flint's file sink wrote it; names
-  // starting with `.` or `_` are skipped (temporary and metadata files), as Spark does.
+  // Files now in the directory (through the sink log when Flint's file sink wrote it).
   private listFiles(): { path: string; timestamp: number }[] {
-    if (!existsSync(this.dir)) return [];
-    if (existsSync(join(this.dir, FileSinkLog.DIR))) {
-      return new FileSinkLog(this.dir).allFiles().map((f) => ({ path: f.path, timestamp: f.modificationTime }));
-    }
-    return filesUnder(this.dir).map((path) => ({ path, timestamp: statSync(path).mtimeMs }));
+    return listDataFiles(this.dir);
   }
-}
-
-// The files of a directory and of its partition directories (`column=value`), recursively.
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => !e.name.startsWith('.') && !e.name.startsWith('_'))
-    .flatMap((e) => {
-      const path = join(dir, e.name);
-      const kind = e.isSymbolicLink() ? statSync(path) : e;
-      if (kind.isFile()) return [path];
-      return kind.isDirectory() && e.name.indexOf('=') > 0 ? filesUnder(path) : [];
-    });
 }
