@@ -9,7 +9,7 @@ import { Coalesce, CaseWhen } from './expressions/conditional.js';
 import { ScalarFunction, Split, UnaryFunction } from './expressions/scalar.js';
 import { compileRegex } from './expressions/string-functions.js';
 import { SessionWindow } from './expressions/session-window.js';
-import { TimeWindow } from './expressions/time-window.js';
+import { TimeWindow, WindowTime } from './expressions/time-window.js';
 import { parseInterval } from './interval.js';
 import type { Value } from './schema.js';
 
@@ -128,6 +128,11 @@ export function coalesce(...cols: (string | Column)[]): Column {
  */
 export function when(condition: Column, value: ColumnLike): Column {
   return new Column(new CaseWhen([{ condition: condition.expr, value: toExpr(value) }]));
+}
+
+/** Spark's `window_time(window)`: the event time of an aggregated window (its end - 1 ms), for aggregating windows again. */
+export function window_time(windowColumn: string | Column): Column {
+  return new Column(new WindowTime(toColumn(windowColumn).expr));
 }
 
 /** Splits a string column around matches of the regular expression `pattern` (Spark's `split`). */

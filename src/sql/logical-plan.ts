@@ -6,7 +6,7 @@ import { checkConditionColumns, splitCondition, type SplitCondition } from './jo
 import { keepsLeftOnly, type JoinType } from './join-type.js';
 import { ColumnRef, stripAlias, type Expression } from './expressions/expression.js';
 import { SessionWindow } from './expressions/session-window.js';
-import { TimeWindow } from './expressions/time-window.js';
+import { TimeWindow, WindowTime } from './expressions/time-window.js';
 import { StructType, type Row } from './schema.js';
 import type { Source } from './sources/source.js';
 import type { GroupStateTimeout } from './state/group-state.js';
@@ -106,10 +106,8 @@ export class Project extends LogicalPlan {
 export function watermarkDelayOf(e: Expression, columns: EventTimeColumns): number | undefined {
   const inner = stripAlias(e);
   if (inner instanceof ColumnRef) return columns.get(inner.name);
-  if (inner instanceof TimeWindow || inner instanceof SessionWindow) {
-    const time = stripAlias(inner.timeColumn);
-    return time instanceof ColumnRef ? columns.get(time.name) : undefined;
-  }
+  if (inner instanceof WindowTime) return watermarkDelayOf(inner.child, columns);
+  if (inner instanceof TimeWindow || inner instanceof SessionWindow) return watermarkDelayOf(inner.timeColumn, columns);
   return undefined;
 }
 

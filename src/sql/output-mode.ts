@@ -33,8 +33,12 @@ export function checkForStreaming(plan: LogicalPlan, mode: OutputMode): void {
   const nodes = plan.nodes();
   const aggregates = nodes.filter((n): n is Aggregate => n instanceof Aggregate && n.isStreaming);
   const groupStates = nodes.filter((n): n is FlatMapGroupsWithState => n instanceof FlatMapGroupsWithState && n.isStreaming);
-  if (aggregates.length > 1) fail('Multiple streaming aggregations are not supported with streaming DataFrames/Datasets; aggregate once per query');
-  const aggregate = aggregates[0];
+  // Chained stateful operators (Spark 3.5): in append mode each passes on only final rows, which the
+  // next judges by the previous batch's watermark; other modes would pass on rows that change.
+  if (aggregates.length > 1 && mode !== 'append') {
+    fail('Multiple streaming aggregations are not supported with streaming DataFrames/Datasets in update or complete output mode; chain them in append mode, each grouped by a watermarked column or a window over one (window(window_time(window), ...))');
+  }
+  const aggregate = aggregates.find((a) => a.watermarkKeyIndex < 0) ?? aggregates[0];
   if (mode === 'complete' && !aggregate) {
     fail('Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets; use append or update, or add groupBy(...).agg(...)');
   }
@@ -46,7 +50,7 @@ export function checkForStreaming(plan: LogicalPlan, mode: OutputMode): void {
   }
   checkGroupStates(groupStates, mode, aggregate !== undefined);
   for (const d of nodes.filter((n): n is Deduplicate => n instanceof Deduplicate && n.isStreaming)) {
-    if (d.child.nodes().some((n) => n instanceof Aggregate && n.isStreaming)) fail(`${d.withinWatermark ? 'dropDuplicatesWithinWatermark' : 'dropDuplicates'} is not supported after aggregation on a streaming DataFrame/Dataset`);
+    if (mode !== 'append' && d.child.nodes().some((n) => n instanceof Aggregate && n.isStreaming)) fail(`${d.withinWatermark ? 'dropDuplicatesWithinWatermark' : 'dropDuplicates'} is not supported after aggregation on a streaming DataFrame/Dataset`);
     if (d.withinWatermark && d.child.eventTimeColumns.size === 0) {
       fail('dropDuplicatesWithinWatermark is not supported in streaming DataFrames/DataSets without watermark; call withWatermark(eventTimeColumn, delay) before it');
     }

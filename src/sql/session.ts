@@ -170,6 +170,7 @@ export class FlintSession {
     const ctx = {
       batchId: 0,
       watermarkMs: 0,
+      lateEventsWatermarkMs: 0,
       batchTimestampMs: Date.now(),
       outputMode: 'complete' as const,
       core: this.staticCore,

@@ -88,7 +88,7 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     const started = performance.now();
     aggregation.begin();
     if (batch) {
-      const lateBefore = this.spec.watermarked && !this.complete ? ctx.watermarkMs : -Infinity;
+      const lateBefore = this.spec.watermarked && !this.complete ? ctx.lateEventsWatermarkMs : -Infinity;
       // Event-time statistics over the time column are the aggregation's to gather, in its pass.
       const w = this.spec.watermark;
       const stats = w && w.column === this.spec.timeColumn ? this.eventTimeStats(ctx) : undefined;

@@ -43,7 +43,7 @@ export class FlatMapGroupsWithStateExec extends StateStoreOperator {
     this.lastWatermarkMs = ctx.watermarkMs;
     const groups = new Map<string, [Row, Row[]]>();
     for (const row of (await this.child.execute(ctx)).collect()) {
-      if (this.isLate(row, ctx.watermarkMs)) {
+      if (this.isLate(row, ctx.lateEventsWatermarkMs)) {
         this.metrics.dropped++;
         continue;
       }

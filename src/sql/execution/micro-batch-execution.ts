@@ -59,6 +59,8 @@ export class MicroBatchExecution {
   private currentBatchId = 0;
   /** Offsets of a batch logged but not committed before a restart: it runs first, as it was. */
   private pendingBatch: { end: (Offset | undefined)[]; watermarkMs: number; timestampMs: number } | undefined;
+  /** The watermark the previous batch ran under: late rows are judged by it (Spark's prevOffsetSeqMetadata). */
+  private previousBatchWatermarkMs: number | undefined;
   private needsAnotherBatch = false;
   private lastTriggerStart: number | undefined;
   private terminated = false;
@@ -122,11 +124,13 @@ export class MicroBatchExecution {
       this.committed = fromLog(entry.offsets);
       this.currentBatchId = latestId + 1;
       this.watermark.setWatermark(lastCommit[1].nextBatchWatermarkMs);
+      this.previousBatchWatermarkMs = entry.metadata.batchWatermarkMs;
     } else {
       const previous = latestId > 0 ? this.offsetLog.get(latestId - 1) : undefined;
       this.committed = previous ? fromLog(previous.offsets) : this.committed;
       this.currentBatchId = latestId;
       this.watermark.setWatermark(entry.metadata.batchWatermarkMs);
+      this.previousBatchWatermarkMs = previous?.metadata.batchWatermarkMs;
       this.pendingBatch = { end: fromLog(entry.offsets), watermarkMs: entry.metadata.batchWatermarkMs, timestampMs: entry.metadata.batchTimestampMs };
     }
     for (const op of this.physical.stateful) op.loadState(this.currentBatchId);
@@ -237,6 +241,7 @@ export class MicroBatchExecution {
     const ctx = {
       batchId,
       watermarkMs,
+      lateEventsWatermarkMs: this.previousBatchWatermarkMs ?? watermarkMs,
       batchTimestampMs,
       outputMode: this.spec.outputMode,
       core: this.ssc.core,
@@ -246,6 +251,7 @@ export class MicroBatchExecution {
       eventTimeStats,
     };
     const rows = (await this.physical.root.execute(ctx)).collect();
+    this.previousBatchWatermarkMs = watermarkMs;
     await this.spec.sink.addBatch(batchId, rows, this.spec.plan.schema ?? inferSchema(rows));
     durations.addBatch = performance.now() - t;
     t = performance.now();

@@ -68,7 +68,12 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined,
   const stateful: StatefulOperator[] = [];
   const watermarkDelays = new Map<number, number>();
   const instances = new Map<StreamingRelation, Source>();
-  const store = (): StateStore => new StateStore(checkpointRoot && join(checkpointRoot, 'state', String(stateful.length), '0'));
+  // Stateful operators are numbered top-down, as Spark's IncrementalExecution does: the one nearest
+  // the sink is 0 (`state/0/`) and comes first in progress. An id is taken before the children are planned.
+  let nextId = 0;
+  const reserve = (): number => nextId++;
+  const store = (id: number): StateStore => new StateStore(checkpointRoot && join(checkpointRoot, 'state', String(id), '0'));
+  const register = <T extends StatefulOperator>(id: number, op: T): T => ((stateful[id] = op), op);
 
   const sourceOf = (node: StreamingRelation): Source => {
     let source = instances.get(node);
@@ -102,46 +107,41 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined,
         watermarkIndex = watermarkDelays.size;
         watermarkDelays.set(watermarkIndex, columnar.watermark.delayMs);
       }
-      const op = new ColumnarWindowAggregateExec(source, columnar, watermarkIndex, store());
+      const id = reserve();
       columnarSources.set(source, columnar.columns);
-      stateful.push(op);
-      return op;
+      return register(id, new ColumnarWindowAggregateExec(source, columnar, watermarkIndex, store(id)));
     }
     if (node instanceof Aggregate) {
+      const id = reserve();
       const child = visit(node.child);
       const session = node.groupings.findIndex((g) => stripAlias(g) instanceof SessionWindow);
       const op = session >= 0
-        ? new SessionWindowAggregateExec(child, node.groupings, node.aggregates, session, node.watermarkKeyIndex >= 0, store())
-        : new StateStoreSaveExec(child, node.groupings, node.aggregates, node.watermarkKeyIndex, store());
-      stateful.push(op);
-      return op;
+        ? new SessionWindowAggregateExec(child, node.groupings, node.aggregates, session, node.watermarkKeyIndex >= 0, store(id))
+        : new StateStoreSaveExec(child, node.groupings, node.aggregates, node.watermarkKeyIndex, store(id));
+      return register(id, op);
     }
     if (node instanceof Deduplicate && node.withinWatermark && node.child.eventTimeColumns.size > 0) {
+      const id = reserve();
       const child = visit(node.child);
       const [column, delayMs] = [...node.child.eventTimeColumns][0]!;
-      const op = new StreamingDeduplicateWithinWatermarkExec(child, node.keys, column, delayMs, store());
-      stateful.push(op);
-      return op;
+      return register(id, new StreamingDeduplicateWithinWatermarkExec(child, node.keys, column, delayMs, store(id)));
     }
     if (node instanceof Deduplicate) {
+      const id = reserve();
       const child = visit(node.child);
       const eventTimeKey = node.keys.find((k) => node.child.eventTimeColumns.has(k));
-      const op = new StreamingDeduplicateExec(child, node.keys, eventTimeKey, store());
-      stateful.push(op);
-      return op;
+      return register(id, new StreamingDeduplicateExec(child, node.keys, eventTimeKey, store(id)));
     }
     if (node instanceof FlatMapGroupsWithState) {
+      const id = reserve();
       const child = visit(node.child);
       const eventTimeColumn = [...node.child.eventTimeColumns.keys()][0];
-      const op = new FlatMapGroupsWithStateExec(child, node.key, node.f, node.timeout, eventTimeColumn, store());
-      stateful.push(op);
-      return op;
+      return register(id, new FlatMapGroupsWithStateExec(child, node.key, node.f, node.timeout, eventTimeColumn, store(id)));
     }
     if (node instanceof Sort) return new SortExec(visit(node.child), node.orders);
     if (node instanceof Limit && appendsBelow(node, options.outputMode ?? 'complete')) {
-      const op = new StreamingGlobalLimitExec(visit(node.child), node.n, store());
-      stateful.push(op);
-      return op;
+      const id = reserve();
+      return register(id, new StreamingGlobalLimitExec(visit(node.child), node.n, store(id)));
     }
     if (node instanceof Limit) return new LimitExec(visit(node.child), node.n);
     if (node instanceof Union) {
@@ -152,9 +152,9 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined,
       return new UnionExec(visit(node.left), visit(node.right), rename);
     }
     if (node instanceof Join && node.left.isStreaming && node.right.isStreaming) {
-      const op = new StreamingSymmetricHashJoinExec(visit(node.left), visit(node.right), joinSpec(node), store());
-      stateful.push(op);
-      return op;
+      const id = reserve();
+      const [left, right] = [visit(node.left), visit(node.right)];
+      return register(id, new StreamingSymmetricHashJoinExec(left, right, joinSpec(node), store(id)));
     }
     if (node instanceof Join) {
       // The streaming side probes the static one; two static sides hash the right.

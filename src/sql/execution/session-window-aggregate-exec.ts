@@ -50,7 +50,7 @@ export class SessionWindowAggregateExec extends StateStoreOperator {
       if (!(t instanceof Date)) continue;
       const start = t.getTime();
       const end = start + this.session.gapMs;
-      if (this.watermarked && end <= ctx.watermarkMs) {
+      if (this.watermarked && end <= ctx.lateEventsWatermarkMs) {
         this.metrics.dropped++;
         continue;
       }

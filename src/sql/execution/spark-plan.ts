@@ -20,6 +20,12 @@ export interface BatchContext {
   readonly batchId: number;
   /** The watermark in ms the batch runs under (0 before any; Spark's `batchWatermarkMs`). */
   readonly watermarkMs: number;
+  /**
+   * The watermark that decides which input rows are late: the one the previous batch ran under
+   * (Spark's `eventTimeWatermarkForLateEvents`), so rows an upstream stateful operator emits as
+   * the watermark passes them are not late for the operator after it. `watermarkMs` evicts state.
+   */
+  readonly lateEventsWatermarkMs: number;
   /** The batch's processing time in ms (Spark's `batchTimestampMs`). */
   readonly batchTimestampMs: number;
   readonly outputMode: OutputMode;

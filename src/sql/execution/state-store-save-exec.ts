@@ -12,7 +12,7 @@ import type { Row, Value } from '../schema.js';
 import type { StateStore } from '../state/state-store.js';
 import { StateStoreOperator } from './state-store-operator.js';
 import { token, windowKey } from '../state/value-codec.js';
-import { TimeWindow, windowStartsInto } from '../expressions/time-window.js';
+import { eventTimeMs, TimeWindow, windowStartsInto } from '../expressions/time-window.js';
 import { type BatchContext, type PhysicalOperator } from './spark-plan.js';
 
 /** A group in the state store: its grouping values and one buffer per aggregate. */
@@ -61,7 +61,7 @@ export class StateStoreSaveExec extends StateStoreOperator {
     const input = await this.child.execute(ctx);
     const started = performance.now();
     // Complete mode keeps every group, so a late row still has its group to go to (Spark filters in append and update only).
-    const lateBefore = ctx.outputMode === 'complete' ? -Infinity : ctx.watermarkMs;
+    const lateBefore = ctx.outputMode === 'complete' ? -Infinity : ctx.lateEventsWatermarkMs;
     const partials = this.partialAggregate(input, lateBefore);
     const updated: string[] = [];
     for (const [key, [values, buffers]] of partials) {
@@ -91,8 +91,8 @@ export class StateStoreSaveExec extends StateStoreOperator {
         for (let g = 0; g < groupings.length; g++) {
           const w = windows[g];
           if (w) {
-            const t = w.timeColumn.eval(row);
-            counts[g] = t instanceof Date ? windowStartsInto(t.getTime(), w.windowMs, w.slideMs, w.startMs, starts[g]!) : 0;
+            const t = eventTimeMs(w.timeColumn.eval(row));
+            counts[g] = t === undefined ? 0 : windowStartsInto(t, w.windowMs, w.slideMs, w.startMs, starts[g]!);
             combinations *= counts[g]!;
           } else {
             values[g] = groupings[g]!.eval(row);

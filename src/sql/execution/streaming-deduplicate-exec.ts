@@ -35,7 +35,7 @@ export class StreamingDeduplicateExec extends StateStoreOperator {
     for (const row of input.collect()) {
       const values = this.keys.map((k) => row[k] ?? null);
       const eventTime = this.eventTimeKey === undefined ? undefined : eventTimeOf(row[this.eventTimeKey] ?? null);
-      if (eventTime !== undefined && eventTime <= ctx.watermarkMs) {
+      if (eventTime !== undefined && eventTime <= ctx.lateEventsWatermarkMs) {
         this.metrics.dropped++;
         continue;
       }

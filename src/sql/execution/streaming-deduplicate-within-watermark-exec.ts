@@ -36,7 +36,7 @@ export class StreamingDeduplicateWithinWatermarkExec extends StateStoreOperator 
     const out: Row[] = [];
     for (const row of (await this.child.execute(ctx)).collect()) {
       const eventTime = eventTimeOf(row[this.eventTimeColumn] ?? null);
-      if (eventTime !== undefined && eventTime <= ctx.watermarkMs) {
+      if (eventTime !== undefined && eventTime <= ctx.lateEventsWatermarkMs) {
         this.metrics.dropped++;
         continue;
       }

@@ -80,8 +80,8 @@ export class StreamingSymmetricHashJoinExec extends StateStoreOperator {
     this.lastWatermarkMs = ctx.watermarkMs;
     const [leftRows, rightRows] = await Promise.all([this.left.execute(ctx), this.right.execute(ctx)]);
     const out: Row[] = [];
-    this.storeAndJoin('L', leftRows.collect(), ctx.watermarkMs, out);
-    this.storeAndJoin('R', rightRows.collect(), ctx.watermarkMs, out);
+    this.storeAndJoin('L', leftRows.collect(), ctx, out);
+    this.storeAndJoin('R', rightRows.collect(), ctx, out);
     if (this.evicts()) this.evict(ctx.watermarkMs, out);
     return Batch.of(out, 1);
   }
@@ -91,17 +91,17 @@ export class StreamingSymmetricHashJoinExec extends StateStoreOperator {
     return can(this.spec.left) || can(this.spec.right);
   }
 
-  private storeAndJoin(side: Side, rows: readonly Row[], watermarkMs: number, out: Row[]): void {
+  private storeAndJoin(side: Side, rows: readonly Row[], ctx: BatchContext, out: Row[]): void {
     const { eventTime } = this.sideSpec(side);
     for (const row of rows) {
-      if (eventTime !== undefined && isBehind(row[eventTime] ?? null, watermarkMs)) {
+      if (eventTime !== undefined && isBehind(row[eventTime] ?? null, ctx.lateEventsWatermarkMs)) {
         this.metrics.dropped++;
         continue;
       }
       // Null keys never match (SQL equality); an inner join can forget them, an outer one still outputs them.
       const key = joinKey(this.spec, side, row);
       const matched = key !== undefined && this.joinOther(side, key, row, out);
-      if (key === undefined || this.canGo(side, row, watermarkMs)) {
+      if (key === undefined || this.canGo(side, row, ctx.watermarkMs)) {
         if (!matched && outputsUnmatched(this.spec.joinType, side)) out.push(nullPaddedRow(this.spec, side, row));
         continue;
       }

@@ -31,6 +31,7 @@ const FUNCTIONS: Readonly<Record<string, (args: Arg[]) => Column>> = {
   explode: (a) => F.explode(column(a, 0)),
   timestamp_seconds: (a) => F.timestamp_seconds(column(a, 0)),
   window: (a) => F.window(column(a, 0), text(a, 1), a[2] === undefined ? undefined : text(a, 2), a[3] === undefined ? undefined : text(a, 3)),
+  window_time: (a) => F.window_time(column(a, 0)),
   session_window: (a) => F.session_window(column(a, 0), text(a, 1)),
   count: (a) => (a[0] === STAR ? F.count('*') : F.count(column(a, 0))),
   sum: (a) => F.sum(column(a, 0)),

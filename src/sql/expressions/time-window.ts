@@ -48,16 +48,53 @@ export class TimeWindow implements Expression {
 
   dataType(input: StructType): DataType {
     const t = this.timeColumn.dataType(input);
-    if (t !== 'timestamp') throw new FlintError('INVALID_ARGUMENT', `window needs a timestamp column; "${this.timeColumn.name}" is ${typeof t === 'string' ? t : t.type}`);
+    if (t !== 'timestamp' && !isWindowType(t)) throw new FlintError('INVALID_ARGUMENT', `window needs a timestamp column (or a window, read as its window_time); "${this.timeColumn.name}" is ${typeof t === 'string' ? t : t.type}`);
     return WINDOW_TYPE;
   }
 
   /** The windows holding the row's timestamp, latest start first (as Spark's expansion). */
   eval(row: Row): Value {
-    const ts = this.timeColumn.eval(row);
-    if (!(ts instanceof Date)) return [];
-    return windowsOf(ts.getTime(), this.windowMs, this.slideMs, this.startMs).map(([s, e]) => ({ start: new Date(s), end: new Date(e) }));
+    const t = eventTimeMs(this.timeColumn.eval(row));
+    if (t === undefined) return [];
+    return windowsOf(t, this.windowMs, this.slideMs, this.startMs).map(([s, e]) => ({ start: new Date(s), end: new Date(e) }));
   }
+}
+
+/**
+ * Spark's `window_time(window)`: the event time of a window an aggregation emitted, its end minus
+ * the smallest time step (1 ms in Flint, whose timestamps are ms; 1 µs in Spark), so it falls in
+ * the window. A later `window(...)` over it regroups windows of windows.
+ */
+export class WindowTime implements Expression {
+  readonly children: readonly Expression[];
+  readonly name: string;
+
+  constructor(readonly child: Expression) {
+    this.children = [child];
+    this.name = `window_time(${child.name})`;
+  }
+
+  dataType(input: StructType): DataType {
+    const t = this.child.dataType(input);
+    if (!isWindowType(t)) throw new FlintError('INVALID_ARGUMENT', `window_time needs a window column (from window(...) or session_window(...)); "${this.child.name}" is ${typeof t === 'string' ? t : t.type}`);
+    return 'timestamp';
+  }
+
+  eval(row: Row): Value {
+    const t = eventTimeMs(this.child.eval(row));
+    return t === undefined ? null : new Date(t);
+  }
+}
+
+/** A row's event time in ms: a timestamp, or a window's window_time (end - 1 ms); undefined for null. */
+export function eventTimeMs(v: Value): number | undefined {
+  if (v instanceof Date) return v.getTime();
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && (v as Row).end instanceof Date) return ((v as Row).end as Date).getTime() - 1;
+  return undefined;
+}
+
+function isWindowType(t: DataType): boolean {
+  return typeof t === 'object' && t.type === 'struct' && t.fields.some((f) => f.name === 'end' && f.dataType === 'timestamp');
 }
 
 /** [start, end) of every window holding `t` (Spark's TimeWindowing rule). */
