@@ -122,6 +122,18 @@ describe.each(CORES)('spark.sql on streaming views (%s core)', (core) => {
     expect(answers[0]).toEqual(sorted([[w(0), 'a', 2], [w(0), 'b', 1], [w(10), 'a', 1], [w(20), 'b', 1]]));
   });
 
+  it('selects fields of the window it groups by: window.start, window.end', async () => {
+    const flint = session(core);
+    const input = flint.memoryStream('events', SCHEMA);
+    input.toDF().withWatermark('time', '0 seconds').createOrReplaceTempView('events');
+    const df = flint.sql("SELECT window.start AS s, window.end, count(*) AS n FROM events GROUP BY window(time, '10 seconds') HAVING n > 0");
+    const t = new StreamTest(flint, df, 'update');
+    await t.start();
+    input.addData(at(1, 'a'), at(12, 'b'), at(13, 'c'));
+    await t.checkAnswer([0, 10_000, 1], [10_000, 20_000, 2]);
+    expect(df.columns).toEqual(['s', 'window.end', 'n']);
+  });
+
   it('ORDER BY with LIMIT in complete mode: the top words of the whole result, each trigger', async () => {
     const flint = session(core);
     const input = flint.memoryStream('events', SCHEMA);

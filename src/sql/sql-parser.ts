@@ -196,7 +196,8 @@ function plan(c: SelectClauses): DataFrame {
     });
     for (const leaf of aggregateLeaves([...outputs, ...(c.having ? [c.having] : []), ...c.orderBy.map((o) => o.expr)])) if (!leaves.has(leaf.name)) leaves.set(leaf.name, leaf);
     logical = new Aggregate(logical, groupings, [...leaves.values()]);
-    if (c.having) logical = new Filter(logical, overGroups(c.having, groupings));
+    // HAVING may name an aggregate's alias (`HAVING n > 1`): it is a column of the aggregation.
+    if (c.having) logical = new Filter(logical, overGroups(c.having, groupings, [...leaves.keys()]));
   }
   // ORDER BY may name a select item (by its alias): it sorts by that item's expression.
   const sortKey = (e: Expression): Expression => {
@@ -213,11 +214,11 @@ function plan(c: SelectClauses): DataFrame {
 
 // A select item of an aggregation reads the grouping columns by name: `lower(word)` grouped by
 // `lower(word)` is that column. Other columns outside aggregate functions are an error, as in Spark.
-function overGroups(e: Expression, groupings: readonly Expression[]): Expression {
+function overGroups(e: Expression, groupings: readonly Expression[], aggregated: readonly string[] = []): Expression {
   const inner = stripAlias(e);
   const group = groupings.find((g) => g.name === inner.name);
   if (group) return e.name === group.name ? new ColumnRef(group.name) : new Alias(new ColumnRef(group.name), e.name);
-  const loose = ungrouped(inner, groupings.map((g) => g.name));
+  const loose = ungrouped(inner, [...groupings.map((g) => g.name), ...aggregated]);
   if (loose) {
     throw new FlintError('INVALID_ARGUMENT', `[MISSING_AGGREGATION] The expression "${e.name}" reads column "${loose}", which is neither in the GROUP BY nor inside an aggregate function; add it to GROUP BY, or aggregate it (e.g. max, count)`);
   }
@@ -226,7 +227,8 @@ function overGroups(e: Expression, groupings: readonly Expression[]): Expression
 
 function ungrouped(e: Expression, groups: readonly string[]): string | undefined {
   if (e.aggregate || groups.includes(e.name)) return undefined;
-  if (e instanceof ColumnRef) return e.name;
+  // A field of a grouping column (`window.start` when grouped by a window) is grouped too.
+  if (e instanceof ColumnRef) return groups.includes(e.name.split('.')[0]!) ? undefined : e.name;
   for (const child of e.children) {
     const name = ungrouped(child, groups);
     if (name) return name;
