@@ -8,6 +8,7 @@ import { parseExpression } from './expressions/parser.js';
 import { Coalesce, CaseWhen } from './expressions/conditional.js';
 import { ScalarFunction, Split, UnaryFunction } from './expressions/scalar.js';
 import { compileRegex } from './expressions/string-functions.js';
+import { datetimePattern, timeOf, truncate, TRUNC_UNIT_NAMES } from './expressions/datetime.js';
 import { SessionWindow } from './expressions/session-window.js';
 import { TimeWindow, WindowTime } from './expressions/time-window.js';
 import { parseInterval } from './interval.js';
@@ -133,6 +134,97 @@ export function when(condition: Column, value: ColumnLike): Column {
 /** Spark's `window_time(window)`: the event time of an aggregated window (its end - 1 ms), for aggregating windows again. */
 export function window_time(windowColumn: string | Column): Column {
   return new Column(new WindowTime(toColumn(windowColumn).expr));
+}
+
+// A part of a timestamp (or a string cast to one), in UTC.
+function datePart(fn: string, c: string | Column, part: (d: Date) => number): Column {
+  return new Column(new UnaryFunction(fn, toColumn(c).expr, 'long', (v) => {
+    const t = timeOf(v);
+    return t === undefined ? null : part(new Date(t));
+  }));
+}
+
+/** Spark's `year`. */
+export function year(c: string | Column): Column {
+  return datePart('year', c, (d) => d.getUTCFullYear());
+}
+
+/** Spark's `month` (1 to 12). */
+export function month(c: string | Column): Column {
+  return datePart('month', c, (d) => d.getUTCMonth() + 1);
+}
+
+/** Spark's `dayofmonth`. */
+export function dayofmonth(c: string | Column): Column {
+  return datePart('dayofmonth', c, (d) => d.getUTCDate());
+}
+
+/** Spark's `dayofweek` (1 = Sunday to 7 = Saturday). */
+export function dayofweek(c: string | Column): Column {
+  return datePart('dayofweek', c, (d) => d.getUTCDay() + 1);
+}
+
+/** Spark's `hour`. */
+export function hour(c: string | Column): Column {
+  return datePart('hour', c, (d) => d.getUTCHours());
+}
+
+/** Spark's `minute`. */
+export function minute(c: string | Column): Column {
+  return datePart('minute', c, (d) => d.getUTCMinutes());
+}
+
+/** Spark's `second`. */
+export function second(c: string | Column): Column {
+  return datePart('second', c, (d) => d.getUTCSeconds());
+}
+
+/** Spark's `date_trunc(format, ts)`: the timestamp truncated to a unit ('year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second', ...). */
+export function date_trunc(format: string, c: string | Column): Column {
+  if (truncate(0, format) === undefined) throw new FlintError('INVALID_ARGUMENT', `date_trunc: unknown unit '${format}'; use one of ${TRUNC_UNIT_NAMES.join(', ')}`);
+  const e = toColumn(c).expr;
+  return new Column(new ScalarFunction('date_trunc', [new Literal(format), e], 'timestamp', ([, v]) => {
+    const t = timeOf(v!);
+    return t === undefined ? null : new Date(truncate(t, format)!);
+  }));
+}
+
+/** Spark's `date_format(ts, pattern)`: the timestamp as text, e.g. 'yyyy-MM-dd HH:mm'. */
+export function date_format(c: string | Column, pattern: string): Column {
+  const p = datetimePattern(pattern, 'date_format');
+  const e = toColumn(c).expr;
+  return new Column(new ScalarFunction('date_format', [e, new Literal(pattern)], 'string', ([v]) => {
+    const t = timeOf(v!);
+    return t === undefined ? null : p.format(t);
+  }));
+}
+
+/** Spark's `to_timestamp(str, pattern?)`: text parsed as a timestamp (null when it does not match); without a pattern, a cast. */
+export function to_timestamp(c: string | Column, pattern?: string): Column {
+  const e = toColumn(c).expr;
+  if (pattern === undefined) return new Column(new UnaryFunction('to_timestamp', e, 'timestamp', (v) => (timeOf(v) === undefined ? null : new Date(timeOf(v)!))));
+  const p = datetimePattern(pattern, 'to_timestamp');
+  return new Column(new ScalarFunction('to_timestamp', [e, new Literal(pattern)], 'timestamp', ([v]) => {
+    const t = v instanceof Date ? v.getTime() : p.parse(String(v));
+    return t === undefined ? null : new Date(t);
+  }));
+}
+
+/** Spark's `unix_timestamp(ts | str, pattern = 'yyyy-MM-dd HH:mm:ss')`: seconds since the epoch. */
+export function unix_timestamp(c: string | Column, pattern = 'yyyy-MM-dd HH:mm:ss'): Column {
+  const p = datetimePattern(pattern, 'unix_timestamp');
+  const e = toColumn(c).expr;
+  return new Column(new ScalarFunction('unix_timestamp', [e, new Literal(pattern)], 'long', ([v]) => {
+    const t = v instanceof Date ? v.getTime() : p.parse(String(v));
+    return t === undefined ? null : Math.floor(t / 1000);
+  }));
+}
+
+/** Spark's `from_unixtime(seconds, pattern = 'yyyy-MM-dd HH:mm:ss')`: seconds since the epoch as text. */
+export function from_unixtime(c: string | Column, pattern = 'yyyy-MM-dd HH:mm:ss'): Column {
+  const p = datetimePattern(pattern, 'from_unixtime');
+  const e = toColumn(c).expr;
+  return new Column(new ScalarFunction('from_unixtime', [e, new Literal(pattern)], 'string', ([v]) => p.format(Number(v) * 1000)));
 }
 
 /** Splits a string column around matches of the regular expression `pattern` (Spark's `split`). */

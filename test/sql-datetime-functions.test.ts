@@ -1,0 +1,88 @@
+// Spark's date and time functions in UTC (Flint's default session time zone): the examples of
+// Spark's function documentation (its unix_timestamp/from_unixtime examples are in
+// America/Los_Angeles there; here the same instants in UTC), datetime patterns both ways, nulls for
+// text that does not match, and an hourly count of log lines by date_trunc on a stream.
+import { afterEach, describe, expect, it } from 'vitest';
+import { functions as F, schemaOf, type Row, type Value } from '../src/index.js';
+import { cleanUp, session, StreamTest } from './support/stream-test.js';
+
+const { col, expr } = F;
+afterEach(cleanUp);
+
+const value = async (sql: string): Promise<Value> => {
+  const df = session('js').createDataFrame([{ ts: new Date('2015-03-05T09:32:05.359Z') }], schemaOf({ ts: 'timestamp' }));
+  return ((await df.select(expr(sql).as('v')).collect()) as Row[])[0]!.v ?? null;
+};
+
+describe("date and time functions, with Spark's documented values", () => {
+  it.each([
+    ["year('2016-07-30')", 2016],
+    ["month('2016-07-30')", 7],
+    ["dayofmonth('2009-07-30')", 30],
+    ["day('2009-07-30')", 30],
+    ["dayofweek('2009-07-30')", 5],
+    ["hour('2009-07-30 12:58:59')", 12],
+    ["minute('2009-07-30 12:58:59')", 58],
+    ["second('2009-07-30 12:58:59')", 59],
+    ['hour(ts)', 9],
+    ["date_trunc('YEAR', '2015-03-05T09:32:05.359')", new Date('2015-01-01T00:00:00Z')],
+    ["date_trunc('MM', '2015-03-05T09:32:05.359')", new Date('2015-03-01T00:00:00Z')],
+    ["date_trunc('DD', '2015-03-05T09:32:05.359')", new Date('2015-03-05T00:00:00Z')],
+    ["date_trunc('HOUR', '2015-03-05T09:32:05.359')", new Date('2015-03-05T09:00:00Z')],
+    ["date_trunc('MILLISECOND', '2015-03-05T09:32:05.123456')", new Date('2015-03-05T09:32:05.123Z')],
+    ["date_trunc('week', ts)", new Date('2015-03-02T00:00:00Z')],
+    ["date_trunc('quarter', ts)", new Date('2015-01-01T00:00:00Z')],
+    ["date_format('2016-04-08', 'y')", '2016'],
+    ["date_format(ts, 'yyyy-MM-dd HH:mm:ss.SSS')", '2015-03-05 09:32:05.359'],
+    ["date_format(ts, 'EEE, d MMM yy hh:mm a')", 'Thu, 5 Mar 15 09:32 AM'],
+    [`date_format(ts, "EEEE MMMM dd 'at' HH")`, 'Thursday March 05 at 09'],
+    ["to_timestamp('2016-12-31 00:12:00')", new Date('2016-12-31T00:12:00Z')],
+    ["to_timestamp('2016-12-31', 'yyyy-MM-dd')", new Date('2016-12-31T00:00:00Z')],
+    ["to_timestamp('05/Mar/2015:09:32:05 +0100', 'dd/MMM/yyyy:HH:mm:ss Z')", new Date('2015-03-05T08:32:05Z')],
+    ["to_timestamp('2016-02-30', 'yyyy-MM-dd')", null],
+    ["to_timestamp('not a date', 'yyyy-MM-dd')", null],
+    ["unix_timestamp('2016-04-08', 'yyyy-MM-dd')", 1460073600],
+    ["unix_timestamp('2016-04-08 10:00:00')", 1460109600],
+    ['unix_timestamp(ts)', 1425547925],
+    ["from_unixtime(0, 'yyyy-MM-dd HH:mm:ss')", '1970-01-01 00:00:00'],
+    ['from_unixtime(1460109600)', '2016-04-08 10:00:00'],
+  ] as const)('%s = %j', async (sql, expected) => {
+    expect(await value(sql)).toEqual(expected);
+  });
+
+  it('round trip: date_format then to_timestamp with the same pattern', async () => {
+    const flint = session('js');
+    const times = [0, 1_425_547_925_359, 1_700_000_000_000, 951_782_400_000].map((ms) => ({ ts: new Date(ms) }));
+    const df = flint.createDataFrame(times, schemaOf({ ts: 'timestamp' })).select(col('ts'), F.to_timestamp(F.date_format(col('ts'), "yyyy-MM-dd'T'HH:mm:ss.SSSXXX"), "yyyy-MM-dd'T'HH:mm:ss.SSSXXX").as('back'));
+    for (const r of (await df.collect()) as Row[]) expect(r.back).toEqual(r.ts);
+  });
+
+  it("Spark's column names", () => {
+    const df = session('js').createDataFrame([{ ts: new Date(0) }], schemaOf({ ts: 'timestamp' }));
+    expect(df.select(F.hour('ts'), F.date_trunc('hour', col('ts')), F.date_format('ts', 'HH'), F.unix_timestamp(col('ts'))).columns).toEqual([
+      'hour(ts)',
+      'date_trunc(hour, ts)',
+      'date_format(ts, HH)',
+      'unix_timestamp(ts, yyyy-MM-dd HH:mm:ss)',
+    ]);
+  });
+
+  it('bad patterns and units say what Flint knows', () => {
+    expect(() => F.date_format('ts', 'yyyy-QQ')).toThrow(/the pattern letter 'Q' in "yyyy-QQ" is not supported; Flint knows y M d H h m s S a E X Z/);
+    expect(() => F.date_format('ts', "yyyy 'open")).toThrow(/unclosed quote/);
+    expect(() => F.date_trunc('fortnight', 'ts')).toThrow(/date_trunc: unknown unit 'fortnight'; use one of YEAR, YYYY/);
+  });
+
+  it('counts log lines per hour on a stream, parsed from their text', async () => {
+    const flint = session('wasm');
+    const input = flint.memoryStream('logs', schemaOf({ line: 'string' }));
+    input.toDF().createOrReplaceTempView('logs');
+    const hourly = flint.sql(`
+      SELECT date_format(date_trunc('hour', to_timestamp(substring(line, 1, 19), 'yyyy-MM-dd HH:mm:ss')), 'yyyy-MM-dd HH:00') AS hour, count(*) AS n
+      FROM logs GROUP BY date_format(date_trunc('hour', to_timestamp(substring(line, 1, 19), 'yyyy-MM-dd HH:mm:ss')), 'yyyy-MM-dd HH:00')`);
+    const t = new StreamTest(flint, hourly, 'complete');
+    await t.start();
+    input.addData({ line: '2024-05-01 10:15:00 GET /a' }, { line: '2024-05-01 10:59:59 GET /b' }, { line: '2024-05-01 11:00:00 GET /c' }, { line: 'garbage' });
+    await t.checkAnswer(['2024-05-01 10:00', 2], ['2024-05-01 11:00', 1], [null, 1]);
+  });
+});
