@@ -133,3 +133,21 @@ describe.each(CORES)('spark.read and df.write (%s core)', (core) => {
     await expect(flint.createDataFrame([{ v: 1 }]).write.partitionBy('nope').json(join(tempDir(), 'x'))).rejects.toThrow(/partitionBy: column "nope" not found in schema v/);
   });
 });
+
+describe('static Dataset actions', () => {
+  it('head, take, first, isEmpty, distinct, and cache/persist returning the same Dataset', async () => {
+    const flint = session('js');
+    const df = flint.createDataFrame([{ v: 3 }, { v: 1 }, { v: 3 }, { v: 2 }], schemaOf({ v: 'long' }));
+    expect(await df.head()).toEqual([{ v: 3 }]);
+    expect(await df.take(2)).toEqual([{ v: 3 }, { v: 1 }]);
+    expect(await df.orderBy('v').first()).toEqual({ v: 1 });
+    expect(await df.isEmpty()).toBe(false);
+    expect(await df.filter('v > 5').isEmpty()).toBe(true);
+    await expect(df.filter('v > 5').first()).rejects.toThrow(/first: the Dataset is empty/);
+    expect(sorted(((await df.distinct().collect()) as Row[]).map(tuple))).toEqual([[1], [2], [3]]);
+    expect(df.cache()).toBe(df);
+    expect(df.persist().unpersist()).toBe(df);
+    const stream = flint.memoryStream('s', schemaOf({ v: 'long' })).toDF();
+    await expect(stream.head()).rejects.toThrow(/Queries with streaming sources must be executed with writeStream.start\(\)/);
+  });
+});

@@ -12,6 +12,7 @@ import type { FlintSession } from './session.js';
 import { csvOptions, parseFile, type FileFormat } from './sources/file-formats.js';
 import { listDataFiles } from './sources/file-listing.js';
 import { inferCsvSchema, inferJsonSchema, partitionColumnType } from './sources/schema-inference.js';
+import { parseDdlSchema } from './ddl-schema.js';
 
 /** Reads files into a static DataFrame (Spark's `DataFrameReader`). */
 export class DataFrameReader {
@@ -42,9 +43,9 @@ export class DataFrameReader {
     return this;
   }
 
-  /** The schema: a StructType or `{ column: type }`; without one it is inferred from the files. */
-  schema(schema: StructType | Readonly<Record<string, DataType>>): this {
-    this.userSchema = schema instanceof StructType ? schema : schemaOf(schema);
+  /** The schema: a StructType, `{ column: type }` or a DDL string; without one it is inferred from the files. */
+  schema(schema: StructType | Readonly<Record<string, DataType>> | string): this {
+    this.userSchema = typeof schema === 'string' ? parseDdlSchema(schema) : schema instanceof StructType ? schema : schemaOf(schema);
     return this;
   }
 

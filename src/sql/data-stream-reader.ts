@@ -12,6 +12,7 @@ import { RateSource } from './sources/rate-source.js';
 import { SocketSource } from './sources/socket-source.js';
 import type { FileFormat } from './sources/file-formats.js';
 import type { Source } from './sources/source.js';
+import { parseDdlSchema } from './ddl-schema.js';
 
 /** The source formats `format()` accepts. */
 export type SourceFormat = 'memory' | 'rate' | 'socket' | 'kafka' | FileFormat;
@@ -46,9 +47,9 @@ export class DataStreamReader {
     return this;
   }
 
-  /** The rows' schema: a StructType or `{ column: type }` (file sources need one, as in Spark). */
-  schema(schema: StructType | Readonly<Record<string, DataType>>): this {
-    this.userSchema = schema instanceof StructType ? schema : schemaOf(schema);
+  /** The rows' schema: a StructType, `{ column: type }` or a DDL string (`"id BIGINT, name STRING"`); file sources need one, as in Spark. */
+  schema(schema: StructType | Readonly<Record<string, DataType>> | string): this {
+    this.userSchema = typeof schema === 'string' ? parseDdlSchema(schema) : schema instanceof StructType ? schema : schemaOf(schema);
     return this;
   }
 

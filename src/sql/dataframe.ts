@@ -46,9 +46,9 @@ export class Dataset<T = Row> {
     return this.schema?.treeString() ?? 'root\n';
   }
 
-  /** Columns computed from each row; `explode` gives one row per element. */
+  /** Columns computed from each row; `explode` gives one row per element; `'s.*'` gives the fields of struct column `s`. */
   select(...cols: (string | Column)[]): DataFrame {
-    const exprs = cols.map((c) => named(toColumn(c).expr));
+    const exprs = cols.flatMap((c) => (typeof c === 'string' && c.endsWith('.*') ? this.starFields(c) : [named(toColumn(c).expr)]));
     if (exprs.length > 0 && exprs.every((e) => stripAlias(e).aggregate)) return this.derive(new Aggregate(this.logicalPlan, [], exprs));
     if (exprs.some(hasAggregate)) return this.groupBy().agg(...exprs.map((e) => new Column(e)));
     return this.derive(new Project(this.logicalPlan, exprs));
@@ -70,7 +70,12 @@ export class Dataset<T = Row> {
 
   /** Columns from SQL expression text (Spark's `selectExpr`): `selectExpr("CAST(value AS STRING)", "n * 2 AS twice")`. */
   selectExpr(...exprs: string[]): DataFrame {
-    return this.select(...exprs.flatMap((e) => (e.trim() === '*' ? this.requireSchema('selectExpr("*")').fieldNames.map((n) => new Column(new ColumnRef(n))) : [parseExpression(e)])));
+    return this.select(
+      ...exprs.flatMap((e): (string | Column)[] => {
+        if (e.trim() === '*') return this.requireSchema('selectExpr("*")').fieldNames.map((n) => new Column(new ColumnRef(n)));
+        return /^\s*[\w.]+\.\*\s*$/.test(e) ? [e.trim()] : [parseExpression(e)];
+      }),
+    );
   }
 
   /**
@@ -232,6 +237,51 @@ export class Dataset<T = Row> {
     return (await this.session.executeStatic(this.logicalPlan)) as T[];
   }
 
+  /** Static Datasets: the first `n` rows (Spark's `head(n)` / `take(n)`). */
+  async head(n = 1): Promise<T[]> {
+    return (await this.session.executeStatic(new Limit(this.logicalPlan, n))) as T[];
+  }
+
+  /** Same as {@link Dataset.head}. */
+  take(n: number): Promise<T[]> {
+    return this.head(n);
+  }
+
+  /** Static Datasets: the first row; fails on an empty one, as Spark's `first()`. */
+  async first(): Promise<T> {
+    const [row] = await this.head(1);
+    if (row === undefined) throw new FlintError('INVALID_ARGUMENT', 'first: the Dataset is empty');
+    return row;
+  }
+
+  /** Static Datasets: true when there are no rows (Spark's `isEmpty`). */
+  async isEmpty(): Promise<boolean> {
+    return (await this.head(1)).length === 0;
+  }
+
+  /** The distinct rows (Spark's `distinct`, the same as `dropDuplicates()`). */
+  distinct(): Dataset<T> {
+    return this.dropDuplicates();
+  }
+
+  /**
+   * Spark's `cache()` / `persist()`: a static DataFrame here is computed from rows already in
+   * memory each time it runs, so there is nothing to keep; returns this Dataset for chaining.
+   */
+  cache(): this {
+    return this;
+  }
+
+  /** Same as {@link Dataset.cache}. */
+  persist(): this {
+    return this;
+  }
+
+  /** Spark's `unpersist()`: the counterpart of {@link Dataset.cache}; returns this Dataset. */
+  unpersist(): this {
+    return this;
+  }
+
   /** Static Datasets: the number of rows. */
   async count(): Promise<number> {
     return (await this.collect()).length;
@@ -251,6 +301,14 @@ export class Dataset<T = Row> {
 
   private derive<U>(plan: LogicalPlan): Dataset<U> {
     return new Dataset<U>(this.session, plan);
+  }
+
+  // `data.*`: each field of struct column `data`, named as the field (Spark's star expansion).
+  private starFields(star: string): Expression[] {
+    const prefix = star.slice(0, -2);
+    const t = new ColumnRef(prefix).dataType(this.requireSchema(`select("${star}")`));
+    if (typeof t !== 'object' || t.type !== 'struct') throw new FlintError('INVALID_ARGUMENT', `select("${star}"): "${prefix}" is not a struct column, so it has no fields to expand`);
+    return t.fields.map((f) => new Alias(new ColumnRef(`${prefix}.${f.name}`), f.name));
   }
 
   private requireSchema(what: string): StructType {

@@ -8,11 +8,13 @@ import { parseExpression } from './expressions/parser.js';
 import { Coalesce, CaseWhen } from './expressions/conditional.js';
 import { ScalarFunction, Split, UnaryFunction } from './expressions/scalar.js';
 import { compileRegex } from './expressions/string-functions.js';
+import { FromJson, GetJsonObject, StructOf, StructOfAll, ToJson } from './expressions/json-functions.js';
+import { parseDdlSchema } from './ddl-schema.js';
+import { schemaOf, StructType, type DataType, type Value } from './schema.js';
 import { datetimePattern, timeOf, truncate, TRUNC_UNIT_NAMES } from './expressions/datetime.js';
 import { SessionWindow } from './expressions/session-window.js';
 import { TimeWindow, WindowTime } from './expressions/time-window.js';
 import { parseInterval } from './interval.js';
-import type { Value } from './schema.js';
 
 /** The column called `name` (Spark's `col`); `a.b` is field `b` of struct column `a`. */
 export function col(name: string): Column {
@@ -225,6 +227,33 @@ export function from_unixtime(c: string | Column, pattern = 'yyyy-MM-dd HH:mm:ss
   const p = datetimePattern(pattern, 'from_unixtime');
   const e = toColumn(c).expr;
   return new Column(new ScalarFunction('from_unixtime', [e, new Literal(pattern)], 'string', ([v]) => p.format(Number(v) * 1000)));
+}
+
+/**
+ * Spark's `from_json(col, schema)`: JSON text (or UTF-8 bytes, such as a Kafka value) parsed into a
+ * struct of `schema` (a StructType, `{ column: type }` or a DDL string such as 'id BIGINT, name
+ * STRING'); text that is not a JSON object gives a struct of nulls. `select('data.*')` then gives
+ * its fields as columns.
+ */
+export function from_json(c: string | Column, schema: StructType | Readonly<Record<string, DataType>> | string): Column {
+  const s = typeof schema === 'string' ? parseDdlSchema(schema) : schema instanceof StructType ? schema : schemaOf(schema);
+  return new Column(new FromJson(toColumn(c).expr, s));
+}
+
+/** Spark's `to_json(col)`: a struct or array column as JSON text (null fields left out), e.g. `to_json(struct('*'))` for a Kafka value. */
+export function to_json(c: string | Column): Column {
+  return new Column(new ToJson(toColumn(c).expr));
+}
+
+/** Spark's `struct(cols...)`: the columns as one struct column; `struct('*')` holds every column. */
+export function struct(...cols: (string | Column)[]): Column {
+  if (cols.length === 1 && cols[0] === '*') return new Column(new StructOfAll());
+  return new Column(new StructOf(cols.map((c) => toColumn(c).expr)));
+}
+
+/** Spark's `get_json_object(json, path)`: the value at a JSON path (`$.user.name`, `$.items[0]`) as text; null when absent. */
+export function get_json_object(c: string | Column, path: string): Column {
+  return new Column(new GetJsonObject(toColumn(c).expr, path));
 }
 
 /** Splits a string column around matches of the regular expression `pattern` (Spark's `split`). */

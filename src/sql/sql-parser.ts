@@ -26,8 +26,11 @@ export function parseQuery(text: string, resolve: RelationResolver): DataFrame {
 /** The parts of one SELECT, before they become operators. */
 interface SelectClauses {
   distinct: boolean;
-  items: (Expression | '*')[];
+  /** Expressions, `*`, or `{ star: 'x' }` for `x.*` (a relation's columns, or a struct column's fields). */
+  items: (Expression | '*' | { star: string })[];
   from: DataFrame;
+  /** The columns of each relation in FROM, by lower-cased name and alias. */
+  relations: Map<string, readonly string[]>;
   where?: Expression;
   groupBy?: Expression[];
   having?: Expression;
@@ -74,9 +77,14 @@ class QueryParser extends ExpressionParser {
     if (!this.keyword('SELECT')) this.fail(`expected SELECT, found '${this.peek().text || 'end of input'}'; Flint's sql runs SELECT queries`);
     const distinct = this.keyword('DISTINCT');
     if (!distinct) this.keyword('ALL');
-    const items = this.list(() => (this.operator('*') ? ('*' as const) : named(this.aliased().expr)));
+    const items = this.list((): SelectClauses['items'][number] => {
+      if (this.operator('*')) return '*';
+      const star = this.qualifiedStar();
+      return star ? { star } : named(this.aliased().expr);
+    });
     if (!this.keyword('FROM')) this.fail(`expected FROM after the select list, found '${this.peek().text || 'end of input'}'`);
-    const clauses: SelectClauses = { distinct, items, from: this.from(), orderBy: [] };
+    const relations = new Map<string, readonly string[]>();
+    const clauses: SelectClauses = { distinct, items, from: this.from(relations), orderBy: [], relations };
     if (this.keyword('WHERE')) clauses.where = this.expression().expr;
     if (this.keyword('GROUP')) {
       this.expectKeyword('BY');
@@ -92,10 +100,10 @@ class QueryParser extends ExpressionParser {
   }
 
   // FROM relation [join]...; a comma (implicit cross join) is not supported.
-  private from(): DataFrame {
-    let df = this.relation();
+  private from(relations: Map<string, readonly string[]>): DataFrame {
+    let df = this.relation(relations);
     for (let type = this.joinType(); type !== undefined; type = this.joinType()) {
-      const right = this.relation();
+      const right = this.relation(relations);
       if (this.keyword('USING')) {
         this.expectOperator('(');
         const names = this.list(() => this.identifier());
@@ -110,7 +118,7 @@ class QueryParser extends ExpressionParser {
     return df;
   }
 
-  private relation(): DataFrame {
+  private relation(relations: Map<string, readonly string[]>): DataFrame {
     let df: DataFrame;
     if (this.operator('(')) {
       df = this.query();
@@ -124,9 +132,23 @@ class QueryParser extends ExpressionParser {
         if (error instanceof FlintError) this.fail(error.message, at);
         throw error;
       }
+      relations.set(name.toLowerCase(), df.columns);
     }
-    if (this.keyword('AS') || (this.peek().kind === 'ident' && !this.reserved())) this.identifier();
+    if (this.keyword('AS') || (this.peek().kind === 'ident' && !this.reserved())) relations.set(this.identifier().toLowerCase(), df.columns);
     return df;
+  }
+
+  // `name.*` (possibly `a.b.*`): the prefix, with the tokens read; undefined, reading nothing, otherwise.
+  private qualifiedStar(): string | undefined {
+    const start = this.i;
+    const parts: string[] = [];
+    while (this.peek().kind === 'ident' && this.tokens[this.i + 1]?.text === '.') {
+      parts.push(this.next().text);
+      this.next();
+      if (this.operator('*')) return parts.join('.');
+    }
+    this.i = start;
+    return undefined;
   }
 
   private joinType(): JoinTypeName | undefined {
@@ -181,7 +203,7 @@ class QueryParser extends ExpressionParser {
 function plan(c: SelectClauses): DataFrame {
   let df = c.from;
   if (c.where) df = df.filter(new Column(c.where));
-  const items = c.items.flatMap((item) => (item === '*' ? df.columns.map((n) => new ColumnRef(n)) : [item]));
+  const items = c.items.flatMap((item) => (item === '*' ? df.columns.map((n) => new ColumnRef(n)) : typeof item === 'object' && 'star' in item ? starItems(item.star, df, c.relations) : [item]));
   const aggregated = c.groupBy !== undefined || [...items, ...(c.having ? [c.having] : [])].some(hasAggregate);
   let logical = df.logicalPlan;
   let outputs = items;
@@ -210,6 +232,16 @@ function plan(c: SelectClauses): DataFrame {
   if (c.distinct) result = result.dropDuplicates();
   if (c.limit !== undefined) result = new Dataset(df.session, new Limit(result.logicalPlan, c.limit));
   return result;
+}
+
+// `t.*`: the columns of relation t; `s.*`: the fields of struct column s.
+function starItems(prefix: string, df: DataFrame, relations: ReadonlyMap<string, readonly string[]>): Expression[] {
+  const relation = relations.get(prefix.toLowerCase());
+  if (relation) return relation.filter((n) => df.columns.includes(n)).map((n) => new ColumnRef(n));
+  const schema = df.schema;
+  const t = schema && new ColumnRef(prefix).dataType(schema);
+  if (typeof t !== 'object' || t.type !== 'struct') throw new FlintError('INVALID_ARGUMENT', `${prefix}.*: "${prefix}" is neither a relation in FROM nor a struct column`);
+  return t.fields.map((f) => new Alias(new ColumnRef(`${prefix}.${f.name}`), f.name));
 }
 
 // A select item of an aggregation reads the grouping columns by name: `lower(word)` grouped by

@@ -44,6 +44,10 @@ const FUNCTIONS: Readonly<Record<string, (args: Arg[]) => Column>> = {
   to_timestamp: (a) => F.to_timestamp(column(a, 0), a[1] === undefined ? undefined : text(a, 1)),
   unix_timestamp: (a) => F.unix_timestamp(column(a, 0), a[1] === undefined ? undefined : text(a, 1)),
   from_unixtime: (a) => F.from_unixtime(column(a, 0), a[1] === undefined ? undefined : text(a, 1)),
+  from_json: (a) => F.from_json(column(a, 0), text(a, 1)),
+  to_json: (a) => F.to_json(column(a, 0)),
+  struct: (a) => (a.length === 1 && a[0] === STAR ? F.struct('*') : F.struct(...columns(a))),
+  get_json_object: (a) => F.get_json_object(column(a, 0), text(a, 1)),
   window_time: (a) => F.window_time(column(a, 0)),
   session_window: (a) => F.session_window(column(a, 0), text(a, 1)),
   count: (a) => (a[0] === STAR ? F.count('*') : F.count(column(a, 0))),
@@ -300,7 +304,7 @@ export class ExpressionParser {
     }
     const f = FUNCTIONS[name.text.toLowerCase()];
     if (!f) this.fail(`undefined function '${name.text}'; expr knows ${Object.keys(FUNCTIONS).join(', ')}`, name.at);
-    if (args.includes(STAR) && name.text.toLowerCase() !== 'count') this.fail(`'*' is only allowed in count(*)`, name.at);
+    if (args.includes(STAR) && !['count', 'struct'].includes(name.text.toLowerCase())) this.fail(`'*' is only allowed in count(*) and struct(*)`, name.at);
     try {
       return f(args);
     } catch (error) {
