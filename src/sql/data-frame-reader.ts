@@ -7,20 +7,20 @@ import { relative, resolve } from 'node:path';
 import { FlintError } from '../errors.js';
 import type { DataFrame } from './dataframe.js';
 import { partitionValuesOfPath, withPartitionValues } from './partition-paths.js';
-import { schemaOf, StructType, type DataType, type Row } from './schema.js';
+import { StructType, type Row } from './schema.js';
 import type { FlintSession } from './session.js';
 import { csvOptions, parseFile, type FileFormat } from './sources/file-formats.js';
 import { listDataFiles } from './sources/file-listing.js';
 import { inferCsvSchema, inferJsonSchema, partitionColumnType } from './sources/schema-inference.js';
-import { parseDdlSchema } from './ddl-schema.js';
+import { SchemaOptionsBuilder } from './options-builder.js';
 
 /** Reads files into a static DataFrame (Spark's `DataFrameReader`). */
-export class DataFrameReader {
+export class DataFrameReader extends SchemaOptionsBuilder {
   private fileFormat: FileFormat = 'json';
-  private readonly options = new Map<string, string>();
-  private userSchema: StructType | undefined;
 
-  constructor(private readonly session: FlintSession) {}
+  constructor(private readonly session: FlintSession) {
+    super();
+  }
 
   /** `json` (the default, as Spark's `spark.sql.sources.default` is parquet, which Flint does not read), `csv` or `text`. */
   format(source: FileFormat | string): this {
@@ -31,23 +31,11 @@ export class DataFrameReader {
     return this;
   }
 
-  /** An option (`header`, `sep`, `inferSchema` for CSV); names are case-insensitive, as in Spark. */
-  option(key: string, value: string | number | boolean): this {
-    this.options.set(key.toLowerCase(), String(value));
-    return this;
-  }
 
-  /** Several options at once (Spark's `options(map)`). */
-  optionsFrom(options: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(options)) this.option(k, v);
-    return this;
-  }
 
-  /** The schema: a StructType, `{ column: type }` or a DDL string; without one it is inferred from the files. */
-  schema(schema: StructType | Readonly<Record<string, DataType>> | string): this {
-    this.userSchema = typeof schema === 'string' ? parseDdlSchema(schema) : schema instanceof StructType ? schema : schemaOf(schema);
-    return this;
-  }
+
+
+
 
   /** The rows of the files at `path` (or option `path`). */
   load(path?: string): DataFrame {

@@ -10,6 +10,7 @@ import type { Dataset } from './dataframe.js';
 import { partitionDirectory } from './partition-paths.js';
 import { StructType, type Row } from './schema.js';
 import { csvOptions, formatFile, type FileFormat } from './sources/file-formats.js';
+import { OptionsBuilder } from './options-builder.js';
 
 /** What `save` does when the path exists (Spark's `SaveMode`). */
 export type SaveMode = 'errorifexists' | 'error' | 'append' | 'overwrite' | 'ignore';
@@ -17,13 +18,13 @@ export type SaveMode = 'errorifexists' | 'error' | 'append' | 'overwrite' | 'ign
 const MODES: readonly SaveMode[] = ['errorifexists', 'error', 'append', 'overwrite', 'ignore'];
 
 /** Saves a static DataFrame as files (Spark's `DataFrameWriter`). */
-export class DataFrameWriter<T> {
+export class DataFrameWriter<T> extends OptionsBuilder {
   private fileFormat: FileFormat = 'json';
   private saveMode: SaveMode = 'errorifexists';
-  private readonly options = new Map<string, string>();
   private partitionColumns: string[] = [];
 
   constructor(private readonly ds: Dataset<T>) {
+    super();
     if (ds.isStreaming) throw new FlintError('UNSUPPORTED_OPERATION', "'write' can not be called on streaming Dataset/DataFrame; use writeStream");
   }
 
@@ -42,11 +43,7 @@ export class DataFrameWriter<T> {
     return this;
   }
 
-  /** An option (`header`, `sep` for CSV); names are case-insensitive. */
-  option(key: string, value: string | number | boolean): this {
-    this.options.set(key.toLowerCase(), String(value));
-    return this;
-  }
+
 
   /** Writes each row under `column=value/` directories, without those columns (Spark's `partitionBy`). */
   partitionBy(...columns: string[]): this {

@@ -3,7 +3,6 @@
 import { resolve } from 'node:path';
 import { FlintError } from '../errors.js';
 import type { DataFrame } from './dataframe.js';
-import { schemaOf, StructType, type DataType } from './schema.js';
 import type { FlintSession } from './session.js';
 import { FileStreamSource } from './sources/file-stream-source.js';
 import { KafkaSource } from './sources/kafka/kafka-source.js';
@@ -12,18 +11,18 @@ import { RateSource } from './sources/rate-source.js';
 import { SocketSource } from './sources/socket-source.js';
 import type { FileFormat } from './sources/file-formats.js';
 import type { Source } from './sources/source.js';
-import { parseDdlSchema } from './ddl-schema.js';
+import { SchemaOptionsBuilder } from './options-builder.js';
 
 /** The source formats `format()` accepts. */
 export type SourceFormat = 'memory' | 'rate' | 'socket' | 'kafka' | FileFormat;
 
 /** Builds a streaming DataFrame over a source (Spark's `DataStreamReader`). */
-export class DataStreamReader {
+export class DataStreamReader extends SchemaOptionsBuilder {
   private sourceFormat: SourceFormat | undefined;
-  private readonly options = new Map<string, string>();
-  private userSchema: StructType | undefined;
 
-  constructor(private readonly session: FlintSession) {}
+  constructor(private readonly session: FlintSession) {
+    super();
+  }
 
   /** `memory`, `rate`, `socket`, `kafka`, `text`, `json` or `csv`. */
   format(source: SourceFormat | string): this {
@@ -35,23 +34,11 @@ export class DataStreamReader {
     return this;
   }
 
-  /** A source option; names are case-insensitive, as in Spark. */
-  option(key: string, value: string | number | boolean): this {
-    this.options.set(key.toLowerCase(), String(value));
-    return this;
-  }
 
-  /** Several options at once. */
-  optionsFrom(options: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(options)) this.option(k, v);
-    return this;
-  }
 
-  /** The rows' schema: a StructType, `{ column: type }` or a DDL string (`"id BIGINT, name STRING"`); file sources need one, as in Spark. */
-  schema(schema: StructType | Readonly<Record<string, DataType>> | string): this {
-    this.userSchema = typeof schema === 'string' ? parseDdlSchema(schema) : schema instanceof StructType ? schema : schemaOf(schema);
-    return this;
-  }
+
+
+
 
   /** The streaming DataFrame; file formats read `path` (or option `path`). */
   load(path?: string): DataFrame {

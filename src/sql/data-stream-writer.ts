@@ -20,15 +20,15 @@ import type { Sink } from './sinks/sink.js';
 import { readOrWriteStreamMetadata } from './checkpoint/stream-metadata.js';
 import { StreamingQuery } from './streaming-query.js';
 import { planTrigger, type Trigger } from './trigger.js';
+import { OptionsBuilder } from './options-builder.js';
 
 /** The sink formats `format()` accepts. */
 export type SinkFormat = 'console' | 'memory' | 'foreach' | 'foreachBatch' | 'kafka' | 'json' | 'csv';
 
 /** Builds and starts a streaming query (Spark's `DataStreamWriter`). */
-export class DataStreamWriter<T = Row> {
+export class DataStreamWriter<T = Row> extends OptionsBuilder {
   private mode: OutputMode = 'append';
   private sinkFormat: SinkFormat | undefined;
-  private readonly options = new Map<string, string>();
   private triggerSpec: Trigger | undefined;
   private name: string | null = null;
   private batchFunction: ((df: Dataset<Row>, batchId: number) => void | Promise<void>) | undefined;
@@ -38,7 +38,9 @@ export class DataStreamWriter<T = Row> {
   constructor(
     private readonly session: FlintSession,
     private readonly ds: Dataset<T>,
-  ) {}
+  ) {
+    super();
+  }
 
   /** `append` (default), `update` or `complete`. */
   outputMode(mode: OutputMode | string): this {
@@ -64,17 +66,9 @@ export class DataStreamWriter<T = Row> {
     return this;
   }
 
-  /** A sink option (`numRows`, `truncate`, `path`, `checkpointLocation`, ...). Names are case-insensitive, as in Spark. */
-  option(key: string, value: string | number | boolean): this {
-    this.options.set(key.toLowerCase(), String(value));
-    return this;
-  }
 
-  /** Several options at once. */
-  optionsFrom(options: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(options)) this.option(k, v);
-    return this;
-  }
+
+
 
   /** When batches run (default: as soon as the last one is done). */
   trigger(trigger: Trigger): this {
