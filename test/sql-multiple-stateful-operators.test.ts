@@ -1,6 +1,7 @@
 // Chained stateful operators in append mode, ported from Spark's MultiStatefulOperatorsSuite:
 // window aggregation -> window aggregation (over the window column, or window_time(window)),
-// three aggregations, deduplication -> aggregation and aggregation -> deduplication. Each
+// three aggregations, deduplication -> aggregation, aggregation -> deduplication, and a join on
+// equal event times -> aggregation (a join on a time interval before one is refused, as in Spark). Each
 // operator judges late rows by the previous batch's watermark and evicts by the current one, so
 // the rows one emits when the watermark passes them still count downstream. Stateful operators are
 // numbered top-down as in Spark (progress lists the one nearest the sink first).
@@ -123,6 +124,40 @@ describe.each(CORES)('multiple stateful operators, append mode (%s core)', (core
     }
     const unwatermarked = events.groupBy(window(col('eventTime'), '5 seconds').as('window')).agg(count('*').as('count')).groupBy('count').count();
     await expect(unwatermarked.writeStream.format('memory').queryName('u').outputMode('append').start()).rejects.toThrow(/Append output mode not supported when there are streaming aggregations on streaming DataFrames\/DataSets without watermark/);
+  });
+
+  const twoStreams = () => {
+    const flint = session(core);
+    const input1 = flint.memoryStream<{ value: number }>('input1', schemaOf({ value: 'long' }));
+    const input2 = flint.memoryStream<{ value: number }>('input2', schemaOf({ value: 'long' }));
+    const df1 = input1.toDF().withColumnRenamed('value', 'value1').withColumn('eventTime1', timestamp_seconds(col('value1'))).withWatermark('eventTime1', '0 seconds');
+    const df2 = input2.toDF().withColumnRenamed('value', 'value2').withColumn('eventTime2', timestamp_seconds(col('value2'))).withWatermark('eventTime2', '0 seconds');
+    return { flint, input1, input2, df1, df2 };
+  };
+
+  it('join -> window agg', async () => {
+    const { flint, input1, input2, df1, df2 } = twoStreams();
+    const stream = df1.join(df2, expr('eventTime1 = eventTime2'), 'inner').groupBy(window(col('eventTime1'), '5 seconds').as('window')).agg(count('*').as('count'));
+    const t = new StreamTest(flint, startOf(stream, 'count'), 'append');
+    await t.start();
+    input1.addData(...range(1, 4));
+    input2.addData(...range(1, 4));
+    await t.checkNewAnswer();
+    expectOperators(t, [1, 0], [0, 0]);
+    input1.addData({ value: 5 });
+    input2.addData({ value: 5 });
+    await t.checkNewAnswer([0, 4]);
+    expectOperators(t, [1, 0], [0, 0]);
+  });
+
+  it('join on a time interval -> window agg is refused (a correctness issue with one global watermark)', async () => {
+    const { flint, df1, df2 } = twoStreams();
+    const ranged = df2.withColumn('eventTime2End', timestamp_seconds(col('value2').plus(1))).withColumn('start2', timestamp_seconds(col('value2')));
+    const stream = df1
+      .join(ranged, expr('eventTime1 >= eventTime2 AND eventTime1 < eventTime2End AND eventTime1 = start2'), 'inner')
+      .groupBy(window(col('eventTime1'), '5 seconds').as('window'))
+      .agg(count('*').as('count'));
+    await expect(new StreamTest(flint, stream, 'append').start()).rejects.toThrow(/Detected pattern of possible 'correctness' issue/);
   });
 
   it('window_time in SQL text, and its value: the window end minus 1 ms', async () => {

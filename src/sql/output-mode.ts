@@ -88,7 +88,8 @@ function checkJoin(j: Join, mode: OutputMode, nodes: LogicalPlan[]): void {
 }
 
 // Spark's rules for joins of two streams: append mode only; an outer or semi join must know when a
-// row can no longer match, so one of its keys must carry a watermark; no stateful operator after it.
+// row can no longer match, so one of its keys must carry a watermark; no stateful operator after a
+// join on a time range.
 function checkStreamStreamJoin(j: Join, mode: OutputMode, nodes: LogicalPlan[]): void {
   if (mode !== 'append') fail(`Join between two streaming DataFrames/Datasets is not supported in ${mode === 'update' ? 'Update' : 'Complete'} output mode, only in Append output mode`);
   if (j.leftKeys.length === 0) fail('Stream-stream join without equality predicate is not supported; add an equality between a left and a right column to the condition');
@@ -102,9 +103,16 @@ function checkStreamStreamJoin(j: Join, mode: OutputMode, nodes: LogicalPlan[]):
         'or bound the other side\'s event time by this side\'s (`rightTime <= leftTime + interval 1 hour`)',
     );
   }
+  // A join whose condition bounds one side's event time by the other's emits rows behind the
+  // watermark, which a stateful operator after it would drop (Spark's global watermark check).
   const above = nodes.filter((n) => n !== j && n.nodes().includes(j));
-  if (above.some((n) => n instanceof Aggregate || n instanceof Deduplicate || n instanceof FlatMapGroupsWithState || (n instanceof Join && n.left.isStreaming && n.right.isStreaming))) {
-    fail('A stateful operator after a stream-stream join is not supported by Flint yet (Spark 3.5 chains them); write the join to a sink and read it back');
+  const statefulAbove = above.some((n) => n instanceof Aggregate || n instanceof Deduplicate || n instanceof FlatMapGroupsWithState || (n instanceof Join && n.left.isStreaming && n.right.isStreaming));
+  if (statefulAbove && (leftRange || rightRange)) {
+    fail(
+      "Detected pattern of possible 'correctness' issue due to global watermark. The query contains stateful operation which can emit rows older than the current watermark plus allowed late record delay, " +
+        'which are "late rows" in downstream stateful operations and these rows can be discarded: a stream-stream join with a time-range condition followed by a stateful operator; ' +
+        'join on equal event times (or windows) instead, or write the join to a sink and read it back',
+    );
   }
 }
 
