@@ -86,3 +86,50 @@ describe("date and time functions, with Spark's documented values", () => {
     await t.checkAnswer(['2024-05-01 10:00', 2], ['2024-05-01 11:00', 1], [null, 1]);
   });
 });
+
+describe('in the session time zone (spark.sql.session.timeZone)', () => {
+  const la = async (sql: string): Promise<Value> => {
+    const flint = session('js', { conf: { 'spark.sql.session.timeZone': 'America/Los_Angeles' } });
+    const df = flint.createDataFrame([{ ts: new Date('2015-03-05T09:32:05.359Z') }], schemaOf({ ts: 'timestamp' }));
+    return ((await df.select(expr(sql).as('v')).collect()) as Row[])[0]!.v ?? null;
+  };
+
+  it.each([
+    // Spark's documented from_unixtime value, which its docs computed in America/Los_Angeles.
+    ["from_unixtime(0, 'yyyy-MM-dd HH:mm:ss')", '1969-12-31 16:00:00'],
+    ["unix_timestamp('2016-04-08', 'yyyy-MM-dd')", 1460098800],
+    ["hour('2009-07-30 12:58:59')", 12],
+    ['hour(ts)', 1],
+    ["date_trunc('DD', ts)", new Date('2015-03-05T08:00:00Z')],
+    ["date_trunc('MONTH', '2015-03-05 00:30:00')", new Date('2015-03-01T08:00:00Z')],
+    ["date_format(ts, 'yyyy-MM-dd HH:mm XXX')", '2015-03-05 01:32 -08:00'],
+    ["date_format('2015-07-01 12:00:00', 'HH:mm Z')", '12:00 -0700'],
+    ['CAST(ts AS STRING)', '2015-03-05 01:32:05.359'],
+    ["CAST('2016-04-08 00:00:00' AS TIMESTAMP)", new Date('2016-04-08T07:00:00Z')],
+    ["CAST('2016-04-08T00:00:00Z' AS TIMESTAMP)", new Date('2016-04-08T00:00:00Z')],
+    ["to_timestamp('2016-12-31 23:59', 'yyyy-MM-dd HH:mm')", new Date('2017-01-01T07:59:00Z')],
+  ] as const)('%s = %j', async (sql, expected) => {
+    expect(await la(sql)).toEqual(expected);
+  });
+
+  it("Spark's documented unix_timestamp('2016-04-08', 'yyyy-MM-dd') = 1460041200, computed at +09:00", async () => {
+    const flint = session('js', { conf: { 'spark.sql.session.timeZone': 'Asia/Seoul' } });
+    const df = flint.createDataFrame([{ x: 1 }]).select(expr("unix_timestamp('2016-04-08', 'yyyy-MM-dd')").as('v'));
+    expect(((await df.collect()) as Row[])[0]!.v).toBe(1460041200);
+  });
+
+  it('a timestamp cast to text in UTC: seconds always, the fraction only when there is one', async () => {
+    const flint = session('js');
+    const df = flint.createDataFrame([0, 100, 1_500].map((ms) => ({ ts: new Date(Date.UTC(2024, 0, 1, 10) + ms) })), schemaOf({ ts: 'timestamp' }));
+    expect(((await df.select(col('ts').cast('string').as('s')).collect()) as Row[]).map((r) => r.s)).toEqual(['2024-01-01 10:00:00', '2024-01-01 10:00:00.1', '2024-01-01 10:00:01.5']);
+  });
+
+  it('a streaming query computes in the zone the session had when it started', async () => {
+    const flint = session('js', { conf: { 'spark.sql.session.timeZone': '+05:30' } });
+    const input = flint.memoryStream('t', schemaOf({ ts: 'timestamp' }));
+    const t = new StreamTest(flint, input.toDF().select(F.date_format('ts', 'HH:mm'), F.hour('ts')), 'append');
+    await t.start();
+    input.addData({ ts: new Date('2024-01-01T00:00:00Z') });
+    await t.checkNewAnswer(['05:30', 5]);
+  });
+});

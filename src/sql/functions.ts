@@ -11,7 +11,7 @@ import { compileRegex } from './expressions/string-functions.js';
 import { FromJson, GetJsonObject, StructOf, StructOfAll, ToJson } from './expressions/json-functions.js';
 import { parseDdlSchema } from './ddl-schema.js';
 import { schemaOf, StructType, type DataType, type Value } from './schema.js';
-import { datetimePattern, timeOf, truncate, TRUNC_UNIT_NAMES } from './expressions/datetime.js';
+import { DateTimeFunction, datetimePattern, timeOf, truncate, TRUNC_UNIT_NAMES, wallClock } from './expressions/datetime.js';
 import { SessionWindow } from './expressions/session-window.js';
 import { TimeWindow, WindowTime } from './expressions/time-window.js';
 import { parseInterval } from './interval.js';
@@ -138,11 +138,11 @@ export function window_time(windowColumn: string | Column): Column {
   return new Column(new WindowTime(toColumn(windowColumn).expr));
 }
 
-// A part of a timestamp (or a string cast to one), in UTC.
-function datePart(fn: string, c: string | Column, part: (d: Date) => number): Column {
-  return new Column(new UnaryFunction(fn, toColumn(c).expr, 'long', (v) => {
-    const t = timeOf(v);
-    return t === undefined ? null : part(new Date(t));
+// A part of a timestamp (or a string cast to one), in the session time zone.
+function datePart(fn: string, c: string | Column, part: (wall: Date) => number): Column {
+  return new Column(new DateTimeFunction(fn, [toColumn(c).expr], 'long', ([v], zone) => {
+    const t = timeOf(v!, zone);
+    return t === undefined ? null : part(wallClock(t, zone));
   }));
 }
 
@@ -181,52 +181,53 @@ export function second(c: string | Column): Column {
   return datePart('second', c, (d) => d.getUTCSeconds());
 }
 
-/** Spark's `date_trunc(format, ts)`: the timestamp truncated to a unit ('year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second', ...). */
+/** Spark's `date_trunc(format, ts)`: the timestamp truncated to a unit ('year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second', ...) in the session time zone. */
 export function date_trunc(format: string, c: string | Column): Column {
   if (truncate(0, format) === undefined) throw new FlintError('INVALID_ARGUMENT', `date_trunc: unknown unit '${format}'; use one of ${TRUNC_UNIT_NAMES.join(', ')}`);
-  const e = toColumn(c).expr;
-  return new Column(new ScalarFunction('date_trunc', [new Literal(format), e], 'timestamp', ([, v]) => {
-    const t = timeOf(v!);
-    return t === undefined ? null : new Date(truncate(t, format)!);
+  return new Column(new DateTimeFunction('date_trunc', [new Literal(format), toColumn(c).expr], 'timestamp', ([, v], zone) => {
+    const t = timeOf(v!, zone);
+    return t === undefined ? null : new Date(truncate(t, format, zone)!);
   }));
 }
 
-/** Spark's `date_format(ts, pattern)`: the timestamp as text, e.g. 'yyyy-MM-dd HH:mm'. */
+/** Spark's `date_format(ts, pattern)`: the timestamp as text in the session time zone, e.g. 'yyyy-MM-dd HH:mm'. */
 export function date_format(c: string | Column, pattern: string): Column {
   const p = datetimePattern(pattern, 'date_format');
-  const e = toColumn(c).expr;
-  return new Column(new ScalarFunction('date_format', [e, new Literal(pattern)], 'string', ([v]) => {
-    const t = timeOf(v!);
-    return t === undefined ? null : p.format(t);
+  return new Column(new DateTimeFunction('date_format', [toColumn(c).expr, new Literal(pattern)], 'string', ([v], zone) => {
+    const t = timeOf(v!, zone);
+    return t === undefined ? null : p.format(t, zone);
   }));
 }
 
-/** Spark's `to_timestamp(str, pattern?)`: text parsed as a timestamp (null when it does not match); without a pattern, a cast. */
+/** Spark's `to_timestamp(str, pattern?)`: text parsed as a timestamp in the session time zone (null when it does not match); without a pattern, a cast. */
 export function to_timestamp(c: string | Column, pattern?: string): Column {
   const e = toColumn(c).expr;
-  if (pattern === undefined) return new Column(new UnaryFunction('to_timestamp', e, 'timestamp', (v) => (timeOf(v) === undefined ? null : new Date(timeOf(v)!))));
+  if (pattern === undefined) {
+    return new Column(new DateTimeFunction('to_timestamp', [e], 'timestamp', ([v], zone) => {
+      const t = timeOf(v!, zone);
+      return t === undefined ? null : new Date(t);
+    }));
+  }
   const p = datetimePattern(pattern, 'to_timestamp');
-  return new Column(new ScalarFunction('to_timestamp', [e, new Literal(pattern)], 'timestamp', ([v]) => {
-    const t = v instanceof Date ? v.getTime() : p.parse(String(v));
+  return new Column(new DateTimeFunction('to_timestamp', [e, new Literal(pattern)], 'timestamp', ([v], zone) => {
+    const t = v instanceof Date ? v.getTime() : p.parse(String(v), zone);
     return t === undefined ? null : new Date(t);
   }));
 }
 
-/** Spark's `unix_timestamp(ts | str, pattern = 'yyyy-MM-dd HH:mm:ss')`: seconds since the epoch. */
+/** Spark's `unix_timestamp(ts | str, pattern = 'yyyy-MM-dd HH:mm:ss')`: seconds since the epoch (text read in the session time zone). */
 export function unix_timestamp(c: string | Column, pattern = 'yyyy-MM-dd HH:mm:ss'): Column {
   const p = datetimePattern(pattern, 'unix_timestamp');
-  const e = toColumn(c).expr;
-  return new Column(new ScalarFunction('unix_timestamp', [e, new Literal(pattern)], 'long', ([v]) => {
-    const t = v instanceof Date ? v.getTime() : p.parse(String(v));
+  return new Column(new DateTimeFunction('unix_timestamp', [toColumn(c).expr, new Literal(pattern)], 'long', ([v], zone) => {
+    const t = v instanceof Date ? v.getTime() : p.parse(String(v), zone);
     return t === undefined ? null : Math.floor(t / 1000);
   }));
 }
 
-/** Spark's `from_unixtime(seconds, pattern = 'yyyy-MM-dd HH:mm:ss')`: seconds since the epoch as text. */
+/** Spark's `from_unixtime(seconds, pattern = 'yyyy-MM-dd HH:mm:ss')`: seconds since the epoch as text in the session time zone. */
 export function from_unixtime(c: string | Column, pattern = 'yyyy-MM-dd HH:mm:ss'): Column {
   const p = datetimePattern(pattern, 'from_unixtime');
-  const e = toColumn(c).expr;
-  return new Column(new ScalarFunction('from_unixtime', [e, new Literal(pattern)], 'string', ([v]) => p.format(Number(v) * 1000)));
+  return new Column(new DateTimeFunction('from_unixtime', [toColumn(c).expr, new Literal(pattern)], 'string', ([v], zone) => p.format(Number(v) * 1000, zone)));
 }
 
 /**

@@ -32,6 +32,11 @@ export abstract class LogicalPlan {
     return this.children[0]?.eventTimeColumns ?? new Map();
   }
 
+  /** The expressions this node evaluates (none for sources and typed functions). */
+  get expressions(): readonly Expression[] {
+    return [];
+  }
+
   /** Every node of the tree, this one first. */
   nodes(): LogicalPlan[] {
     return [this, ...this.children.flatMap((c) => c.nodes())];
@@ -78,6 +83,10 @@ export class Project extends LogicalPlan {
   readonly children: readonly LogicalPlan[];
   readonly schema: StructType | undefined;
 
+  override get expressions(): readonly Expression[] {
+    return this.exprs;
+  }
+
   constructor(
     readonly child: LogicalPlan,
     readonly exprs: readonly Expression[],
@@ -115,6 +124,10 @@ export function watermarkDelayOf(e: Expression, columns: EventTimeColumns): numb
 export class Filter extends LogicalPlan {
   readonly nodeName = 'Filter';
   readonly children: readonly LogicalPlan[];
+  override get expressions(): readonly Expression[] {
+    return [this.condition];
+  }
+
   constructor(
     readonly child: LogicalPlan,
     readonly condition: Expression,
@@ -133,6 +146,10 @@ export class Aggregate extends LogicalPlan {
   readonly nodeName = 'Aggregate';
   readonly children: readonly LogicalPlan[];
   readonly schema: StructType | undefined;
+
+  override get expressions(): readonly Expression[] {
+    return [...this.groupings, ...this.aggregates];
+  }
 
   constructor(
     readonly child: LogicalPlan,
@@ -254,6 +271,10 @@ export class Join extends LogicalPlan {
   readonly schema: StructType | undefined;
   /** The condition taken apart (a join with a condition only). */
   readonly split: SplitCondition | undefined;
+  override get expressions(): readonly Expression[] {
+    return this.condition ? [this.condition] : [];
+  }
+
   constructor(
     readonly left: LogicalPlan,
     readonly right: LogicalPlan,
@@ -335,6 +356,10 @@ export interface SortOrder {
 export class Sort extends LogicalPlan {
   readonly nodeName = 'Sort';
   readonly children: readonly LogicalPlan[];
+  override get expressions(): readonly Expression[] {
+    return this.orders.map((o) => o.expr);
+  }
+
   constructor(
     readonly child: LogicalPlan,
     readonly orders: readonly SortOrder[],

@@ -166,7 +166,7 @@ export class FlintSession {
   async executeStatic(plan: LogicalPlan): Promise<Row[]> {
     if (plan.isStreaming) throw new FlintError('INVALID_ARGUMENT', "Queries with streaming sources must be executed with writeStream.start(); collect() and show() are for static DataFrames");
     this.staticCore ??= createCore(this.coreName, parseMaster(this.master));
-    const physical = planQuery(plan, undefined, { columnarAggregation: false });
+    const physical = planQuery(plan, undefined, { columnarAggregation: false, timeZone: this.conf.sessionTimeZone() });
     const ctx = {
       batchId: 0,
       watermarkMs: 0,

@@ -68,6 +68,8 @@ export class MicroBatchExecution {
   private readonly columnarAggregation: boolean;
   /** Batches whose offset and commit entries are kept (Spark's `spark.sql.streaming.minBatchesToRetain`, default 100). */
   private readonly minBatchesToRetain: number;
+  /** The session time zone when the query started (Spark resolves it at analysis). */
+  private readonly timeZone: string;
 
   constructor(
     session: FlintSession,
@@ -76,6 +78,7 @@ export class MicroBatchExecution {
   ) {
     this.columnarAggregation = session.columnarAggregation;
     this.minBatchesToRetain = session.conf.minBatchesToRetain();
+    this.timeZone = session.conf.sessionTimeZone();
     const interval = spec.trigger.kind === 'processingTime' && spec.trigger.intervalMs > 0 ? spec.trigger.intervalMs : POLLING_DELAY_MS;
     this.ssc = new StreamingContext({
       batchInterval: interval,
@@ -90,7 +93,7 @@ export class MicroBatchExecution {
   /** Plans the query, restores it from its checkpoint, connects the sources and starts triggering. */
   async start(): Promise<void> {
     const { spec } = this;
-    this.physical = planQuery(spec.plan, spec.checkpointRoot, { columnarAggregation: this.columnarAggregation, outputMode: spec.outputMode });
+    this.physical = planQuery(spec.plan, spec.checkpointRoot, { columnarAggregation: this.columnarAggregation, outputMode: spec.outputMode, timeZone: this.timeZone });
     this.watermark = new WatermarkTracker(this.physical.watermarkDelays);
     this.committed = this.physical.sources.map(() => undefined);
     const numPartitions = this.ssc.defaultParallelism;

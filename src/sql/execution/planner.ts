@@ -4,7 +4,8 @@
 import { join } from 'node:path';
 import { FlintError } from '../../errors.js';
 import { SessionWindow } from '../expressions/session-window.js';
-import { stripAlias } from '../expressions/expression.js';
+import { stripAlias, type Expression } from '../expressions/expression.js';
+import { isTimeZoneAware } from '../expressions/datetime.js';
 import {
   Aggregate,
   Deduplicate,
@@ -58,6 +59,8 @@ export interface PlanOptions {
   readonly columnarAggregation?: boolean;
   /** The query's output mode (default complete, as a static query runs): it decides how a limit runs. */
   readonly outputMode?: OutputMode;
+  /** The session time zone that date functions and casts compute in (default UTC). */
+  readonly timeZone?: string;
 }
 
 /** Plans `plan`; state goes under `<checkpointRoot>/state` when a checkpoint location is set. */
@@ -164,6 +167,7 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined,
     }
     throw new FlintError('UNSUPPORTED_OPERATION', `${node.nodeName} cannot run in a streaming query yet`);
   };
+  bindTimeZone(plan, options.timeZone ?? 'UTC');
   const root = visit(plan);
   // A source that another part of the plan reads as rows gives rows; the columnar operator turns them into columns.
   for (const s of rowSources) columnarSources.delete(s);
@@ -174,4 +178,14 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined,
 // in append mode, and below an aggregation in complete mode. Over a complete result it takes the first rows.
 function appendsBelow(limit: Limit, mode: OutputMode): boolean {
   return limit.isStreaming && (mode === 'append' || !limit.child.nodes().some((n) => n instanceof Aggregate && n.isStreaming));
+}
+
+// Spark's ResolveTimeZone: the session time zone goes into every time-zone-aware expression when
+// the query is planned.
+function bindTimeZone(plan: LogicalPlan, zone: string): void {
+  const visit = (e: Expression): void => {
+    if (isTimeZoneAware(e)) e.timeZone = zone;
+    e.children.forEach(visit);
+  };
+  for (const node of plan.nodes()) node.expressions.forEach(visit);
 }

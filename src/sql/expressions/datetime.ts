@@ -1,10 +1,65 @@
 // Date and time functions with Spark's names and datetime patterns (Java's DateTimeFormatter
-// letters: yyyy, MM, MMM, dd, HH, hh, mm, ss, SSS, a, EEE, XXX, 'text'), in UTC, Flint's default
-// session time zone. Formats compile once per pattern into a list of fields, used to print and,
-// as a regular expression, to parse (a string that does not match gives null, as Spark's
-// non-ANSI mode does).
+// letters: yyyy, MM, MMM, dd, HH, hh, mm, ss, SSS, a, EEE, XXX, 'text'), in the session time zone
+// (Spark's TimeZoneAwareExpression: the planner sets it when a query starts; UTC by default).
+// Formats compile once per pattern into a list of fields, used to print and, as a regular
+// expression, to parse (a string that does not match gives null, as Spark's non-ANSI mode does).
+// Wall-clock fields are computed by shifting the instant by the zone's offset and reading it as UTC.
 import { FlintError } from '../../errors.js';
-import type { Value } from '../schema.js';
+import type { DataType, Row, StructType, Value } from '../schema.js';
+import { zoneOffsetMs } from '../time-zone.js';
+import type { Expression } from './expression.js';
+
+/** An expression whose result depends on the session time zone (Spark's `TimeZoneAwareExpression`). */
+export interface TimeZoneAware extends Expression {
+  /** The zone it computes in; the planner sets the session's when a query starts. */
+  timeZone: string;
+}
+
+/** True for expressions that compute in the session time zone (date functions and casts). */
+export function isTimeZoneAware(e: Expression): e is TimeZoneAware {
+  return typeof (e as Partial<TimeZoneAware>).timeZone === 'string';
+}
+
+/** A date function of its arguments' values and the time zone; null when any argument is null. */
+export class DateTimeFunction implements TimeZoneAware {
+  readonly name: string;
+  timeZone = 'UTC';
+
+  constructor(
+    fnName: string,
+    readonly children: readonly Expression[],
+    private readonly type: DataType,
+    private readonly f: (values: Value[], zone: string) => Value,
+  ) {
+    this.name = `${fnName}(${children.map((c) => c.name).join(', ')})`;
+  }
+
+  dataType(input: StructType): DataType {
+    for (const c of this.children) c.dataType(input);
+    return this.type;
+  }
+
+  eval(row: Row): Value {
+    const values: Value[] = [];
+    for (const c of this.children) {
+      const v = c.eval(row);
+      if (v === null) return null;
+      values.push(v);
+    }
+    return this.f(values, this.timeZone);
+  }
+}
+
+/** The wall-clock time of `ms` in `zone`, as a Date whose UTC fields are the zone's fields. */
+export function wallClock(ms: number, zone: string): Date {
+  return new Date(ms + zoneOffsetMs(new Date(ms), zone));
+}
+
+/** The instant whose wall-clock time in `zone` is `wallMs` (the fields read as UTC); in a gap, the later offset. */
+export function fromWallClock(wallMs: number, zone: string): number {
+  const first = wallMs - zoneOffsetMs(new Date(wallMs), zone);
+  return wallMs - zoneOffsetMs(new Date(first), zone);
+}
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -13,9 +68,10 @@ type Field = { kind: 'literal'; text: string } | { kind: 'field'; letter: string
 
 /** A compiled datetime pattern. */
 export interface DateTimePattern {
-  format(ms: number): string;
-  /** The time (ms, UTC) the text names, or undefined when it does not match the pattern. */
-  parse(text: string): number | undefined;
+  /** `ms` as text, in `zone`. */
+  format(ms: number, zone?: string): string;
+  /** The time (ms) the text names, read in `zone` unless it has an offset; undefined when it does not match the pattern. */
+  parse(text: string, zone?: string): number | undefined;
 }
 
 const cache = new Map<string, DateTimePattern>();
@@ -25,20 +81,29 @@ export function datetimePattern(pattern: string, fn: string): DateTimePattern {
   let compiled = cache.get(pattern);
   if (!compiled) {
     const fields = tokenize(pattern, fn);
-    compiled = { format: (ms) => formatFields(fields, new Date(ms)), parse: parser(fields) };
+    const parse = parser(fields);
+    compiled = {
+      format: (ms, zone = 'UTC') => formatFields(fields, wallClock(ms, zone), zone),
+      parse: (text, zone = 'UTC') => {
+        const r = parse(text);
+        return r === undefined ? undefined : r.offsetMs === undefined ? fromWallClock(r.wallMs, zone) : r.wallMs - r.offsetMs;
+      },
+    };
     cache.set(pattern, compiled);
   }
   return compiled;
 }
 
-/** A timestamp or a string a timestamp can be cast from, as ms; undefined otherwise. */
-export function timeOf(v: Value): number | undefined {
+/** A timestamp, or a string cast to one (read in `zone` when it has no offset), as ms; undefined otherwise. */
+export function timeOf(v: Value, zone = 'UTC'): number | undefined {
   if (v instanceof Date) return v.getTime();
   if (typeof v !== 'string') return undefined;
   const s = v.trim();
-  const iso = /^\d{4}-\d\d-\d\d$/.test(s) ? `${s}T00:00:00Z` : s.includes('T') || /Z|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`;
+  const hasOffset = /(Z|[+-]\d\d:?\d\d)$/.test(s) && /\d[T ]\d/.test(s);
+  const iso = /^\d{4}-\d\d-\d\d$/.test(s) ? `${s}T00:00:00Z` : hasOffset ? s.replace(' ', 'T') : `${s.replace(' ', 'T')}Z`;
   const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? ms : undefined;
+  if (!Number.isFinite(ms)) return undefined;
+  return hasOffset ? ms : fromWallClock(ms, zone);
 }
 
 /** Units of Spark's `date_trunc(fmt, ts)`, by their accepted names. */
@@ -47,10 +112,14 @@ const TRUNC_UNITS: Readonly<Record<string, 'year' | 'quarter' | 'month' | 'week'
   WEEK: 'week', DAY: 'day', DD: 'day', HOUR: 'hour', MINUTE: 'minute', SECOND: 'second', MILLISECOND: 'millisecond',
 };
 
-/** Spark's `date_trunc`: `ms` truncated to the unit (weeks start on Monday); undefined for an unknown unit. */
-export function truncate(ms: number, unit: string): number | undefined {
+/** Spark's `date_trunc`: `ms` truncated to the unit in `zone` (weeks start on Monday); undefined for an unknown unit. */
+export function truncate(ms: number, unit: string, zone = 'UTC'): number | undefined {
   const u = TRUNC_UNITS[unit.toUpperCase()];
   if (u === undefined) return undefined;
+  if (zone !== 'UTC') {
+    const wall = truncate(wallClock(ms, zone).getTime(), unit);
+    return u === 'second' || u === 'millisecond' ? truncate(ms, unit) : fromWallClock(wall!, zone);
+  }
   const d = new Date(ms);
   const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()];
   switch (u) {
@@ -103,11 +172,12 @@ function tokenize(pattern: string, fn: string): Field[] {
   return out;
 }
 
-function formatFields(fields: readonly Field[], d: Date): string {
-  return fields.map((f) => (f.kind === 'literal' ? f.text : formatField(f.letter, f.width, d))).join('');
+// `d` holds the wall-clock time in its UTC fields; `zone` names its offset for X and Z.
+function formatFields(fields: readonly Field[], d: Date, zone: string): string {
+  return fields.map((f) => (f.kind === 'literal' ? f.text : formatField(f.letter, f.width, d, zone))).join('');
 }
 
-function formatField(letter: string, width: number, d: Date): string {
+function formatField(letter: string, width: number, d: Date, zone: string): string {
   const pad = (n: number, w = width): string => String(n).padStart(w, '0');
   switch (letter) {
     case 'y':
@@ -131,13 +201,24 @@ function formatField(letter: string, width: number, d: Date): string {
     case 'E':
       return width >= 4 ? DAYS[d.getUTCDay()]! : DAYS[d.getUTCDay()]!.slice(0, 3);
     default:
-      // X, XX, XXX and Z: the offset of UTC.
-      return letter === 'X' ? 'Z' : '+0000';
+      return offsetText(letter, width, zone, d);
   }
 }
 
-// A regular expression with one group per field; the fields' values build the time.
-function parser(fields: readonly Field[]): (text: string) => number | undefined {
+// X: Z or +08 / +0800 / +08:00 (by width); Z: +0800. `d` is the wall clock, near enough to find the offset.
+function offsetText(letter: string, width: number, zone: string, d: Date): string {
+  const offsetMin = Math.round(zoneOffsetMs(d, zone) / 60_000);
+  if (offsetMin === 0 && letter === 'X') return 'Z';
+  const sign = offsetMin < 0 ? '-' : '+';
+  const hh = String(Math.floor(Math.abs(offsetMin) / 60)).padStart(2, '0');
+  const mm = String(Math.abs(offsetMin) % 60).padStart(2, '0');
+  if (letter === 'Z') return `${sign}${hh}${mm}`;
+  return width === 1 ? `${sign}${hh}` : width === 2 ? `${sign}${hh}${mm}` : `${sign}${hh}:${mm}`;
+}
+
+// A regular expression with one group per field; the fields' values build the wall-clock time,
+// and the offset when the text has one.
+function parser(fields: readonly Field[]): (text: string) => { wallMs: number; offsetMs: number | undefined } | undefined {
   const source = fields
     .map((f) => {
       if (f.kind === 'literal') return f.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -165,7 +246,7 @@ function parser(fields: readonly Field[]): (text: string) => number | undefined 
   return (text) => {
     const m = regex.exec(text.trim());
     if (!m) return undefined;
-    const t = { y: 1970, M: 1, d: 1, H: 0, m: 0, s: 0, S: 0, pm: false, offsetMs: 0 };
+    const t = { y: 1970, M: 1, d: 1, H: 0, m: 0, s: 0, S: 0, pm: false, offsetMs: undefined as number | undefined };
     for (const [i, f] of letters.entries()) {
       const v = m[i + 1]!;
       if (f.letter === 'M' && f.width >= 3) {
@@ -181,8 +262,8 @@ function parser(fields: readonly Field[]): (text: string) => number | undefined 
     }
     if (t.pm) t.H += 12;
     if (t.M < 1 || t.M > 12 || t.d < 1 || t.d > 31 || t.H > 23 || t.m > 59 || t.s > 59) return undefined;
-    const ms = Date.UTC(t.y, t.M - 1, t.d, t.H, t.m, t.s, t.S) - t.offsetMs;
+    const wallMs = Date.UTC(t.y, t.M - 1, t.d, t.H, t.m, t.s, t.S);
     // 2024-02-30 rolls over in Date.UTC; Spark gives null for a day the month does not have.
-    return new Date(ms + t.offsetMs).getUTCDate() === t.d ? ms : undefined;
+    return new Date(wallMs).getUTCDate() === t.d ? { wallMs, offsetMs: t.offsetMs } : undefined;
   };
 }

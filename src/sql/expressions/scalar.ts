@@ -2,6 +2,7 @@
 // boolean logic, casts and struct fields, with Spark's names and null semantics (null in, null out).
 import { FlintError } from '../../errors.js';
 import type { DataType, Row, StructType, Value } from '../schema.js';
+import { datetimePattern, timeOf } from './datetime.js';
 import { Alias, ColumnRef, type Expression } from './expression.js';
 
 /** A function of one value, null-propagating (e.g. `lower`). */
@@ -233,10 +234,16 @@ export class GetField implements Expression {
   }
 }
 
-/** Spark's `CAST(e AS type)` between strings, numbers, booleans, timestamps (seconds) and binary (UTF-8 bytes). */
+/**
+ * Spark's `CAST(e AS type)` between strings, numbers, booleans, timestamps (seconds) and binary
+ * (UTF-8 bytes). Timestamps and text convert in the session time zone, as Spark's (text without
+ * an offset is read in it; a timestamp prints as `yyyy-MM-dd HH:mm:ss[.SSS]` in it).
+ */
 export class Cast implements Expression {
   readonly children: readonly Expression[];
   readonly name: string;
+  /** The session time zone (the planner sets it when a query starts). */
+  timeZone = 'UTC';
 
   constructor(
     readonly child: Expression,
@@ -252,7 +259,7 @@ export class Cast implements Expression {
   }
 
   eval(row: Row): Value {
-    return castValue(this.child.eval(row), this.to);
+    return castValue(this.child.eval(row), this.to, this.timeZone);
   }
 }
 
@@ -264,14 +271,14 @@ export function named(e: Expression): Expression {
   return e instanceof Cast && e.child instanceof ColumnRef ? new Alias(e, e.child.name) : e;
 }
 
-function castValue(v: Value, to: Cast['to']): Value {
+function castValue(v: Value, to: Cast['to'], zone: string): Value {
   if (v === null) return null;
   if (v instanceof Uint8Array) return to === 'string' ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8') : to === 'binary' ? v : null;
   if (to === 'binary') return typeof v === 'string' ? Buffer.from(v, 'utf8') : null;
   const n = v instanceof Date ? v.getTime() / 1000 : typeof v === 'string' ? Number(v.trim()) : Number(v);
   switch (to) {
     case 'string':
-      return typeof v === 'string' ? v : String(v);
+      return typeof v === 'string' ? v : v instanceof Date ? timestampText(v.getTime(), zone) : String(v);
     case 'long':
       return Number.isFinite(n) ? Math.trunc(n) : null;
     case 'double':
@@ -279,8 +286,8 @@ function castValue(v: Value, to: Cast['to']): Value {
     case 'boolean':
       return typeof v === 'string' ? (/^(true|t|yes|y|1)$/i.test(v) ? true : /^(false|f|no|n|0)$/i.test(v) ? false : null) : Boolean(n);
     default: {
-      const ms = typeof v === 'string' ? Date.parse(v.includes('T') || v.endsWith('Z') ? v : `${v.replace(' ', 'T')}Z`) : n * 1000;
-      return Number.isFinite(ms) ? new Date(ms) : null;
+      const ms = typeof v === 'string' ? timeOf(v, zone) : n * 1000;
+      return ms !== undefined && Number.isFinite(ms) ? new Date(ms) : null;
     }
   }
 }
@@ -322,4 +329,10 @@ export function substringSQL(s: string, pos: number, len: number): string {
   const start = Math.max(from, 0);
   const end = Math.min(from + len, chars.length);
   return start >= end ? '' : chars.slice(start, end).join('');
+}
+
+// Spark's timestamp text: seconds always, the fraction only when there is one, trailing zeros cut.
+function timestampText(ms: number, zone: string): string {
+  const text = datetimePattern('yyyy-MM-dd HH:mm:ss.SSS', 'cast').format(ms, zone);
+  return text.replace(/\.?0+$/, '');
 }
