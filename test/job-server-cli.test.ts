@@ -134,7 +134,8 @@ describe('flint submit, status and stop against a server', () => {
     expect(ok.code).toBe(0);
     const lines = ok.out.split('\n');
     const id = Number(lines[0]);
-    expect(lines.filter((line) => line.startsWith('counts '))).toEqual(['counts [["a",2],["b",1]]', 'counts [["a",2],["b",1]]']);
+    // Empty batches a loaded machine may add before the graceful stop are left out (see job-server.test.ts).
+    expect(lines.filter((line) => line.startsWith('counts ') && line !== 'counts []')).toEqual(['counts [["a",2],["b",1]]', 'counts [["a",2],["b",1]]']);
     expect(ok.err).toContain(`batch ${id} submitted`);
     expect(ok.err).toContain(`batch ${id} success\n`);
     const failed = await run(['submit', 'fail-job.mjs', '--wait']);

@@ -46,7 +46,10 @@ describe('a Flint job run by the job server', () => {
 
     const { body: log } = await api.call<{ log: string[] }>('GET', `/batches/${id}/log?from=0&size=100`);
     const counts = log.log.filter((line) => line.startsWith('counts ')).map((line) => JSON.parse(line.slice(7)));
-    expect(counts).toEqual([expectedCounts(args), expectedCounts(args), expectedCounts(args)]);
+    // Batches of real time (50 ms): on a loaded machine the graceful stop may also finish a batch
+    // or two already due, which are empty. The queue's three batches come first, each counted.
+    expect(counts.slice(0, 3)).toEqual([expectedCounts(args), expectedCounts(args), expectedCounts(args)]);
+    expect(counts.slice(3)).toEqual(counts.slice(3).map(() => []));
 
     const env = JSON.parse(log.log.find((line) => line.startsWith('env '))!.slice(4));
     const ui = new URL(done.appInfo.sparkUiUrl);
