@@ -67,11 +67,13 @@ describeKafka('kafkaStream with assign (mock Kafka cluster)', () => {
     const brokers = cluster.brokers;
     const topic = `fixed-${core}`;
     const groupId = `assign-${core}`;
+    // A short session (3 s): librdkafka's mock cluster waits a second less than it at each
+    // rebalance, and a refused start waits twice it plus 5 s before it fails.
     const open = (assign: Record<string, number[]>) => {
       const ctx = kafkaContext(core);
       contexts.push(ctx.ssc);
       const seen: string[] = [];
-      const stream = ctx.ssc.kafkaStream({ brokers, groupId, assign, startingOffsets: 'earliest', sessionTimeout: 6000 });
+      const stream = ctx.ssc.kafkaStream({ brokers, groupId, assign, startingOffsets: 'earliest', sessionTimeout: 3000 });
       stream.foreachRDD((batch) => {
         for (const r of (batch as KafkaBatch).offsetRanges()) seen.push(`${r.partition}:${r.fromOffset}-${r.untilOffset}`);
       });

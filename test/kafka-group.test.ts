@@ -109,7 +109,7 @@ describeKafka('scale-out across processes with a consumer group (mock Kafka clus
       await sleep(50 + randomInt(rng, 100));
     }
     await producer.disconnect();
-    // The killed member's partitions move once its session (6 s) times out.
+    // The killed member's partitions move once its session (3 s) times out.
     await waitFor(() => {
       const files = rangeFiles();
       return ends.every((end, p) => tiling(files.get(p), end) !== undefined);

@@ -24,7 +24,7 @@ const dirs: string[] = [];
 /** Starts the job; `fixed` gives it a group and its partitions (`assign`), else it subscribes in a group of its own. */
 function startJob(core: string, topic: string, root: string, fixed?: { group: string; partitions: number[] }): { child: ChildProcess; started: Promise<void> } {
   // A group per run: positions come from the checkpoint, not the group, and a killed member
-  // would hold a shared group's rebalance for its whole session timeout (about 10 s a restart).
+  // would hold a shared group's rebalance for its whole session timeout (several seconds a restart).
   const group = fixed?.group ?? `kill-${topic}-${children.length}`;
   const args = [JOB, core, cluster.bootstrap, topic, group, join(root, 'ckpt'), join(root, 'out'), ...(fixed ? [fixed.partitions.join(',')] : [])];
   const child = spawn(process.execPath, args, {
@@ -185,7 +185,7 @@ describeKafka('Kafka kill test (mock Kafka cluster)', () => {
       await feed.stop();
     }
     const union = () => new Map([...latestState(roots[0]!), ...latestState(roots[1]!)]);
-    // The restarted member holds the group's rebalance until the killed one's session (6 s) ends.
+    // The restarted member holds the group's rebalance until the killed one's session (3 s) ends.
     const deadline = Date.now() + 60_000;
     for (let counts = union(); ![...totals].every(([w, n]) => (counts.get(w) ?? 0) >= n); counts = union()) {
       if (Date.now() > deadline) {
