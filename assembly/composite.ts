@@ -19,6 +19,7 @@ class Composite {
   buckets: usize; // i32 per bucket
   mask: u32; // buckets - 1
   used: u32; // buckets not EMPTY
+  version: u32; // bumped when ids go away or move (remove, compact), for caches of ids
 }
 
 function zeroed(bytes: usize): usize {
@@ -40,6 +41,7 @@ export function compositeNew(width: u32): usize {
   c.buckets = zeroed(2048 * 4);
   c.mask = 2047;
   c.used = 0;
+  c.version = 0;
   return changetype<usize>(c);
 }
 
@@ -151,6 +153,7 @@ export function compositeRemove(p: usize, id: u32): void {
   store<i32>(c.buckets + ((<usize>b) << 2), TOMBSTONE);
   store<u8>(c.alive + <usize>id, 0);
   c.live--;
+  c.version++;
 }
 
 /** Renumbers the live entries 0 .. live - 1 in order; writes each old id's new id (-1: removed) to `moved` (i32 x count). */
@@ -173,6 +176,7 @@ export function compositeCompact(p: usize, moved: usize): void {
   }
   memory.fill(c.alive + <usize>next, 0, <usize>(c.count - next));
   c.count = next;
+  c.version++;
   let size: u32 = 2048;
   while (size < next * 4) size *= 2;
   rehash(c, size);
@@ -196,4 +200,9 @@ export function compositeCount(p: usize): u32 {
 /** Entries not removed. */
 export function compositeLive(p: usize): u32 {
   return changetype<Composite>(p).live;
+}
+
+/** Bumped whenever an id is removed or moved (caches of ids check it). */
+export function compositeVersion(p: usize): u32 {
+  return changetype<Composite>(p).version;
 }

@@ -16,7 +16,8 @@ class CsvRows {
   nulls: usize; // u8 per row: the time is null
   keys: usize; // f64 x kw per row: string ids
   cap: u32;
-  lastDate: i32; // the previous time's YYYYMMDD and its midnight (files share dates)
+  lastHead: u64; // the previous date's bytes (YYYY-MM-DD: 8 + 2) and its midnight (files share dates)
+  lastTail: u32; // > 0xffff: none yet
   lastDayMs: f64;
 }
 
@@ -27,7 +28,8 @@ export function csvRowsNew(): usize {
   c.times = 0;
   c.nulls = 0;
   c.keys = 0;
-  c.lastDate = -1;
+  c.lastHead = 0;
+  c.lastTail = 0x10000;
   c.lastDayMs = 0;
   return changetype<usize>(c);
 }
@@ -70,7 +72,8 @@ function grown(p: usize, used: usize, bytes: usize): usize {
 /**
  * Parses the `len` bytes at `input`: field f of a line goes to slot fields[f] (i32 x nfields: TIME,
  * SKIP or a key slot < kw). Returns the rows read, or -1 when a time is not in the fast form.
- * One scan: a separator ends a cell, a LF ends the line (less a CR before it).
+ * One scan, 16 bytes at a time: a SIMD compare finds the separators and LFs of a block, and only
+ * those are visited; a separator ends a cell, a LF ends the line (less a CR before it).
  */
 export function csvRowsParse(p: usize, dict: usize, input: usize, len: u32, sep: u8, header: bool, fields: usize, nfields: u32, kw: u32): i32 {
   const c = changetype<CsvRows>(p);
@@ -80,30 +83,69 @@ export function csvRowsParse(p: usize, dict: usize, input: usize, len: u32, sep:
     while (pos < end && load<u8>(pos) != LF) pos++;
     pos++;
   }
-  let rows: u32 = 0;
-  while (pos < end) {
-    ensure(c, rows, kw);
-    let field: u32 = 0;
-    let cell = pos;
-    let i = pos;
-    for (; i < end; i++) {
-      const b = load<u8>(i);
-      if (b == LF) break;
-      if (b != sep) continue;
-      if (field < nfields && !cellInto(c, dict, rows, load<i32>(fields + ((<usize>field) << 2)), cell, i, kw)) return -1;
-      field++;
-      cell = i + 1;
+  const s = changetype<Scan>(scan);
+  s.rows = 0;
+  s.field = 0;
+  s.cell = pos;
+  s.line = pos;
+  if (pos >= end) return 0;
+  ensure(c, 0, kw);
+  const lfs = i8x16.splat(LF);
+  const seps = i8x16.splat(sep);
+  let block = pos;
+  for (; block + 16 <= end; block += 16) {
+    const v = v128.load(block);
+    let mask = i8x16.bitmask(v128.or(i8x16.eq(v, lfs), i8x16.eq(v, seps)));
+    while (mask != 0) {
+      if (!delimiter(c, s, dict, block + <usize>ctz(mask), fields, nfields, kw)) return -1;
+      mask &= mask - 1;
     }
-    // As the row parser's split(/\r?\n/): a CR is dropped only before a LF; empty lines are skipped.
-    const lineEnd = i < end && i > pos && load<u8>(i - 1) == CR ? i - 1 : i;
-    if (lineEnd != pos) {
-      if (field < nfields && !cellInto(c, dict, rows, load<i32>(fields + ((<usize>field) << 2)), cell, lineEnd, kw)) return -1;
-      for (field++; field < nfields; field++) cellInto(c, dict, rows, load<i32>(fields + ((<usize>field) << 2)), 0, 0, kw);
-      rows++;
-    }
-    pos = i + 1;
   }
-  return <i32>rows;
+  for (; block < end; block++) {
+    const b = load<u8>(block);
+    if ((b == LF || b == sep) && !delimiter(c, s, dict, block, fields, nfields, kw)) return -1;
+  }
+  // A last line without a LF keeps a CR at its end.
+  if (s.line < end && !lineEnd(c, s, dict, end, fields, nfields, kw)) return -1;
+  return <i32>s.rows;
+}
+
+// Where the scan is: rows done, the line's field, cell and line starts.
+@unmanaged
+class Scan {
+  rows: u32;
+  field: u32;
+  cell: usize;
+  line: usize;
+}
+const scan = memory.data(offsetof<Scan>());
+
+// The separator or LF at `at`.
+// @ts-ignore: decorator
+@inline
+function delimiter(c: CsvRows, s: Scan, dict: usize, at: usize, fields: usize, nfields: u32, kw: u32): bool {
+  if (load<u8>(at) == LF) {
+    // As the row parser's split(/\r?\n/): a CR is dropped only before a LF.
+    if (!lineEnd(c, s, dict, at > s.line && load<u8>(at - 1) == CR ? at - 1 : at, fields, nfields, kw)) return false;
+    s.line = s.cell = at + 1;
+    return true;
+  }
+  if (s.field < nfields && !cellInto(c, dict, s.rows, load<i32>(fields + ((<usize>s.field) << 2)), s.cell, at, kw)) return false;
+  s.field++;
+  s.cell = at + 1;
+  return true;
+}
+
+// The line ends at `end`: its last cell, nulls for the fields it lacks; empty lines are skipped.
+function lineEnd(c: CsvRows, s: Scan, dict: usize, end: usize, fields: usize, nfields: u32, kw: u32): bool {
+  let field = s.field;
+  s.field = 0;
+  if (end == s.line) return true;
+  if (field < nfields && !cellInto(c, dict, s.rows, load<i32>(fields + ((<usize>field) << 2)), s.cell, end, kw)) return false;
+  for (field++; field < nfields; field++) cellInto(c, dict, s.rows, load<i32>(fields + ((<usize>field) << 2)), 0, 0, kw);
+  s.rows++;
+  ensure(c, s.rows, kw);
+  return true;
 }
 
 // Cell [from, to) of row `row` into its slot; false for a time the fast form cannot read.
@@ -131,6 +173,9 @@ function two(at: usize): i32 {
 }
 
 // The epoch ms of the cell, NaN when it is not in the fast form (csv-columns.ts's utcTimestamp).
+// The date's 10 bytes are compared whole with the previous time's; `HH:MM:SS` is checked and read
+// as one u64 (SWAR: a digit is a byte 0x30 .. 0x39, so its high nibble is 3 before and after
+// adding 6).
 function utcTimestamp(c: CsvRows, from: usize, to: usize): f64 {
   let end = to;
   const zulu = load<u8>(end - 1) == 0x5a;
@@ -139,36 +184,49 @@ function utcTimestamp(c: CsvRows, from: usize, to: usize): f64 {
   if (n < 19 || n == 20 || n > 23) return NaN;
   const t = load<u8>(from + 10);
   if (!(t == 0x20 || (t == 0x54 && zulu))) return NaN;
-  if (load<u8>(from + 4) != 0x2d || load<u8>(from + 7) != 0x2d || load<u8>(from + 13) != 0x3a || load<u8>(from + 16) != 0x3a) return NaN;
-  if (n > 19 && load<u8>(from + 19) != 0x2e) return NaN;
+  const head = load<u64>(from);
+  const tail = <u32>load<u16>(from + 8);
+  let dayMs = c.lastDayMs;
+  if (head != c.lastHead || tail != c.lastTail) {
+    dayMs = dateMs(from);
+    if (isNaN(dayMs)) return NaN;
+    c.lastHead = head;
+    c.lastTail = tail;
+    c.lastDayMs = dayMs;
+  }
+  const hms = load<u64>(from + 11);
+  if ((hms & 0x0000ff0000ff0000) != 0x00003a00003a0000) return NaN;
+  const z = (hms & 0xffff00ffff00ffff) | 0x0000300000300000;
+  if ((z & 0xf0f0f0f0f0f0f0f0) != 0x3030303030303030 || ((z + 0x0606060606060606) & 0xf0f0f0f0f0f0f0f0) != 0x3030303030303030) return NaN;
+  const d = z - 0x3030303030303030;
+  const hour = <i32>(d & 0xff) * 10 + <i32>((d >> 8) & 0xff);
+  const minute = <i32>((d >> 24) & 0xff) * 10 + <i32>((d >> 32) & 0xff);
+  const second = <i32>((d >> 48) & 0xff) * 10 + <i32>((d >> 56) & 0xff);
+  if (!(hour < 24 && minute < 60 && second < 60)) return NaN;
+  let ms: i32 = 0;
+  if (n > 19) {
+    if (load<u8>(from + 19) != 0x2e) return NaN;
+    for (let i = from + 20; i < from + <usize>n; i++) {
+      const x = <i32>load<u8>(i) - 0x30;
+      if (<u32>x > 9) return NaN;
+      ms = ms * 10 + x;
+    }
+    ms *= n == 21 ? 100 : n == 22 ? 10 : 1;
+  }
+  return dayMs + <f64>(hour * 3600000 + minute * 60000 + second * 1000 + ms);
+}
+
+// The epoch ms of the midnight of the date `YYYY-MM-DD` at `from`, NaN when it is not one.
+function dateMs(from: usize): f64 {
+  if (load<u8>(from + 4) != 0x2d || load<u8>(from + 7) != 0x2d) return NaN;
   const y1 = two(from);
   const y2 = two(from + 2);
   const month = two(from + 5);
   const day = two(from + 8);
   if (y1 < 0 || y2 < 0 || month < 0 || day < 0) return NaN;
   const year = y1 * 100 + y2;
-  const date = year * 10000 + month * 100 + day;
-  let dayMs = c.lastDayMs;
-  if (date != c.lastDate) {
-    if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return NaN;
-    dayMs = <f64>daysFromCivil(year, month, day) * 86400000;
-    c.lastDate = date;
-    c.lastDayMs = dayMs;
-  }
-  const hour = two(from + 11);
-  const minute = two(from + 14);
-  const second = two(from + 17);
-  if (hour < 0 || minute < 0 || second < 0 || !(hour < 24 && minute < 60 && second < 60)) return NaN;
-  let ms: i32 = 0;
-  if (n > 19) {
-    for (let i = from + 20; i < from + <usize>n; i++) {
-      const d = <i32>load<u8>(i) - 0x30;
-      if (<u32>d > 9) return NaN;
-      ms = ms * 10 + d;
-    }
-    ms *= n == 21 ? 100 : n == 22 ? 10 : 1;
-  }
-  return dayMs + <f64>(hour * 3600000 + minute * 60000 + second * 1000 + ms);
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return NaN;
+  return <f64>daysFromCivil(year, month, day) * 86400000;
 }
 
 function daysInMonth(y: i32, m: i32): i32 {

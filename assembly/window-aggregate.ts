@@ -7,7 +7,8 @@
 //   min/max: a = value, b = non-null values
 // A batch's rows go to partial buffers (zeroed when the batch first touches an entry), merged
 // into the state's at the end, so sums add in the row path's order.
-import { compositeAlive, compositeCompact, compositeCount, compositeFree, compositeKeys, compositeNew, compositeRemove, upsertOne } from './composite';
+import { compositeAlive, compositeCompact, compositeCount, compositeFree, compositeKeys, compositeNew, compositeRemove, compositeVersion, upsertOne } from './composite';
+import { slotGet, slotSet, SLOTS_MAX, slotsClear, slotsCompact, slotsEvict, slotsFree, slotsNew, slotsWindow } from './window-slots';
 
 const COUNT: u8 = 0;
 const SUM: u8 = 1;
@@ -38,6 +39,8 @@ class WindowAgg {
   statMin: f64;
   statSum: f64;
   statCount: f64;
+  slots: usize; // window + one string key: entry ids by window and string id (assembly/window-slots.ts)
+  slotsVersion: u32; // the table's version the slots mirror
 }
 
 function zeroed(bytes: usize): usize {
@@ -72,6 +75,8 @@ export function windowAggNew(width: u32, aggs: u32, kinds: usize): usize {
   g.key = heap.alloc((<usize>width) << 3);
   g.last = heap.alloc((<usize>width) << 3);
   g.lastId = -1;
+  g.slots = slotsNew();
+  g.slotsVersion = 0;
   return changetype<usize>(g);
 }
 
@@ -171,6 +176,12 @@ export function windowAggUpdate(
   g.integral = slideMs == Math.floor(slideMs) && slideMs > 0 && slideMs <= EXACT && startMs == Math.floor(startMs) && Math.abs(startMs) <= EXACT;
   // Windows only (no key numbers), tumbling: a run of rows in one window is one entry.
   const runs = tumbling && kw == 0 && g.integral;
+  // Window and one string key: ids by window and string id, where the slots still mirror the table.
+  const slotted = kw == 1;
+  if (slotted && g.slotsVersion != compositeVersion(g.table)) {
+    slotsClear(g.slots);
+    g.slotsVersion = compositeVersion(g.table);
+  }
   let dropped: u32 = 0;
   for (let r: u32 = 0; r < n; ) {
     if (timeNulls != 0 && load<u8>(timeNulls + <usize>r) != 0) {
@@ -206,7 +217,7 @@ export function windowAggUpdate(
         continue;
       }
       store<f64>(g.key, start);
-      update(g, idOf(g), r, inputs);
+      update(g, slotted ? slottedIdOf(g, start) : idOf(g), r, inputs);
     }
     r++;
   }
@@ -258,6 +269,24 @@ function idOf(g: WindowAgg): i32 {
   return id;
 }
 
+// The id of the key in g.key (window start, one string id): by its window's slots when the id
+// is a dictionary id (an integer from -1 below SLOTS_MAX, not -0), else the table's.
+// @ts-ignore: decorator
+@inline
+function slottedIdOf(g: WindowAgg, start: f64): i32 {
+  const v = load<f64>(g.key + 8);
+  const i = <i32>v + 1;
+  if (!(v >= -1 && <u32>i < SLOTS_MAX && reinterpret<u64>(<f64>(i - 1)) == reinterpret<u64>(v))) return idOf(g);
+  const w = slotsWindow(g.slots, start);
+  let id = slotGet(w, <u32>i);
+  if (id < 0) {
+    id = upsertOne(g.table, g.key);
+    if (<u32>id >= g.cap) grow(g, <u32>id + 1);
+    slotSet(w, <u32>i, id);
+  }
+  return id;
+}
+
 // @ts-ignore: decorator
 @inline
 function sameKey(x: usize, y: usize, width: u32): bool {
@@ -268,15 +297,7 @@ function sameKey(x: usize, y: usize, width: u32): bool {
 // AggregateFunction.update of row r into entry id's partial buffers.
 function update(g: WindowAgg, id: i32, r: u32, inputs: usize): void {
   const at = (<usize>id) << 3;
-  const stampAt = g.stamps + ((<usize>id) << 2);
-  if (load<i32>(stampAt) != g.stamp) {
-    store<i32>(stampAt, g.stamp);
-    for (let k: u32 = 0; k < g.aggs; k++) {
-      store<f64>(buffer(g, k, 2) + at, 0);
-      store<f64>(buffer(g, k, 3) + at, 0);
-    }
-    touch(g, id);
-  }
+  touchOnce(g, id, at);
   for (let k: u32 = 0; k < g.aggs; k++) {
     const values = load<u32>(inputs + ((<usize>k) << 3));
     const nulls = load<u32>(inputs + ((<usize>k) << 3) + 4);
@@ -300,15 +321,7 @@ function update(g: WindowAgg, id: i32, r: u32, inputs: usize): void {
 // the same order).
 function updateRun(g: WindowAgg, id: i32, r0: u32, r1: u32, inputs: usize): void {
   const at = (<usize>id) << 3;
-  const stampAt = g.stamps + ((<usize>id) << 2);
-  if (load<i32>(stampAt) != g.stamp) {
-    store<i32>(stampAt, g.stamp);
-    for (let k: u32 = 0; k < g.aggs; k++) {
-      store<f64>(buffer(g, k, 2) + at, 0);
-      store<f64>(buffer(g, k, 3) + at, 0);
-    }
-    touch(g, id);
-  }
+  touchOnce(g, id, at);
   for (let k: u32 = 0; k < g.aggs; k++) {
     const values = <usize>load<u32>(inputs + ((<usize>k) << 3));
     const nulls = <usize>load<u32>(inputs + ((<usize>k) << 3) + 4);
@@ -331,6 +344,20 @@ function updateRun(g: WindowAgg, id: i32, r0: u32, r1: u32, inputs: usize): void
     store<f64>(pa, a);
     store<f64>(pb, b);
   }
+}
+
+// The first touch of entry id in this batch: its partial buffers zeroed, the id listed.
+// @ts-ignore: decorator
+@inline
+function touchOnce(g: WindowAgg, id: i32, at: usize): void {
+  const stampAt = g.stamps + ((<usize>id) << 2);
+  if (load<i32>(stampAt) == g.stamp) return;
+  store<i32>(stampAt, g.stamp);
+  for (let k: u32 = 0; k < g.aggs; k++) {
+    store<f64>(buffer(g, k, 2) + at, 0);
+    store<f64>(buffer(g, k, 3) + at, 0);
+  }
+  touch(g, id);
 }
 
 function touch(g: WindowAgg, id: i32): void {
@@ -401,6 +428,9 @@ export function windowAggCompact(p: usize, moved: usize): void {
   }
   // Stamps of moved ids would be wrong; no id is stamped with a later batch's stamp.
   memory.fill(g.stamps, 0, (<usize>g.cap) << 2);
+  if (g.slotsVersion + 1 == compositeVersion(g.table)) slotsCompact(g.slots, moved);
+  else slotsClear(g.slots);
+  g.slotsVersion = compositeVersion(g.table);
 }
 
 /**
@@ -414,6 +444,7 @@ export function windowAggEvict(p: usize, watermarkMs: f64, windowMs: f64, out: u
   const keys = compositeKeys(g.table);
   const alive = compositeAlive(g.table);
   const stride = (<usize>g.width) << 3;
+  const mirrored = g.slotsVersion == compositeVersion(g.table);
   let minStart = Infinity;
   let n: u32 = 0;
   for (let id: u32 = 0; id < count; id++) {
@@ -428,6 +459,9 @@ export function windowAggEvict(p: usize, watermarkMs: f64, windowMs: f64, out: u
     n++;
   }
   store<f64>(out, minStart);
+  if (mirrored) slotsEvict(g.slots, watermarkMs, windowMs);
+  else slotsClear(g.slots);
+  g.slotsVersion = compositeVersion(g.table);
   return n;
 }
 
@@ -435,6 +469,7 @@ export function windowAggEvict(p: usize, watermarkMs: f64, windowMs: f64, out: u
 export function windowAggFree(p: usize): void {
   const g = changetype<WindowAgg>(p);
   compositeFree(g.table);
+  slotsFree(g.slots);
   for (let i: u32 = 0; i < g.aggs * 4; i++) heap.free(load<usize>(g.buffers + ((<usize>i) << alignof<usize>())));
   heap.free(g.buffers);
   heap.free(g.kinds);

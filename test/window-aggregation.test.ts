@@ -17,8 +17,11 @@ function snapshot(g: WindowAggregation): (number[] | null)[] {
 }
 
 describe('WindowAggregation', () => {
-  // Width 1 (windows only) takes the kernel's runs of rows in one window; width 3 the per-row path.
+  // Width 1 (windows only) takes the kernel's runs of rows in one window; width 2 (one string id)
+  // its slots by window and id; width 3 the per-row path.
   const cases: [string, number, WindowMs][] = [
+    ['tumbling', 2, { windowMs: 10 * MINUTE, slideMs: 10 * MINUTE, startMs: 0 }],
+    ['sliding', 2, { windowMs: 10 * MINUTE, slideMs: 4 * MINUTE, startMs: 90_000 }],
     ['tumbling', 3, { windowMs: 10 * MINUTE, slideMs: 10 * MINUTE, startMs: 0 }],
     ['sliding', 3, { windowMs: 10 * MINUTE, slideMs: 4 * MINUTE, startMs: 90_000 }],
     ['tumbling', 1, { windowMs: 10 * MINUTE, slideMs: 10 * MINUTE, startMs: 60_000 }],
@@ -46,6 +49,8 @@ describe('WindowAggregation', () => {
           // Mostly in time order (runs of one key), some late, some fractional, a few null.
           times[r] = batch * 5 * MINUTE + r * 300 - (rand() < 0.3 ? Math.floor(rand() * 8 * MINUTE) : 0) + (rand() < 0.05 ? 0.5 : 0);
           timeNulls[r] = rand() < 0.02 ? 1 : 0;
+          // Dictionary ids (-1 null, some past the slots' range), and a few keys that are not.
+          if (width === 2) rowKeys[r] = rand() < 0.05 ? -1 : rand() < 0.05 ? [-0, 0.5, 70_000 + Math.floor(rand() * 3), -7][Math.floor(rand() * 4)]! : Math.floor(rand() * rand() * 300);
           if (width === 3) {
             rowKeys[2 * r] = rand() < 0.5 ? 0 : Math.floor(rand() * 20);
             rowKeys[2 * r + 1] = rand() < 0.05 ? -0 : Math.floor(rand() * 3);
