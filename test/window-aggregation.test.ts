@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { WindowAggregateKind, WindowAggregation, WindowMs } from '../src/core/core.js';
 import { JsWindowAggregation } from '../src/core/js/window-aggregation.js';
 import { KernelWindowAggregation } from '../src/core/wasm/window-aggregation.js';
+import { schemaOf } from '../src/index.js';
+import { csvColumns } from '../src/sql/columnar/csv-columns.js';
 
 const KINDS: WindowAggregateKind[] = ['count', 'count', 'sum', 'avg', 'min', 'max'];
 const MINUTE = 60_000;
@@ -97,4 +99,74 @@ describe('WindowAggregation', () => {
       g.close();
     }
   });
+
+  // The kernel's CSV reader (assembly/csv-rows.ts: 16 bytes a step, times from their digits,
+  // cells as dictionary ids) against csvColumns + update on the js core, on texts of every line
+  // ending, empty and missing cells, long and short lines, and lines cut at any block boundary.
+  it('the kernel reads CSV as csvColumns does (updateCsv against update)', () => {
+    let seed = 11;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const time = (): string => {
+      const d = new Date(Date.UTC(2024, 1, 28) + Math.floor(rand() * 3 * 86_400_000)).toISOString();
+      const base = rand() < 0.5 ? d.slice(0, 19).replace('T', ' ') : d.slice(0, 19);
+      const ms = pick(['', '.5', '.25', '.125']);
+      return base.includes('T') ? `${base}${ms}Z` : `${base}${ms}`;
+    };
+    const words = ['a', 'é', 'w12345678', 'w1234567', 'longer than eight bytes', 'x,', '', 'ab'];
+    const texts = [
+      'ts,word,n\n2024-01-01 00:00:00,a,1\n2024-02-29 23:59:59.9,é,-2\n',
+      '2024-01-31T10:00:00.123Z,bb,\r\n\r\n2024-03-01 00:00:00.12,,7\r\n2024-02-29 00:00:00,c,8\r',
+      '2024-01-01 00:00:00,a,1\n,,\nonly-one-cell-is-no-time\n'.replace('only-one-cell-is-no-time', ''),
+    ];
+    for (let t = 0; t < 12; t++) {
+      const lines: string[] = [];
+      for (let i = 0, n = 1 + Math.floor(rand() * 400); i < n; i++) {
+        const r = rand();
+        lines.push(r < 0.03 ? '' : r < 0.05 ? time() : r < 0.07 ? `,${pick(words)}` : `${time()},${pick(words).replace(',', '')}${rand() < 0.1 ? `,${'z'.repeat(Math.floor(rand() * 40))}` : ''}`);
+      }
+      texts.push(lines.join(pick(['\n', '\r\n'])) + pick(['', '\n', '\r', '\r\n']));
+    }
+    const schema = schemaOf({ ts: 'timestamp', word: 'string', n: 'string' });
+    const window = { windowMs: 10 * MINUTE, slideMs: 10 * MINUTE, startMs: 0 };
+    for (const [i, text] of texts.entries()) {
+      // (The first text's header is no time: read without header, it goes to the slow path.)
+      for (const header of i === 0 ? [true] : [false, true]) {
+        const bytes = Buffer.from(text, 'utf8');
+        const kernel = new KernelWindowAggregation(2, ['count']);
+        const js = new JsWindowAggregation(2, ['count']);
+        const stats = [kernel, js].map(() => ({ max: -Infinity, min: Infinity, sum: 0, count: 0 }));
+        kernel.begin();
+        js.begin();
+        const read = kernel.updateCsv({ bytes, sep: 0x2c, header, fields: ['time', 0, undefined] }, window, -Infinity, stats[0]);
+        const batch = csvColumns(bytes, schema, ['ts', 'word'], { sep: ',', header });
+        const ts = batch.column('ts');
+        const word = batch.column('word');
+        if (ts.kind !== 'number' || word.kind !== 'utf8') throw new Error('unexpected column kinds');
+        const n = batch.numRows;
+        const rowKeys = new Float64Array(n);
+        js.dictionary.idsOfCells(word.bytes, word.starts, word.ends, 0, n, rowKeys, 0, 1);
+        const dropped = js.update({ n, times: ts.values, timeNulls: ts.nulls, rowKeys, values: [undefined], nulls: [undefined] }, window, -Infinity, stats[1]);
+        expect(read).toEqual({ rows: n, dropped });
+        expect(stats[0]).toEqual(stats[1]);
+        expect([...kernel.merge()]).toEqual([...js.merge()]);
+        expect(snapshot1(kernel)).toEqual(snapshot1(js));
+        for (let id = 0; id < js.table.count; id++) {
+          const s = js.table.key(id, 1);
+          expect(s < 0 ? null : kernel.dictionary.string(s)).toEqual(s < 0 ? null : js.dictionary.string(s));
+        }
+        kernel.close();
+      }
+    }
+    // A time the fast form cannot read leaves the file to the slow path.
+    const kernel = new KernelWindowAggregation(2, ['count']);
+    kernel.begin();
+    expect(kernel.updateCsv({ bytes: Buffer.from('2024-01-01 00:00:00,a\n2024-01-01 00:00,b\n'), sep: 0x2c, header: false, fields: ['time', 0] }, window, -Infinity)).toBeUndefined();
+    kernel.close();
+  });
 });
+
+function snapshot1(g: WindowAggregation): number[][] {
+  const t = g.table;
+  return Array.from({ length: t.count }, (_, id) => [t.key(id, 0), t.key(id, 1), g.bufferA(0)[id]!, g.bufferB(0)[id]!]);
+}
