@@ -7,7 +7,7 @@
 //   min/max: a = value, b = non-null values
 // A batch's rows go to partial buffers (zeroed when the batch first touches an entry), merged
 // into the state's at the end, so sums add in the row path's order.
-import { compositeAlive, compositeCompact, compositeCount, compositeFree, compositeKeys, compositeNew, compositeRemove, compositeVersion, upsertOne } from './composite';
+import { compositeAlive, compositeAppend, compositeCompact, compositeCount, compositeFree, compositeKeys, compositeNew, compositeRemove, compositeVersion, upsertOne } from './composite';
 import { slotGet, slotSet, SLOTS_MAX, slotsClear, slotsCompact, slotsEvict, slotsFree, slotsNew, slotsWindow } from './window-slots';
 
 const COUNT: u8 = 0;
@@ -40,7 +40,8 @@ class WindowAgg {
   statSum: f64;
   statCount: f64;
   slots: usize; // window + one string key: entry ids by window and string id (assembly/window-slots.ts)
-  slotsVersion: u32; // the table's version the slots mirror
+  slotsVersion: u32; // the table's version the slots mirror (every live entry with a slot is in them)
+  plainCounts: bool; // this update's aggregates are all count(*) without null flags
 }
 
 function zeroed(bytes: usize): usize {
@@ -176,12 +177,11 @@ export function windowAggUpdate(
   g.integral = slideMs == Math.floor(slideMs) && slideMs > 0 && slideMs <= EXACT && startMs == Math.floor(startMs) && Math.abs(startMs) <= EXACT;
   // Windows only (no key numbers), tumbling: a run of rows in one window is one entry.
   const runs = tumbling && kw == 0 && g.integral;
-  // Window and one string key: ids by window and string id, where the slots still mirror the table.
+  // Window and one string key: ids by window and string id, the slots mirroring the table.
   const slotted = kw == 1;
-  if (slotted && g.slotsVersion != compositeVersion(g.table)) {
-    slotsClear(g.slots);
-    g.slotsVersion = compositeVersion(g.table);
-  }
+  if (slotted && g.slotsVersion != compositeVersion(g.table)) mirror(g);
+  g.plainCounts = true;
+  for (let k: u32 = 0; k < g.aggs; k++) if (load<u8>(g.kinds + <usize>k) != COUNT || load<u32>(inputs + ((<usize>k) << 3) + 4) != 0) g.plainCounts = false;
   let dropped: u32 = 0;
   for (let r: u32 = 0; r < n; ) {
     if (timeNulls != 0 && load<u8>(timeNulls + <usize>r) != 0) {
@@ -269,22 +269,45 @@ function idOf(g: WindowAgg): i32 {
   return id;
 }
 
-// The id of the key in g.key (window start, one string id): by its window's slots when the id
-// is a dictionary id (an integer from -1 below SLOTS_MAX, not -0), else the table's.
+// The slot of a string id: id + 1 for a dictionary id (an integer from -1 below SLOTS_MAX, not
+// -0), else -1 (the key takes the table's hash path).
+// @ts-ignore: decorator
+@inline
+function slotOf(v: f64): i32 {
+  const i = <i32>v + 1;
+  return v >= -1 && <u32>i < SLOTS_MAX && reinterpret<u64>(<f64>(i - 1)) == reinterpret<u64>(v) ? i : -1;
+}
+
+// The id of the key in g.key (window start, one string id): by its window's slots, else the
+// table's. The slots hold every live entry that has a slot, so a miss is a new key: appended to
+// the table without a hash probe.
 // @ts-ignore: decorator
 @inline
 function slottedIdOf(g: WindowAgg, start: f64): i32 {
-  const v = load<f64>(g.key + 8);
-  const i = <i32>v + 1;
-  if (!(v >= -1 && <u32>i < SLOTS_MAX && reinterpret<u64>(<f64>(i - 1)) == reinterpret<u64>(v))) return idOf(g);
+  const i = slotOf(load<f64>(g.key + 8));
+  if (i < 0) return idOf(g);
   const w = slotsWindow(g.slots, start);
   let id = slotGet(w, <u32>i);
   if (id < 0) {
-    id = upsertOne(g.table, g.key);
+    id = compositeAppend(g.table, g.key);
     if (<u32>id >= g.cap) grow(g, <u32>id + 1);
     slotSet(w, <u32>i, id);
   }
   return id;
+}
+
+// The slots again from the table (after it changed in a way the slots did not follow).
+function mirror(g: WindowAgg): void {
+  slotsClear(g.slots);
+  const count = compositeCount(g.table);
+  const keys = compositeKeys(g.table);
+  const alive = compositeAlive(g.table);
+  for (let id: u32 = 0; id < count; id++) {
+    if (load<u8>(alive + <usize>id) == 0) continue;
+    const i = slotOf(load<f64>(keys + ((<usize>id) << 4) + 8));
+    if (i >= 0) slotSet(slotsWindow(g.slots, load<f64>(keys + ((<usize>id) << 4))), <u32>i, <i32>id);
+  }
+  g.slotsVersion = compositeVersion(g.table);
 }
 
 // @ts-ignore: decorator
@@ -298,6 +321,10 @@ function sameKey(x: usize, y: usize, width: u32): bool {
 function update(g: WindowAgg, id: i32, r: u32, inputs: usize): void {
   const at = (<usize>id) << 3;
   touchOnce(g, id, at);
+  if (g.plainCounts) {
+    for (let k: u32 = 0; k < g.aggs; k++) store<f64>(buffer(g, k, 2) + at, load<f64>(buffer(g, k, 2) + at) + 1);
+    return;
+  }
   for (let k: u32 = 0; k < g.aggs; k++) {
     const values = load<u32>(inputs + ((<usize>k) << 3));
     const nulls = load<u32>(inputs + ((<usize>k) << 3) + 4);
@@ -428,9 +455,11 @@ export function windowAggCompact(p: usize, moved: usize): void {
   }
   // Stamps of moved ids would be wrong; no id is stamped with a later batch's stamp.
   memory.fill(g.stamps, 0, (<usize>g.cap) << 2);
-  if (g.slotsVersion + 1 == compositeVersion(g.table)) slotsCompact(g.slots, moved);
-  else slotsClear(g.slots);
-  g.slotsVersion = compositeVersion(g.table);
+  // The slots follow when they mirrored the table; else the next update mirrors it again.
+  if (g.slotsVersion + 1 == compositeVersion(g.table)) {
+    slotsCompact(g.slots, moved);
+    g.slotsVersion = compositeVersion(g.table);
+  }
 }
 
 /**
@@ -459,9 +488,10 @@ export function windowAggEvict(p: usize, watermarkMs: f64, windowMs: f64, out: u
     n++;
   }
   store<f64>(out, minStart);
-  if (mirrored) slotsEvict(g.slots, watermarkMs, windowMs);
-  else slotsClear(g.slots);
-  g.slotsVersion = compositeVersion(g.table);
+  if (mirrored) {
+    slotsEvict(g.slots, watermarkMs, windowMs);
+    g.slotsVersion = compositeVersion(g.table);
+  }
   return n;
 }
 
