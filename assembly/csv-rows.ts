@@ -149,6 +149,8 @@ function lineEnd(c: CsvRows, s: Scan, dict: usize, end: usize, fields: usize, nf
 }
 
 // Cell [from, to) of row `row` into its slot; false for a time the fast form cannot read.
+// @ts-ignore: decorator
+@inline
 function cellInto(c: CsvRows, dict: usize, row: u32, slot: i32, from: usize, to: usize, kw: u32): bool {
   if (slot == SKIP) return true;
   if (slot == TIME) {
@@ -204,7 +206,14 @@ function utcTimestamp(c: CsvRows, from: usize, to: usize): f64 {
   const second = <i32>((d >> 48) & 0xff) * 10 + <i32>((d >> 56) & 0xff);
   if (!(hour < 24 && minute < 60 && second < 60)) return NaN;
   let ms: i32 = 0;
-  if (n > 19) {
+  if (n == 23) {
+    // `.fff` as one u32, checked as the time's digits.
+    const f = load<u32>(from + 19);
+    const y = (f & 0xffffff00) | 0x30;
+    if ((f & 0xff) != 0x2e || (y & 0xf0f0f0f0) != 0x30303030 || ((y + 0x06060606) & 0xf0f0f0f0) != 0x30303030) return NaN;
+    const e = y - 0x30303030;
+    ms = <i32>((e >> 8) & 0xff) * 100 + <i32>((e >> 16) & 0xff) * 10 + <i32>(e >> 24);
+  } else if (n > 19) {
     if (load<u8>(from + 19) != 0x2e) return NaN;
     for (let i = from + 20; i < from + <usize>n; i++) {
       const x = <i32>load<u8>(i) - 0x30;

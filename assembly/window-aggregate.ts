@@ -133,8 +133,8 @@ const EXACT: f64 = 9007199254740992.0; // 2^53: integers up to it are exact in f
 
 // The latest window start at or before t: t - ((t - startMs) mod slideMs), the mod always >= 0
 // as the row path's `((a % b) + b) % b`. With integer operands the mod is exact integer
-// arithmetic (integer times, slide and start), so the previous row's start serves while t stays
-// in its slide, and i64 remainders
+// arithmetic (integer times, slide and start), so the previous row's start (or the slide before
+// it) serves while t stays in its slide, and i64 remainders
 // give the same result as f64's (slow) fmod.
 // @ts-ignore: decorator
 @inline
@@ -143,6 +143,9 @@ function lastStartOf(g: WindowAgg, t: f64, startMs: f64, slideMs: f64): f64 {
   if (!(g.integral && t == Math.floor(t) && Math.abs(t) <= EXACT && Math.abs(a) <= EXACT)) return t - ((a % slideMs) + slideMs) % slideMs;
   const last = g.lastStart;
   if (t >= last && t < last + slideMs && t != 0) return last;
+  // A late row in the window before (rows a little out of order alternate between two).
+  const prev = last - slideMs;
+  if (t >= prev && t < last && t != 0 && prev >= -EXACT) return prev;
   const b = <i64>slideMs;
   const start = t - <f64>((<i64>a % b + b) % b);
   g.lastStart = start;
