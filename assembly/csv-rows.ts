@@ -2,11 +2,13 @@
 // the digits of `YYYY-MM-DD HH:MM:SS[.fff]` (UTC; or with `T` and `Z`) and string cells as
 // dictionary ids (assembly/dictionary.ts), as src/sql/columnar/csv-columns.ts reads them (lines
 // split at LF, a CR dropped before it, the header and empty lines skipped, missing cells null).
-// A time in any other form returns -1: the caller then reads the file the slow way.
+// A time in any other form, or a quote anywhere, returns -1: the caller then reads the file the
+// slow way.
 import { dictIntern } from './dictionary';
 
 const LF: u8 = 0x0a;
 const CR: u8 = 0x0d;
+const QUOTE: u8 = 0x22; // a quoted cell is the row parser's to read: the file is refused
 const TIME: i32 = -2; // a field's slot: the time column
 const SKIP: i32 = -1; // a field's slot: not read
 
@@ -71,16 +73,20 @@ function grown(p: usize, used: usize, bytes: usize): usize {
 
 /**
  * Parses the `len` bytes at `input`: field f of a line goes to slot fields[f] (i32 x nfields: TIME,
- * SKIP or a key slot < kw). Returns the rows read, or -1 when a time is not in the fast form.
- * One scan, 16 bytes at a time: a SIMD compare finds the separators and LFs of a block, and only
- * those are visited; a separator ends a cell, a LF ends the line (less a CR before it).
+ * SKIP or a key slot < kw). Returns the rows read, or -1 when a time is not in the fast form or a
+ * byte is a quote. One scan, 16 bytes at a time: a SIMD compare finds the separators, LFs and
+ * quotes of a block, and only those are visited; a separator ends a cell, a LF ends the line
+ * (less a CR before it).
  */
 export function csvRowsParse(p: usize, dict: usize, input: usize, len: u32, sep: u8, header: bool, fields: usize, nfields: u32, kw: u32): i32 {
   const c = changetype<CsvRows>(p);
   const end = input + <usize>len;
   let pos = input;
   if (header) {
-    while (pos < end && load<u8>(pos) != LF) pos++;
+    while (pos < end && load<u8>(pos) != LF) {
+      if (load<u8>(pos) == QUOTE) return -1;
+      pos++;
+    }
     pos++;
   }
   const s = changetype<Scan>(scan);
@@ -92,10 +98,11 @@ export function csvRowsParse(p: usize, dict: usize, input: usize, len: u32, sep:
   ensure(c, 0, kw);
   const lfs = i8x16.splat(LF);
   const seps = i8x16.splat(sep);
+  const quotes = i8x16.splat(QUOTE);
   let block = pos;
   for (; block + 16 <= end; block += 16) {
     const v = v128.load(block);
-    let mask = i8x16.bitmask(v128.or(i8x16.eq(v, lfs), i8x16.eq(v, seps)));
+    let mask = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, lfs), i8x16.eq(v, seps)), i8x16.eq(v, quotes)));
     while (mask != 0) {
       if (!delimiter(c, s, dict, block + <usize>ctz(mask), fields, nfields, kw)) return -1;
       mask &= mask - 1;
@@ -103,7 +110,7 @@ export function csvRowsParse(p: usize, dict: usize, input: usize, len: u32, sep:
   }
   for (; block < end; block++) {
     const b = load<u8>(block);
-    if ((b == LF || b == sep) && !delimiter(c, s, dict, block, fields, nfields, kw)) return -1;
+    if ((b == LF || b == sep || b == QUOTE) && !delimiter(c, s, dict, block, fields, nfields, kw)) return -1;
   }
   // A last line without a LF keeps a CR at its end.
   if (s.line < end && !lineEnd(c, s, dict, end, fields, nfields, kw)) return -1;
@@ -124,7 +131,9 @@ const scan = memory.data(offsetof<Scan>());
 // @ts-ignore: decorator
 @inline
 function delimiter(c: CsvRows, s: Scan, dict: usize, at: usize, fields: usize, nfields: u32, kw: u32): bool {
-  if (load<u8>(at) == LF) {
+  const b = load<u8>(at);
+  if (b == QUOTE) return false;
+  if (b == LF) {
     // As the row parser's split(/\r?\n/): a CR is dropped only before a LF.
     if (!lineEnd(c, s, dict, at > s.line && load<u8>(at - 1) == CR ? at - 1 : at, fields, nfields, kw)) return false;
     s.line = s.cell = at + 1;

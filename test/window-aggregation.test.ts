@@ -151,7 +151,7 @@ describe('WindowAggregation', () => {
         const stats = [kernel, js].map(() => ({ max: -Infinity, min: Infinity, sum: 0, count: 0 }));
         kernel.begin();
         js.begin();
-        const read = kernel.updateCsv({ bytes, sep: 0x2c, header, fields: ['time', 0, undefined] }, window, -Infinity, stats[0]);
+        const read = kernel.updateCsv({ read: readOf(bytes), sep: 0x2c, header, fields: ['time', 0, undefined] }, window, -Infinity, stats[0]);
         const batch = csvColumns(bytes, schema, ['ts', 'word'], { sep: ',', header });
         const ts = batch.column('ts');
         const word = batch.column('word');
@@ -171,13 +171,26 @@ describe('WindowAggregation', () => {
         kernel.close();
       }
     }
-    // A time the fast form cannot read leaves the file to the slow path.
+    // A time the fast form cannot read, or a quote (in the header, a block or the tail), leaves the file to the slow path.
     const kernel = new KernelWindowAggregation(2, ['count']);
     kernel.begin();
-    expect(kernel.updateCsv({ bytes: Buffer.from('2024-01-01 00:00:00,a\n2024-01-01 00:00,b\n'), sep: 0x2c, header: false, fields: ['time', 0] }, window, -Infinity)).toBeUndefined();
+    const line = '2024-01-01 00:00:00,a\n';
+    for (const [text, header] of [[`${line}2024-01-01 00:00,b\n`, false], [`"ts",word\n${line}`, true], [`${line.repeat(3)}2024-01-01 00:00:00,"b"\n${line.repeat(3)}`, false], [`${line}2024-01-01 00:00:00,"b"`, false]] as const) {
+      expect(kernel.updateCsv({ read: readOf(Buffer.from(text)), sep: 0x2c, header, fields: ['time', 0] }, window, -Infinity)).toBeUndefined();
+    }
+    expect(kernel.updateCsv({ read: readOf(Buffer.from(line.repeat(5))), sep: 0x2c, header: false, fields: ['time', 0] }, window, -Infinity)).toEqual({ rows: 5, dropped: 0 });
     kernel.close();
   });
 });
+
+// A CsvRowsInput's read over bytes in memory.
+function readOf(bytes: Uint8Array): (into: (size: number) => Uint8Array) => Uint8Array {
+  return (into) => {
+    const target = into(bytes.length);
+    target.set(bytes);
+    return target;
+  };
+}
 
 function snapshot1(g: WindowAggregation): number[][] {
   const t = g.table;

@@ -386,5 +386,5 @@ function nullsOf(col: ColumnVector, from: number, to: number): Uint8Array | unde
 function csvInput(text: CsvText, timeColumn: string, keyColumns: readonly string[]): CsvRowsInput | undefined {
   if (new Set(keyColumns).size !== keyColumns.length) return undefined;
   const fields = text.fieldNames.map((name) => (name === timeColumn ? ('time' as const) : keyColumns.includes(name) ? keyColumns.indexOf(name) : undefined));
-  return { bytes: text.bytes, sep: text.sep, header: text.header, fields };
+  return { read: text.read, sep: text.sep, header: text.header, fields };
 }
