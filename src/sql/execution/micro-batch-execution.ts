@@ -64,6 +64,8 @@ export class MicroBatchExecution {
   private terminated = false;
   private allAvailableWaiters: { resolve: () => void; reject: (e: unknown) => void; armed: boolean }[] = [];
   private readonly columnarAggregation: boolean;
+  /** Triggers run back to back while they find data (ProcessingTime(0) on the system clock). */
+  private readonly backToBack: boolean;
   /** Batches whose offset and commit entries are kept (Spark's `spark.sql.streaming.minBatchesToRetain`, default 100). */
   private readonly minBatchesToRetain: number;
 
@@ -73,6 +75,7 @@ export class MicroBatchExecution {
     private readonly events: ExecutionEvents,
   ) {
     this.columnarAggregation = session.columnarAggregation;
+    this.backToBack = spec.trigger.kind === 'processingTime' && spec.trigger.intervalMs === 0 && session.clock === undefined;
     this.minBatchesToRetain = session.conf.minBatchesToRetain();
     const interval = spec.trigger.kind === 'processingTime' && spec.trigger.intervalMs > 0 ? spec.trigger.intervalMs : POLLING_DELAY_MS;
     this.ssc = new StreamingContext({
@@ -155,7 +158,13 @@ export class MicroBatchExecution {
     if (this.ssc.clock.now() >= time + 2 * this.ssc.batchInterval) return;
     for (const w of this.allAvailableWaiters) w.armed = true;
     try {
-      const ranWithData = await this.runTrigger(time);
+      let ranWithData = await this.runTrigger(time);
+      // Spark's ProcessingTime(0): the next batch starts as soon as one with data ends (only an
+      // idle trigger waits for the polling delay). Under a manual clock, ticks alone drive batches.
+      while (ranWithData && this.backToBack && !this.terminated) {
+        for (const w of this.allAvailableWaiters) w.armed = true;
+        ranWithData = await this.runTrigger(this.ssc.clock.now());
+      }
       if (!ranWithData) this.settleWaiters();
     } catch (error) {
       const failure = error instanceof FlintError && error.code === 'QUERY_FAILED' ? error : new FlintError('QUERY_FAILED', `Query ${this.spec.name ?? this.spec.id} terminated with exception: ${(error as Error)?.message ?? String(error)}`, { cause: error });
