@@ -4,7 +4,7 @@
 // split at LF, a CR dropped before it, the header and empty lines skipped, missing cells null).
 // A time in any other form, or a quote anywhere, returns -1: the caller then reads the file the
 // slow way.
-import { dictIntern } from './dictionary';
+import { intern } from './dictionary';
 
 const LF: u8 = 0x0a;
 const CR: u8 = 0x0d;
@@ -146,6 +146,8 @@ function delimiter(c: CsvRows, s: Scan, dict: usize, at: usize, fields: usize, n
 }
 
 // The line ends at `end`: its last cell, nulls for the fields it lacks; empty lines are skipped.
+// @ts-ignore: decorator
+@inline
 function lineEnd(c: CsvRows, s: Scan, dict: usize, end: usize, fields: usize, nfields: u32, kw: u32): bool {
   let field = s.field;
   s.field = 0;
@@ -170,7 +172,7 @@ function cellInto(c: CsvRows, dict: usize, row: u32, slot: i32, from: usize, to:
     store<f64>(c.times + ((<usize>row) << 3), t);
     return true;
   }
-  const id: i32 = to <= from ? -1 : dictIntern(dict, from, <u32>(to - from));
+  const id: i32 = to <= from ? -1 : intern(dict, from, <u32>(to - from));
   store<f64>(c.keys + ((<usize>row * <usize>kw + <usize>slot) << 3), <f64>id);
   return true;
 }
@@ -187,6 +189,8 @@ function two(at: usize): i32 {
 // The date's 10 bytes are compared whole with the previous time's; `HH:MM:SS` is checked and read
 // as one u64 (SWAR: a digit is a byte 0x30 .. 0x39, so its high nibble is 3 before and after
 // adding 6).
+// @ts-ignore: decorator
+@inline
 function utcTimestamp(c: CsvRows, from: usize, to: usize): f64 {
   let end = to;
   const zulu = load<u8>(end - 1) == 0x5a;

@@ -59,6 +59,13 @@ export function dictFree(p: usize): void {
  * their bytes.
  */
 export function dictIntern(p: usize, ptr: usize, len: u32): i32 {
+  return intern(p, ptr, len);
+}
+
+/** dictIntern, inlined where a kernel interns cells itself (assembly/csv-rows.ts). */
+// @ts-ignore: decorator
+@inline
+export function intern(p: usize, ptr: usize, len: u32): i32 {
   const d = changetype<Dict>(p);
   const short = len <= 8;
   let head: u64 = 0;

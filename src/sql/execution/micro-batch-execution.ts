@@ -85,6 +85,9 @@ export class MicroBatchExecution {
       clock: session.clock,
       out: session.out,
       appName: spec.name ?? 'flint-structured-streaming',
+      // The warm-up starts the worker pool and sizes the DStream word count's tables; queries
+      // use neither (their kernels run on this thread), so it would only delay the first batch.
+      warmUp: false,
     });
   }
 
