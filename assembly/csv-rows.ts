@@ -76,7 +76,8 @@ function grown(p: usize, used: usize, bytes: usize): usize {
  * SKIP or a key slot < kw). Returns the rows read, or -1 when a time is not in the fast form or a
  * byte is a quote. One scan, 16 bytes at a time: a SIMD compare finds the separators, LFs and
  * quotes of a block, and only those are visited; a separator ends a cell, a LF ends the line
- * (less a CR before it).
+ * (less a CR before it). The scan's state stays in locals (registers), one loop for all blocks:
+ * the last, partial one is read from a copy.
  */
 export function csvRowsParse(p: usize, dict: usize, input: usize, len: u32, sep: u8, header: bool, fields: usize, nfields: u32, kw: u32): i32 {
   const c = changetype<CsvRows>(p);
@@ -89,73 +90,60 @@ export function csvRowsParse(p: usize, dict: usize, input: usize, len: u32, sep:
     }
     pos++;
   }
-  const s = changetype<Scan>(scan);
-  s.rows = 0;
-  s.field = 0;
-  s.cell = pos;
-  s.line = pos;
   if (pos >= end) return 0;
   ensure(c, 0, kw);
   const lfs = i8x16.splat(LF);
   const seps = i8x16.splat(sep);
   const quotes = i8x16.splat(QUOTE);
-  let block = pos;
-  for (; block + 16 <= end; block += 16) {
-    const v = v128.load(block);
+  let rows: u32 = 0;
+  let field: u32 = 0;
+  let cell = pos;
+  let line = pos;
+  for (let block = pos; block < end; block += 16) {
+    const full = block + 16 <= end;
+    if (!full) memory.copy(tail, block, end - block);
+    const v = v128.load(full ? block : tail);
     let mask = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, lfs), i8x16.eq(v, seps)), i8x16.eq(v, quotes)));
+    if (!full) mask &= (1 << <i32>(end - block)) - 1;
     while (mask != 0) {
-      if (!delimiter(c, s, dict, block + <usize>ctz(mask), fields, nfields, kw)) return -1;
+      const at = block + <usize>ctz(mask);
       mask &= mask - 1;
+      const b = load<u8>(at);
+      if (b == QUOTE) return -1;
+      if (b == LF) {
+        // As the row parser's split(/\r?\n/): a CR is dropped only before a LF; empty lines are skipped.
+        const lineEnd = at > line && load<u8>(at - 1) == CR ? at - 1 : at;
+        if (lineEnd != line) {
+          if (!lastCells(c, dict, rows, field, cell, lineEnd, fields, nfields, kw)) return -1;
+          rows++;
+          if (rows >= c.cap) ensure(c, rows, kw);
+        }
+        field = 0;
+        line = cell = at + 1;
+        continue;
+      }
+      if (field < nfields && !cellInto(c, dict, rows, load<i32>(fields + ((<usize>field) << 2)), cell, at, kw)) return -1;
+      field++;
+      cell = at + 1;
     }
   }
-  for (; block < end; block++) {
-    const b = load<u8>(block);
-    if ((b == LF || b == sep || b == QUOTE) && !delimiter(c, s, dict, block, fields, nfields, kw)) return -1;
-  }
   // A last line without a LF keeps a CR at its end.
-  if (s.line < end && !lineEnd(c, s, dict, end, fields, nfields, kw)) return -1;
-  return <i32>s.rows;
-}
-
-// Where the scan is: rows done, the line's field, cell and line starts.
-@unmanaged
-class Scan {
-  rows: u32;
-  field: u32;
-  cell: usize;
-  line: usize;
-}
-const scan = memory.data(offsetof<Scan>());
-
-// The separator or LF at `at`.
-// @ts-ignore: decorator
-@inline
-function delimiter(c: CsvRows, s: Scan, dict: usize, at: usize, fields: usize, nfields: u32, kw: u32): bool {
-  const b = load<u8>(at);
-  if (b == QUOTE) return false;
-  if (b == LF) {
-    // As the row parser's split(/\r?\n/): a CR is dropped only before a LF.
-    if (!lineEnd(c, s, dict, at > s.line && load<u8>(at - 1) == CR ? at - 1 : at, fields, nfields, kw)) return false;
-    s.line = s.cell = at + 1;
-    return true;
+  if (line < end) {
+    if (!lastCells(c, dict, rows, field, cell, end, fields, nfields, kw)) return -1;
+    rows++;
   }
-  if (s.field < nfields && !cellInto(c, dict, s.rows, load<i32>(fields + ((<usize>s.field) << 2)), s.cell, at, kw)) return false;
-  s.field++;
-  s.cell = at + 1;
-  return true;
+  return <i32>rows;
 }
 
-// The line ends at `end`: its last cell, nulls for the fields it lacks; empty lines are skipped.
+// The 16 bytes the last, partial block is read from.
+const tail = memory.data(16);
+
+// The line's last cell [cell, end) (field `field`) and nulls for the fields it lacks.
 // @ts-ignore: decorator
 @inline
-function lineEnd(c: CsvRows, s: Scan, dict: usize, end: usize, fields: usize, nfields: u32, kw: u32): bool {
-  let field = s.field;
-  s.field = 0;
-  if (end == s.line) return true;
-  if (field < nfields && !cellInto(c, dict, s.rows, load<i32>(fields + ((<usize>field) << 2)), s.cell, end, kw)) return false;
-  for (field++; field < nfields; field++) cellInto(c, dict, s.rows, load<i32>(fields + ((<usize>field) << 2)), 0, 0, kw);
-  s.rows++;
-  ensure(c, s.rows, kw);
+function lastCells(c: CsvRows, dict: usize, row: u32, field: u32, cell: usize, end: usize, fields: usize, nfields: u32, kw: u32): bool {
+  if (field < nfields && !cellInto(c, dict, row, load<i32>(fields + ((<usize>field) << 2)), cell, end, kw)) return false;
+  for (field++; field < nfields; field++) cellInto(c, dict, row, load<i32>(fields + ((<usize>field) << 2)), 0, 0, kw);
   return true;
 }
 

@@ -1,7 +1,8 @@
 // Group-key strings as small integer ids, looked up by their UTF-8 bytes: an open-addressing
-// table (a multiply hash of short strings, FNV-1a of longer ones; linear probing, i32 buckets holding id + 1) over a byte arena. Ids are dense
-// from 0 and never reused. The wasm core's twin of src/core/js/string-dictionary.ts, kept in the
-// window aggregation's kernel instance so CSV cells get their ids without leaving wasm.
+// table (a multiply hash of strings of up to 8 bytes, FNV-1a of longer ones; linear probing, i32
+// buckets holding id + 1) over a byte arena. Ids are dense from 0 and never reused. The wasm
+// core's twin of src/core/js/string-dictionary.ts, kept in the window aggregation's kernel
+// instance so CSV cells get their ids without leaving wasm.
 
 @unmanaged
 class Dict {
