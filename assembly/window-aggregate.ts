@@ -148,7 +148,8 @@ function lastStartOf(g: WindowAgg, t: f64, startMs: f64, slideMs: f64): f64 {
   if (t >= prev && t < last && t != 0 && prev >= -EXACT) return prev;
   const b = <i64>slideMs;
   const start = t - <f64>((<i64>a % b + b) % b);
-  g.lastStart = start;
+  // (A start of -0, from t = -0, is not the start of later times of its window: those give +0.)
+  if (reinterpret<u64>(start) != 0x8000000000000000) g.lastStart = start;
   return start;
 }
 

@@ -8,9 +8,10 @@
 /** Dictionary ids from this on take the table's hash path (bounds a window's array to 256 KB). */
 export const SLOTS_MAX: u32 = 1 << 16;
 
+// Window starts are compared as bits, as the composite table compares keys (-0 and 0 are two).
 @unmanaged
 class Slots {
-  start: f64;
+  start: u64; // the window start's bits
   ids: usize; // i32 x cap: entry id + 1, 0 unknown
   cap: u32;
 }
@@ -43,16 +44,17 @@ export function slotsNew(): usize {
 
 // @ts-ignore: decorator
 @inline
-function bucketOf(start: f64, mask: u32): u32 {
-  const h = reinterpret<u64>(start) * 0x9e3779b97f4a7c15;
+function bucketOf(start: u64, mask: u32): u32 {
+  const h = start * 0x9e3779b97f4a7c15;
   return <u32>(h >> 32) & mask;
 }
 
 /** The window of `start` (a Slots address), added when new. */
 // @ts-ignore: decorator
 @inline
-export function slotsWindow(p: usize, start: f64): usize {
+export function slotsWindow(p: usize, startMs: f64): usize {
   const s = changetype<WindowSlots>(p);
+  const start = reinterpret<u64>(startMs);
   const last = s.last;
   if (last != 0 && changetype<Slots>(last).start == start) return last;
   const prev = s.prev;
@@ -67,7 +69,7 @@ export function slotsWindow(p: usize, start: f64): usize {
   return w;
 }
 
-function find(s: WindowSlots, start: f64): usize {
+function find(s: WindowSlots, start: u64): usize {
   let b = bucketOf(start, s.mask);
   while (true) {
     const w = load<usize>(s.windows + ((<usize>b) << alignof<usize>()));
@@ -81,7 +83,7 @@ function find(s: WindowSlots, start: f64): usize {
   w.ids = zeroed(64 << 2);
   store<usize>(s.windows + ((<usize>b) << alignof<usize>()), changetype<usize>(w));
   s.count++;
-  if (s.count * 2 > s.mask) rebuild(s, (s.mask + 1) * 2, NaN, 0);
+  if (s.count * 2 > s.mask) rebuild(s, (s.mask + 1) * 2, false, 0, 0);
   return changetype<usize>(w);
 }
 
@@ -108,9 +110,15 @@ export function slotSet(w: usize, i: u32, id: i32): void {
   store<i32>(x.ids + ((<usize>i) << 2), id + 1);
 }
 
-// A table of `size` buckets holding the windows that stay: all but those ending at or before
-// `watermarkMs` (NaN: all stay; `windowMs` their length).
-function rebuild(s: WindowSlots, size: u32, watermarkMs: f64, windowMs: f64): void {
+// A table of `size` buckets holding the windows that stay: all, or with `evict` all but those
+// that windowAggEvict's entries leave (not start + windowMs > watermarkMs, NaN starts included).
+// @ts-ignore: decorator
+@inline
+function ended(w: usize, watermarkMs: f64, windowMs: f64): bool {
+  return !(reinterpret<f64>(changetype<Slots>(w).start) + windowMs > watermarkMs);
+}
+
+function rebuild(s: WindowSlots, size: u32, evict: bool, watermarkMs: f64, windowMs: f64): void {
   const old = s.windows;
   const oldSize = s.mask + 1;
   s.windows = zeroed((<usize>size) << alignof<usize>());
@@ -119,7 +127,7 @@ function rebuild(s: WindowSlots, size: u32, watermarkMs: f64, windowMs: f64): vo
   for (let i: u32 = 0; i < oldSize; i++) {
     const w = load<usize>(old + ((<usize>i) << alignof<usize>()));
     if (w == 0) continue;
-    if (changetype<Slots>(w).start + windowMs <= watermarkMs) {
+    if (evict && ended(w, watermarkMs, windowMs)) {
       heap.free(changetype<Slots>(w).ids);
       heap.free(w);
       continue;
@@ -137,13 +145,13 @@ function rebuild(s: WindowSlots, size: u32, watermarkMs: f64, windowMs: f64): vo
 /** Drops the windows that end at or before the watermark (their entries were evicted). */
 export function slotsEvict(p: usize, watermarkMs: f64, windowMs: f64): void {
   const s = changetype<WindowSlots>(p);
-  rebuild(s, s.mask + 1, watermarkMs, windowMs);
+  rebuild(s, s.mask + 1, true, watermarkMs, windowMs);
 }
 
 /** Drops every window (after ids changed in a way not mirrored here). */
 export function slotsClear(p: usize): void {
   const s = changetype<WindowSlots>(p);
-  rebuild(s, s.mask + 1, Infinity, -Infinity);
+  rebuild(s, s.mask + 1, true, -Infinity, -Infinity);
 }
 
 /** Renumbers the entry ids held as the composite table's compaction did (`moved`: i32 per old id, -1 removed). */
