@@ -19,6 +19,8 @@ class Composite {
   buckets: usize; // i32 per bucket
   mask: u32; // buckets - 1
   used: u32; // buckets not EMPTY
+  version: u32; // bumped when ids go away or move (remove, compact) or come from outside (compositeUpsert), for caches of ids
+  indexed: u32; // entries below it are in the buckets (and their hashes stored); those from it were appended
 }
 
 function zeroed(bytes: usize): usize {
@@ -40,6 +42,8 @@ export function compositeNew(width: u32): usize {
   c.buckets = zeroed(2048 * 4);
   c.mask = 2047;
   c.used = 0;
+  c.version = 0;
+  c.indexed = 0;
   return changetype<usize>(c);
 }
 
@@ -69,11 +73,41 @@ export function compositeUpsert(p: usize, keys: usize, n: u32, out: usize): void
   const c = changetype<Composite>(p);
   const stride = (<usize>c.width) << 3;
   for (let r: u32 = 0; r < n; r++) store<i32>(out + ((<usize>r) << 2), upsertOne(p, keys + (<usize>r) * stride));
+  c.version++;
+}
+
+/**
+ * Adds the key at `key` (width f64), which the caller knows is not in the table, without hashing
+ * it: appended entries join the buckets when a lookup next needs them (a caller that finds its
+ * ids another way, assembly/window-slots.ts, never pays for the hash table).
+ */
+export function compositeAppend(p: usize, key: usize): i32 {
+  return insert(changetype<Composite>(p), key, 0);
+}
+
+// Puts the entries appended since the last lookup into the buckets.
+function catchUp(c: Composite): void {
+  const stride = (<usize>c.width) << 3;
+  for (let id = c.indexed; id < c.count; id++) {
+    if (load<u8>(c.alive + <usize>id) == 0) continue;
+    if ((c.used + 1) * 2 > c.mask + 1) {
+      rehash(c, (c.mask + 1) * 2);
+      return;
+    }
+    const h = hashKey(c.keys + (<usize>id) * stride, c.width);
+    store<u32>(c.hashes + ((<usize>id) << 2), h);
+    let b = h & c.mask;
+    while (load<i32>(c.buckets + ((<usize>b) << 2)) != EMPTY) b = (b + 1) & c.mask;
+    store<i32>(c.buckets + ((<usize>b) << 2), <i32>id + 1);
+    c.used++;
+  }
+  c.indexed = c.count;
 }
 
 /** The id of the key at `key` (width f64), inserted when new (the window aggregation's per-row lookup). */
 export function upsertOne(p: usize, key: usize): i32 {
   const c = changetype<Composite>(p);
+  if (c.indexed < c.count) catchUp(c);
   if ((c.used + 1) * 2 > c.mask + 1) rehash(c, (c.mask + 1) * 2);
   const width = c.width;
   const stride = (<usize>width) << 3;
@@ -84,6 +118,7 @@ export function upsertOne(p: usize, key: usize): i32 {
     const slot = load<i32>(c.buckets + ((<usize>b) << 2));
     if (slot == EMPTY) {
       const id = insert(c, key, h);
+      c.indexed = c.count;
       if (tomb >= 0) store<i32>(c.buckets + ((<usize>tomb) << 2), id + 1);
       else {
         store<i32>(c.buckets + ((<usize>b) << 2), id + 1);
@@ -133,19 +168,29 @@ function rehash(c: Composite, size: u32): void {
   heap.free(c.buckets);
   c.buckets = zeroed((<usize>size) << 2);
   c.mask = size - 1;
+  const stride = (<usize>c.width) << 3;
   for (let id: u32 = 0; id < c.count; id++) {
     if (load<u8>(c.alive + <usize>id) == 0) continue;
+    if (id >= c.indexed) store<u32>(c.hashes + ((<usize>id) << 2), hashKey(c.keys + (<usize>id) * stride, c.width));
     let b = load<u32>(c.hashes + ((<usize>id) << 2)) & c.mask;
     while (load<i32>(c.buckets + ((<usize>b) << 2)) != EMPTY) b = (b + 1) & c.mask;
     store<i32>(c.buckets + ((<usize>b) << 2), <i32>id + 1);
   }
   c.used = c.live;
+  c.indexed = c.count;
 }
 
 /** Removes entry `id` (its bucket becomes a tombstone). */
 export function compositeRemove(p: usize, id: u32): void {
   const c = changetype<Composite>(p);
   if (load<u8>(c.alive + <usize>id) == 0) return;
+  c.version++;
+  if (id >= c.indexed) {
+    // Appended, not in the buckets yet.
+    store<u8>(c.alive + <usize>id, 0);
+    c.live--;
+    return;
+  }
   let b = load<u32>(c.hashes + ((<usize>id) << 2)) & c.mask;
   while (load<i32>(c.buckets + ((<usize>b) << 2)) != <i32>id + 1) b = (b + 1) & c.mask;
   store<i32>(c.buckets + ((<usize>b) << 2), TOMBSTONE);
@@ -153,7 +198,10 @@ export function compositeRemove(p: usize, id: u32): void {
   c.live--;
 }
 
-/** Renumbers the live entries 0 .. live - 1 in order; writes each old id's new id (-1: removed) to `moved` (i32 x count). */
+/**
+ * Renumbers the live entries 0 .. live - 1 in order; writes each old id's new id (-1: removed) to
+ * `moved` (i32 x count). The buckets are rebuilt by the next lookup that needs them.
+ */
 export function compositeCompact(p: usize, moved: usize): void {
   const c = changetype<Composite>(p);
   const stride = (<usize>c.width) << 3;
@@ -173,9 +221,14 @@ export function compositeCompact(p: usize, moved: usize): void {
   }
   memory.fill(c.alive + <usize>next, 0, <usize>(c.count - next));
   c.count = next;
+  c.version++;
   let size: u32 = 2048;
   while (size < next * 4) size *= 2;
-  rehash(c, size);
+  heap.free(c.buckets);
+  c.buckets = zeroed((<usize>size) << 2);
+  c.mask = size - 1;
+  c.used = 0;
+  c.indexed = 0;
 }
 
 /** Address of the keys (valid until the next upsert or compact). */
@@ -196,4 +249,9 @@ export function compositeCount(p: usize): u32 {
 /** Entries not removed. */
 export function compositeLive(p: usize): u32 {
   return changetype<Composite>(p).live;
+}
+
+/** Bumped whenever an id is removed or moved (caches of ids check it). */
+export function compositeVersion(p: usize): u32 {
+  return changetype<Composite>(p).version;
 }

@@ -2,11 +2,13 @@
 // the digits of `YYYY-MM-DD HH:MM:SS[.fff]` (UTC; or with `T` and `Z`) and string cells as
 // dictionary ids (assembly/dictionary.ts), as src/sql/columnar/csv-columns.ts reads them (lines
 // split at LF, a CR dropped before it, the header and empty lines skipped, missing cells null).
-// A time in any other form returns -1: the caller then reads the file the slow way.
-import { dictIntern } from './dictionary';
+// A time in any other form, or a quote anywhere, returns -1: the caller then reads the file the
+// slow way.
+import { intern } from './dictionary';
 
 const LF: u8 = 0x0a;
 const CR: u8 = 0x0d;
+const QUOTE: u8 = 0x22; // a quoted cell is the row parser's to read: the file is refused
 const TIME: i32 = -2; // a field's slot: the time column
 const SKIP: i32 = -1; // a field's slot: not read
 
@@ -16,7 +18,8 @@ class CsvRows {
   nulls: usize; // u8 per row: the time is null
   keys: usize; // f64 x kw per row: string ids
   cap: u32;
-  lastDate: i32; // the previous time's YYYYMMDD and its midnight (files share dates)
+  lastHead: u64; // the previous date's bytes (YYYY-MM-DD: 8 + 2) and its midnight (files share dates)
+  lastTail: u32; // > 0xffff: none yet
   lastDayMs: f64;
 }
 
@@ -27,7 +30,8 @@ export function csvRowsNew(): usize {
   c.times = 0;
   c.nulls = 0;
   c.keys = 0;
-  c.lastDate = -1;
+  c.lastHead = 0;
+  c.lastTail = 0x10000;
   c.lastDayMs = 0;
   return changetype<usize>(c);
 }
@@ -69,44 +73,83 @@ function grown(p: usize, used: usize, bytes: usize): usize {
 
 /**
  * Parses the `len` bytes at `input`: field f of a line goes to slot fields[f] (i32 x nfields: TIME,
- * SKIP or a key slot < kw). Returns the rows read, or -1 when a time is not in the fast form.
- * One scan: a separator ends a cell, a LF ends the line (less a CR before it).
+ * SKIP or a key slot < kw). Returns the rows read, or -1 when a time is not in the fast form or a
+ * byte is a quote. One scan, 16 bytes at a time: a SIMD compare finds the separators, LFs and
+ * quotes of a block, and only those are visited; a separator ends a cell, a LF ends the line
+ * (less a CR before it). The scan's state stays in locals (registers), one loop for all blocks:
+ * the last, partial one is read from a copy.
  */
 export function csvRowsParse(p: usize, dict: usize, input: usize, len: u32, sep: u8, header: bool, fields: usize, nfields: u32, kw: u32): i32 {
   const c = changetype<CsvRows>(p);
   const end = input + <usize>len;
   let pos = input;
   if (header) {
-    while (pos < end && load<u8>(pos) != LF) pos++;
+    while (pos < end && load<u8>(pos) != LF) {
+      if (load<u8>(pos) == QUOTE) return -1;
+      pos++;
+    }
     pos++;
   }
+  if (pos >= end) return 0;
+  ensure(c, 0, kw);
+  const lfs = i8x16.splat(LF);
+  const seps = i8x16.splat(sep);
+  const quotes = i8x16.splat(QUOTE);
   let rows: u32 = 0;
-  while (pos < end) {
-    ensure(c, rows, kw);
-    let field: u32 = 0;
-    let cell = pos;
-    let i = pos;
-    for (; i < end; i++) {
-      const b = load<u8>(i);
-      if (b == LF) break;
-      if (b != sep) continue;
-      if (field < nfields && !cellInto(c, dict, rows, load<i32>(fields + ((<usize>field) << 2)), cell, i, kw)) return -1;
+  let field: u32 = 0;
+  let cell = pos;
+  let line = pos;
+  for (let block = pos; block < end; block += 16) {
+    const full = block + 16 <= end;
+    if (!full) memory.copy(tail, block, end - block);
+    const v = v128.load(full ? block : tail);
+    let mask = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, lfs), i8x16.eq(v, seps)), i8x16.eq(v, quotes)));
+    if (!full) mask &= (1 << <i32>(end - block)) - 1;
+    while (mask != 0) {
+      const at = block + <usize>ctz(mask);
+      mask &= mask - 1;
+      const b = load<u8>(at);
+      if (b == QUOTE) return -1;
+      if (b == LF) {
+        // As the row parser's split(/\r?\n/): a CR is dropped only before a LF; empty lines are skipped.
+        const lineEnd = at > line && load<u8>(at - 1) == CR ? at - 1 : at;
+        if (lineEnd != line) {
+          if (!lastCells(c, dict, rows, field, cell, lineEnd, fields, nfields, kw)) return -1;
+          rows++;
+          if (rows >= c.cap) ensure(c, rows, kw);
+        }
+        field = 0;
+        line = cell = at + 1;
+        continue;
+      }
+      if (field < nfields && !cellInto(c, dict, rows, load<i32>(fields + ((<usize>field) << 2)), cell, at, kw)) return -1;
       field++;
-      cell = i + 1;
+      cell = at + 1;
     }
-    // As the row parser's split(/\r?\n/): a CR is dropped only before a LF; empty lines are skipped.
-    const lineEnd = i < end && i > pos && load<u8>(i - 1) == CR ? i - 1 : i;
-    if (lineEnd != pos) {
-      if (field < nfields && !cellInto(c, dict, rows, load<i32>(fields + ((<usize>field) << 2)), cell, lineEnd, kw)) return -1;
-      for (field++; field < nfields; field++) cellInto(c, dict, rows, load<i32>(fields + ((<usize>field) << 2)), 0, 0, kw);
-      rows++;
-    }
-    pos = i + 1;
+  }
+  // A last line without a LF keeps a CR at its end.
+  if (line < end) {
+    if (!lastCells(c, dict, rows, field, cell, end, fields, nfields, kw)) return -1;
+    rows++;
   }
   return <i32>rows;
 }
 
+// The 16 bytes the last, partial block is read from.
+const tail = memory.data(16);
+
+// The line's last cell [cell, end) (field `field`) and nulls for the fields it lacks.
+// @ts-ignore: decorator
+@inline
+function lastCells(c: CsvRows, dict: usize, row: u32, field: u32, cell: usize, end: usize, fields: usize, nfields: u32, kw: u32): bool {
+  if (field < nfields && !cellInto(c, dict, row, load<i32>(fields + ((<usize>field) << 2)), cell, end, kw)) return false;
+  for (field++; field < nfields; field++) cellInto(c, dict, row, load<i32>(fields + ((<usize>field) << 2)), 0, 0, kw);
+  return true;
+}
+
 // Cell [from, to) of row `row` into its slot; false for a time the fast form cannot read.
+// @ts-ignore: decorator
+@inline
 function cellInto(c: CsvRows, dict: usize, row: u32, slot: i32, from: usize, to: usize, kw: u32): bool {
   if (slot == SKIP) return true;
   if (slot == TIME) {
@@ -117,7 +160,7 @@ function cellInto(c: CsvRows, dict: usize, row: u32, slot: i32, from: usize, to:
     store<f64>(c.times + ((<usize>row) << 3), t);
     return true;
   }
-  const id: i32 = to <= from ? -1 : dictIntern(dict, from, <u32>(to - from));
+  const id: i32 = to <= from ? -1 : intern(dict, from, <u32>(to - from));
   store<f64>(c.keys + ((<usize>row * <usize>kw + <usize>slot) << 3), <f64>id);
   return true;
 }
@@ -131,6 +174,11 @@ function two(at: usize): i32 {
 }
 
 // The epoch ms of the cell, NaN when it is not in the fast form (csv-columns.ts's utcTimestamp).
+// The date's 10 bytes are compared whole with the previous time's; `HH:MM:SS` is checked and read
+// as one u64 (SWAR: a digit is a byte 0x30 .. 0x39, so its high nibble is 3 before and after
+// adding 6).
+// @ts-ignore: decorator
+@inline
 function utcTimestamp(c: CsvRows, from: usize, to: usize): f64 {
   let end = to;
   const zulu = load<u8>(end - 1) == 0x5a;
@@ -139,36 +187,56 @@ function utcTimestamp(c: CsvRows, from: usize, to: usize): f64 {
   if (n < 19 || n == 20 || n > 23) return NaN;
   const t = load<u8>(from + 10);
   if (!(t == 0x20 || (t == 0x54 && zulu))) return NaN;
-  if (load<u8>(from + 4) != 0x2d || load<u8>(from + 7) != 0x2d || load<u8>(from + 13) != 0x3a || load<u8>(from + 16) != 0x3a) return NaN;
-  if (n > 19 && load<u8>(from + 19) != 0x2e) return NaN;
+  const head = load<u64>(from);
+  const tail = <u32>load<u16>(from + 8);
+  let dayMs = c.lastDayMs;
+  if (head != c.lastHead || tail != c.lastTail) {
+    dayMs = dateMs(from);
+    if (isNaN(dayMs)) return NaN;
+    c.lastHead = head;
+    c.lastTail = tail;
+    c.lastDayMs = dayMs;
+  }
+  const hms = load<u64>(from + 11);
+  if ((hms & 0x0000ff0000ff0000) != 0x00003a00003a0000) return NaN;
+  const z = (hms & 0xffff00ffff00ffff) | 0x0000300000300000;
+  if ((z & 0xf0f0f0f0f0f0f0f0) != 0x3030303030303030 || ((z + 0x0606060606060606) & 0xf0f0f0f0f0f0f0f0) != 0x3030303030303030) return NaN;
+  const d = z - 0x3030303030303030;
+  const hour = <i32>(d & 0xff) * 10 + <i32>((d >> 8) & 0xff);
+  const minute = <i32>((d >> 24) & 0xff) * 10 + <i32>((d >> 32) & 0xff);
+  const second = <i32>((d >> 48) & 0xff) * 10 + <i32>((d >> 56) & 0xff);
+  if (!(hour < 24 && minute < 60 && second < 60)) return NaN;
+  let ms: i32 = 0;
+  if (n == 23) {
+    // `.fff` as one u32, checked as the time's digits.
+    const f = load<u32>(from + 19);
+    const y = (f & 0xffffff00) | 0x30;
+    if ((f & 0xff) != 0x2e || (y & 0xf0f0f0f0) != 0x30303030 || ((y + 0x06060606) & 0xf0f0f0f0) != 0x30303030) return NaN;
+    const e = y - 0x30303030;
+    ms = <i32>((e >> 8) & 0xff) * 100 + <i32>((e >> 16) & 0xff) * 10 + <i32>(e >> 24);
+  } else if (n > 19) {
+    if (load<u8>(from + 19) != 0x2e) return NaN;
+    for (let i = from + 20; i < from + <usize>n; i++) {
+      const x = <i32>load<u8>(i) - 0x30;
+      if (<u32>x > 9) return NaN;
+      ms = ms * 10 + x;
+    }
+    ms *= n == 21 ? 100 : n == 22 ? 10 : 1;
+  }
+  return dayMs + <f64>(hour * 3600000 + minute * 60000 + second * 1000 + ms);
+}
+
+// The epoch ms of the midnight of the date `YYYY-MM-DD` at `from`, NaN when it is not one.
+function dateMs(from: usize): f64 {
+  if (load<u8>(from + 4) != 0x2d || load<u8>(from + 7) != 0x2d) return NaN;
   const y1 = two(from);
   const y2 = two(from + 2);
   const month = two(from + 5);
   const day = two(from + 8);
   if (y1 < 0 || y2 < 0 || month < 0 || day < 0) return NaN;
   const year = y1 * 100 + y2;
-  const date = year * 10000 + month * 100 + day;
-  let dayMs = c.lastDayMs;
-  if (date != c.lastDate) {
-    if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return NaN;
-    dayMs = <f64>daysFromCivil(year, month, day) * 86400000;
-    c.lastDate = date;
-    c.lastDayMs = dayMs;
-  }
-  const hour = two(from + 11);
-  const minute = two(from + 14);
-  const second = two(from + 17);
-  if (hour < 0 || minute < 0 || second < 0 || !(hour < 24 && minute < 60 && second < 60)) return NaN;
-  let ms: i32 = 0;
-  if (n > 19) {
-    for (let i = from + 20; i < from + <usize>n; i++) {
-      const d = <i32>load<u8>(i) - 0x30;
-      if (<u32>d > 9) return NaN;
-      ms = ms * 10 + d;
-    }
-    ms *= n == 21 ? 100 : n == 22 ? 10 : 1;
-  }
-  return dayMs + <f64>(hour * 3600000 + minute * 60000 + second * 1000 + ms);
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month))) return NaN;
+  return <f64>daysFromCivil(year, month, day) * 86400000;
 }
 
 function daysInMonth(y: i32, m: i32): i32 {

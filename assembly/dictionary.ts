@@ -1,7 +1,8 @@
 // Group-key strings as small integer ids, looked up by their UTF-8 bytes: an open-addressing
-// table (FNV-1a, linear probing, i32 buckets holding id + 1) over a byte arena. Ids are dense
-// from 0 and never reused. The wasm core's twin of src/core/js/string-dictionary.ts, kept in the
-// window aggregation's kernel instance so CSV cells get their ids without leaving wasm.
+// table (a multiply hash of strings of up to 8 bytes, FNV-1a of longer ones; linear probing, i32
+// buckets holding id + 1) over a byte arena. Ids are dense from 0 and never reused. The wasm
+// core's twin of src/core/js/string-dictionary.ts, kept in the window aggregation's kernel
+// instance so CSV cells get their ids without leaving wasm.
 
 @unmanaged
 class Dict {
@@ -11,6 +12,7 @@ class Dict {
   starts: usize; // u32 per id
   ends: usize; // u32 per id
   hashes: usize; // u32 per id
+  heads: usize; // u64 per id: the bytes of an id of up to 8 (zero-padded), compared whole
   cap: u32; // ids the per-id arrays hold
   size: u32; // ids given
   buckets: usize; // i32 per bucket
@@ -33,6 +35,7 @@ export function dictNew(): usize {
   d.starts = heap.alloc(256 << 2);
   d.ends = heap.alloc(256 << 2);
   d.hashes = heap.alloc(256 << 2);
+  d.heads = heap.alloc(256 << 3);
   d.size = 0;
   d.buckets = zeroed(512 << 2);
   d.mask = 511;
@@ -46,29 +49,61 @@ export function dictFree(p: usize): void {
   heap.free(d.starts);
   heap.free(d.ends);
   heap.free(d.hashes);
+  heap.free(d.heads);
   heap.free(d.buckets);
   heap.free(p);
 }
 
-/** The id of the `len` bytes at `ptr`, added when new. */
+/**
+ * The id of the `len` bytes at `ptr`, added when new. Strings of up to 8 bytes (most group keys)
+ * are one u64: hashed with one multiply and compared with one load; longer ones by FNV-1a and
+ * their bytes.
+ */
 export function dictIntern(p: usize, ptr: usize, len: u32): i32 {
+  return intern(p, ptr, len);
+}
+
+/** dictIntern, inlined where a kernel interns cells itself (assembly/csv-rows.ts). */
+// @ts-ignore: decorator
+@inline
+export function intern(p: usize, ptr: usize, len: u32): i32 {
   const d = changetype<Dict>(p);
-  let h: u32 = 0x811c9dc5;
-  for (let i: usize = 0; i < <usize>len; i++) h = (h ^ <u32>load<u8>(ptr + i)) * 0x01000193;
+  const short = len <= 8;
+  let head: u64 = 0;
+  let h: u32;
+  if (short) {
+    head = headOf(ptr, len);
+    const x = (head ^ (<u64>len << 58)) * 0x9e3779b97f4a7c15;
+    h = <u32>(x >> 32) ^ <u32>x;
+  } else {
+    h = 0x811c9dc5;
+    for (let i: usize = 0; i < <usize>len; i++) h = (h ^ <u32>load<u8>(ptr + i)) * 0x01000193;
+  }
   let b = h & d.mask;
   while (true) {
     const slot = load<i32>(d.buckets + ((<usize>b) << 2));
-    if (slot == 0) return add(d, ptr, len, h, b);
+    if (slot == 0) return add(d, ptr, len, h, head, b);
     const id = <usize>(slot - 1);
     if (load<u32>(d.hashes + (id << 2)) == h) {
       const s = load<u32>(d.starts + (id << 2));
-      if (load<u32>(d.ends + (id << 2)) - s == len && memory.compare(d.arena + <usize>s, ptr, <usize>len) == 0) return <i32>id;
+      if (load<u32>(d.ends + (id << 2)) - s == len && (short ? load<u64>(d.heads + (id << 3)) == head : memory.compare(d.arena + <usize>s, ptr, <usize>len) == 0)) return <i32>id;
     }
     b = (b + 1) & d.mask;
   }
 }
 
-function add(d: Dict, ptr: usize, len: u32, h: u32, bucket: u32): i32 {
+// The `len` (<= 8) bytes at `ptr` as a u64, zero-padded; one load unless it would read past memory.
+// @ts-ignore: decorator
+@inline
+function headOf(ptr: usize, len: u32): u64 {
+  const mask: u64 = len == 8 ? <u64>-1 : ((<u64>1) << (<u64>len << 3)) - 1;
+  if (ptr + 8 <= (<usize>memory.size()) << 16) return load<u64>(ptr) & mask;
+  let head: u64 = 0;
+  for (let i: u32 = 0; i < len; i++) head |= (<u64>load<u8>(ptr + <usize>i)) << (<u64>i << 3);
+  return head;
+}
+
+function add(d: Dict, ptr: usize, len: u32, h: u32, head: u64, bucket: u32): i32 {
   if (d.size == d.cap) growIds(d);
   if (d.arenaLen + len > d.arenaCap) {
     let cap = d.arenaCap * 2;
@@ -85,6 +120,7 @@ function add(d: Dict, ptr: usize, len: u32, h: u32, bucket: u32): i32 {
   d.arenaLen += len;
   store<u32>(d.ends + ((<usize>id) << 2), d.arenaLen);
   store<u32>(d.hashes + ((<usize>id) << 2), h);
+  store<u64>(d.heads + ((<usize>id) << 3), head);
   store<i32>(d.buckets + ((<usize>bucket) << 2), <i32>id + 1);
   if (d.size * 2 > d.mask + 1) rehash(d);
   return <i32>id;
@@ -102,6 +138,7 @@ function growIds(d: Dict): void {
   d.starts = grown(d.starts, (<usize>d.size) << 2, (<usize>cap) << 2);
   d.ends = grown(d.ends, (<usize>d.size) << 2, (<usize>cap) << 2);
   d.hashes = grown(d.hashes, (<usize>d.size) << 2, (<usize>cap) << 2);
+  d.heads = grown(d.heads, (<usize>d.size) << 3, (<usize>cap) << 3);
   d.cap = cap;
 }
 
@@ -144,5 +181,5 @@ export function dictLength(p: usize, id: u32): u32 {
 /** Bytes held (arena and tables), for the state's memory estimate. */
 export function dictMemory(p: usize): u32 {
   const d = changetype<Dict>(p);
-  return d.arenaCap + 12 * d.cap + 4 * (d.mask + 1);
+  return d.arenaCap + 20 * d.cap + 4 * (d.mask + 1);
 }

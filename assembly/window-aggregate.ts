@@ -7,7 +7,8 @@
 //   min/max: a = value, b = non-null values
 // A batch's rows go to partial buffers (zeroed when the batch first touches an entry), merged
 // into the state's at the end, so sums add in the row path's order.
-import { compositeAlive, compositeCompact, compositeCount, compositeFree, compositeKeys, compositeNew, compositeRemove, upsertOne } from './composite';
+import { compositeAlive, compositeAppend, compositeCompact, compositeCount, compositeFree, compositeKeys, compositeNew, compositeRemove, compositeVersion, upsertOne } from './composite';
+import { slotGet, slotSet, SLOTS_MAX, slotsClear, slotsCompact, slotsEvict, slotsFree, slotsNew, slotsWindow } from './window-slots';
 
 const COUNT: u8 = 0;
 const SUM: u8 = 1;
@@ -38,6 +39,9 @@ class WindowAgg {
   statMin: f64;
   statSum: f64;
   statCount: f64;
+  slots: usize; // window + one string key: entry ids by window and string id (assembly/window-slots.ts)
+  slotsVersion: u32; // the table's version the slots mirror (every live entry with a slot is in them)
+  plainCounts: bool; // this update's aggregates are all count(*) without null flags
 }
 
 function zeroed(bytes: usize): usize {
@@ -72,6 +76,8 @@ export function windowAggNew(width: u32, aggs: u32, kinds: usize): usize {
   g.key = heap.alloc((<usize>width) << 3);
   g.last = heap.alloc((<usize>width) << 3);
   g.lastId = -1;
+  g.slots = slotsNew();
+  g.slotsVersion = 0;
   return changetype<usize>(g);
 }
 
@@ -127,8 +133,8 @@ const EXACT: f64 = 9007199254740992.0; // 2^53: integers up to it are exact in f
 
 // The latest window start at or before t: t - ((t - startMs) mod slideMs), the mod always >= 0
 // as the row path's `((a % b) + b) % b`. With integer operands the mod is exact integer
-// arithmetic (integer times, slide and start), so the previous row's start serves while t stays
-// in its slide, and i64 remainders
+// arithmetic (integer times, slide and start), so the previous row's start (or the slide before
+// it) serves while t stays in its slide, and i64 remainders
 // give the same result as f64's (slow) fmod.
 // @ts-ignore: decorator
 @inline
@@ -137,9 +143,13 @@ function lastStartOf(g: WindowAgg, t: f64, startMs: f64, slideMs: f64): f64 {
   if (!(g.integral && t == Math.floor(t) && Math.abs(t) <= EXACT && Math.abs(a) <= EXACT)) return t - ((a % slideMs) + slideMs) % slideMs;
   const last = g.lastStart;
   if (t >= last && t < last + slideMs && t != 0) return last;
+  // A late row in the window before (rows a little out of order alternate between two).
+  const prev = last - slideMs;
+  if (t >= prev && t < last && t != 0 && prev >= -EXACT) return prev;
   const b = <i64>slideMs;
   const start = t - <f64>((<i64>a % b + b) % b);
-  g.lastStart = start;
+  // (A start of -0, from t = -0, is not the start of later times of its window: those give +0.)
+  if (reinterpret<u64>(start) != 0x8000000000000000) g.lastStart = start;
   return start;
 }
 
@@ -171,6 +181,11 @@ export function windowAggUpdate(
   g.integral = slideMs == Math.floor(slideMs) && slideMs > 0 && slideMs <= EXACT && startMs == Math.floor(startMs) && Math.abs(startMs) <= EXACT;
   // Windows only (no key numbers), tumbling: a run of rows in one window is one entry.
   const runs = tumbling && kw == 0 && g.integral;
+  // Window and one string key: ids by window and string id, the slots mirroring the table.
+  const slotted = kw == 1;
+  if (slotted && g.slotsVersion != compositeVersion(g.table)) mirror(g);
+  g.plainCounts = true;
+  for (let k: u32 = 0; k < g.aggs; k++) if (load<u8>(g.kinds + <usize>k) != COUNT || load<u32>(inputs + ((<usize>k) << 3) + 4) != 0) g.plainCounts = false;
   let dropped: u32 = 0;
   for (let r: u32 = 0; r < n; ) {
     if (timeNulls != 0 && load<u8>(timeNulls + <usize>r) != 0) {
@@ -206,7 +221,9 @@ export function windowAggUpdate(
         continue;
       }
       store<f64>(g.key, start);
-      update(g, idOf(g), r, inputs);
+      const id = slotted ? slottedIdOf(g, start) : idOf(g);
+      if (g.plainCounts) countRow(g, id);
+      else update(g, id, r, inputs);
     }
     r++;
   }
@@ -258,6 +275,47 @@ function idOf(g: WindowAgg): i32 {
   return id;
 }
 
+// The slot of a string id: id + 1 for a dictionary id (an integer from -1 below SLOTS_MAX, not
+// -0), else -1 (the key takes the table's hash path).
+// @ts-ignore: decorator
+@inline
+function slotOf(v: f64): i32 {
+  const i = <i32>v + 1;
+  return v >= -1 && <u32>i < SLOTS_MAX && reinterpret<u64>(<f64>(i - 1)) == reinterpret<u64>(v) ? i : -1;
+}
+
+// The id of the key in g.key (window start, one string id): by its window's slots, else the
+// table's. The slots hold every live entry that has a slot, so a miss is a new key: appended to
+// the table without a hash probe.
+// @ts-ignore: decorator
+@inline
+function slottedIdOf(g: WindowAgg, start: f64): i32 {
+  const i = slotOf(load<f64>(g.key + 8));
+  if (i < 0) return idOf(g);
+  const w = slotsWindow(g.slots, start);
+  let id = slotGet(w, <u32>i);
+  if (id < 0) {
+    id = compositeAppend(g.table, g.key);
+    if (<u32>id >= g.cap) grow(g, <u32>id + 1);
+    slotSet(w, <u32>i, id);
+  }
+  return id;
+}
+
+// The slots again from the table (after it changed in a way the slots did not follow).
+function mirror(g: WindowAgg): void {
+  slotsClear(g.slots);
+  const count = compositeCount(g.table);
+  const keys = compositeKeys(g.table);
+  const alive = compositeAlive(g.table);
+  for (let id: u32 = 0; id < count; id++) {
+    if (load<u8>(alive + <usize>id) == 0) continue;
+    const i = slotOf(load<f64>(keys + ((<usize>id) << 4) + 8));
+    if (i >= 0) slotSet(slotsWindow(g.slots, load<f64>(keys + ((<usize>id) << 4))), <u32>i, <i32>id);
+  }
+  g.slotsVersion = compositeVersion(g.table);
+}
+
 // @ts-ignore: decorator
 @inline
 function sameKey(x: usize, y: usize, width: u32): bool {
@@ -265,18 +323,19 @@ function sameKey(x: usize, y: usize, width: u32): bool {
   return true;
 }
 
+// update() of a row when every aggregate is count(*) without null flags (g.plainCounts).
+// @ts-ignore: decorator
+@inline
+function countRow(g: WindowAgg, id: i32): void {
+  const at = (<usize>id) << 3;
+  touchOnce(g, id, at);
+  for (let k: u32 = 0; k < g.aggs; k++) store<f64>(buffer(g, k, 2) + at, load<f64>(buffer(g, k, 2) + at) + 1);
+}
+
 // AggregateFunction.update of row r into entry id's partial buffers.
 function update(g: WindowAgg, id: i32, r: u32, inputs: usize): void {
   const at = (<usize>id) << 3;
-  const stampAt = g.stamps + ((<usize>id) << 2);
-  if (load<i32>(stampAt) != g.stamp) {
-    store<i32>(stampAt, g.stamp);
-    for (let k: u32 = 0; k < g.aggs; k++) {
-      store<f64>(buffer(g, k, 2) + at, 0);
-      store<f64>(buffer(g, k, 3) + at, 0);
-    }
-    touch(g, id);
-  }
+  touchOnce(g, id, at);
   for (let k: u32 = 0; k < g.aggs; k++) {
     const values = load<u32>(inputs + ((<usize>k) << 3));
     const nulls = load<u32>(inputs + ((<usize>k) << 3) + 4);
@@ -300,15 +359,7 @@ function update(g: WindowAgg, id: i32, r: u32, inputs: usize): void {
 // the same order).
 function updateRun(g: WindowAgg, id: i32, r0: u32, r1: u32, inputs: usize): void {
   const at = (<usize>id) << 3;
-  const stampAt = g.stamps + ((<usize>id) << 2);
-  if (load<i32>(stampAt) != g.stamp) {
-    store<i32>(stampAt, g.stamp);
-    for (let k: u32 = 0; k < g.aggs; k++) {
-      store<f64>(buffer(g, k, 2) + at, 0);
-      store<f64>(buffer(g, k, 3) + at, 0);
-    }
-    touch(g, id);
-  }
+  touchOnce(g, id, at);
   for (let k: u32 = 0; k < g.aggs; k++) {
     const values = <usize>load<u32>(inputs + ((<usize>k) << 3));
     const nulls = <usize>load<u32>(inputs + ((<usize>k) << 3) + 4);
@@ -331,6 +382,20 @@ function updateRun(g: WindowAgg, id: i32, r0: u32, r1: u32, inputs: usize): void
     store<f64>(pa, a);
     store<f64>(pb, b);
   }
+}
+
+// The first touch of entry id in this batch: its partial buffers zeroed, the id listed.
+// @ts-ignore: decorator
+@inline
+function touchOnce(g: WindowAgg, id: i32, at: usize): void {
+  const stampAt = g.stamps + ((<usize>id) << 2);
+  if (load<i32>(stampAt) == g.stamp) return;
+  store<i32>(stampAt, g.stamp);
+  for (let k: u32 = 0; k < g.aggs; k++) {
+    store<f64>(buffer(g, k, 2) + at, 0);
+    store<f64>(buffer(g, k, 3) + at, 0);
+  }
+  touch(g, id);
 }
 
 function touch(g: WindowAgg, id: i32): void {
@@ -401,6 +466,11 @@ export function windowAggCompact(p: usize, moved: usize): void {
   }
   // Stamps of moved ids would be wrong; no id is stamped with a later batch's stamp.
   memory.fill(g.stamps, 0, (<usize>g.cap) << 2);
+  // The slots follow when they mirrored the table; else the next update mirrors it again.
+  if (g.slotsVersion + 1 == compositeVersion(g.table)) {
+    slotsCompact(g.slots, moved);
+    g.slotsVersion = compositeVersion(g.table);
+  }
 }
 
 /**
@@ -414,6 +484,7 @@ export function windowAggEvict(p: usize, watermarkMs: f64, windowMs: f64, out: u
   const keys = compositeKeys(g.table);
   const alive = compositeAlive(g.table);
   const stride = (<usize>g.width) << 3;
+  const mirrored = g.slotsVersion == compositeVersion(g.table);
   let minStart = Infinity;
   let n: u32 = 0;
   for (let id: u32 = 0; id < count; id++) {
@@ -428,6 +499,10 @@ export function windowAggEvict(p: usize, watermarkMs: f64, windowMs: f64, out: u
     n++;
   }
   store<f64>(out, minStart);
+  if (mirrored) {
+    slotsEvict(g.slots, watermarkMs, windowMs);
+    g.slotsVersion = compositeVersion(g.table);
+  }
   return n;
 }
 
@@ -435,6 +510,7 @@ export function windowAggEvict(p: usize, watermarkMs: f64, windowMs: f64, out: u
 export function windowAggFree(p: usize): void {
   const g = changetype<WindowAgg>(p);
   compositeFree(g.table);
+  slotsFree(g.slots);
   for (let i: u32 = 0; i < g.aggs * 4; i++) heap.free(load<usize>(g.buffers + ((<usize>i) << alignof<usize>())));
   heap.free(g.buffers);
   heap.free(g.kinds);

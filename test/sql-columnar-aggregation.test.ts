@@ -100,7 +100,8 @@ describe('columnar window aggregation equals the row path', () => {
   }
 
   // The tumbling count by word is the query the wasm core reads CSV for in its kernel; every third
-  // file has times with an offset, which the kernel leaves to the row parser's conversion.
+  // file has times with an offset, which the kernel leaves to the row parser's conversion, and
+  // every fourth quoted words, which it leaves to the row parser.
   for (const core of CORES) {
     for (const [name, query] of [QUERIES[0]!, QUERIES[1]!]) {
       it.each(MODES)(`CSV file source, ${name}, %s mode (${core} core)`, async (mode) => {
@@ -116,7 +117,7 @@ describe('columnar window aggregation equals the row path', () => {
             await run(counts, mode, (i) => {
               const piece = input.slice(i * 60, (i + 1) * 60);
               if (piece.length === 0) return false;
-              writeFileSync(join(dir, `part-${String(file++).padStart(4, '0')}.csv`), csvOf(piece, i % 3 === 0 ? ' ' : i % 3 === 1 ? 'T' : '+'));
+              writeFileSync(join(dir, `part-${String(file++).padStart(4, '0')}.csv`), csvOf(piece, i % 3 === 0 ? ' ' : i % 3 === 1 ? 'T' : '+', i % 4 === 2));
               return true;
             }),
           );
@@ -184,7 +185,7 @@ describe('columnar window aggregation equals the row path', () => {
   });
 });
 
-function csvOf(rows: Event[], t: ' ' | 'T' | '+'): string {
+function csvOf(rows: Event[], t: ' ' | 'T' | '+', quoted = false): string {
   const ts = (d: Date | null): string => (d === null ? '' : t === 'T' ? d.toISOString() : t === '+' ? d.toISOString().replace('Z', '+00:00') : d.toISOString().replace('T', ' ').replace('Z', ''));
-  return `ts,word,v\n${rows.map((r) => `${ts(r.ts)},${r.word ?? ''},${r.v ?? ''}`).join('\n')}\n`;
+  return `ts,word,v\n${rows.map((r) => `${ts(r.ts)},${quoted && r.word ? `"${r.word}"` : (r.word ?? '')},${r.v ?? ''}`).join('\n')}\n`;
 }

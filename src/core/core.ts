@@ -164,9 +164,10 @@ export interface StringIds {
   readonly bytes: number;
 }
 
-/** A CSV file's bytes for {@link WindowAggregation.updateCsv}. */
+/** A CSV file for {@link WindowAggregation.updateCsv}. */
 export interface CsvRowsInput {
-  readonly bytes: Uint8Array;
+  /** Reads the file's bytes into the memory `into(size)` gives (the core's own), returning them. */
+  readonly read: (into: (size: number) => Uint8Array) => Uint8Array;
   /** The one-byte separator. */
   readonly sep: number;
   /** The first line is a header. */
@@ -212,8 +213,8 @@ export interface WindowAggregation {
   /**
    * Adds the rows of a CSV file with a time column and string keys (and `count(*)` aggregates)
    * as {@link update} would once csv-columns.ts had read it; returns the rows read and the pairs
-   * dropped, or undefined when a time is not in the common form (nothing was added: read it the
-   * slow way).
+   * dropped, or undefined when a time is not in the common form or a cell is quoted (nothing was
+   * added: read it the slow way).
    */
   updateCsv?(input: CsvRowsInput, window: WindowMs, lateBefore: number, stats?: EventTimeTotals): { rows: number; dropped: number } | undefined;
   /**

@@ -68,6 +68,7 @@ export class StringDictionary implements StringIds {
 
   private add(b: Uint8Array, from: number, to: number, h: number, bucket: number): number {
     const id = this.size++;
+    this.decoded.push(undefined); // dense, so lookups by id stay fast elements (not a sparse array's dictionary)
     if (id === this.starts.length) this.growEntries();
     const len = to - from;
     if (this.arenaLen + len > this.arena.length) {

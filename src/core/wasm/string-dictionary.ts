@@ -51,7 +51,7 @@ export class KernelStringDictionary implements StringIds {
     const at = this.ex.scratch(Math.max(1, bytes.length)) >>> 0;
     new Uint8Array(this.ex.memory.buffer, at, bytes.length).set(bytes);
     const id = this.ex.dictIntern(this.dict, at, bytes.length);
-    this.decoded[id] ??= s;
+    if (this.decoded[id] === undefined) this.remember(id, s);
     return id;
   }
 
@@ -60,9 +60,15 @@ export class KernelStringDictionary implements StringIds {
     if (s === undefined) {
       const at = this.ex.dictBytes(this.dict, id) >>> 0;
       s = decoder.decode(new Uint8Array(this.ex.memory.buffer, at, this.ex.dictLength(this.dict, id) >>> 0));
-      this.decoded[id] = s;
+      this.remember(id, s);
     }
     return s;
+  }
+
+  // Ids are decoded in any order; the array is kept dense (fast elements, not a sparse array's dictionary).
+  private remember(id: number, s: string): void {
+    while (this.decoded.length < id) this.decoded.push(undefined);
+    this.decoded[id] = s;
   }
 
   get bytes(): number {

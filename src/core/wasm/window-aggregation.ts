@@ -97,13 +97,17 @@ export class KernelWindowAggregation implements WindowAggregation {
 
   updateCsv(input: CsvRowsInput, window: WindowMs, lateBefore: number, stats?: EventTimeTotals): { rows: number; dropped: number } | undefined {
     const { ex } = this;
-    const { bytes, fields } = input;
-    const fieldsAt = (bytes.length + 7) & ~7;
-    const base = ex.scratch(roomFor(fieldsAt + 4 * Math.max(1, fields.length))) >>> 0;
-    new Uint8Array(ex.memory.buffer, base, bytes.length).set(bytes);
-    new Int32Array(ex.memory.buffer, base + fieldsAt, fields.length).set(fields.map((f) => (f === 'time' ? -2 : f === undefined ? -1 : f)));
+    const { fields } = input;
+    // The scratch buffer: the fields' slots, then the file, read straight into it.
+    const bytesAt = (4 * Math.max(1, fields.length) + 15) & ~15;
+    let base = 0;
+    const bytes = input.read((size) => {
+      base = ex.scratch(roomFor(bytesAt + size)) >>> 0;
+      return new Uint8Array(ex.memory.buffer, base + bytesAt, size);
+    });
+    new Int32Array(ex.memory.buffer, base, fields.length).set(fields.map((f) => (f === 'time' ? -2 : f === undefined ? -1 : f)));
     this.csvRows ||= ex.csvRowsNew() >>> 0;
-    const rows = ex.csvRowsParse(this.csvRows, this.dictionary.dict, base, bytes.length, input.sep, input.header ? 1 : 0, base + fieldsAt, fields.length, this.width - 1);
+    const rows = ex.csvRowsParse(this.csvRows, this.dictionary.dict, base + bytesAt, bytes.length, input.sep, input.header ? 1 : 0, base, fields.length, this.width - 1);
     if (rows < 0) return undefined;
     // count(*) aggregates only: no input columns.
     const inputs = ex.outBuffer(8 * Math.max(1, this.kinds.length)) >>> 0;

@@ -22,7 +22,8 @@ export class Accumulators {
     const b = this.state.bufferB(k)[id]!;
     switch (this.aggregates[k]!.kind) {
       case 'count':
-        return a;
+        // A small integer (Smi) where it fits, so a row holds it without a boxed double.
+        return a <= 0x3fffffff ? a | 0 : a;
       case 'avg':
         return b === 0 ? null : a / b;
       default:

@@ -31,10 +31,17 @@ export interface DictionaryColumn {
 /** A column of a {@link ColumnarBatch}. */
 export type ColumnVector = NumberColumn | Utf8Column | DictionaryColumn;
 
-/** A CSV file's text as a batch that has not read it yet (a core may read it itself). */
+/**
+ * Reads a file's bytes into the memory `into(size)` gives (a core passes a view of its own
+ * memory, so the bytes are read once, where its kernel reads them), or into a new buffer.
+ */
+export type FileRead = (into?: (size: number) => Uint8Array) => Uint8Array;
+
+/** A CSV file as a batch that has not read it yet (a core may read it itself). */
 export interface CsvText {
   readonly kind: 'csv';
-  readonly bytes: Uint8Array;
+  /** The file's bytes (which may hold quoted cells: those are the row parser's to read). */
+  readonly read: FileRead;
   /** The one-byte separator. */
   readonly sep: number;
   readonly header: boolean;

@@ -4,9 +4,9 @@
 // values are the ones the row path reads.
 import { TextDecoder } from 'node:util';
 import type { CsvOptions } from '../sources/file-formats.js';
-import { convert } from '../sources/file-formats.js';
+import { convert, parseFile } from '../sources/file-formats.js';
 import type { DataType, StructType } from '../schema.js';
-import { ColumnarBatch, type ColumnVector } from './columnar-batch.js';
+import { ColumnarBatch, columnsOfRows, type ColumnVector, type FileRead } from './columnar-batch.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -14,16 +14,34 @@ const QUOTE = 0x22;
 
 /** True when {@link csvColumns} reads `bytes` as the row parser would (no quotes, one-byte separator). */
 export function csvColumnsApply(bytes: Uint8Array, csv: CsvOptions): boolean {
-  return csv.sep.length === 1 && csv.sep.charCodeAt(0) < 0x80 && bytes.indexOf(QUOTE) < 0;
+  return csvSeparatorApplies(csv) && bytes.indexOf(QUOTE) < 0;
+}
+
+/** True when the separator is one ASCII byte, as {@link csvBatch} needs. */
+export function csvSeparatorApplies(csv: CsvOptions): boolean {
+  return csv.sep.length === 1 && csv.sep.charCodeAt(0) < 0x80;
 }
 
 /**
- * The columns `names` of the CSV text in `bytes`, read when first asked for; the batch keeps the
- * text, so a core may read it instead (check {@link csvColumnsApply} first).
+ * The columns `names` of the CSV file `read` reads, read when first asked for (check
+ * {@link csvSeparatorApplies} first); the batch keeps the reader, so a core may read the file
+ * itself instead. A file with quoted cells goes to the row parser.
  */
-export function csvBatch(bytes: Uint8Array, schema: StructType, names: readonly string[], csv: CsvOptions): ColumnarBatch {
-  const text = { kind: 'csv' as const, bytes, sep: csv.sep.charCodeAt(0), header: csv.header, fieldNames: schema.fields.map((f) => f.name) };
-  return new ColumnarBatch(() => csvRowCount(bytes, csv.header), () => csvColumns(bytes, schema, names, csv).columns, text);
+export function csvBatch(read: FileRead, schema: StructType, names: readonly string[], csv: CsvOptions): ColumnarBatch {
+  const text = { kind: 'csv' as const, read, sep: csv.sep.charCodeAt(0), header: csv.header, fieldNames: schema.fields.map((f) => f.name) };
+  let bytes: Buffer | undefined;
+  let columns: ColumnarBatch | undefined;
+  const bytesOf = (): Buffer => (bytes ??= asBuffer(read()));
+  const columnsOf = (): ColumnarBatch => {
+    const b = bytesOf();
+    return (columns ??= csvColumnsApply(b, csv) ? csvColumns(b, schema, names, csv) : columnsOfRows(parseFile(b.toString('utf8'), 'csv', schema, csv), schema, names));
+  };
+  const rows = (): number => (bytesOf().indexOf(QUOTE) < 0 ? csvRowCount(bytesOf(), csv.header) : columnsOf().numRows);
+  return new ColumnarBatch(rows, () => columnsOf().columns, text);
+}
+
+function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.length);
 }
 
 // The rows csvColumns reads: lines less the header and empty ones.

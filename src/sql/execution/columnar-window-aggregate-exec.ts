@@ -15,6 +15,7 @@ import type { CompositeKeyTable, CsvRowsInput, EventTimeTotals, StringIds, Windo
 import { JsWindowAggregation } from '../../core/js/window-aggregation.js';
 import { Accumulators } from '../columnar/accumulators.js';
 import { columnsOfRows, type ColumnarBatch, type ColumnVector, type CsvText } from '../columnar/columnar-batch.js';
+import { rowConstructor } from '../columnar/row-constructor.js';
 import type { ColumnarWindowAggregateSpec } from '../columnar/window-aggregate-spec.js';
 import type { AggBuffer } from '../expressions/aggregates.js';
 import type { Row, Value } from '../schema.js';
@@ -45,6 +46,12 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
    * groups (as the row path's rows share their group's, kept in its state); dropped on eviction.
    */
   private readonly windowValues = new Map<number, { start: Date; end: Date }>();
+  /** The window value asked for last and its start (rows of one window mostly come together). */
+  private lastWindow: { start: Date; end: Date } | undefined;
+  private lastWindowStart = NaN;
+  /** Output rows: the groupings, then the aggregates, by their names. */
+  private readonly makeRow: (values: readonly Value[]) => Row;
+  private readonly rowValues: Value[];
   /** Per-pass key numbers (width - 1 a row), kept between passes and batches. */
   private rowKeysScratch = new Float64Array(0);
 
@@ -60,6 +67,9 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     this.width = 1 + spec.keys.reduce((n, k) => n + (k.kind === 'string' ? 1 : 2), 0);
     this.groupNames = spec.keys.map((k) => k.name);
     this.groupNames.splice(spec.windowPosition, 0, spec.windowName);
+    const names = [...this.groupNames, ...spec.aggregates.map((a) => a.name)];
+    this.makeRow = rowConstructor(names);
+    this.rowValues = names.map(() => null);
   }
 
   loadState(version: number): void {
@@ -98,11 +108,12 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
       }
     }
     const touched = aggregation.merge();
-    for (const id of touched) {
-      const start = table.key(id, 0);
+    // (Indexed loops: this runs once a batch, often unoptimized, where for-of allocates per id.)
+    for (let i = 0; i < touched.length; i++) {
+      const start = table.key(touched[i]!, 0);
       if (start < this.minStart) this.minStart = start;
     }
-    if (this.store.durable) for (const id of touched) this.store.put(this.keyString(table, id), this.groupEntry(table, id));
+    if (this.store.durable) for (let i = 0; i < touched.length; i++) this.store.put(this.keyString(table, touched[i]!), this.groupEntry(table, touched[i]!));
     this.metrics.updated += touched.length;
     this.metrics.updateMs += performance.now() - started;
     return Batch.of(this.output(ctx, table, touched), 1);
@@ -242,13 +253,13 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
     if (!this.spec.watermarked || this.minStart + windowMs > watermarkMs) return [];
     const started = performance.now();
     const { ids, minStart } = this.aggregation!.evict(watermarkMs, windowMs);
-    const out: Row[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      out.push(this.toRow(table, ids[i]!));
-      if (this.store.durable) this.store.remove(this.keyString(table, ids[i]!));
-    }
+    const out: Row[] = []; // (new Array(n) of over 100 000 would be a slow dictionary array)
+    for (let i = 0; i < ids.length; i++) out.push(this.toRow(table, ids[i]!));
+    if (this.store.durable) for (let i = 0; i < ids.length; i++) this.store.remove(this.keyString(table, ids[i]!));
     this.minStart = minStart;
     for (const start of this.windowValues.keys()) if (start + windowMs <= watermarkMs) this.windowValues.delete(start);
+    this.lastWindow = undefined;
+    this.lastWindowStart = NaN;
     if (table.count - table.live > Math.max(1024, table.live)) {
       this.aggregation!.compact();
     }
@@ -278,30 +289,32 @@ export class ColumnarWindowAggregateExec extends StateStoreOperator {
   }
 
   private windowValue(start: number): { start: Date; end: Date } {
+    if (start === this.lastWindowStart) return this.lastWindow!;
     let w = this.windowValues.get(start);
     if (!w) this.windowValues.set(start, (w = { start: new Date(start), end: new Date(start + this.spec.window.windowMs) }));
+    this.lastWindow = w;
+    this.lastWindowStart = start;
     return w;
   }
 
   // An output row: the groupings in order (read straight from the key, no intermediate array),
   // then the aggregates.
   private toRow(table: CompositeKeyTable, id: number): Row {
-    const { spec, groupNames } = this;
-    const row: Record<string, Value> = {};
+    const { spec, groupNames, rowValues: values } = this;
     let slot = 1;
     for (let i = 0, k = 0; i < groupNames.length; i++) {
       if (i === spec.windowPosition) {
-        row[groupNames[i]!] = this.windowValue(table.key(id, 0));
+        values[i] = this.windowValue(table.key(id, 0));
       } else if (spec.keys[k++]!.kind === 'string') {
         const s = table.key(id, slot++);
-        row[groupNames[i]!] = s < 0 ? null : this.dictionary.string(s);
+        values[i] = s < 0 ? null : this.dictionary.string(s);
       } else {
-        row[groupNames[i]!] = table.key(id, slot) === 1 ? null : table.key(id, slot + 1);
+        values[i] = table.key(id, slot) === 1 ? null : table.key(id, slot + 1);
         slot += 2;
       }
     }
-    for (let k = 0; k < spec.aggregates.length; k++) row[spec.aggregates[k]!.name] = this.state.result(k, id);
-    return row;
+    for (let k = 0; k < spec.aggregates.length; k++) values[groupNames.length + k] = this.state.result(k, id);
+    return this.makeRow(values);
   }
 
   // The row path's state key of entry `id` (keyString of its grouping values).
@@ -373,5 +386,5 @@ function nullsOf(col: ColumnVector, from: number, to: number): Uint8Array | unde
 function csvInput(text: CsvText, timeColumn: string, keyColumns: readonly string[]): CsvRowsInput | undefined {
   if (new Set(keyColumns).size !== keyColumns.length) return undefined;
   const fields = text.fieldNames.map((name) => (name === timeColumn ? ('time' as const) : keyColumns.includes(name) ? keyColumns.indexOf(name) : undefined));
-  return { bytes: text.bytes, sep: text.sep, header: text.header, fields };
+  return { read: text.read, sep: text.sep, header: text.header, fields };
 }

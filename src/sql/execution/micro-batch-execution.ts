@@ -66,6 +66,8 @@ export class MicroBatchExecution {
   private terminated = false;
   private allAvailableWaiters: { resolve: () => void; reject: (e: unknown) => void; armed: boolean }[] = [];
   private readonly columnarAggregation: boolean;
+  /** Triggers run back to back while they find data (ProcessingTime(0) on the system clock). */
+  private readonly backToBack: boolean;
   /** Batches whose offset and commit entries are kept (Spark's `spark.sql.streaming.minBatchesToRetain`, default 100). */
   private readonly minBatchesToRetain: number;
   /** The session time zone when the query started (Spark resolves it at analysis). */
@@ -77,6 +79,7 @@ export class MicroBatchExecution {
     private readonly events: ExecutionEvents,
   ) {
     this.columnarAggregation = session.columnarAggregation;
+    this.backToBack = spec.trigger.kind === 'processingTime' && spec.trigger.intervalMs === 0 && session.clock === undefined;
     this.minBatchesToRetain = session.conf.minBatchesToRetain();
     this.timeZone = session.conf.sessionTimeZone();
     const interval = spec.trigger.kind === 'processingTime' && spec.trigger.intervalMs > 0 ? spec.trigger.intervalMs : POLLING_DELAY_MS;
@@ -87,6 +90,9 @@ export class MicroBatchExecution {
       clock: session.clock,
       out: session.out,
       appName: spec.name ?? 'flint-structured-streaming',
+      // The warm-up starts the worker pool and sizes the DStream word count's tables; queries
+      // use neither (their kernels run on this thread), so it would only delay the first batch.
+      warmUp: false,
     });
   }
 
@@ -162,7 +168,13 @@ export class MicroBatchExecution {
     if (this.ssc.clock.now() >= time + 2 * this.ssc.batchInterval) return;
     for (const w of this.allAvailableWaiters) w.armed = true;
     try {
-      const ranWithData = await this.runTrigger(time);
+      let ranWithData = await this.runTrigger(time);
+      // Spark's ProcessingTime(0): the next batch starts as soon as one with data ends (only an
+      // idle trigger waits for the polling delay). Under a manual clock, ticks alone drive batches.
+      while (ranWithData && this.backToBack && !this.terminated) {
+        for (const w of this.allAvailableWaiters) w.armed = true;
+        ranWithData = await this.runTrigger(this.ssc.clock.now());
+      }
       if (!ranWithData) this.settleWaiters();
     } catch (error) {
       const failure = error instanceof FlintError && error.code === 'QUERY_FAILED' ? error : new FlintError('QUERY_FAILED', `Query ${this.spec.name ?? this.spec.id} terminated with exception: ${(error as Error)?.message ?? String(error)}`, { cause: error });

@@ -6,7 +6,7 @@
 // SeenFilesMap), so neither grows with the life of the query. A directory written by Flint's file
 // sink is read through its `_spark_metadata` log, so only committed files are seen. Files in
 // partition directories (`date=2024-01-01/`) give the schema's columns of those names their values.
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Batch } from '../../batch/batch.js';
 import { FlintError } from '../../errors.js';
@@ -17,8 +17,8 @@ import { fileSourceCleaner, type FileSourceCleaner } from './file-source-cleaner
 import { listDataFiles } from './file-listing.js';
 import { SeenFilesMap } from './seen-files-map.js';
 import { schemaOf, StructType, type Row } from '../schema.js';
-import { columnsOfRows, concatColumnarBatches, type ColumnarBatch } from '../columnar/columnar-batch.js';
-import { csvBatch, csvColumnsApply } from '../columnar/csv-columns.js';
+import { columnsOfRows, concatColumnarBatches, type ColumnarBatch, type FileRead } from '../columnar/columnar-batch.js';
+import { csvBatch, csvSeparatorApplies } from '../columnar/csv-columns.js';
 import { csvOptions, parseFile, type FileFormat } from './file-formats.js';
 import type { Offset, Source, SourceEnv } from './source.js';
 import { FileSinkLog } from '../sinks/file-sink-log.js';
@@ -117,17 +117,16 @@ export class FileStreamSource implements Source {
 
   /**
    * CSV files are read straight into columns (see csvBatch: when the aggregation first asks, or by
-   * the core itself); other formats, and CSV with quoted
-   * cells, are parsed as rows and turned into columns.
+   * the core itself, into its own memory); other formats, and CSV with quoted cells, are parsed as
+   * rows and turned into columns.
    */
   getColumnarBatch(start: Offset | undefined, end: Offset, columns: readonly string[]): ColumnarBatch {
     const csv = csvOptions(this.options);
     const parts: ColumnarBatch[] = [];
     for (const path of this.filesBetween(start, end)) {
-      const bytes = readFileSync(path);
       const values = partitionValuesOfPath(relative(this.dir, path));
-      if (this.format === 'csv' && values.size === 0 && csvColumnsApply(bytes, csv)) parts.push(csvBatch(bytes, this.schema, columns, csv));
-      else parts.push(columnsOfRows(this.rowsOf(path, bytes.toString('utf8'), values), this.schema, columns));
+      if (this.format === 'csv' && values.size === 0 && csvSeparatorApplies(csv)) parts.push(csvBatch(fileRead(path), this.schema, columns, csv));
+      else parts.push(columnsOfRows(this.rowsOf(path, readFileSync(path, 'utf8'), values), this.schema, columns));
     }
     return concatColumnarBatches(parts, columns);
   }
@@ -167,4 +166,24 @@ export class FileStreamSource implements Source {
   private listFiles(): { path: string; timestamp: number }[] {
     return listDataFiles(this.dir);
   }
+}
+
+// The file at `path` read whole, when asked, into the memory the caller gives for its size.
+function fileRead(path: string): FileRead {
+  return (into) => {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const target = into ? into(size) : Buffer.allocUnsafe(size);
+      let n = 0;
+      while (n < size) {
+        const got = readSync(fd, target, n, size - n, n);
+        if (got === 0) break;
+        n += got;
+      }
+      return target.subarray(0, n);
+    } finally {
+      closeSync(fd);
+    }
+  };
 }
