@@ -2,9 +2,11 @@
 // Spark's function documentation (its unix_timestamp/from_unixtime examples are in
 // America/Los_Angeles there; here the same instants in UTC), datetime patterns both ways, nulls for
 // text that does not match, and an hourly count of log lines by date_trunc on a stream.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { functions as F, schemaOf, type Row, type Value } from '../src/index.js';
-import { cleanUp, session, StreamTest } from './support/stream-test.js';
+import { cleanUp, session, StreamTest, tempDir } from './support/stream-test.js';
 
 const { col, expr } = F;
 afterEach(cleanUp);
@@ -131,5 +133,29 @@ describe('in the session time zone (spark.sql.session.timeZone)', () => {
     await t.start();
     input.addData({ ts: new Date('2024-01-01T00:00:00Z') });
     await t.checkNewAnswer(['05:30', 5]);
+  });
+});
+
+describe('timestamps without an offset in files and JSON, read in the session time zone', () => {
+  const zone = { conf: { 'spark.sql.session.timeZone': '+02:00' } };
+
+  it.each(['js', 'wasm'] as const)('the csv file source (%s core), through a windowed count on the columnar path', async (core) => {
+    const flint = session(core, zone);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.csv'), '2024-01-01 10:05:00,a\n2024-01-01T10:06:00Z,b\n');
+    const counts = flint.readStream.schema('t TIMESTAMP, word STRING').csv(dir).withWatermark('t', '0 seconds').groupBy(F.window(col('t'), '1 hour'), col('word')).count();
+    const t = new StreamTest(flint, counts.select(col('window.start'), col('word'), col('count')), 'update');
+    await t.start();
+    // 10:05 at +02:00 is 08:05 UTC; the one with Z stays 10:06 UTC.
+    await t.checkAnswer([Date.parse('2024-01-01T08:00:00Z'), 'a', 1], [Date.parse('2024-01-01T10:00:00Z'), 'b', 1]);
+  });
+
+  it('flint.read.json and from_json', async () => {
+    const flint = session('js', zone);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.json'), '{"t": "2024-01-01 10:05:00"}\n');
+    expect(await flint.read.schema('t TIMESTAMP').json(dir).collect()).toEqual([{ t: new Date('2024-01-01T08:05:00Z') }]);
+    const parsed = flint.createDataFrame([{ j: '{"t": "2024-01-01T10:05:00"}' }]).select(F.from_json(col('j'), 't TIMESTAMP').getField('t').as('t'));
+    expect(await parsed.collect()).toEqual([{ t: new Date('2024-01-01T08:05:00Z') }]);
   });
 });

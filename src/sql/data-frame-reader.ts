@@ -48,11 +48,12 @@ export class DataFrameReader extends SchemaOptionsBuilder {
     const partitions = files.map((f) => (f === root ? new Map<string, string | null>() : partitionValuesOfPath(relative(root, f))));
     const schema = this.userSchema ?? this.inferredSchema(texts, partitions);
     const csv = csvOptions(this.options);
+    const zone = this.session.conf.sessionTimeZone();
     const rows: Row[] = [];
     files.forEach((_, i) => {
       const values = partitions[i]!;
       const dataSchema = new StructType(schema.fields.filter((f) => !values.has(f.name)));
-      for (const row of parseFile(texts[i]!, this.fileFormat, dataSchema, csv)) rows.push(values.size === 0 ? row : withPartitionValues(row, values, schema));
+      for (const row of parseFile(texts[i]!, this.fileFormat, dataSchema, csv, zone)) rows.push(values.size === 0 ? row : withPartitionValues(row, values, schema));
     });
     return this.session.createDataFrame(rows, schema);
   }

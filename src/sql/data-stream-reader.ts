@@ -70,7 +70,7 @@ export class DataStreamReader extends SchemaOptionsBuilder {
         const dir = o.get('path');
         if (!dir) throw new FlintError('INVALID_ARGUMENT', `${format} source: 'path' is not specified; pass it to load(path) or ${format}(path)`);
         const schema = this.userSchema;
-        return this.perQuery(() => new FileStreamSource(resolve(dir), format, schema, o, this.session.conf.compaction('fileSource')));
+        return this.perQuery(() => new FileStreamSource(resolve(dir), format, schema, o, this.session.conf.compaction('fileSource'), this.session.conf.sessionTimeZone()));
       }
     }
   }

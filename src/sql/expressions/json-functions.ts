@@ -11,6 +11,8 @@ import type { Expression } from './expression.js';
 export class FromJson implements Expression {
   readonly children: readonly Expression[];
   readonly name: string;
+  /** The session time zone: timestamps without an offset are read in it (the planner sets it). */
+  timeZone = 'UTC';
 
   constructor(
     readonly child: Expression,
@@ -35,7 +37,7 @@ export class FromJson implements Expression {
     } catch {
       parsed = undefined;
     }
-    return typedStruct(parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {}, this.schema.fields);
+    return typedStruct(parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {}, this.schema.fields, this.timeZone);
   }
 }
 
@@ -134,15 +136,15 @@ export class GetJsonObject implements Expression {
   }
 }
 
-function typedStruct(obj: Record<string, unknown>, fields: StructType['fields']): Row {
-  return Object.fromEntries(fields.map((f) => [f.name, typedValue(obj[f.name], f.dataType)]));
+function typedStruct(obj: Record<string, unknown>, fields: StructType['fields'], zone: string): Row {
+  return Object.fromEntries(fields.map((f) => [f.name, typedValue(obj[f.name], f.dataType, zone)]));
 }
 
-function typedValue(v: unknown, type: DataType): Value {
+function typedValue(v: unknown, type: DataType, zone: string): Value {
   if (v === null || v === undefined) return null;
-  if (typeof type === 'string') return convert(v, type);
-  if (type.type === 'array') return Array.isArray(v) ? v.map((x) => typedValue(x, type.elementType)) : null;
-  return typeof v === 'object' && !Array.isArray(v) ? typedStruct(v as Record<string, unknown>, type.fields) : null;
+  if (typeof type === 'string') return convert(v, type, zone);
+  if (type.type === 'array') return Array.isArray(v) ? v.map((x) => typedValue(x, type.elementType, zone)) : null;
+  return typeof v === 'object' && !Array.isArray(v) ? typedStruct(v as Record<string, unknown>, type.fields, zone) : null;
 }
 
 // Values as JSON sees them: timestamps as ISO text, binary as base64, null struct fields left out (Spark's ignoreNullFields).

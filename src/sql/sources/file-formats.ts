@@ -1,5 +1,6 @@
 // Reading and writing rows as text, JSON lines and CSV, for the file source and the file sink.
 import { FlintError } from '../../errors.js';
+import { timeOf } from '../expressions/datetime.js';
 import type { DataType, Row, StructType, Value } from '../schema.js';
 
 /** File formats the file source reads and the file sink writes. */
@@ -11,16 +12,16 @@ export interface CsvOptions {
   header: boolean;
 }
 
-/** The rows of a file's text. */
-export function parseFile(text: string, format: FileFormat, schema: StructType, csv: CsvOptions): Row[] {
+/** The rows of a file's text; timestamps without an offset are read in `zone` (the session time zone). */
+export function parseFile(text: string, format: FileFormat, schema: StructType, csv: CsvOptions, zone = 'UTC'): Row[] {
   const lines = text.split(/\r?\n/);
   if (lines[lines.length - 1] === '') lines.pop();
   if (format === 'text') return lines.map((value) => ({ value }));
-  if (format === 'json') return lines.filter((l) => l.trim() !== '').map((l) => fromJsonLine(l, schema));
-  return (csv.header ? lines.slice(1) : lines).filter((l) => l !== '').map((l) => fromCsvLine(l, schema, csv.sep));
+  if (format === 'json') return lines.filter((l) => l.trim() !== '').map((l) => fromJsonLine(l, schema, zone));
+  return (csv.header ? lines.slice(1) : lines).filter((l) => l !== '').map((l) => fromCsvLine(l, schema, csv.sep, zone));
 }
 
-function fromJsonLine(line: string, schema: StructType): Row {
+function fromJsonLine(line: string, schema: StructType, zone: string): Row {
   let obj: Record<string, unknown>;
   try {
     obj = JSON.parse(line) as Record<string, unknown>;
@@ -28,12 +29,12 @@ function fromJsonLine(line: string, schema: StructType): Row {
     // Spark's PERMISSIVE mode: a malformed record becomes a row of nulls.
     obj = {};
   }
-  return Object.fromEntries(schema.fields.map((f) => [f.name, convert(obj[f.name], f.dataType)]));
+  return Object.fromEntries(schema.fields.map((f) => [f.name, convert(obj[f.name], f.dataType, zone)]));
 }
 
-function fromCsvLine(line: string, schema: StructType, sep: string): Row {
+function fromCsvLine(line: string, schema: StructType, sep: string, zone: string): Row {
   const cells = splitCsv(line, sep);
-  return Object.fromEntries(schema.fields.map((f, i) => [f.name, cells[i] === undefined || cells[i] === '' ? null : convert(cells[i], f.dataType)]));
+  return Object.fromEntries(schema.fields.map((f, i) => [f.name, cells[i] === undefined || cells[i] === '' ? null : convert(cells[i], f.dataType, zone)]));
 }
 
 /** The cells of one CSV line (quotes as Spark writes them). */
@@ -60,8 +61,8 @@ export function splitCsv(line: string, sep: string): string[] {
   return out;
 }
 
-/** A cell of a file converted to `type` (Spark's PERMISSIVE parsing: what does not parse is null). */
-export function convert(v: unknown, type: DataType): Value {
+/** A cell of a file converted to `type` (Spark's PERMISSIVE parsing: what does not parse is null); text times without an offset are in `zone`. */
+export function convert(v: unknown, type: DataType, zone = 'UTC'): Value {
   if (v === null || v === undefined) return null;
   switch (type) {
     case 'string':
@@ -77,8 +78,8 @@ export function convert(v: unknown, type: DataType): Value {
     case 'boolean':
       return v === true || v === 'true' ? true : v === false || v === 'false' ? false : null;
     case 'timestamp': {
-      const ms = typeof v === 'number' ? v * 1000 : Date.parse(String(v).includes('T') || /Z|[+-]\d\d:?\d\d$/.test(String(v)) ? String(v) : `${String(v).replace(' ', 'T')}Z`);
-      return Number.isFinite(ms) ? new Date(ms) : null;
+      const ms = typeof v === 'number' ? v * 1000 : timeOf(String(v), zone);
+      return ms !== undefined && Number.isFinite(ms) ? new Date(ms) : null;
     }
     default:
       return v as Value;

@@ -50,6 +50,8 @@ export class FileStreamSource implements Source {
     schema: StructType | undefined,
     private readonly options: ReadonlyMap<string, string>,
     private readonly compaction: CompactionSettings = DEFAULT_COMPACTION,
+    /** The session time zone: timestamps without an offset are read in it. */
+    private readonly timeZone = 'UTC',
   ) {
     if (format === 'text') this.schema = schemaOf({ value: 'string' });
     else if (schema) this.schema = schema;
@@ -110,9 +112,9 @@ export class FileStreamSource implements Source {
   // holds the other columns (in order, for CSV).
   private rowsOf(path: string, text: string, values = partitionValuesOfPath(relative(this.dir, path))): Row[] {
     const csv = csvOptions(this.options);
-    if (values.size === 0) return parseFile(text, this.format, this.schema, csv);
+    if (values.size === 0) return parseFile(text, this.format, this.schema, csv, this.timeZone);
     const dataSchema = new StructType(this.schema.fields.filter((f) => !values.has(f.name)));
-    return parseFile(text, this.format, dataSchema, csv).map((r) => withPartitionValues(r, values, this.schema));
+    return parseFile(text, this.format, dataSchema, csv, this.timeZone).map((r) => withPartitionValues(r, values, this.schema));
   }
 
   /**
@@ -125,7 +127,8 @@ export class FileStreamSource implements Source {
     const parts: ColumnarBatch[] = [];
     for (const path of this.filesBetween(start, end)) {
       const values = partitionValuesOfPath(relative(this.dir, path));
-      if (this.format === 'csv' && values.size === 0 && csvSeparatorApplies(csv)) parts.push(csvBatch(fileRead(path), this.schema, columns, csv));
+      // The kernels read times as UTC; in another session zone the rows are parsed in it instead.
+      if (this.format === 'csv' && values.size === 0 && this.timeZone === 'UTC' && csvSeparatorApplies(csv)) parts.push(csvBatch(fileRead(path), this.schema, columns, csv));
       else parts.push(columnsOfRows(this.rowsOf(path, readFileSync(path, 'utf8'), values), this.schema, columns));
     }
     return concatColumnarBatches(parts, columns);
