@@ -5,7 +5,7 @@ import { FlintError } from '../errors.js';
 import { Column, toColumn } from './column.js';
 import { DataFrameWriter } from './data-frame-writer.js';
 import { DataStreamWriter } from './data-stream-writer.js';
-import { Alias, ColumnRef, SortDirection, stripAlias, type Expression } from './expressions/expression.js';
+import { Alias, ColumnRef, hasAggregate, SortDirection, stripAlias, type Expression } from './expressions/expression.js';
 import { Count } from './expressions/aggregates.js';
 import { parseExpression } from './expressions/parser.js';
 import { named } from './expressions/scalar.js';
@@ -357,8 +357,4 @@ function aggregateLeaves(e: Expression, column: string, groupings: readonly stri
     throw new FlintError('INVALID_ARGUMENT', `agg: "${column}" reads column "${e.name}" outside an aggregate function; group by it, or aggregate it (count, sum, avg, min, max)`);
   }
   return e.children.flatMap((c) => aggregateLeaves(c, column, groupings));
-}
-
-function hasAggregate(e: Expression): boolean {
-  return e.aggregate === true || e.children.some(hasAggregate);
 }

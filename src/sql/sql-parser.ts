@@ -5,11 +5,11 @@ import { FlintError } from '../errors.js';
 import { Column } from './column.js';
 import type { DataFrame } from './dataframe.js';
 import { Dataset } from './dataframe.js';
-import { Alias, ColumnRef, containsExpr, stripAlias, type Expression } from './expressions/expression.js';
+import { Alias, ColumnRef, hasAggregate, stripAlias, type Expression } from './expressions/expression.js';
 import { ExpressionParser } from './expressions/parser.js';
 import { named } from './expressions/scalar.js';
 import { parseJoinType, type JoinTypeName } from './join-type.js';
-import { Aggregate, Filter, Limit, Project, Sort, type LogicalPlan, type SortOrder } from './logical-plan.js';
+import { Aggregate, Filter, Project, Sort, type LogicalPlan, type SortOrder } from './logical-plan.js';
 
 /** Finds the DataFrame a name in FROM or JOIN stands for (a temporary view or a memory sink's table). */
 export type RelationResolver = (name: string) => DataFrame;
@@ -230,7 +230,7 @@ function plan(c: SelectClauses): DataFrame {
   if (!isIdentity(outputs, logical)) logical = new Project(logical, outputs);
   let result: DataFrame = new Dataset(df.session, logical);
   if (c.distinct) result = result.dropDuplicates();
-  if (c.limit !== undefined) result = new Dataset(df.session, new Limit(result.logicalPlan, c.limit));
+  if (c.limit !== undefined) result = result.limit(c.limit);
   return result;
 }
 
@@ -283,10 +283,6 @@ function aggregateLeaves(exprs: readonly Expression[]): Expression[] {
 function isIdentity(items: readonly Expression[], logical: LogicalPlan): boolean {
   const names = logical.schema?.fieldNames;
   return names !== undefined && names.length === items.length && items.every((e, i) => e instanceof ColumnRef && e.name === names[i]);
-}
-
-function hasAggregate(e: Expression): boolean {
-  return containsExpr(e, (x) => x.aggregate === true);
 }
 
 // Relation names and aliases: the identifiers after FROM or JOIN, and the alias after a relation.

@@ -5,7 +5,7 @@
 // expression, to parse (a string that does not match gives null, as Spark's non-ANSI mode does).
 // Wall-clock fields are computed by shifting the instant by the zone's offset and reading it as UTC.
 import { FlintError } from '../../errors.js';
-import type { DataType, Row, StructType, Value } from '../schema.js';
+import type { Value } from '../schema.js';
 import { zoneOffsetMs } from '../time-zone.js';
 import type { Expression } from './expression.js';
 
@@ -18,36 +18,6 @@ export interface TimeZoneAware extends Expression {
 /** True for expressions that compute in the session time zone (date functions and casts). */
 export function isTimeZoneAware(e: Expression): e is TimeZoneAware {
   return typeof (e as Partial<TimeZoneAware>).timeZone === 'string';
-}
-
-/** A date function of its arguments' values and the time zone; null when any argument is null. */
-export class DateTimeFunction implements TimeZoneAware {
-  readonly name: string;
-  timeZone = 'UTC';
-
-  constructor(
-    fnName: string,
-    readonly children: readonly Expression[],
-    private readonly type: DataType,
-    private readonly f: (values: Value[], zone: string) => Value,
-  ) {
-    this.name = `${fnName}(${children.map((c) => c.name).join(', ')})`;
-  }
-
-  dataType(input: StructType): DataType {
-    for (const c of this.children) c.dataType(input);
-    return this.type;
-  }
-
-  eval(row: Row): Value {
-    const values: Value[] = [];
-    for (const c of this.children) {
-      const v = c.eval(row);
-      if (v === null) return null;
-      values.push(v);
-    }
-    return this.f(values, this.timeZone);
-  }
 }
 
 /** The wall-clock time of `ms` in `zone`, as a Date whose UTC fields are the zone's fields. */

@@ -123,6 +123,11 @@ export function stripAlias(e: Expression): Expression {
   return e instanceof Alias ? stripAlias(e.child) : e;
 }
 
+/** True when `e` holds an aggregate function anywhere (`max(v) - min(v)`, `sum(x) / count(*)`). */
+export function hasAggregate(e: Expression): boolean {
+  return containsExpr(e, (x) => x.aggregate === true);
+}
+
 /** True when `e` or any expression under it matches `test`. */
 export function containsExpr(e: Expression, test: (x: Expression) => boolean): boolean {
   return test(e) || e.children.some((c) => containsExpr(c, test));

@@ -2,7 +2,7 @@
 // boolean logic, casts and struct fields, with Spark's names and null semantics (null in, null out).
 import { FlintError } from '../../errors.js';
 import type { DataType, Row, StructType, Value } from '../schema.js';
-import { datetimePattern, timeOf } from './datetime.js';
+import { datetimePattern, timeOf, type TimeZoneAware } from './datetime.js';
 import { Alias, ColumnRef, type Expression } from './expression.js';
 
 /** A function of one value, null-propagating (e.g. `lower`). */
@@ -306,6 +306,11 @@ export class ScalarFunction implements Expression {
     this.name = `${fnName}(${children.map((c) => c.name).join(', ')})`;
   }
 
+  /** The result for the arguments' values. */
+  protected apply(values: Value[]): Value {
+    return this.f(values);
+  }
+
   dataType(input: StructType): DataType {
     const types = this.children.map((c) => c.dataType(input));
     return typeof this.type === 'function' ? this.type(types) : this.type;
@@ -318,7 +323,25 @@ export class ScalarFunction implements Expression {
       if (v === null && this.propagatesNull) return null;
       values.push(v);
     }
-    return this.f(values);
+    return this.apply(values);
+  }
+}
+
+/** A date function of its arguments' values and the session time zone (Spark's TimeZoneAwareExpression); null when any argument is null. */
+export class DateTimeFunction extends ScalarFunction implements TimeZoneAware {
+  timeZone = 'UTC';
+
+  constructor(
+    fnName: string,
+    children: readonly Expression[],
+    type: DataType,
+    private readonly zoned: (values: Value[], zone: string) => Value,
+  ) {
+    super(fnName, children, type, () => null);
+  }
+
+  protected override apply(values: Value[]): Value {
+    return this.zoned(values, this.timeZone);
   }
 }
 
