@@ -31,7 +31,7 @@ export async function windowContestants(): Promise<{ list: WindowContestant[]; c
     group: 'flint',
     async open(windowPanes) {
       const w = await openFlintWindow(core, `local[${n}]`, windowPanes, inverse);
-      return { slide: (pane) => w.slide(pane), top10: () => topTen(w.latest()?.collect() ?? []), close: () => w.close() };
+      return { slide: (pane) => w.slide(pane), top10: () => topTen(w.latest()?.toLocalIterator() ?? []), close: () => w.close() };
     },
   });
   const list: WindowContestant[] = [

@@ -230,8 +230,9 @@ function memorySection(m: MemoryResult, chart: (name: string, svg: string) => st
     '## 4. Memory',
     '',
     `Peak RSS of a fresh process holding a sliding word count whose window has ${m.keys.toLocaleString('en-US')} distinct keys ` +
-      `(${m.windowPanes} panes of ${fmt(m.paneMb)} MB; filled, then slid 3 more times; top 10 checked). The baseline is ` +
-      'the RSS before the window (Node, the peers loaded, the input generated).',
+      `(${m.windowPanes} panes of ${fmt(m.paneMb)} MB; filled, then slid 3 more times; top 10 checked by reading the window once, pair by pair, ` +
+      'without a copy of it: Flint by `toLocalIterator()`, as in Spark, RxJS by iterating its Map). The baseline is ' +
+      'the RSS once the contestant is open, before the window (Node, the peers loaded, the input generated; for Flint, the started context and its workers).',
     '',
     table(
       ['contestant', 'baseline RSS (MB)', 'peak RSS (MB)', 'peak - baseline (MB)', 'ms per slide', 'peak vs Flint wasm incremental'],

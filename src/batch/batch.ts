@@ -118,6 +118,15 @@ export class Batch<T> {
     return (parts.length === 1 ? parts[0]!.slice() : parts.flat()) as T[];
   }
 
+  /**
+   * Every element, partitions in order, one at a time (Spark's `toLocalIterator`): a batch whose
+   * pairs are held packed decodes them as the loop reaches them, so reading a large batch to the
+   * end holds no array of all of it.
+   */
+  *toLocalIterator(): IterableIterator<T> {
+    for (const p of this.partitions) yield* p;
+  }
+
   /** Number of elements. */
   count(): number {
     let n = 0;

@@ -29,6 +29,11 @@ export class NumberPairsBatch extends Batch<[string, number]> {
     return out;
   }
 
+  /** Every pair, partitions in order, each built as the loop reaches it. */
+  override *toLocalIterator(): IterableIterator<[string, number]> {
+    for (const { keys, values } of this.columns) for (let i = 0; i < keys.length; i++) yield [keys[i]!, values[i]!];
+  }
+
   /** Number of pairs, without building them. */
   override count(): number {
     let n = 0;

@@ -556,12 +556,14 @@ export class DStream<T> {
   /**
    * Keeps a state per key across batches: `update(values, state, key, time)` runs for every key
    * with state or new values; returning `undefined` removes the key. Needs a checkpoint directory.
+   * A number for `options` is the number of partitions, as Spark's `updateStateByKey(f, numPartitions)`.
    */
   updateStateByKey<K, V, S>(
     this: DStream<[K, V]>,
     update: (values: V[], state: S | undefined, key: K, time: number) => S | undefined,
-    options: UpdateStateOptions<K, S> = {},
+    optionsOrPartitions: UpdateStateOptions<K, S> | number = {},
   ): DStream<[K, S]> {
+    const options = typeof optionsOrPartitions === 'number' ? { numPartitions: optionsOrPartitions } : optionsOrPartitions;
     const n = checkPositiveInt(options.numPartitions ?? this.ssc.defaultParallelism, 'numPartitions');
     return new DStream(this.ssc, new StateDStream(this, update, n, options.initialState ?? []));
   }

@@ -20,6 +20,11 @@ export class StateColumnsBatch<K, S> extends Batch<[K, S]> {
     super({ numPartitions: columns.length, materialize: () => columns.map(toPairs) }, columns.length);
   }
 
+  /** Every pair, partitions in order, each built as the loop reaches it. */
+  override *toLocalIterator(): IterableIterator<[K, S]> {
+    for (const { keys, states } of this.columns) for (let i = 0; i < keys.length; i++) yield [keys[i]!, states[i]!];
+  }
+
   /** Number of pairs, without building them. */
   override count(): number {
     let n = 0;

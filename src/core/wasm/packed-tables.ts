@@ -138,6 +138,14 @@ export class PackedBatch extends Batch<[string, number]> {
     return candidates === undefined ? super.top(num, ordering) : candidates.sort((a, b) => ordering(b, a)).slice(0, num);
   }
 
+  /** Every pair, partitions in order, each key decoded as the loop reaches it. */
+  override *toLocalIterator(): IterableIterator<[string, number]> {
+    for (const part of this.sections) {
+      const text = Buffer.from(part.arena.buffer, part.arena.byteOffset, part.arena.byteLength);
+      for (let i = 0; i < part.count; i++) yield [text.toString('utf8', part.offsets[i]!, part.offsets[i + 1]!), part.values[i]!];
+    }
+  }
+
   /** The first `n` pairs in partition order; only their keys are decoded. */
   override take(n: number): [string, number][] {
     const out: [string, number][] = [];
