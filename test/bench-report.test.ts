@@ -87,6 +87,23 @@ describe('report', () => {
     expect(buildReport({ ...base, wordcount: uneven }, 'r').headline).toContain('- Flint wasm, local[*] vs 1 worker: **1.90x** (target >= 1.7): met');
   });
 
+  it("sets the host's own 2-thread speed-up beside the scaling targets, from the same rounds", () => {
+    const one = 'Flint wasm core, 1 worker';
+    const many = 'Flint wasm core, local[*] (2 workers)';
+    const c = 'C -O2 reference (same algorithm, 1 thread)';
+    const two = 'two C references at once, one process each (this host with 2 busy threads)';
+    const rows = [row(one, 200), row(many, 300), row(c, 200), row(two, 300)];
+    // Per round: host 1.6, 1.4, 1.5 (median 1.5); Flint 1.5, 1.5, 1.5.
+    const rounds = { [one]: [100, 200, 200], [many]: [150, 300, 300], [c]: [100, 200, 200], [two]: [160, 280, 300] };
+    const report = buildReport({ ...base, wordcount: wordcountOf(rows, rounds) }, 'r').markdown;
+    const line = "  - for scale: two C references at once, one process each, against one alone in the same rounds: **1.50x** (median of 3 per-round ratios); Flint's local[*] speed-up is 100% of it";
+    // Under issue 3's scaling line and under issue 15's.
+    expect(report.split(line).length - 1).toBe(2);
+    // The pair is not taken for the single C reference.
+    expect(report).toContain('- Flint wasm, 1 worker vs the C reference: **1.00x**');
+    expect(buildReport({ ...base, wordcount: wordcountOf([row(one, 200), row(many, 300)]) }, 'r').markdown).not.toContain('for scale: two C references');
+  });
+
   it('gives the soak slope over the whole run and over its second half, so a step is not read as a leak', () => {
     // RSS flat at 300 MB, a 20 MB step at 200 s, flat again: the whole-run slope sees the step.
     const samples = Array.from({ length: 600 }, (_, i): [number, number] => [i + 1, i + 1 < 200 ? 300 : 320]);

@@ -125,6 +125,18 @@ function judged(what: string, value: number | null | undefined, goal: number, un
   return `- ${what}: **${value.toFixed(digits)}${unit}**${how} (target ${atMost ? '<=' : '>='} ${goal}${unit}): ${ok ? 'met' : 'not met'}`;
 }
 
+/**
+ * What this host gives two busy threads, measured in the same rounds as the scaling target: two C
+ * references at once against one alone. Not a target; it shows how much of a 2-worker speed-up
+ * the machine itself allows.
+ */
+export function hostCeiling(wc: Results['wordcount'], scaling: number | undefined): string[] {
+  const host = pairedRatio(wc, /two C references at once/, /C -O2/);
+  if (!host) return [];
+  const share = scaling === undefined ? '' : `; Flint's local[*] speed-up is ${((100 * scaling) / host.median).toFixed(0)}% of it`;
+  return [`  - for scale: two C references at once, one process each, against one alone in the same rounds: **${host.median.toFixed(2)}x** (median of ${host.rounds} per-round ratios)${share}`];
+}
+
 /** The targets of issue 15 that this run measured, each judged. */
 export function speedTargets(r: Results): string[] {
   const wc = r.wordcount;
@@ -162,6 +174,7 @@ export function speedTargets(r: Results): string[] {
     judged(`latency p50 at half the sustained rate (the soak run, ${fmt(soak?.mbPerS)} MB/s)`, soak?.latencyP50, 750, ' ms', true),
     judged('latency p99 at half the sustained rate', soak?.latencyP99, 1200, ' ms', true),
     judged('wasm local[*] vs 1 worker, one batch', scaling?.median, 1.8, 'x', false, perRound(scaling)),
+    ...hostCeiling(wc, scaling?.median),
     judged('wasm local[*] vs 1 worker, TCP stream (highest sustained rates)', tcp && tcp1 ? tcp.mbPerS / tcp1.mbPerS : undefined, 1.6, 'x'),
     judged(`incremental window per slide at W/S=${longest}, RxJS panes over Flint wasm`, rx && wasmSlide ? rx / wasmSlide : undefined, 5, 'x'),
     judged('first batch of a fresh context vs steady, wasm core', first('wasm'), 1.5, 'x', true),

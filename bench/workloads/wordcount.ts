@@ -17,7 +17,7 @@ import { loadRxjs, openDuckDb } from '../lib/peers.js';
 import type { Group, WordCountResult, WordCountRow } from '../lib/results.js';
 import { checkTopTen, countWords, topTen } from '../lib/top-ten.js';
 import { collectGarbage, median } from '../machine.js';
-import { buildReference, buildReferenceWasm, runByteScan, runReference, runReferenceWasm } from '../reference/build.js';
+import { buildReference, buildReferenceWasm, runByteScan, runReference, runReferencePair, runReferenceWasm } from '../reference/build.js';
 
 /** A contestant timed in process: `run` is timed; `top10` is checked before any timing. */
 interface Contestant {
@@ -135,6 +135,8 @@ async function main(): Promise<void> {
   if (ref.binary) checkTopTen(refName, 'the corpus', runReference(ref.binary, file, 1, 2).top10, expected.get(corpus)!);
   else skipped.push(ref.skipped!);
   const scanName = 'raw byte scan (C, SSE2, memory-speed ceiling)';
+  // Two references at once, next to one alone: the speed-up this host gives two busy threads.
+  const pairName = 'two C references at once, one process each (this host with 2 busy threads)';
   // The same C compiled to WebAssembly and run by V8: what V8's code generation alone costs the
   // algorithm, next to Flint's kernel.
   const refWasm = buildReferenceWasm(join(tmpdir(), 'flint-bench'));
@@ -163,10 +165,11 @@ async function main(): Promise<void> {
   if (ref.binary) {
     steps.push({ name: refName, sample: async () => runReference(ref.binary!, file, 1, 2).mbPerS });
     steps.push({ name: scanName, sample: async () => runByteScan(ref.binary!, file, 1).mbPerS });
+    steps.push({ name: pairName, sample: async () => (await runReferencePair(ref.binary!, file, 1, 2)).mbPerS });
   }
   if (refWasm.wasm) steps.push({ name: refWasmName, sample: async () => runRefWasm().mbPerS });
   const samples = new Map<string, number[]>(steps.map((s) => [s.name, []]));
-  const paired = [refName, wasm1Name, wasmNName];
+  const paired = [refName, pairName, wasm1Name, wasmNName];
   const block = paired.flatMap((name) => steps.filter((s) => s.name === name));
   const units = [block, ...steps.filter((s) => !paired.includes(s.name)).map((s) => [s])];
   const rounds = warmupRounds + iterations;
@@ -177,7 +180,7 @@ async function main(): Promise<void> {
       if (round >= warmupRounds) samples.get(step.name)!.push(mbPerS);
     }
   }
-  const limits = [refName, refWasmName, scanName].map((name) => ({ name, group: 'limit' as const, input: corpus }));
+  const limits = [refName, pairName, refWasmName, scanName].map((name) => ({ name, group: 'limit' as const, input: corpus }));
   for (const c of [...contestants, ...limits]) {
     const xs = samples.get(c.name) ?? [];
     if (xs.length > 0) rows.push(row(c, c.input.length / 1e6, median(xs)));
