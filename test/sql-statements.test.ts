@@ -71,6 +71,24 @@ describe.each(CORES)('spark.sql on static views (%s core)', (core) => {
     expect(sorted(await rows(flint.sql("SELECT team FROM words WHERE word = 'flint' UNION SELECT team FROM teams")))).toEqual([['a'], ['b'], ['c']]);
   });
 
+  it('WITH: common table expressions, each seeing the ones before it, shadowing a view, with column names, in a subquery', async () => {
+    const { flint, words } = setUp();
+    const viaSql = flint.sql(
+      'WITH per_word AS (SELECT word, count(*) AS c FROM words GROUP BY word), ' +
+        'common AS (SELECT word FROM per_word WHERE c > 1) ' +
+        'SELECT p.word, p.c FROM per_word p JOIN common USING (word) ORDER BY word',
+    );
+    const perWord = words.groupBy('word').agg(count('*').as('c'));
+    const viaMethods = perWord.join(perWord.filter(col('c').gt(1)).select('word'), 'word').select('word', 'c').orderBy('word');
+    expect(await rows(viaSql)).toEqual(await rows(viaMethods));
+    expect(await rows(viaSql)).toEqual([['flint', 3], ['spark', 2]]);
+    // A CTE named like a view hides it; the column list renames the query's columns.
+    expect(await rows(flint.sql("WITH teams(t, w) AS (SELECT team, word FROM words WHERE n < 2) SELECT w, t FROM teams ORDER BY w"))).toEqual([['flint', 'b'], ['spark', 'a']]);
+    expect(await rows(flint.sql('SELECT * FROM (WITH t AS (SELECT lead FROM teams) SELECT lead FROM t) ORDER BY lead'))).toEqual([['ann'], ['cid']]);
+    // Outside the statement that defines it, a CTE is gone.
+    expect(() => flint.sql('SELECT * FROM per_word')).toThrow(/TABLE_OR_VIEW_NOT_FOUND/);
+  });
+
   it('count(DISTINCT ...) and count_distinct on a static view', async () => {
     const { flint, words } = setUp();
     expect(await rows(flint.sql('SELECT team, count(DISTINCT word) AS kinds FROM words GROUP BY team ORDER BY team'))).toEqual([['a', 3], ['b', 3]]);
@@ -120,6 +138,19 @@ describe.each(CORES)('spark.sql on streaming views (%s core)', (core) => {
     const w = (s: number) => ({ start: new Date(s * 1000), end: new Date((s + 10) * 1000) });
     // The watermark is 15 s when 'late' (4 s) comes, so it is dropped; it reaches 30 s after the last batch, closing [20, 30).
     expect(answers[0]).toEqual(sorted([[w(0), 'a', 2], [w(0), 'b', 1], [w(10), 'a', 1], [w(20), 'b', 1]]));
+  });
+
+  it('WITH over a stream: the CTE is the streaming query its SELECT names', async () => {
+    const flint = session(core);
+    const input = flint.memoryStream('events', SCHEMA);
+    input.toDF().createOrReplaceTempView('events');
+    const df = flint.sql("WITH upper_words AS (SELECT upper(word) AS w FROM events WHERE word <> 'skip') SELECT w, count(*) AS n FROM upper_words GROUP BY w");
+    expect(df.isStreaming).toBe(true);
+    const t = new StreamTest(flint, df, 'complete');
+    await t.start();
+    input.addData(at(1, 'a'), at(2, 'skip'), at(3, 'a'), at(4, 'b'));
+    await t.query!.processAllAvailable();
+    expect(sorted(await t.all())).toEqual([['A', 2], ['B', 1]]);
   });
 
   it('selects fields of the window it groups by: window.start, window.end', async () => {
@@ -220,6 +251,9 @@ describe('temporary views and parse errors', () => {
     ['SELECT sum(DISTINCT x) FROM t', /sum\(DISTINCT \.\.\.\) is not supported/],
     ['SELECT x FROM t ORDER BY x ASC NULLS LAST', /NULLS LAST with ASC is not supported/],
     ['SELECT x FROM t extra words', /unexpected 'words'/],
+    ['WITH a AS (SELECT x FROM t), a AS (SELECT x FROM u) SELECT x FROM a', /CTE definition can't have duplicate names: a \(DUPLICATED_CTE_NAMES\)/],
+    ['WITH a(p, q) AS (SELECT x FROM t) SELECT p FROM a', /WITH a\(p, q\) names 2 columns, but its query has 1 \(x\)/],
+    ['WITH a SELECT x FROM t', /expected AS/],
   ])('%s', (text, message) => {
     const flint = session('js');
     flint.createDataFrame([{ x: 1 }]).createOrReplaceTempView('t');

@@ -41,6 +41,8 @@ interface SelectClauses {
 class QueryParser extends ExpressionParser {
   /** Names and aliases of the relations in FROM and JOIN clauses, lower-cased: `t.col` reads `col`. */
   private readonly qualifiers: ReadonlySet<string>;
+  /** Common table expressions (`WITH`) in scope, by lower-cased name: they shadow views. */
+  private ctes = new Map<string, DataFrame>();
 
   constructor(
     text: string,
@@ -50,8 +52,47 @@ class QueryParser extends ExpressionParser {
     this.qualifiers = relationNames(this.tokens);
   }
 
-  /** `select [UNION [ALL] select]...`. */
+  /** `[WITH name AS (query), ...] select [UNION [ALL] select]...`. */
   query(): DataFrame {
+    const outer = this.ctes;
+    if (this.keyword('WITH')) this.ctes = this.commonTableExpressions();
+    try {
+      return this.union();
+    } finally {
+      this.ctes = outer;
+    }
+  }
+
+  // `name [(columns)] AS (query)`, comma separated: each sees the ones before it (Spark's CTEs).
+  private commonTableExpressions(): Map<string, DataFrame> {
+    const ctes = new Map(this.ctes);
+    this.ctes = ctes;
+    const defined = new Set<string>();
+    do {
+      const nameAt = this.peek().at;
+      const name = this.identifier();
+      let columns: string[] | undefined;
+      if (this.operator('(')) {
+        columns = this.list(() => this.identifier());
+        this.expectOperator(')');
+      }
+      this.expectKeyword('AS');
+      this.expectOperator('(');
+      const at = this.peek().at;
+      let df = this.query();
+      this.expectOperator(')');
+      if (columns !== undefined) {
+        if (columns.length !== df.columns.length) this.fail(`WITH ${name}(${columns.join(', ')}) names ${columns.length} columns, but its query has ${df.columns.length} (${df.columns.join(', ')})`, at);
+        df = df.toDF(...columns);
+      }
+      if (defined.has(name.toLowerCase())) this.fail(`CTE definition can't have duplicate names: ${name} (DUPLICATED_CTE_NAMES)`, nameAt);
+      defined.add(name.toLowerCase());
+      ctes.set(name.toLowerCase(), df);
+    } while (this.operator(','));
+    return ctes;
+  }
+
+  private union(): DataFrame {
     let df = this.select();
     while (this.keyword('UNION')) {
       const all = this.keyword('ALL');
@@ -127,7 +168,7 @@ class QueryParser extends ExpressionParser {
       const at = this.peek().at;
       const name = this.identifier();
       try {
-        df = this.resolve(name);
+        df = this.ctes.get(name.toLowerCase()) ?? this.resolve(name);
       } catch (error) {
         if (error instanceof FlintError) this.fail(error.message, at);
         throw error;
