@@ -6,6 +6,7 @@ import { ColumnRef, Literal } from './expressions/expression.js';
 import { Explode } from './expressions/generator.js';
 import { parseExpression } from './expressions/parser.js';
 import { Coalesce, CaseWhen } from './expressions/conditional.js';
+import { CurrentTimestamp } from './expressions/current-time.js';
 import { DateTimeFunction, ScalarFunction, Split, UnaryFunction } from './expressions/scalar.js';
 import { compileRegex } from './expressions/string-functions.js';
 import { FromJson, GetJsonObject, StructOf, StructOfAll, ToJson } from './expressions/json-functions.js';
@@ -215,8 +216,25 @@ export function to_timestamp(c: string | Column, pattern?: string): Column {
   }));
 }
 
-/** Spark's `unix_timestamp(ts | str, pattern = 'yyyy-MM-dd HH:mm:ss')`: seconds since the epoch (text read in the session time zone). */
-export function unix_timestamp(c: string | Column, pattern = 'yyyy-MM-dd HH:mm:ss'): Column {
+/**
+ * Spark's `current_timestamp()`: the same instant for every row of a micro-batch, the batch's
+ * timestamp (kept in the offset log, so a batch run again after a restart gets it again); a static
+ * query gets the time it ran.
+ */
+export function current_timestamp(): Column {
+  return new Column(new CurrentTimestamp());
+}
+
+/** Spark's `now()`: {@link current_timestamp} under its other name. */
+export function now(): Column {
+  return new Column(new CurrentTimestamp('now()'));
+}
+
+/**
+ * Spark's `unix_timestamp(ts | str, pattern = 'yyyy-MM-dd HH:mm:ss')`: seconds since the epoch (text
+ * read in the session time zone); without a column, of {@link current_timestamp}.
+ */
+export function unix_timestamp(c: string | Column = current_timestamp(), pattern = 'yyyy-MM-dd HH:mm:ss'): Column {
   const p = datetimePattern(pattern, 'unix_timestamp');
   return new Column(new DateTimeFunction('unix_timestamp', [toColumn(c).expr, new Literal(pattern)], 'long', ([v], zone) => {
     const t = v instanceof Date ? v.getTime() : p.parse(String(v), zone);

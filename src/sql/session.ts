@@ -20,6 +20,7 @@ import { parseQuery } from './sql-parser.js';
 import { MemoryStream } from './sources/memory-stream.js';
 import type { Source } from './sources/source.js';
 import { StreamingQueryManager } from './streaming-query-manager.js';
+import { atBatchTime } from './expressions/current-time.js';
 
 /** Options of a {@link FlintSession}. */
 export interface FlintSessionOptions {
@@ -178,6 +179,6 @@ export class FlintSession {
       inputs: new Map(),
       eventTimeStats: new Map(),
     };
-    return (await physical.root.execute(ctx)).collect();
+    return atBatchTime(ctx.batchTimestampMs, async () => (await physical.root.execute(ctx)).collect());
   }
 }

@@ -23,6 +23,7 @@ import { POLLING_DELAY_MS, type TriggerPlan } from '../trigger.js';
 import { WatermarkTracker } from '../watermark.js';
 import { planQuery, type PhysicalPlan } from './planner.js';
 import type { EventTimeStats } from './spark-plan.js';
+import { atBatchTime } from '../expressions/current-time.js';
 
 /** Progress reports kept in `recentProgress` (Spark's `spark.sql.streaming.numRecentProgressUpdates`). */
 export const NUM_RECENT_PROGRESS = 100;
@@ -265,7 +266,7 @@ export class MicroBatchExecution {
       columnarInputs,
       eventTimeStats,
     };
-    const rows = (await this.physical.root.execute(ctx)).collect();
+    const rows = await atBatchTime(batchTimestampMs, async () => (await this.physical.root.execute(ctx)).collect());
     this.previousBatchWatermarkMs = watermarkMs;
     await this.spec.sink.addBatch(batchId, rows, this.spec.plan.schema ?? inferSchema(rows));
     durations.addBatch = performance.now() - t;

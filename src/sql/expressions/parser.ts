@@ -42,7 +42,9 @@ const FUNCTIONS: Readonly<Record<string, (args: Arg[]) => Column>> = {
   date_trunc: (a) => F.date_trunc(text(a, 0), column(a, 1)),
   date_format: (a) => F.date_format(column(a, 0), text(a, 1)),
   to_timestamp: (a) => F.to_timestamp(column(a, 0), a[1] === undefined ? undefined : text(a, 1)),
-  unix_timestamp: (a) => F.unix_timestamp(column(a, 0), a[1] === undefined ? undefined : text(a, 1)),
+  unix_timestamp: (a) => (a.length === 0 ? F.unix_timestamp() : F.unix_timestamp(column(a, 0), a[1] === undefined ? undefined : text(a, 1))),
+  current_timestamp: (a) => (noArguments(a, 'current_timestamp'), F.current_timestamp()),
+  now: (a) => (noArguments(a, 'now'), F.now()),
   from_unixtime: (a) => F.from_unixtime(column(a, 0), a[1] === undefined ? undefined : text(a, 1)),
   from_json: (a) => F.from_json(column(a, 0), text(a, 1)),
   to_json: (a) => F.to_json(column(a, 0)),
@@ -230,6 +232,8 @@ export class ExpressionParser {
     if (word === 'CAST') return this.cast();
     if (word === 'CASE') return this.caseWhen();
     if (word === 'INTERVAL') return this.interval();
+    // Spark's SQL reads CURRENT_TIMESTAMP without parentheses as the function.
+    if (word === 'CURRENT_TIMESTAMP' && this.peek().text !== '(') return F.current_timestamp();
     if (!t.quoted && this.operator('(')) return this.call(t);
     let name = t.text;
     while (this.operator('.')) name += `.${this.identifier()}`;
@@ -454,4 +458,8 @@ function text(args: Arg[], i: number): string {
   const v = literal(args, i);
   if (typeof v !== 'string') throw new ArgumentError(`argument ${i + 1} must be a string such as '10 minutes'`);
   return v;
+}
+
+function noArguments(args: Arg[], fn: string): void {
+  if (args.length > 0) throw new ArgumentError(`${fn}() takes no arguments`);
 }
