@@ -108,8 +108,8 @@ export class Column {
   getField(name: string): Column {
     return new Column(new GetField(this.expr, name));
   }
-  /** Spark's `cast`: to `string`, `long` (or `bigint`), `double`, `boolean`, `timestamp` or `binary` (binary to string decodes UTF-8, as Spark). */
-  cast(to: 'string' | 'long' | 'bigint' | 'int' | 'double' | 'boolean' | 'timestamp' | 'binary'): Column {
+  /** Spark's `cast`: to `string`, `long` (or `bigint`), `double`, `boolean`, `timestamp`, `date` or `binary` (binary to string decodes UTF-8, as Spark). */
+  cast(to: 'string' | 'long' | 'bigint' | 'int' | 'double' | 'boolean' | 'timestamp' | 'date' | 'binary'): Column {
     return new Column(new Cast(this.expr, to === 'bigint' || to === 'int' ? 'long' : to));
   }
 

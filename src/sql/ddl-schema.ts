@@ -7,7 +7,7 @@ const PRIMITIVES: Readonly<Record<string, DataType>> = {
   string: 'string', varchar: 'string', char: 'string',
   bigint: 'long', long: 'long', int: 'long', integer: 'long', smallint: 'long', tinyint: 'long', short: 'long', byte: 'long',
   double: 'double', float: 'double', real: 'double', decimal: 'double',
-  boolean: 'boolean', timestamp: 'timestamp', timestamp_ltz: 'timestamp', binary: 'binary',
+  boolean: 'boolean', timestamp: 'timestamp', timestamp_ltz: 'timestamp', date: 'date', binary: 'binary',
 };
 
 /** The schema a DDL string names; a mistake fails with what was expected where. */

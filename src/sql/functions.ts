@@ -2,12 +2,13 @@
 import { FlintError } from '../errors.js';
 import { Column, toColumn, toExpr, type ColumnLike } from './column.js';
 import { ApproximatePercentile, ApproxCountDistinct, Average, Collect, Count, CountDistinct, Extremum, Sum } from './expressions/aggregates.js';
-import { ColumnRef, Literal } from './expressions/expression.js';
+import { Alias, ColumnRef, Literal } from './expressions/expression.js';
+import { SqlDate } from './sql-date.js';
 import { Explode } from './expressions/generator.js';
 import { parseExpression } from './expressions/parser.js';
 import { Coalesce, CaseWhen } from './expressions/conditional.js';
 import { CurrentTimestamp } from './expressions/current-time.js';
-import { DateTimeFunction, ScalarFunction, Split, UnaryFunction } from './expressions/scalar.js';
+import { Cast, DateTimeFunction, ScalarFunction, Split, UnaryFunction } from './expressions/scalar.js';
 import { compileRegex } from './expressions/string-functions.js';
 import { FromJson, GetJsonObject, StructOf, StructOfAll, ToJson } from './expressions/json-functions.js';
 import { parseDdlSchema } from './ddl-schema.js';
@@ -211,9 +212,63 @@ export function to_timestamp(c: string | Column, pattern?: string): Column {
   }
   const p = datetimePattern(pattern, 'to_timestamp');
   return new Column(new DateTimeFunction('to_timestamp', [e, new Literal(pattern)], 'timestamp', ([v], zone) => {
-    const t = v instanceof Date ? v.getTime() : p.parse(String(v), zone);
+    const t = v instanceof Date ? timeOf(v, zone) : p.parse(String(v), zone);
     return t === undefined ? null : new Date(t);
   }));
+}
+
+/**
+ * Spark's `to_date(col, pattern?)`: the day of a timestamp in the session time zone, or text read
+ * as a date; with `pattern` (Spark's datetime pattern, e.g. 'dd/MM/yyyy') text must match it, else
+ * null. Without a pattern it is `CAST(col AS DATE)`.
+ */
+export function to_date(c: string | Column, pattern?: string): Column {
+  const e = toColumn(c).expr;
+  if (pattern === undefined) return new Column(new Alias(new Cast(e, 'date'), `to_date(${e.name})`));
+  const p = datetimePattern(pattern, 'to_date');
+  return new Column(new DateTimeFunction('to_date', [e, new Literal(pattern)], 'date', ([v], zone) => {
+    const t = v instanceof Date ? timeOf(v, zone) : p.parse(String(v), zone);
+    return t === undefined ? null : SqlDate.ofWallClock(wallClock(t, zone).getTime());
+  }));
+}
+
+/** Spark's `current_date()`: the day of {@link current_timestamp} in the session time zone. */
+export function current_date(): Column {
+  const today = new DateTimeFunction('current_date', [new CurrentTimestamp()], 'date', ([t], zone) => dayOf(t!, zone));
+  return new Column(new Alias(today, 'current_date()'));
+}
+
+/** Spark's `date_add(start, days)`: the date `days` after `start` (a date, a timestamp's day in the session time zone, or text). */
+export function date_add(start: string | Column, days: number | Column): Column {
+  return dayShift('date_add', start, days, 1);
+}
+
+/** Spark's `date_sub(start, days)`: the date `days` before `start`. */
+export function date_sub(start: string | Column, days: number | Column): Column {
+  return dayShift('date_sub', start, days, -1);
+}
+
+/** Spark's `datediff(end, start)`: the days from `start` to `end` (dates, timestamps' days in the session time zone, or text). */
+export function datediff(end: string | Column, start: string | Column): Column {
+  return new Column(new DateTimeFunction('datediff', [toColumn(end).expr, toColumn(start).expr], 'long', ([a, b], zone) => {
+    const [x, y] = [dayOf(a!, zone), dayOf(b!, zone)];
+    return x === null || y === null ? null : x.epochDay - y.epochDay;
+  }));
+}
+
+function dayShift(fn: string, start: string | Column, days: number | Column, sign: 1 | -1): Column {
+  const n = typeof days === 'number' ? new Literal(days) : days.expr;
+  return new Column(new DateTimeFunction(fn, [toColumn(start).expr, n], 'date', ([v, k], zone) => {
+    const d = dayOf(v!, zone);
+    return d === null || typeof k !== 'number' || !Number.isFinite(k) ? null : SqlDate.ofEpochDay(d.epochDay + sign * Math.trunc(k));
+  }));
+}
+
+// The day a value stands for: a date itself, a timestamp's day in `zone`, text cast to a date.
+function dayOf(v: Value, zone: string): SqlDate | null {
+  if (v instanceof SqlDate) return v;
+  if (v instanceof Date) return SqlDate.ofWallClock(wallClock(v.getTime(), zone).getTime());
+  return typeof v === 'string' ? SqlDate.fromText(v) : null;
 }
 
 /**
@@ -237,7 +292,7 @@ export function now(): Column {
 export function unix_timestamp(c: string | Column = current_timestamp(), pattern = 'yyyy-MM-dd HH:mm:ss'): Column {
   const p = datetimePattern(pattern, 'unix_timestamp');
   return new Column(new DateTimeFunction('unix_timestamp', [toColumn(c).expr, new Literal(pattern)], 'long', ([v], zone) => {
-    const t = v instanceof Date ? v.getTime() : p.parse(String(v), zone);
+    const t = v instanceof Date ? timeOf(v, zone) : p.parse(String(v), zone);
     return t === undefined ? null : Math.floor(t / 1000);
   }));
 }

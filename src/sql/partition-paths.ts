@@ -2,6 +2,7 @@
 // `date=2024-01-01/country=FR`, values escaped as `%XX` where a path cannot hold them, a null or
 // empty value as `__HIVE_DEFAULT_PARTITION__`, timestamps as `yyyy-MM-dd HH:mm:ss` (UTC).
 import type { DataType, Row, StructType, Value } from './schema.js';
+import { SqlDate } from './sql-date.js';
 
 /** Spark's name for the directory of a null partition value. */
 export const DEFAULT_PARTITION_NAME = '__HIVE_DEFAULT_PARTITION__';
@@ -12,7 +13,7 @@ const ESCAPED = new Set(['"', '#', '%', "'", '*', '/', ':', '=', '?', '\\', '\x7
 /** A partition value as Spark writes it in a path segment. */
 export function escapePartitionValue(v: Value): string {
   if (v === null || v === '') return DEFAULT_PARTITION_NAME;
-  const text = v instanceof Date ? timestampText(v) : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  const text = v instanceof SqlDate ? v.toString() : v instanceof Date ? timestampText(v) : typeof v === 'object' ? JSON.stringify(v) : String(v);
   let out = '';
   for (const c of text) out += c.charCodeAt(0) < 0x20 || ESCAPED.has(c) ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : c;
   return out;
@@ -54,6 +55,8 @@ function castPartitionValue(text: string, type: DataType): Value {
     }
     case 'boolean':
       return text === 'true' ? true : text === 'false' ? false : null;
+    case 'date':
+      return SqlDate.fromText(text);
     case 'timestamp': {
       const t = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
       return Number.isNaN(t) ? null : new Date(t);

@@ -1,6 +1,7 @@
 // Schemas of streaming tables (Spark's StructType): column names and types, checked when a
 // query is defined so a misspelt column fails at the call, not in the middle of a stream.
 import { FlintError } from '../errors.js';
+import { SqlDate } from './sql-date.js';
 
 /** A column type (Spark's DataType); `long` and `double` are both JS numbers, told apart for display. */
 export type DataType =
@@ -9,6 +10,7 @@ export type DataType =
   | 'double'
   | 'boolean'
   | 'timestamp'
+  | 'date'
   | 'binary'
   | { readonly type: 'array'; readonly elementType: DataType }
   | { readonly type: 'struct'; readonly fields: readonly StructField[] };
@@ -20,7 +22,7 @@ export interface StructField {
   readonly nullable: boolean;
 }
 
-/** A value a row may hold: timestamps are Dates, binary values Uint8Arrays (Buffers), arrays and structs nest. */
+/** A value a row may hold: timestamps are Dates (dates are {@link SqlDate}s, Dates at midnight UTC), binary values Uint8Arrays (Buffers), arrays and structs nest. */
 export type Value = string | number | boolean | Date | Uint8Array | null | readonly Value[] | { readonly [field: string]: Value };
 
 /** One row of a streaming table: column name to value. */
@@ -103,6 +105,7 @@ export function typeOfValue(v: Value | undefined): DataType | undefined {
   if (typeof v === 'string') return 'string';
   if (typeof v === 'boolean') return 'boolean';
   if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'double';
+  if (v instanceof SqlDate) return 'date';
   if (v instanceof Date) return 'timestamp';
   if (v instanceof Uint8Array) return 'binary';
   if (Array.isArray(v)) return { type: 'array', elementType: typeOfValue(v.find((x) => x !== null)) ?? 'string' };

@@ -2,11 +2,13 @@
 // cells right-aligned when truncating (left-aligned otherwise), cells over `truncate` characters
 // cut with `...`, columns at least 3 wide, and "only showing top N rows" when rows were left out.
 import type { DataType, Row, StructType, Value } from './schema.js';
+import { SqlDate } from './sql-date.js';
 import { zoneOffsetMs } from './time-zone.js';
 
 /** Spark's text of one value in a table cell; timestamps in `timeZone` (the session's). */
 export function cellString(v: Value | undefined, type?: DataType, timeZone = 'UTC'): string {
   if (v === null || v === undefined) return 'null';
+  if (v instanceof SqlDate) return v.toString();
   if (v instanceof Date) return timestampString(v, timeZone);
   // Spark shows binary as its bytes in hex: [68 69].
   if (v instanceof Uint8Array) return `[${Array.from(v, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ')}]`;

@@ -6,6 +6,7 @@
 // Wall-clock fields are computed by shifting the instant by the zone's offset and reading it as UTC.
 import { FlintError } from '../../errors.js';
 import type { Value } from '../schema.js';
+import { SqlDate } from '../sql-date.js';
 import { zoneOffsetMs } from '../time-zone.js';
 import type { Expression } from './expression.js';
 
@@ -64,8 +65,10 @@ export function datetimePattern(pattern: string, fn: string): DateTimePattern {
   return compiled;
 }
 
-/** A timestamp, or a string cast to one (read in `zone` when it has no offset), as ms; undefined otherwise. */
+/** A timestamp, a date (its midnight in `zone`), or a string cast to one (read in `zone` when it has no offset), as ms; undefined otherwise. */
 export function timeOf(v: Value, zone = 'UTC'): number | undefined {
+  // A date is midnight in the session time zone, as Spark casts a date to a timestamp.
+  if (v instanceof SqlDate) return fromWallClock(v.getTime(), zone);
   if (v instanceof Date) return v.getTime();
   if (typeof v !== 'string') return undefined;
   const s = v.trim();

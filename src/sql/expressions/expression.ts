@@ -2,6 +2,7 @@
 // row). Each knows its Spark-style name, its type over an input schema, and the columns it reads.
 import { FlintError } from '../../errors.js';
 import type { DataType, Row, StructType, Value } from '../schema.js';
+import { SqlDate } from '../sql-date.js';
 
 /** A computation over one row (Spark's `Expression`). */
 export interface Expression {
@@ -57,13 +58,14 @@ export class Literal implements Expression {
   readonly name: string;
 
   constructor(readonly value: Value) {
-    this.name = value instanceof Date ? `TIMESTAMP '${value.toISOString()}'` : String(value);
+    this.name = value instanceof SqlDate ? `DATE '${value.toString()}'` : value instanceof Date ? `TIMESTAMP '${value.toISOString()}'` : String(value);
   }
 
   dataType(): DataType {
     const v = this.value;
     if (typeof v === 'number') return Number.isInteger(v) ? 'long' : 'double';
     if (typeof v === 'boolean') return 'boolean';
+    if (v instanceof SqlDate) return 'date';
     if (v instanceof Date) return 'timestamp';
     return 'string';
   }

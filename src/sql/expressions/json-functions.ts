@@ -6,6 +6,7 @@ import { FlintError } from '../../errors.js';
 import type { DataType, Row, StructType, Value } from '../schema.js';
 import { convert } from '../sources/file-formats.js';
 import type { Expression } from './expression.js';
+import { SqlDate } from '../sql-date.js';
 
 /** Spark's `from_json(col, schema)`. */
 export class FromJson implements Expression {
@@ -149,6 +150,7 @@ function typedValue(v: unknown, type: DataType, zone: string): Value {
 
 // Values as JSON sees them: timestamps as ISO text, binary as base64, null struct fields left out (Spark's ignoreNullFields).
 function jsonable(v: Value): unknown {
+  if (v instanceof SqlDate) return v.toString();
   if (v instanceof Date) return v.toISOString();
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
   if (Array.isArray(v)) return v.map(jsonable);

@@ -7,6 +7,7 @@ import { Column } from '../column.js';
 import * as F from '../functions.js';
 import { parseInterval } from '../interval.js';
 import type { Value } from '../schema.js';
+import { SqlDate } from '../sql-date.js';
 import { ColumnRef, containsExpr, Literal } from './expression.js';
 
 /** A lexical token of SQL text. */
@@ -19,7 +20,7 @@ const CAST_TYPES: Readonly<Record<string, CastType>> = {
   string: 'string', varchar: 'string', char: 'string',
   long: 'long', bigint: 'long', int: 'long', integer: 'long', smallint: 'long', tinyint: 'long',
   double: 'double', float: 'double', real: 'double', decimal: 'double',
-  boolean: 'boolean', timestamp: 'timestamp', binary: 'binary',
+  boolean: 'boolean', timestamp: 'timestamp', date: 'date', binary: 'binary',
 };
 
 /** Functions `expr` knows, by lower-case name: each takes the parsed arguments (Columns or literal values). */
@@ -44,6 +45,11 @@ const FUNCTIONS: Readonly<Record<string, (args: Arg[]) => Column>> = {
   to_timestamp: (a) => F.to_timestamp(column(a, 0), a[1] === undefined ? undefined : text(a, 1)),
   unix_timestamp: (a) => (a.length === 0 ? F.unix_timestamp() : F.unix_timestamp(column(a, 0), a[1] === undefined ? undefined : text(a, 1))),
   current_timestamp: (a) => (noArguments(a, 'current_timestamp'), F.current_timestamp()),
+  current_date: (a) => (noArguments(a, 'current_date'), F.current_date()),
+  to_date: (a) => F.to_date(column(a, 0), a[1] === undefined ? undefined : text(a, 1)),
+  date_add: (a) => F.date_add(column(a, 0), column(a, 1)),
+  date_sub: (a) => F.date_sub(column(a, 0), column(a, 1)),
+  datediff: (a) => F.datediff(column(a, 0), column(a, 1)),
   now: (a) => (noArguments(a, 'now'), F.now()),
   from_unixtime: (a) => F.from_unixtime(column(a, 0), a[1] === undefined ? undefined : text(a, 1)),
   from_json: (a) => F.from_json(column(a, 0), text(a, 1)),
@@ -234,10 +240,20 @@ export class ExpressionParser {
     if (word === 'INTERVAL') return this.interval();
     // Spark's SQL reads CURRENT_TIMESTAMP without parentheses as the function.
     if (word === 'CURRENT_TIMESTAMP' && this.peek().text !== '(') return F.current_timestamp();
+    if (word === 'CURRENT_DATE' && this.peek().text !== '(') return F.current_date();
+    if (word === 'DATE' && this.peek().kind === 'string') return this.dateLiteral();
     if (!t.quoted && this.operator('(')) return this.call(t);
     let name = t.text;
     while (this.operator('.')) name += `.${this.identifier()}`;
     return F.col(this.columnName(name));
+  }
+
+  // DATE 'yyyy-MM-dd' (Spark's typed literal).
+  private dateLiteral(): Column {
+    const t = this.next();
+    const d = SqlDate.fromText(t.text);
+    if (d === null) this.fail(`cannot parse the DATE literal '${t.text}'; write it as DATE 'yyyy-MM-dd'`, t.at);
+    return F.lit(d);
   }
 
   private cast(): Column {

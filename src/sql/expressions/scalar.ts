@@ -2,7 +2,8 @@
 // boolean logic, casts and struct fields, with Spark's names and null semantics (null in, null out).
 import { FlintError } from '../../errors.js';
 import type { DataType, Row, StructType, Value } from '../schema.js';
-import { datetimePattern, timeOf, type TimeZoneAware } from './datetime.js';
+import { SqlDate } from '../sql-date.js';
+import { datetimePattern, fromWallClock, timeOf, wallClock, type TimeZoneAware } from './datetime.js';
 import { Alias, ColumnRef, type Expression } from './expression.js';
 
 /** A function of one value, null-propagating (e.g. `lower`). */
@@ -95,6 +96,7 @@ export class BinaryOperator implements Expression {
     const r = this.right.dataType(input);
     if (COMPARISONS.has(this.op) || this.op === 'AND' || this.op === 'OR') return 'boolean';
     if (this.op === '/') return 'double';
+    if (l === 'date' && (this.op === '+' || this.op === '-')) return 'date';
     if (l === 'timestamp' || r === 'timestamp') return 'timestamp';
     return l === 'long' && r === 'long' ? 'long' : 'double';
   }
@@ -107,9 +109,22 @@ export class BinaryOperator implements Expression {
     if (this.op === 'AND') return r === false ? false : l === null || r === null ? null : true;
     if (this.op === 'OR') return r === true ? true : l === null || r === null ? null : false;
     if (l === null || r === null) return null;
+    if (l instanceof SqlDate || r instanceof SqlDate) return dateOperator(this.op, l, r);
     if (COMPARISONS.has(this.op)) return compare(this.op, compareValues(l, r));
     return arithmetic(this.op, l, r);
   }
+}
+
+// Spark's coercions around a date: text compared with it is cast to a date (null if it is not
+// one); a whole number added or subtracted moves it by days (date_add, date_sub).
+function dateOperator(op: BinaryOp, l: Value, r: Value): Value {
+  if (COMPARISONS.has(op)) {
+    const [a, b] = [typeof l === 'string' ? SqlDate.fromText(l) : l, typeof r === 'string' ? SqlDate.fromText(r) : r];
+    return a === null || b === null ? null : compare(op, compareValues(a, b));
+  }
+  if (l instanceof SqlDate && typeof r === 'number' && Number.isInteger(r) && (op === '+' || op === '-')) return SqlDate.ofEpochDay(l.epochDay + (op === '+' ? r : -r));
+  if (r instanceof SqlDate && typeof l === 'number' && Number.isInteger(l) && op === '+') return SqlDate.ofEpochDay(r.epochDay + l);
+  return null;
 }
 
 function compare(op: BinaryOp, c: number): boolean {
@@ -247,7 +262,7 @@ export class Cast implements Expression {
 
   constructor(
     readonly child: Expression,
-    readonly to: 'string' | 'long' | 'double' | 'boolean' | 'timestamp' | 'binary',
+    readonly to: 'string' | 'long' | 'double' | 'boolean' | 'timestamp' | 'date' | 'binary',
   ) {
     this.children = [child];
     this.name = `CAST(${child.name} AS ${to === 'long' ? 'BIGINT' : to.toUpperCase()})`;
@@ -273,6 +288,8 @@ export function named(e: Expression): Expression {
 
 function castValue(v: Value, to: Cast['to'], zone: string): Value {
   if (v === null) return null;
+  if (v instanceof SqlDate) return castDate(v, to, zone);
+  if (to === 'date') return v instanceof Date ? SqlDate.ofWallClock(wallClock(v.getTime(), zone).getTime()) : typeof v === 'string' ? SqlDate.fromText(v) : null;
   if (v instanceof Uint8Array) return to === 'string' ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8') : to === 'binary' ? v : null;
   if (to === 'binary') return typeof v === 'string' ? Buffer.from(v, 'utf8') : null;
   const n = v instanceof Date ? v.getTime() / 1000 : typeof v === 'string' ? Number(v.trim()) : Number(v);
@@ -352,6 +369,14 @@ export function substringSQL(s: string, pos: number, len: number): string {
   const start = Math.max(from, 0);
   const end = Math.min(from + len, chars.length);
   return start >= end ? '' : chars.slice(start, end).join('');
+}
+
+// A date casts to its text, to midnight in the session time zone, or to itself; Spark refuses the rest.
+function castDate(d: SqlDate, to: Cast['to'], zone: string): Value {
+  if (to === 'date') return d;
+  if (to === 'string') return d.toString();
+  if (to === 'timestamp') return new Date(fromWallClock(d.getTime(), zone));
+  return null;
 }
 
 // Spark's timestamp text: seconds always, the fraction only when there is one, trailing zeros cut.

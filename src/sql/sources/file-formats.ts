@@ -2,6 +2,7 @@
 import { FlintError } from '../../errors.js';
 import { timeOf } from '../expressions/datetime.js';
 import type { DataType, Row, StructType, Value } from '../schema.js';
+import { SqlDate } from '../sql-date.js';
 
 /** File formats the file source reads and the file sink writes. */
 export type FileFormat = 'text' | 'json' | 'csv';
@@ -81,6 +82,8 @@ export function convert(v: unknown, type: DataType, zone = 'UTC'): Value {
       const ms = typeof v === 'number' ? v * 1000 : timeOf(String(v), zone);
       return ms !== undefined && Number.isFinite(ms) ? new Date(ms) : null;
     }
+    case 'date':
+      return typeof v === 'string' ? SqlDate.fromText(v) : null;
     default:
       return v as Value;
   }
@@ -101,7 +104,7 @@ function base64Binary(this: Record<string, unknown>, key: string, v: unknown): u
 
 function csvCell(v: Value | undefined, sep: string): string {
   if (v === null || v === undefined) return '';
-  const s = v instanceof Date ? v.toISOString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  const s = v instanceof SqlDate ? v.toString() : v instanceof Date ? v.toISOString() : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : typeof v === 'object' ? JSON.stringify(v) : String(v);
   return s.includes(sep) || s.includes('"') || s.includes('\n') ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -1,11 +1,13 @@
-// JSON for row values: Dates survive as { "$date": ms }, binary as { "$binary": base64 }, so logs and state keep timestamps exact.
+// JSON for row values: Dates survive as { "$date": ms }, dates (SqlDate) as { "$day": days since 1970 }, binary as { "$binary": base64 }, so logs and state keep timestamps exact.
 import type { Value } from '../schema.js';
+import { SqlDate } from '../sql-date.js';
 
 /** `value` as JSON text, Dates included. */
 export function encodeJson(value: unknown): string {
   return JSON.stringify(value, function (this: Record<string, unknown>, key, v: unknown) {
     const raw = this[key];
     if (raw instanceof Uint8Array) return { $binary: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') };
+    if (raw instanceof SqlDate) return { $day: raw.epochDay };
     return raw instanceof Date ? { $date: raw.getTime() } : v;
   });
 }
@@ -14,8 +16,9 @@ export function encodeJson(value: unknown): string {
 export function decodeJson(text: string): unknown {
   return JSON.parse(text, (_key, v: unknown) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).length !== 1) return v;
-    const tagged = v as { $date?: unknown; $binary?: unknown };
+    const tagged = v as { $date?: unknown; $day?: unknown; $binary?: unknown };
     if (typeof tagged.$date === 'number') return new Date(tagged.$date);
+    if (typeof tagged.$day === 'number') return SqlDate.ofEpochDay(tagged.$day);
     return typeof tagged.$binary === 'string' ? Buffer.from(tagged.$binary, 'base64') : v;
   });
 }
@@ -42,6 +45,7 @@ export function token(v: Value): string {
     case 'boolean':
       return v ? 'T;' : 'F;';
   }
+  if (v instanceof SqlDate) return `D${v.epochDay};`;
   if (v instanceof Date) return `d${v.getTime()};`;
   if (v instanceof Uint8Array) return `b${v.length}:${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1')}`;
   if (Array.isArray(v)) return `a${v.length}:${keyString(v)}`;
