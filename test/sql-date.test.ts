@@ -103,6 +103,15 @@ describe.each(CORES)('the date type in tables (%s core)', (core) => {
     expect(back[0]!.d).toBeInstanceOf(SqlDate);
     await df.write.option('header', true).partitionBy('d').csv(join(out, 'csv'));
     expect(readdirSync(join(out, 'csv')).filter((f) => f.startsWith('d=')).sort()).toEqual(['d=2024-01-01', 'd=2024-01-02']);
+    // Read without a schema, the partition directories' days are inferred as dates, as Spark does.
+    const partitioned = flint.read.option('header', true).option('inferSchema', true).csv(join(out, 'csv'));
+    expect(partitioned.schema!.simpleString()).toBe('struct<n:bigint,d:date>');
+    expect(((await partitioned.orderBy('n').collect()) as Row[]).map((r) => String(r.d))).toEqual(['2024-01-02', '2024-01-01']);
+    // And a CSV column of days, with inferSchema (Spark 3.4+'s prefersDate).
+    await df.write.option('header', true).csv(join(out, 'flat'));
+    const flat = flint.read.option('header', true).option('inferSchema', true).csv(join(out, 'flat'));
+    expect(flat.schema!.simpleString()).toBe('struct<d:date,n:bigint>');
+    expect(((await flat.orderBy('n').collect()) as Row[])[0]!.d).toEqual(day('2024-01-02'));
   });
 
   it('groups a stream by day; the days in its state survive a restart', async () => {

@@ -1,9 +1,11 @@
 // Schemas of files read without one (Spark's batch `spark.read`): JSON fields by name in sorted
 // order with their widest type (JsonInferSchema), CSV columns as strings, or typed with
-// `inferSchema` (CSVInferSchema: long, double, boolean, timestamp, else string), and partition
-// directory columns (`date=2024-01-01/`) as long when every value is a whole number, else string.
+// `inferSchema` (CSVInferSchema: long, double, boolean, date, timestamp, else string), and partition
+// directory columns as long when every value is a whole number, date when every one is a day
+// (`date=2024-01-01/`), else string.
 import type { DataType, StructField } from '../schema.js';
 import { StructType } from '../schema.js';
+import { SqlDate } from '../sql-date.js';
 import type { CsvOptions } from './file-formats.js';
 import { splitCsv } from './file-formats.js';
 
@@ -36,9 +38,17 @@ export function inferCsvSchema(texts: readonly string[], csv: CsvOptions, infer:
   return new StructType(names.map((name, i) => field(name, infer ? csvType(rows.map((r) => r[i] ?? '')) : 'string')));
 }
 
-/** A partition column's type from its directory values (null is `__HIVE_DEFAULT_PARTITION__`). */
+/** A partition column's type from its directory values (null is `__HIVE_DEFAULT_PARTITION__`): long, date (`yyyy-MM-dd`, as Spark infers it), else string. */
 export function partitionColumnType(values: readonly (string | null)[]): DataType {
-  return values.every((v) => v === null || /^-?\d+$/.test(v)) && values.some((v) => v !== null) ? 'long' : 'string';
+  const present = values.filter((v): v is string => v !== null);
+  if (present.length === 0) return 'string';
+  if (present.every((v) => /^-?\d+$/.test(v))) return 'long';
+  return present.every(isDateText) ? 'date' : 'string';
+}
+
+// Spark's default date format, yyyy-MM-dd, naming a day that exists.
+function isDateText(v: string): boolean {
+  return /^\d{4}-\d\d-\d\d$/.test(v) && SqlDate.fromText(v) !== null;
 }
 
 function jsonType(v: unknown): DataType | undefined {
@@ -65,6 +75,8 @@ function csvType(cells: readonly string[]): DataType {
   if (present.every((c) => /^[+-]?\d+$/.test(c) && Number.isSafeInteger(Number(c)))) return 'long';
   if (present.every((c) => c.trim() !== '' && !Number.isNaN(Number(c)))) return 'double';
   if (present.every((c) => /^(true|false)$/i.test(c))) return 'boolean';
+  // Spark 3.4+ (prefersDate): yyyy-MM-dd is a date.
+  if (present.every(isDateText)) return 'date';
   if (present.every((c) => /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?$/.test(c))) return 'timestamp';
   return 'string';
 }
