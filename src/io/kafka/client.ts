@@ -49,7 +49,7 @@ export interface KafkaOutgoingMessage {
   key?: Buffer | string | null;
   value: Buffer | string | null;
   partition?: number;
-  headers?: Record<string, Buffer | string>;
+  headers?: Record<string, Buffer | string | (Buffer | string)[]>;
 }
 
 /** A KafkaJS producer (the members Flint calls). */

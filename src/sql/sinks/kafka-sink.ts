@@ -1,11 +1,12 @@
 // The Kafka sink of Structured Streaming (Spark's KafkaSink / KafkaWriter): each result row is a
 // record, `value` its value, `key` its key if the column is there, `topic` its topic, else the
-// `topic` option. A batch is done when Kafka acknowledged every record (acks=all). A batch that
+// `topic` option; a `headers` column (array<struct<key, value>>) gives its headers. A batch is done when Kafka acknowledged every record (acks=all). A batch that
 // is re-run after a restart is written again: at-least-once, as in Spark.
 import { FlintError } from '../../errors.js';
 import { kafkaClient, type KafkaClient, type KafkaOutgoingMessage, type KafkaProducer } from '../../io/kafka/client.js';
 import { connectionFix, type KafkaSecurity } from '../../io/kafka/security.js';
-import { typeName, type Row, type StructType, type Value } from '../schema.js';
+import { typeName, type DataType, type Row, type StructType, type Value } from '../schema.js';
+import { KAFKA_HEADERS_TYPE } from '../sources/kafka/kafka-source.js';
 import type { Sink } from './sink.js';
 
 /** Options of the `kafka` sink. */
@@ -40,6 +41,8 @@ export class KafkaStreamSink implements Sink {
     if (type('value') === undefined) throw invalid(`Required attribute 'value' not found in [${schema.fieldNames.join(', ')}]; select a value column, e.g. col('count').cast('string').as('value')`);
     if (!bytes(type('value'))) throw invalid(`value attribute type must be a string or binary, got ${typeName(type('value')!)}; cast it, e.g. col('value').cast('string')`);
     if (type('key') !== undefined && !bytes(type('key'))) throw invalid(`key attribute type must be a string or binary, got ${typeName(type('key')!)}`);
+    const headers = type('headers');
+    if (headers !== undefined && !isHeadersType(headers)) throw invalid(`headers attribute unsupported type ${typeName(headers)}; it must be ${typeName(KAFKA_HEADERS_TYPE)}, as the source's includeHeaders column is`);
   }
 
   async open(): Promise<void> {
@@ -61,7 +64,8 @@ export class KafkaStreamSink implements Sink {
       if (typeof topic !== 'string') throw invalid(`batch ${batchId}: a row has no topic (null 'topic' column and no topic option)`);
       let messages = byTopic.get(topic);
       if (!messages) byTopic.set(topic, (messages = []));
-      messages.push({ key: bytes(row.key), value: bytes(row.value) });
+      const headers = recordHeaders(row.headers);
+      messages.push(headers ? { key: bytes(row.key), value: bytes(row.value), headers } : { key: bytes(row.key), value: bytes(row.value) });
     }
     try {
       await Promise.all([...byTopic].map(([topic, messages]) => this.producer!.send({ topic, acks: -1, messages })));
@@ -82,6 +86,27 @@ function bytes(v: Value | undefined): Buffer | string | null {
   if (typeof v === 'string') return v;
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   return String(v);
+}
+
+// array<struct<key: string, value: binary or string>>.
+function isHeadersType(t: DataType): boolean {
+  if (typeof t !== 'object' || t.type !== 'array' || typeof t.elementType !== 'object' || t.elementType.type !== 'struct') return false;
+  const fields = t.elementType.fields;
+  const of = (name: string) => fields.find((f) => f.name === name)?.dataType;
+  return fields.length === 2 && of('key') === 'string' && (of('value') === 'binary' || of('value') === 'string');
+}
+
+// A headers column as KafkaJS's headers object: a key given more than once gets its values in order.
+function recordHeaders(v: Value | undefined): Record<string, Buffer | string | (Buffer | string)[]> | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  const out: Record<string, Buffer | string | (Buffer | string)[]> = {};
+  for (const h of v as Row[]) {
+    if (h === null || typeof h.key !== 'string') continue;
+    const value = bytes(h.value) ?? Buffer.alloc(0);
+    const seen = out[h.key];
+    out[h.key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return out;
 }
 
 function invalid(message: string): FlintError {

@@ -1,6 +1,6 @@
 // The options of Structured Streaming's Kafka source, with Spark's names (KafkaSourceProvider):
 // one of `subscribe`, `subscribePattern`, `assign`; `startingOffsets`; `maxOffsetsPerTrigger`;
-// `failOnDataLoss`; `kafka.bootstrap.servers` and `kafka.group.id` for the client.
+// `failOnDataLoss`; `includeHeaders`; `kafka.bootstrap.servers` and `kafka.group.id` for the client.
 import { FlintError } from '../../../errors.js';
 import { securityFromSparkOptions, type KafkaSecurity } from '../../../io/kafka/security.js';
 
@@ -28,6 +28,8 @@ export interface KafkaSourceOptions {
   readonly fetchTimeoutMs: number;
   /** TLS and SASL from the `kafka.security.protocol`, `kafka.sasl.*` and `kafka.ssl.*` options. */
   readonly security: KafkaSecurity;
+  /** Spark's `includeHeaders`: a `headers` column of the records' headers. */
+  readonly includeHeaders: boolean;
 }
 
 /** Spark's offset -2 in a startingOffsets JSON: the partition's earliest offset. */
@@ -46,6 +48,7 @@ export function parseKafkaSourceOptions(o: ReadonlyMap<string, string>): KafkaSo
     groupId: o.get('kafka.group.id'),
     fetchTimeoutMs: optionalPositiveInt(o, 'fetchtimeoutms', 'fetchTimeoutMs') ?? 60_000,
     security: securityFromSparkOptions(o, 'kafka source'),
+    includeHeaders: parseBoolean(o.get('includeheaders') ?? 'false', 'includeHeaders'),
   };
 }
 

@@ -7,7 +7,7 @@ import { Batch } from '../../../batch/batch.js';
 import { FlintError } from '../../../errors.js';
 import { kafkaClient, type KafkaAdmin, type KafkaClient, type KafkaMessage } from '../../../io/kafka/client.js';
 import { MetadataLog } from '../../checkpoint/metadata-log.js';
-import { schemaOf, type Row } from '../../schema.js';
+import { schemaOf, type DataType, type Row, type StructType } from '../../schema.js';
 import type { Offset, Source, SourceEnv } from '../source.js';
 import { fetchBounds, forEachOffset, initialOffsets, rateLimit, resolveTopics, sortedOffsets, type PartitionBounds } from './kafka-offsets.js';
 import { KafkaRangeReader, type TopicPartitionRange } from './kafka-range-reader.js';
@@ -25,9 +25,21 @@ export const KAFKA_SCHEMA = schemaOf({
   timestampType: 'long',
 });
 
+/** Spark's type of the `headers` column: `array<struct<key:string,value:binary>>`. */
+export const KAFKA_HEADERS_TYPE: DataType = {
+  type: 'array',
+  elementType: {
+    type: 'struct',
+    fields: [
+      { name: 'key', dataType: 'string', nullable: false },
+      { name: 'value', dataType: 'binary', nullable: true },
+    ],
+  },
+};
+
 /** `kafka`: records of subscribed topics or assigned partitions. */
 export class KafkaSource implements Source {
-  readonly schema = KAFKA_SCHEMA;
+  readonly schema: StructType;
   readonly description: string;
   private readonly reader: KafkaRangeReader;
   private admin: KafkaAdmin | undefined;
@@ -45,6 +57,7 @@ export class KafkaSource implements Source {
     const what = s.kind === 'subscribe' ? `Subscribe[${s.topics.join(',')}]` : s.kind === 'subscribePattern' ? `SubscribePattern[${s.pattern.source}]` : `Assign[${JSON.stringify(s.partitions)}]`;
     this.description = `KafkaV2[${what}]`;
     this.reader = new KafkaRangeReader(this.description, options.fetchTimeoutMs);
+    this.schema = options.includeHeaders ? KAFKA_SCHEMA.add('headers', KAFKA_HEADERS_TYPE) : KAFKA_SCHEMA;
   }
 
   /** Connects, checks the topics exist, fixes the starting offsets (or reads them back) and joins a group of its own. */
@@ -84,7 +97,7 @@ export class KafkaSource implements Source {
     return this.kafka('reading a batch', async () => {
       const ranges = this.ranges((start ?? this.initial) as PartitionOffsets, end as PartitionOffsets, await fetchBounds(this.admin!, this.topics, this.options.strategy));
       const messages = await this.reader.read(ranges);
-      const partitions = messages.map((ms, i) => ms.map((m) => toRow(ranges[i]!, m)));
+      const partitions = messages.map((ms, i) => ms.map((m) => toRow(ranges[i]!, m, this.options.includeHeaders)));
       return new Batch(partitions.length > 0 ? partitions : [[]]);
     });
   }
@@ -146,8 +159,8 @@ export class KafkaSource implements Source {
   }
 }
 
-function toRow(range: TopicPartitionRange, m: KafkaMessage): Row {
-  return {
+function toRow(range: TopicPartitionRange, m: KafkaMessage, includeHeaders: boolean): Row {
+  const row: Row = {
     key: m.key,
     value: m.value,
     topic: range.topic,
@@ -156,4 +169,15 @@ function toRow(range: TopicPartitionRange, m: KafkaMessage): Row {
     timestamp: new Date(Number(m.timestamp)),
     timestampType: 0,
   };
+  return includeHeaders ? { ...row, headers: headerRows(m.headers) } : row;
+}
+
+// Spark's headers column: one { key, value } per header, null when the record has none. KafkaJS
+// gives headers as an object, a repeated key as an array of its values in order.
+function headerRows(headers: KafkaMessage['headers']): Row[] | null {
+  const out: Row[] = [];
+  for (const [key, v] of Object.entries(headers ?? {})) {
+    for (const value of Array.isArray(v) ? v : [v]) out.push({ key, value: value === undefined ? null : typeof value === 'string' ? Buffer.from(value) : value });
+  }
+  return out.length > 0 ? out : null;
 }
