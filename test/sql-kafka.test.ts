@@ -50,6 +50,7 @@ describeKafka('Structured Streaming kafka source and sink (mock Kafka cluster)',
     for (const core of CORES) Object.assign(topics, { [`wc-${core}`]: 2, [`start-${core}`]: 2, [`limit-${core}`]: 2, [`restart-${core}`]: 2, [`out-${core}`]: 2, [`other-${core}`]: 1 });
     topics.example = 1;
     topics['headers-in'] = 1;
+    topics['batch-read'] = 2;
     topics['headers-out'] = 1;
     cluster = await startMockCluster(topics);
   });
@@ -208,6 +209,34 @@ describeKafka('Structured Streaming kafka source and sink (mock Kafka cluster)',
     const wrong = lines.select(col('value'), col('topic').as('headers')).writeStream.format('kafka').option('kafka.bootstrap.servers', cluster.bootstrap).option('topic', 'headers-out');
     await expect(wrong.option('checkpointLocation', tempDir()).start()).rejects.toThrow(/headers attribute unsupported type string; it must be array<struct<key:string,value:binary>>/);
   }, 60_000);
+
+  it('batch reads (flint.read.format("kafka")): earliest to latest by default, JSON bounds, read again by each action', async () => {
+    await produce(cluster.brokers, 'batch-read', ['a0', 'b0', 'a1', 'b1', 'a2'], [0, 1]);
+    const flint = session('js');
+    const read = (options: Record<string, string>) => flint.read.format('kafka').option('kafka.bootstrap.servers', cluster.bootstrap).optionsFrom({ subscribe: 'batch-read', ...options }).load();
+    const values = async (df: ReturnType<typeof read>) => ((await df.select(col('value').cast('string').as('v'), col('partition'), col('offset')).collect()) as Row[]).map((r) => [r.v, r.partition, r.offset]);
+    const all = read({});
+    expect(all.isStreaming).toBe(false);
+    expect(all.schema!.simpleString()).toBe('struct<key:binary,value:binary,topic:string,partition:bigint,offset:bigint,timestamp:timestamp,timestampType:bigint>');
+    expect(await values(all)).toEqual([['a0', 0, 0], ['a1', 0, 1], ['a2', 0, 2], ['b0', 1, 0], ['b1', 1, 1]]);
+    const bounded = read({ startingOffsets: '{"batch-read":{"0":1,"1":-2}}', endingOffsets: '{"batch-read":{"0":2,"1":-1}}' });
+    expect(await values(bounded)).toEqual([['a1', 0, 1], ['b0', 1, 0], ['b1', 1, 1]]);
+    // Each action reads again, as Spark's KafkaRelation does: records produced since are there.
+    await produce(cluster.brokers, 'batch-read', ['b2'], [1]);
+    all.createOrReplaceTempView('batch_read');
+    expect(((await flint.sql('SELECT partition, count(*) AS n FROM batch_read GROUP BY partition ORDER BY partition').collect()) as Row[]).map((r) => [r.partition, r.n])).toEqual([[0, 3], [1, 3]]);
+    expect(await values(bounded)).toEqual([['a1', 0, 1], ['b0', 1, 0], ['b1', 1, 1], ['b2', 1, 2]]);
+  }, 60_000);
+
+  it("batch reads refuse the bounds Spark refuses; streams refuse endingOffsets", () => {
+    const flint = session('js');
+    const read = (options: Record<string, string>) => () => flint.read.format('kafka').option('kafka.bootstrap.servers', '127.0.0.1:9').optionsFrom({ subscribe: 't', ...options }).load();
+    expect(read({ startingOffsets: 'latest' })).toThrow(/starting offset can't be latest for batch queries on Kafka/);
+    expect(read({ endingOffsets: 'earliest' })).toThrow(/ending offset can't be earliest for batch queries on Kafka/);
+    expect(read({ startingOffsets: '{"t":{"0":-1}}' })).toThrow(/startingOffsets for t-0 can't be latest for batch queries on Kafka/);
+    expect(read({ endingOffsets: '{"t":{"0":-2}}' })).toThrow(/endingOffsets for t-0 can't be earliest for batch queries on Kafka/);
+    expect(() => kafka(flint, { subscribe: 't', endingOffsets: 'latest' })).toThrow(/ending offset not valid in streaming queries/);
+  });
 
   it("examples/structured-kafka-word-count prints Spark's console batches", async () => {
     await produce(cluster.brokers, 'example', ['to be or', 'not to be']);

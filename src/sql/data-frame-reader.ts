@@ -13,19 +13,26 @@ import { csvOptions, parseFile, type FileFormat } from './sources/file-formats.j
 import { listDataFiles } from './sources/file-listing.js';
 import { inferCsvSchema, inferJsonSchema, partitionColumnType } from './sources/schema-inference.js';
 import { SchemaOptionsBuilder } from './options-builder.js';
+import { ExternalRelation } from './logical-plan.js';
+import { readKafkaBatch } from './sources/kafka/kafka-batch-read.js';
+import { parseKafkaBatchOptions } from './sources/kafka/kafka-source-options.js';
+import { KAFKA_HEADERS_TYPE, KAFKA_SCHEMA } from './sources/kafka/kafka-source.js';
 
 /** Reads files into a static DataFrame (Spark's `DataFrameReader`). */
 export class DataFrameReader extends SchemaOptionsBuilder {
-  private fileFormat: FileFormat = 'json';
+  private fileFormat: FileFormat | 'kafka' = 'json';
 
   constructor(private readonly session: FlintSession) {
     super();
   }
 
-  /** `json` (the default, as Spark's `spark.sql.sources.default` is parquet, which Flint does not read), `csv` or `text`. */
-  format(source: FileFormat | string): this {
-    if (source !== 'json' && source !== 'csv' && source !== 'text') {
-      throw new FlintError('INVALID_ARGUMENT', `read.format: unknown or unsupported format "${source}"; Flint reads json, csv and text (not parquet or orc)`);
+  /**
+   * `json` (the default, as Spark's `spark.sql.sources.default` is parquet, which Flint does not
+   * read), `csv`, `text`, or `kafka` (the records between `startingOffsets` and `endingOffsets`).
+   */
+  format(source: FileFormat | 'kafka' | string): this {
+    if (source !== 'json' && source !== 'csv' && source !== 'text' && source !== 'kafka') {
+      throw new FlintError('INVALID_ARGUMENT', `read.format: unknown or unsupported format "${source}"; Flint reads json, csv, text and kafka (not parquet or orc)`);
     }
     this.fileFormat = source;
     return this;
@@ -37,8 +44,10 @@ export class DataFrameReader extends SchemaOptionsBuilder {
 
 
 
-  /** The rows of the files at `path` (or option `path`). */
+  /** The rows of the files at `path` (or option `path`); for `kafka`, of the topics the options name, read when an action runs. */
   load(path?: string): DataFrame {
+    const format = this.fileFormat;
+    if (format === 'kafka') return this.kafka(path);
     const where = path ?? this.options.get('path');
     if (where === undefined) throw new FlintError('INVALID_ARGUMENT', "read: no path; pass it to load(path), json(path), csv(path) or text(path)");
     const root = resolve(where);
@@ -53,9 +62,18 @@ export class DataFrameReader extends SchemaOptionsBuilder {
     files.forEach((_, i) => {
       const values = partitions[i]!;
       const dataSchema = new StructType(schema.fields.filter((f) => !values.has(f.name)));
-      for (const row of parseFile(texts[i]!, this.fileFormat, dataSchema, csv, zone)) rows.push(values.size === 0 ? row : withPartitionValues(row, values, schema));
+      for (const row of parseFile(texts[i]!, format, dataSchema, csv, zone)) rows.push(values.size === 0 ? row : withPartitionValues(row, values, schema));
     });
     return this.session.createDataFrame(rows, schema);
+  }
+
+  // Spark's KafkaRelation: the options are checked now, the records read by each action.
+  private kafka(path: string | undefined): DataFrame {
+    if (path !== undefined) throw new FlintError('INVALID_ARGUMENT', 'kafka source: load() takes no path; name the topics with subscribe, subscribePattern or assign');
+    if (this.userSchema) throw new FlintError('INVALID_ARGUMENT', 'kafka source: does not support user-specified schema; the schema is key, value, topic, partition, offset, timestamp, timestampType');
+    const options = parseKafkaBatchOptions(this.options);
+    const schema = options.includeHeaders ? KAFKA_SCHEMA.add('headers', KAFKA_HEADERS_TYPE) : KAFKA_SCHEMA;
+    return this.session.externalDataFrame(new ExternalRelation(schema, 'kafka', () => readKafkaBatch(options)));
   }
 
   /** JSON lines at `path` (Spark's `read.json`). */

@@ -77,6 +77,22 @@ export class LocalRelation extends LogicalPlan {
   }
 }
 
+/**
+ * Rows read from outside each time a query runs (Spark's scan of a `BaseRelation`), such as a
+ * batch read of Kafka: `read` gives the partitions.
+ */
+export class ExternalRelation extends LogicalPlan {
+  readonly nodeName = 'ExternalRelation';
+  readonly children = [];
+  constructor(
+    readonly schema: StructType,
+    readonly description: string,
+    readonly read: () => Promise<readonly (readonly Row[])[]>,
+  ) {
+    super();
+  }
+}
+
 /** `select`: computes columns; at most one generator (`explode`). */
 export class Project extends LogicalPlan {
   readonly nodeName = 'Project';

@@ -12,7 +12,7 @@ import { DataFrameReader } from './data-frame-reader.js';
 import { DataStreamReader } from './data-stream-reader.js';
 import { Dataset, type DataFrame } from './dataframe.js';
 import { planQuery } from './execution/planner.js';
-import { LocalRelation, StreamingRelation, type LogicalPlan } from './logical-plan.js';
+import { LocalRelation, StreamingRelation, type ExternalRelation, type LogicalPlan } from './logical-plan.js';
 import { inferSchema, StructType, type Row } from './schema.js';
 import type { MemorySink } from './sinks/memory-sink.js';
 import { RuntimeConfig } from './runtime-config.js';
@@ -144,6 +144,11 @@ export class FlintSession {
   // ---- used by readers, writers and Datasets ----
 
   /** A streaming DataFrame over `source`; with `newSource`, each query reads a source of its own. */
+  /** A static DataFrame over rows read when an action runs (a batch read of Kafka). */
+  externalDataFrame(relation: ExternalRelation): DataFrame {
+    return new Dataset<Row>(this, relation);
+  }
+
   streamingDataFrame(source: Source, newSource?: () => Source): DataFrame {
     return new Dataset<Row>(this, new StreamingRelation(source, newSource));
   }

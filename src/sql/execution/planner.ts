@@ -15,6 +15,7 @@ import {
   Join,
   Limit,
   LocalRelation,
+  ExternalRelation,
   MapElements,
   Project,
   StreamingRelation,
@@ -29,7 +30,7 @@ import { StateStore } from '../state/state-store.js';
 import { FlatMapGroupsWithStateExec } from './flat-map-groups-with-state-exec.js';
 import { SessionWindowAggregateExec } from './session-window-aggregate-exec.js';
 import type { PhysicalOperator, StatefulOperator } from './spark-plan.js';
-import { EventTimeWatermarkExec, FilterExec, LimitExec, LocalTableScanExec, MapElementsExec, ProjectExec, ScanExec, SortExec, UnionExec } from './stateless.js';
+import { EventTimeWatermarkExec, ExternalScanExec, FilterExec, LimitExec, LocalTableScanExec, MapElementsExec, ProjectExec, ScanExec, SortExec, UnionExec } from './stateless.js';
 import { StreamingGlobalLimitExec } from './streaming-global-limit-exec.js';
 import { columnarWindowAggregateSpec } from '../columnar/window-aggregate-spec.js';
 import { ColumnarWindowAggregateExec } from './columnar-window-aggregate-exec.js';
@@ -94,6 +95,7 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined,
       return new ScanExec(source);
     }
     if (node instanceof LocalRelation) return new LocalTableScanExec(node.rows);
+    if (node instanceof ExternalRelation) return new ExternalScanExec(node.read);
     if (node instanceof Project) return new ProjectExec(visit(node.child), node.exprs);
     if (node instanceof Filter) return new FilterExec(visit(node.child), node.condition);
     if (node instanceof MapElements) return new MapElementsExec(visit(node.child), node.f);

@@ -29,6 +29,16 @@ export class LocalTableScanExec implements PhysicalOperator {
   }
 }
 
+/** Rows read from outside when the query runs (Spark's `RowDataSourceScanExec`). */
+export class ExternalScanExec implements PhysicalOperator {
+  readonly children = [];
+  constructor(private readonly read: () => Promise<readonly (readonly Row[])[]>) {}
+  async execute(): Promise<Batch<Row>> {
+    const partitions = await this.read();
+    return new Batch(partitions.length > 0 ? partitions : [[]]);
+  }
+}
+
 /** `select`, with at most one generator (Spark's `ProjectExec` and `GenerateExec`). */
 export class ProjectExec implements PhysicalOperator {
   readonly children: readonly PhysicalOperator[];

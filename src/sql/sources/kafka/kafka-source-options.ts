@@ -39,10 +39,39 @@ export const LATEST = -1;
 
 /** Parses reader options (keys lower-cased, as the reader keeps them). */
 export function parseKafkaSourceOptions(o: ReadonlyMap<string, string>): KafkaSourceOptions {
+  if (o.has('endingoffsets')) throw invalid("kafka source: ending offset not valid in streaming queries; endingOffsets is for batch reads (flint.read.format('kafka'))");
+  return parseCommonOptions(o, 'latest');
+}
+
+/** Options of a batch read (Spark's KafkaRelation): the records from startingOffsets to endingOffsets. */
+export interface KafkaBatchOptions extends KafkaSourceOptions {
+  /** Where the read stops (exclusive): `latest` (the default) or JSON offsets, -1 for latest. */
+  readonly endingOffsets: 'latest' | PartitionOffsets;
+}
+
+/** Parses the options of `flint.read.format('kafka')`, refusing the bounds Spark refuses for batch queries. */
+export function parseKafkaBatchOptions(o: ReadonlyMap<string, string>): KafkaBatchOptions {
+  const common = parseCommonOptions(o, 'earliest');
+  const ending = parseOffsets(o.get('endingoffsets') ?? 'latest', 'endingOffsets');
+  const starting = common.startingOffsets;
+  if (starting === 'latest') throw invalid("kafka source: starting offset can't be latest for batch queries on Kafka; use earliest or JSON offsets");
+  if (ending === 'earliest') throw invalid("kafka source: ending offset can't be earliest for batch queries on Kafka; use latest or JSON offsets");
+  const check = (offsets: StartingOffsets, bad: number, what: string): void => {
+    if (typeof offsets !== 'object') return;
+    for (const [topic, parts] of Object.entries(offsets)) {
+      for (const [p, offset] of Object.entries(parts)) if (offset === bad) throw invalid(`kafka source: ${what} for ${topic}-${p} can't be ${bad === LATEST ? 'latest' : 'earliest'} for batch queries on Kafka`);
+    }
+  };
+  check(starting, LATEST, 'startingOffsets');
+  check(ending, EARLIEST, 'endingOffsets');
+  return { ...common, endingOffsets: ending };
+}
+
+function parseCommonOptions(o: ReadonlyMap<string, string>, startingDefault: 'earliest' | 'latest'): KafkaSourceOptions {
   return {
     brokers: parseBootstrapServers(o, 'kafka source'),
     strategy: parseStrategy(o),
-    startingOffsets: parseStartingOffsets(o.get('startingoffsets') ?? 'latest'),
+    startingOffsets: parseOffsets(o.get('startingoffsets') ?? startingDefault, 'startingOffsets'),
     maxOffsetsPerTrigger: optionalPositiveInt(o, 'maxoffsetspertrigger', 'maxOffsetsPerTrigger'),
     failOnDataLoss: parseBoolean(o.get('failondataloss') ?? 'true', 'failOnDataLoss'),
     groupId: o.get('kafka.group.id'),
@@ -86,17 +115,17 @@ function parseStrategy(o: ReadonlyMap<string, string>): ConsumerStrategy {
   return { kind: 'assign', partitions };
 }
 
-function parseStartingOffsets(value: string): StartingOffsets {
+function parseOffsets(value: string, option: string): StartingOffsets {
   const v = value.trim();
   if (v.toLowerCase() === 'earliest' || v.toLowerCase() === 'latest') return v.toLowerCase() as 'earliest' | 'latest';
-  const parsed = parseJsonObject(v, 'startingOffsets', '{"topicA":{"0":23,"1":-1},"topicB":{"0":-2}}');
+  const parsed = parseJsonObject(v, option, '{"topicA":{"0":23,"1":-1},"topicB":{"0":-2}}');
   const out: PartitionOffsets = {};
   for (const [topic, parts] of Object.entries(parsed)) {
-    if (parts === null || typeof parts !== 'object' || Array.isArray(parts)) throw invalid(`kafka source: startingOffsets must map each topic to {"partition": offset}, got ${value}`);
+    if (parts === null || typeof parts !== 'object' || Array.isArray(parts)) throw invalid(`kafka source: ${option} must map each topic to {"partition": offset}, got ${value}`);
     out[topic] = {};
     for (const [p, offset] of Object.entries(parts as Record<string, unknown>)) {
       if (!/^\d+$/.test(p) || !Number.isInteger(offset) || (offset as number) < EARLIEST) {
-        throw invalid(`kafka source: startingOffsets has a bad entry "${topic}": {"${p}": ${JSON.stringify(offset)}}; offsets are numbers, -2 for earliest, -1 for latest`);
+        throw invalid(`kafka source: ${option} has a bad entry "${topic}": {"${p}": ${JSON.stringify(offset)}}; offsets are numbers, -2 for earliest, -1 for latest`);
       }
       out[topic]![p] = offset as number;
     }

@@ -61,7 +61,7 @@ export class KafkaSource implements Source {
   }
 
   /** Connects, checks the topics exist, fixes the starting offsets (or reads them back) and joins a group of its own. */
-  async attach(env: SourceEnv): Promise<void> {
+  async attach(env: Pick<SourceEnv, 'metadataPath'>): Promise<void> {
     try {
       const client = await kafkaClient('kafka source', { brokers: this.options.brokers, client: this.client, ...this.options.security }, (m) => (this.lastClientError = m));
       this.admin = client.admin();
@@ -77,6 +77,11 @@ export class KafkaSource implements Source {
         { cause: error },
       );
     }
+  }
+
+  /** The offsets the first batch starts from (startingOffsets, resolved when attached, or read back). */
+  get startOffsets(): PartitionOffsets {
+    return this.initial;
   }
 
   latestOffset(start: Offset | undefined): Promise<Offset | undefined> {
