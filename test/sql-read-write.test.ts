@@ -129,7 +129,7 @@ describe.each(CORES)('spark.read and df.write (%s core)', (core) => {
     const stream = flint.memoryStream('s', schemaOf({ v: 'long' })).toDF();
     expect(() => stream.write).toThrow(/'write' can not be called on streaming Dataset\/DataFrame; use writeStream/);
     expect(() => flint.read.json(join(tempDir(), 'nothing'))).toThrow(/\[PATH_NOT_FOUND\] Path does not exist: file:.*nothing/);
-    expect(() => flint.read.format('parquet')).toThrow(/Flint reads json, csv and text \(not parquet or orc\)/);
+    expect(() => flint.read.format('parquet')).toThrow(/Flint reads json, csv, text and kafka \(not parquet or orc\)/);
     await expect(flint.createDataFrame([{ v: 1 }]).write.partitionBy('nope').json(join(tempDir(), 'x'))).rejects.toThrow(/partitionBy: column "nope" not found in schema v/);
   });
 });
