@@ -8,7 +8,7 @@ import { Explode } from './expressions/generator.js';
 import { parseExpression } from './expressions/parser.js';
 import { Coalesce, CaseWhen } from './expressions/conditional.js';
 import { CurrentTimestamp } from './expressions/current-time.js';
-import { Cast, DateTimeFunction, ScalarFunction, Split, UnaryFunction } from './expressions/scalar.js';
+import { Cast, DateTimeFunction, dayOf, ScalarFunction, Split, UnaryFunction } from './expressions/scalar.js';
 import { compileRegex } from './expressions/string-functions.js';
 import { FromJson, GetJsonObject, StructOf, StructOfAll, ToJson } from './expressions/json-functions.js';
 import { parseDdlSchema } from './ddl-schema.js';
@@ -228,7 +228,7 @@ export function to_date(c: string | Column, pattern?: string): Column {
   const p = datetimePattern(pattern, 'to_date');
   return new Column(new DateTimeFunction('to_date', [e, new Literal(pattern)], 'date', ([v], zone) => {
     const t = v instanceof Date ? timeOf(v, zone) : p.parse(String(v), zone);
-    return t === undefined ? null : SqlDate.ofWallClock(wallClock(t, zone).getTime());
+    return t === undefined ? null : dayOf(new Date(t), zone);
   }));
 }
 
@@ -262,13 +262,6 @@ function dayShift(fn: string, start: string | Column, days: number | Column, sig
     const d = dayOf(v!, zone);
     return d === null || typeof k !== 'number' || !Number.isFinite(k) ? null : SqlDate.ofEpochDay(d.epochDay + sign * Math.trunc(k));
   }));
-}
-
-// The day a value stands for: a date itself, a timestamp's day in `zone`, text cast to a date.
-function dayOf(v: Value, zone: string): SqlDate | null {
-  if (v instanceof SqlDate) return v;
-  if (v instanceof Date) return SqlDate.ofWallClock(wallClock(v.getTime(), zone).getTime());
-  return typeof v === 'string' ? SqlDate.fromText(v) : null;
 }
 
 /**

@@ -289,7 +289,7 @@ export function named(e: Expression): Expression {
 function castValue(v: Value, to: Cast['to'], zone: string): Value {
   if (v === null) return null;
   if (v instanceof SqlDate) return castDate(v, to, zone);
-  if (to === 'date') return v instanceof Date ? SqlDate.ofWallClock(wallClock(v.getTime(), zone).getTime()) : typeof v === 'string' ? SqlDate.fromText(v) : null;
+  if (to === 'date') return dayOf(v, zone);
   if (v instanceof Uint8Array) return to === 'string' ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8') : to === 'binary' ? v : null;
   if (to === 'binary') return typeof v === 'string' ? Buffer.from(v, 'utf8') : null;
   const n = v instanceof Date ? v.getTime() / 1000 : typeof v === 'string' ? Number(v.trim()) : Number(v);
@@ -369,6 +369,13 @@ export function substringSQL(s: string, pos: number, len: number): string {
   const start = Math.max(from, 0);
   const end = Math.min(from + len, chars.length);
   return start >= end ? '' : chars.slice(start, end).join('');
+}
+
+/** The day a value stands for (Spark's cast to DATE): a date itself, a timestamp's day in `zone`, text read as a date; else null. */
+export function dayOf(v: Value, zone: string): SqlDate | null {
+  if (v instanceof SqlDate) return v;
+  if (v instanceof Date) return SqlDate.ofWallClock(wallClock(v.getTime(), zone).getTime());
+  return typeof v === 'string' ? SqlDate.fromText(v) : null;
 }
 
 // A date casts to its text, to midnight in the session time zone, or to itself; Spark refuses the rest.
