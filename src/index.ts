@@ -61,6 +61,7 @@ export type { JobServerEnv } from './server/job-env.js';
 // Structured Streaming (src/sql): Spark's SparkSession / DataFrame / writeStream API on the same engine.
 export { FlintSession } from './sql/session.js';
 export { SqlDate } from './sql/sql-date.js';
+export { DataFrameNaFunctions, type FillValue } from './sql/data-frame-na-functions.js';
 export { RuntimeConfig, CONF } from './sql/runtime-config.js';
 export type { FlintSessionOptions } from './sql/session.js';
 export { Catalog } from './sql/catalog.js';

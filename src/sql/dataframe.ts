@@ -5,7 +5,8 @@ import { FlintError } from '../errors.js';
 import { Column, toColumn } from './column.js';
 import { DataFrameWriter } from './data-frame-writer.js';
 import { DataStreamWriter } from './data-stream-writer.js';
-import { Alias, ColumnRef, hasAggregate, SortDirection, stripAlias, type Expression } from './expressions/expression.js';
+import { Alias, ColumnRef, hasAggregate, Literal, SortDirection, stripAlias, type Expression } from './expressions/expression.js';
+import { DataFrameNaFunctions, type FillValue } from './data-frame-na-functions.js';
 import { Count } from './expressions/aggregates.js';
 import { parseExpression } from './expressions/parser.js';
 import { named } from './expressions/scalar.js';
@@ -13,7 +14,7 @@ import { parseInterval } from './interval.js';
 import { parseJoinType, type JoinTypeName } from './join-type.js';
 import { KeyValueGroupedDataset } from './key-value-grouped-dataset.js';
 import { Aggregate, Deduplicate, EventTimeWatermark, Filter, Join, Limit, MapElements, Project, Sort, Union, type LogicalPlan } from './logical-plan.js';
-import { toRow, type Row, type StructType } from './schema.js';
+import { toRow, typeName, type Row, type StructType } from './schema.js';
 import type { FlintSession } from './session.js';
 import { showString } from './show-string.js';
 
@@ -91,6 +92,38 @@ export class Dataset<T = Row> {
   /** Same as {@link Dataset.filter}. */
   where(condition: Column | string | ((row: T) => boolean)): Dataset<T> {
     return this.filter(condition);
+  }
+
+  /**
+   * Columns added or replaced, all computed from this table's columns (Spark's `withColumns`: a
+   * column given here is not seen by the others).
+   */
+  withColumns(columns: Readonly<Record<string, Column>>): DataFrame {
+    const cols = this.requireSchema('withColumns').fieldNames;
+    const added = Object.entries(columns).map(([name, c]) => [name, c.as(name).expr] as const);
+    const exprs: Expression[] = cols.map((n) => added.find(([name]) => name === n)?.[1] ?? new ColumnRef(n));
+    for (const [name, e] of added) if (!cols.includes(name)) exprs.push(e);
+    return this.derive(new Project(this.logicalPlan, exprs));
+  }
+
+  /** Column names with Spark's type names, e.g. `[['word', 'string'], ['count', 'bigint']]` (Spark's `dtypes`). */
+  get dtypes(): [string, string][] {
+    return (this.schema?.fields ?? []).map((f) => [f.name, typeName(f.dataType)]);
+  }
+
+  /** Filling, dropping and replacing missing values (Spark's `df.na`). */
+  get na(): DataFrameNaFunctions {
+    return new DataFrameNaFunctions(this as unknown as DataFrame);
+  }
+
+  /** PySpark's `fillna`: {@link DataFrameNaFunctions.fill}. */
+  fillna(value: FillValue | Readonly<Record<string, FillValue>>, subset?: readonly string[]): DataFrame {
+    return this.na.fill(value, subset);
+  }
+
+  /** PySpark's `dropna(how, thresh, subset)`: {@link DataFrameNaFunctions.drop}; `thresh`, when given, wins over `how`. */
+  dropna(how: 'any' | 'all' = 'any', thresh?: number, subset?: readonly string[]): DataFrame {
+    return this.na.drop(thresh ?? how, subset);
   }
 
   /** This table with column `name` added or replaced. */
@@ -187,6 +220,36 @@ export class Dataset<T = Row> {
   /** The rows of both, matched by column position (Spark's `union`). */
   union(other: Dataset<T>): Dataset<T> {
     return this.derive(new Union(this.logicalPlan, other.logicalPlan));
+  }
+
+  /** Same as {@link Dataset.union} (Spark's deprecated name). */
+  unionAll(other: Dataset<T>): Dataset<T> {
+    return this.union(other);
+  }
+
+  /**
+   * The rows of both, columns matched by name, not position (Spark's `unionByName`): the result
+   * has this table's columns; with `allowMissingColumns`, a column only one side has is null on
+   * the other, and the other's extra columns come last.
+   */
+  unionByName(other: Dataset<T>, allowMissingColumns = false): DataFrame {
+    const mine = this.requireSchema('unionByName').fieldNames;
+    const theirs = other.requireSchema('unionByName').fieldNames;
+    const all = allowMissingColumns ? [...mine, ...theirs.filter((n) => !mine.includes(n))] : mine;
+    const side = (df: Dataset<T>, has: readonly string[]): DataFrame =>
+      df.select(
+        ...all.map((n) => {
+          if (has.includes(n)) return new Column(new ColumnRef(n));
+          if (!allowMissingColumns) throw new FlintError('INVALID_ARGUMENT', `unionByName: cannot resolve column name "${n}" among (${has.join(', ')}); pass allowMissingColumns = true to fill it with null`);
+          return new Column(new Literal(null)).as(n);
+        }),
+      );
+    return side(this, mine).union(side(other, theirs));
+  }
+
+  /** `f(this)`: chains a function of a DataFrame (Spark's `transform`). */
+  transform<U>(f: (df: this) => U): U {
+    return f(this);
   }
 
   /** The same rows, typed as `U` for typed lambdas (Spark's `as[U]`). */
