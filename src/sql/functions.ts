@@ -441,3 +441,8 @@ function roundHalfUp(x: number, scale: number): number {
   const r = text.includes('e') ? Math.round(shifted) / 10 ** scale : Number(`${Math.round(shifted)}e${-scale}`);
   return Math.sign(x) * r || 0;
 }
+
+export * from './functions-math.js';
+export * from './functions-collections.js';
+export * from './functions-strings.js';
+export * from './functions-aggregates.js';

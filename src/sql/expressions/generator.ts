@@ -3,13 +3,16 @@ import { FlintError } from '../../errors.js';
 import type { DataType, Row, StructType, Value } from '../schema.js';
 import type { Expression } from './expression.js';
 
-/** Spark's `explode(array)`: one output row per element; a null or empty array gives none. */
+/** Spark's `explode(array)`: one output row per element; a null or empty array gives none (with `outer`, Spark's `explode_outer`, one row of null). */
 export class Explode implements Expression {
   readonly children: readonly Expression[];
   readonly name = 'col';
   readonly generator = true as const;
 
-  constructor(readonly child: Expression) {
+  constructor(
+    readonly child: Expression,
+    private readonly outer = false,
+  ) {
     this.children = [child];
   }
 
@@ -24,6 +27,7 @@ export class Explode implements Expression {
   /** The elements to generate rows for. */
   eval(row: Row): Value {
     const v = this.child.eval(row);
-    return Array.isArray(v) ? v : [];
+    if (Array.isArray(v) && v.length > 0) return v;
+    return this.outer ? [null] : [];
   }
 }

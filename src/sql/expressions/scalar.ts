@@ -299,7 +299,7 @@ function castValue(v: Value, to: Cast['to'], zone: string): Value {
     case 'long':
       return Number.isFinite(n) ? Math.trunc(n) : null;
     case 'double':
-      return Number.isFinite(n) ? n : null;
+      return Number.isFinite(n) ? n : typeof v === 'string' ? specialDouble(v) : typeof v === 'number' ? v : null;
     case 'boolean':
       return typeof v === 'string' ? (/^(true|t|yes|y|1)$/i.test(v) ? true : /^(false|f|no|n|0)$/i.test(v) ? false : null) : Boolean(n);
     default: {
@@ -376,6 +376,14 @@ export function dayOf(v: Value, zone: string): SqlDate | null {
   if (v instanceof SqlDate) return v;
   if (v instanceof Date) return SqlDate.ofWallClock(wallClock(v.getTime(), zone).getTime());
   return typeof v === 'string' ? SqlDate.fromText(v) : null;
+}
+
+// Spark's special floating-point text (Cast.processFloatingPointSpecialLiterals): NaN and infinities.
+function specialDouble(s: string): number | null {
+  const t = s.trim().toLowerCase();
+  if (t === 'nan') return NaN;
+  if (t === 'inf' || t === '+inf' || t === 'infinity' || t === '+infinity') return Infinity;
+  return t === '-inf' || t === '-infinity' ? -Infinity : null;
 }
 
 // A date casts to its text, to midnight in the session time zone, or to itself; Spark refuses the rest.
