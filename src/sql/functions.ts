@@ -446,3 +446,4 @@ export * from './functions-math.js';
 export * from './functions-collections.js';
 export * from './functions-strings.js';
 export * from './functions-aggregates.js';
+export * from './functions-dates.js';
