@@ -62,6 +62,11 @@ describe("functions with Spark's documented values", () => {
     ["sha2('Spark', 256)", '529bc3b07127ecb7e53a4dcf1991d9152c24537d919178022b2c42657f79a26b'],
     ["base64('Spark SQL')", 'U3BhcmsgU1FM'],
     ["cast(unbase64('U3BhcmsgU1FM') AS STRING)", 'Spark SQL'],
+    ['NULL <=> NULL', true],
+    ['1 <=> NULL', false],
+    ['2 <=> 2', true],
+    ["'Spark' ILIKE '_PARK'", true],
+    ["'Spark' NOT ILIKE 's%'", false],
   ])('%s', async (sql, expected) => {
     expect(await value(sql)).toEqual(expected);
   });
@@ -70,6 +75,12 @@ describe("functions with Spark's documented values", () => {
     const df = session('js').createDataFrame([{ x: 4 }], schemaOf({ x: 'long' }));
     expect(df.select(F.sqrt('x'), F.pow('x', 2), F.log('x'), F.size(F.array('x'))).columns).toEqual(['SQRT(x)', 'POWER(x, 2)', 'ln(x)', 'size(array(x))']);
     expect(df.agg(F.stddev('x'), F.first('x'), F.var_pop('x')).columns).toEqual(['stddev(x)', 'first(x)', 'var_pop(x)']);
+  });
+
+  it('Column.getItem (0-based for arrays, a field for structs), isNaN, eqNullSafe, ilike', async () => {
+    const df = session('js').createDataFrame([{ xs: [1, 2, 3], p: { a: 'x' }, d: NaN, n: null }], schemaOf({ xs: { type: 'array', elementType: 'long' }, p: { type: 'struct', fields: [{ name: 'a', dataType: 'string', nullable: true }] }, d: 'double', n: 'long' }));
+    const [r] = (await df.select(col('xs').getItem(0).as('first'), col('xs').getItem(5).as('none'), col('p').getItem('a').as('a'), col('d').isNaN().as('nan'), col('n').isNaN().as('nullNan'), col('n').eqNullSafe(null).as('nulls'), col('xs').getItem(1).eqNullSafe(2).as('two'), F.lit('Flint').ilike('f%T').as('il')).collect()) as Row[];
+    expect(r).toEqual({ first: 1, none: null, a: 'x', nan: true, nullNan: false, nulls: true, two: true, il: true });
   });
 
   it('explode_outer keeps a row for a null or empty array', async () => {

@@ -3,7 +3,7 @@
 import { Alias, ColumnRef, Literal, SortDirection, type Expression } from './expressions/expression.js';
 import { FlintError } from '../errors.js';
 import { CaseWhen, In } from './expressions/conditional.js';
-import { BinaryOperator, Cast, GetField, IsNull, Not, ScalarFunction, substringSQL, type BinaryOp } from './expressions/scalar.js';
+import { BinaryOperator, Cast, EqualNullSafe, GetField, IsNull, Not, ScalarFunction, substringSQL, type BinaryOp } from './expressions/scalar.js';
 import { Like } from './expressions/string-functions.js';
 import type { Value } from './schema.js';
 
@@ -108,6 +108,19 @@ export class Column {
   getField(name: string): Column {
     return new Column(new GetField(this.expr, name));
   }
+  /** An array's element at the 0-based `key` (null out of range), or a struct's field `key` (Spark's `getItem`). */
+  getItem(key: number | string): Column {
+    if (typeof key === 'string') return this.getField(key);
+    return new Column(new ScalarFunction(`${this.expr.name}[${key}]`, [this.expr], (types) => (typeof types[0] === 'object' && types[0].type === 'array' ? types[0].elementType : 'string'), ([a]) => (Array.isArray(a) ? (a[key] ?? null) : null)));
+  }
+  /** True where the value is NaN (false for null; Spark's `isNaN`). */
+  isNaN(): Column {
+    return new Column(new ScalarFunction('isnan', [this.expr], 'boolean', ([v]) => typeof v === 'number' && Number.isNaN(v), false));
+  }
+  /** Equality that treats nulls as equal: true for two nulls, false for one (Spark's `<=>`, `eqNullSafe`). */
+  eqNullSafe(other: ColumnLike): Column {
+    return new Column(new EqualNullSafe(this.expr, other instanceof Column ? other.expr : new Literal(other)));
+  }
   /** Spark's `cast`: to `string`, `long` (or `bigint`), `double`, `boolean`, `timestamp`, `date` or `binary` (binary to string decodes UTF-8, as Spark). */
   cast(to: 'string' | 'long' | 'bigint' | 'int' | 'double' | 'boolean' | 'timestamp' | 'date' | 'binary'): Column {
     return new Column(new Cast(this.expr, to === 'bigint' || to === 'int' ? 'long' : to));
@@ -120,6 +133,10 @@ export class Column {
   /** SQL `LIKE`: `%` matches any characters, `_` one, `\\` escapes (Spark's `like`). */
   like(pattern: string): Column {
     return new Column(new Like(this.expr, pattern, false));
+  }
+  /** SQL `ILIKE`: `like` ignoring case (Spark's `ilike`). */
+  ilike(pattern: string): Column {
+    return new Column(new Like(this.expr, pattern, false, true));
   }
   /** True where the regular expression matches part of the string (Spark's `rlike`). */
   rlike(pattern: string): Column {

@@ -13,7 +13,7 @@ import { ColumnRef, containsExpr, Literal } from './expression.js';
 /** A lexical token of SQL text. */
 export type Token = { kind: 'number' | 'string' | 'ident' | 'op' | 'end'; text: string; at: number; quoted?: boolean };
 
-const OPERATORS = ['==', '!=', '<>', '<=', '>=', '=', '<', '>', '+', '-', '*', '/', '%', '(', ')', ',', '.', ';'];
+const OPERATORS = ['<=>', '==', '!=', '<>', '<=', '>=', '=', '<', '>', '+', '-', '*', '/', '%', '(', ')', ',', '.', ';'];
 
 type CastType = Parameters<Column['cast']>[0];
 const CAST_TYPES: Readonly<Record<string, CastType>> = {
@@ -226,6 +226,7 @@ export class ExpressionParser {
     }
     if (this.keyword('IN')) return maybeNot(left.isin(...this.parenthesized()), negated);
     if (this.keyword('LIKE')) return maybeNot(left.like(this.pattern('LIKE')), negated);
+    if (this.keyword('ILIKE')) return maybeNot(left.ilike(this.pattern('ILIKE')), negated);
     if (this.keyword('RLIKE') || this.keyword('REGEXP')) return maybeNot(left.rlike(this.pattern('RLIKE')), negated);
     if (negated) this.fail('expected BETWEEN, IN, LIKE or RLIKE after NOT');
     if (this.keyword('IS')) {
@@ -233,7 +234,7 @@ export class ExpressionParser {
       if (!this.keyword('NULL')) this.fail('expected NULL after IS');
       return not ? left.isNotNull() : left.isNull();
     }
-    const op = this.operator('==', '=', '!=', '<>', '<=', '>=', '<', '>');
+    const op = this.operator('<=>', '==', '=', '!=', '<>', '<=', '>=', '<', '>');
     if (op === undefined) return left;
     const right = this.additive();
     switch (op) {
@@ -243,6 +244,8 @@ export class ExpressionParser {
       case '!=':
       case '<>':
         return left.notEqual(right);
+      case '<=>':
+        return left.eqNullSafe(right);
       case '<':
         return left.lt(right);
       case '<=':

@@ -127,6 +127,33 @@ function dateOperator(op: BinaryOp, l: Value, r: Value): Value {
   return null;
 }
 
+/** Spark's `<=>` (EqualNullSafe): equality where two nulls are equal and a null equals nothing else. */
+export class EqualNullSafe implements Expression {
+  readonly children: readonly Expression[];
+  readonly name: string;
+  private readonly equal: BinaryOperator;
+
+  constructor(
+    readonly left: Expression,
+    readonly right: Expression,
+  ) {
+    this.children = [left, right];
+    this.name = `(${left.name} <=> ${right.name})`;
+    this.equal = new BinaryOperator('=', left, right);
+  }
+
+  dataType(input: StructType): DataType {
+    this.equal.dataType(input);
+    return 'boolean';
+  }
+
+  eval(row: Row): Value {
+    const [a, b] = [this.left.eval(row), this.right.eval(row)];
+    if (a === null || b === null) return a === b;
+    return this.equal.eval(row) === true;
+  }
+}
+
 function compare(op: BinaryOp, c: number): boolean {
   switch (op) {
     case '=':

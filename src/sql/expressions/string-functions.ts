@@ -15,10 +15,12 @@ export class Like implements Expression {
     readonly child: Expression,
     readonly pattern: string,
     readonly regular: boolean,
+    ignoreCase = false,
   ) {
     this.children = [child];
-    this.name = regular ? `RLIKE(${child.name}, ${pattern})` : `${child.name} LIKE ${pattern}`;
-    this.regex = regular ? compileRegex(pattern, 'rlike') : likeToRegex(pattern);
+    this.name = regular ? `RLIKE(${child.name}, ${pattern})` : ignoreCase ? `ilike(${child.name}, ${pattern})` : `${child.name} LIKE ${pattern}`;
+    const regex = regular ? compileRegex(pattern, 'rlike') : likeToRegex(pattern);
+    this.regex = ignoreCase ? new RegExp(regex.source, `${regex.flags}i`) : regex;
   }
 
   dataType(input: StructType): DataType {
