@@ -71,6 +71,7 @@ export type { DataFrame } from './sql/dataframe.js';
 export type { JoinType, JoinTypeName } from './sql/join-type.js';
 export { KeyValueGroupedDataset } from './sql/key-value-grouped-dataset.js';
 export { Column } from './sql/column.js';
+export { Window, WindowSpec, type WindowFrame } from './sql/window-spec.js';
 export type { ColumnLike } from './sql/column.js';
 export * as functions from './sql/functions.js';
 export { StructType, schemaOf } from './sql/schema.js';

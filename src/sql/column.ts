@@ -6,6 +6,9 @@ import { CaseWhen, In } from './expressions/conditional.js';
 import { BinaryOperator, Cast, EqualNullSafe, GetField, IsNull, Not, ScalarFunction, substringSQL, type BinaryOp } from './expressions/scalar.js';
 import { Like } from './expressions/string-functions.js';
 import type { Value } from './schema.js';
+import { AggregateFunction } from './expressions/aggregates.js';
+import { WindowExpression, WindowFunction } from './expressions/window-functions.js';
+import type { WindowSpec } from './window-spec.js';
 
 /** Anything a Column method takes as an operand: a Column or a literal value. */
 export type ColumnLike = Column | Value;
@@ -112,6 +115,17 @@ export class Column {
   getItem(key: number | string): Column {
     if (typeof key === 'string') return this.getField(key);
     return new Column(new ScalarFunction(`${this.expr.name}[${key}]`, [this.expr], (types) => (typeof types[0] === 'object' && types[0].type === 'array' ? types[0].elementType : 'string'), ([a]) => (Array.isArray(a) ? (a[key] ?? null) : null)));
+  }
+  /**
+   * This window or aggregate function computed over `spec` (Spark's `over`): `row_number().over(
+   * Window.partitionBy('k').orderBy(col('t').desc()))`, `sum('v').over(w)`. Static tables only.
+   */
+  over(spec: WindowSpec): Column {
+    const fn = this.expr instanceof Alias ? this.expr.child : this.expr;
+    if (!(fn instanceof WindowFunction) && !(fn instanceof AggregateFunction)) {
+      throw new FlintError('INVALID_ARGUMENT', `over: ${this.expr.name} is neither a window function (row_number, rank, lag, ...) nor an aggregate (sum, count, ...)`);
+    }
+    return new Column(new WindowExpression(fn, spec));
   }
   /** True where the value is NaN (false for null; Spark's `isNaN`). */
   isNaN(): Column {

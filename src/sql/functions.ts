@@ -447,3 +447,4 @@ export * from './functions-collections.js';
 export * from './functions-strings.js';
 export * from './functions-aggregates.js';
 export * from './functions-dates.js';
+export * from './functions-window.js';

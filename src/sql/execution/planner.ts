@@ -30,6 +30,8 @@ import { StateStore } from '../state/state-store.js';
 import { FlatMapGroupsWithStateExec } from './flat-map-groups-with-state-exec.js';
 import { SessionWindowAggregateExec } from './session-window-aggregate-exec.js';
 import type { PhysicalOperator, StatefulOperator } from './spark-plan.js';
+import { isWindowExpression, type WindowExpression } from '../expressions/window-functions.js';
+import { WindowExec } from './window-exec.js';
 import { EventTimeWatermarkExec, ExternalScanExec, FilterExec, LimitExec, LocalTableScanExec, MapElementsExec, ProjectExec, ScanExec, SortExec, UnionExec } from './stateless.js';
 import { StreamingGlobalLimitExec } from './streaming-global-limit-exec.js';
 import { columnarWindowAggregateSpec } from '../columnar/window-aggregate-spec.js';
@@ -96,7 +98,12 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined,
     }
     if (node instanceof LocalRelation) return new LocalTableScanExec(node.rows);
     if (node instanceof ExternalRelation) return new ExternalScanExec(node.read);
-    if (node instanceof Project) return new ProjectExec(visit(node.child), node.exprs);
+    if (node instanceof Project) {
+      const windows = windowExpressions(node.exprs);
+      if (windows.length === 0) return new ProjectExec(visit(node.child), node.exprs);
+      if (node.isStreaming) throw new FlintError('UNSUPPORTED_OPERATION', 'Non-time-based windows are not supported on streaming DataFrames/Datasets; use window functions on static DataFrames, e.g. in foreachBatch');
+      return new ProjectExec(new WindowExec(visit(node.child), windows), node.exprs);
+    }
     if (node instanceof Filter) return new FilterExec(visit(node.child), node.condition);
     if (node instanceof MapElements) return new MapElementsExec(visit(node.child), node.f);
     if (node instanceof EventTimeWatermark) {
@@ -174,6 +181,17 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined,
   // A source that another part of the plan reads as rows gives rows; the columnar operator turns them into columns.
   for (const s of rowSources) columnarSources.delete(s);
   return { root, sources, stateful, watermarkDelays, columnarSources };
+}
+
+// The window expressions under `exprs`, each once (by name).
+function windowExpressions(exprs: readonly Expression[]): WindowExpression[] {
+  const found = new Map<string, WindowExpression>();
+  const visit = (e: Expression): void => {
+    if (isWindowExpression(e)) found.set(e.name, e);
+    else e.children.forEach(visit);
+  };
+  exprs.forEach(visit);
+  return [...found.values()];
 }
 
 // A limit over a stream of appended rows keeps a count in state (Spark's StreamingGlobalLimitStrategy):

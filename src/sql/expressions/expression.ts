@@ -127,7 +127,10 @@ export function stripAlias(e: Expression): Expression {
 
 /** True when `e` holds an aggregate function anywhere (`max(v) - min(v)`, `sum(x) / count(*)`). */
 export function hasAggregate(e: Expression): boolean {
-  return containsExpr(e, (x) => x.aggregate === true);
+  if (e.aggregate === true) return true;
+  // An aggregate over a window (`sum(v).over(w)`) is a value per row, not a grouping.
+  if ((e as { windowed?: true }).windowed) return false;
+  return e.children.some(hasAggregate);
 }
 
 /** True when `e` or any expression under it matches `test`. */

@@ -8,6 +8,7 @@ import * as F from '../functions.js';
 import { parseInterval } from '../interval.js';
 import type { Value } from '../schema.js';
 import { SqlDate } from '../sql-date.js';
+import { Window, WindowSpec } from '../window-spec.js';
 import { ColumnRef, containsExpr, Literal } from './expression.js';
 
 /** A lexical token of SQL text. */
@@ -148,6 +149,14 @@ const FUNCTIONS: Readonly<Record<string, (args: Arg[]) => Column>> = {
   trunc: (a) => F.trunc(column(a, 0), text(a, 1)),
   from_utc_timestamp: (a) => F.from_utc_timestamp(column(a, 0), text(a, 1)),
   to_utc_timestamp: (a) => F.to_utc_timestamp(column(a, 0), text(a, 1)),
+  row_number: () => F.row_number(),
+  rank: () => F.rank(),
+  dense_rank: () => F.dense_rank(),
+  percent_rank: () => F.percent_rank(),
+  cume_dist: () => F.cume_dist(),
+  ntile: (a) => F.ntile(Number(literal(a, 0))),
+  lag: (a) => F.lag(column(a, 0), a[1] === undefined ? 1 : Number(literal(a, 1)), a[2] === undefined ? null : literal(a, 2)),
+  lead: (a) => F.lead(column(a, 0), a[1] === undefined ? 1 : Number(literal(a, 1)), a[2] === undefined ? null : literal(a, 2)),
   last_value: (a) => F.last(column(a, 0), a[1] === undefined ? false : literal(a, 1) === true),
   count_distinct: (a) => F.count_distinct(column(a, 0)),
   approx_count_distinct: (a) => F.approx_count_distinct(column(a, 0), a[1] === undefined ? undefined : Number(literal(a, 1))),
@@ -385,12 +394,67 @@ export class ExpressionParser {
     const f = FUNCTIONS[name.text.toLowerCase()];
     if (!f) this.fail(`undefined function '${name.text}'; expr knows ${Object.keys(FUNCTIONS).join(', ')}`, name.at);
     if (args.includes(STAR) && !['count', 'struct'].includes(name.text.toLowerCase())) this.fail(`'*' is only allowed in count(*) and struct(*)`, name.at);
+    let c: Column;
     try {
-      return f(args);
+      c = f(args);
     } catch (error) {
       if (error instanceof ArgumentError) this.fail(`${name.text}: ${error.message}`, name.at);
       throw error;
     }
+    return this.keyword('OVER') ? this.over(c) : c;
+  }
+
+  // OVER ([PARTITION BY e, ...] [ORDER BY e [ASC|DESC], ...] [ROWS|RANGE BETWEEN bound AND bound])
+  private over(fn: Column): Column {
+    this.expectOperator('(');
+    let spec = new WindowSpec();
+    if (this.keyword('PARTITION')) {
+      if (!this.keyword('BY')) this.fail('expected BY after PARTITION');
+      const cols: Column[] = [];
+      do cols.push(this.expression());
+      while (this.operator(','));
+      spec = spec.partitionBy(...cols);
+    }
+    if (this.keyword('ORDER')) {
+      if (!this.keyword('BY')) this.fail('expected BY after ORDER');
+      const cols: Column[] = [];
+      do {
+        const e = this.expression();
+        const desc = this.keyword('DESC');
+        if (!desc) this.keyword('ASC');
+        if (this.keyword('NULLS') && !this.keyword('FIRST') && !this.keyword('LAST')) this.fail('expected FIRST or LAST after NULLS');
+        cols.push(desc ? e.desc() : e);
+      } while (this.operator(','));
+      spec = spec.orderBy(...cols);
+    }
+    const kind = this.keyword('ROWS') ? 'rows' : this.keyword('RANGE') ? 'range' : undefined;
+    if (kind) {
+      if (!this.keyword('BETWEEN')) this.fail(`expected BETWEEN after ${kind.toUpperCase()}`);
+      const start = this.frameBound();
+      if (!this.keyword('AND')) this.fail('expected AND between the frame bounds');
+      const end = this.frameBound();
+      spec = kind === 'rows' ? spec.rowsBetween(start, end) : spec.rangeBetween(start, end);
+    }
+    this.expectOperator(')');
+    return fn.over(spec);
+  }
+
+  private frameBound(): number {
+    if (this.keyword('UNBOUNDED')) {
+      if (this.keyword('PRECEDING')) return Window.unboundedPreceding;
+      if (this.keyword('FOLLOWING')) return Window.unboundedFollowing;
+      this.fail('expected PRECEDING or FOLLOWING after UNBOUNDED');
+    }
+    if (this.keyword('CURRENT')) {
+      if (!this.keyword('ROW')) this.fail('expected ROW after CURRENT');
+      return Window.currentRow;
+    }
+    const t = this.next();
+    const n = Number(t.text);
+    if (t.kind !== 'number' || !Number.isInteger(n)) this.fail(`expected UNBOUNDED, CURRENT ROW or a number of rows in the frame, found '${t.text}'`, t.at);
+    if (this.keyword('PRECEDING')) return -n;
+    if (this.keyword('FOLLOWING')) return n;
+    return this.fail('expected PRECEDING or FOLLOWING after the number of rows', t.at);
   }
 
   // count(DISTINCT x) is Spark's count_distinct; other aggregates over distinct values are not in Flint.
