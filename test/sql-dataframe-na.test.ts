@@ -60,6 +60,27 @@ describe.each(CORES)('df.na and friends on static tables (%s core)', (core) => {
     expect(sorted(((await both.collect()) as Row[]).map(tuple))).toEqual([['x', 1, null], ['z', null, true]]);
   });
 
+  it('intersect, intersectAll, except, exceptAll (nulls equal), crossJoin; and in SQL: INTERSECT, EXCEPT, MINUS', async () => {
+    const flint = session(core);
+    const schema = schemaOf({ k: 'string', v: 'long' });
+    const a = flint.createDataFrame([{ k: 'x', v: 1 }, { k: 'x', v: 1 }, { k: 'y', v: null }, { k: 'z', v: 3 }], schema);
+    const b = flint.createDataFrame([{ k: 'x', v: 1 }, { k: 'y', v: null }, { k: 'w', v: 9 }], schema);
+    const rows = async (df: DataFrame) => sorted(((await df.collect()) as Row[]).map(tuple));
+    expect(await rows(a.intersect(b))).toEqual(sorted([['x', 1], ['y', null]]));
+    expect(await rows(a.intersectAll(b))).toEqual(sorted([['x', 1], ['y', null]]));
+    expect(await rows(a.except(b))).toEqual([['z', 3]]);
+    expect(await rows(a.exceptAll(b))).toEqual(sorted([['x', 1], ['z', 3]]));
+    const c = flint.createDataFrame([{ n: 1 }, { n: 2 }], schemaOf({ n: 'long' }));
+    expect(await rows(b.select('k').crossJoin(c))).toEqual(sorted([['x', 1], ['x', 2], ['y', 1], ['y', 2], ['w', 1], ['w', 2]]));
+    a.createOrReplaceTempView('a');
+    b.createOrReplaceTempView('b');
+    expect(await rows(flint.sql('SELECT k FROM a INTERSECT SELECT k FROM b'))).toEqual([['x'], ['y']]);
+    expect(await rows(flint.sql('SELECT k, v FROM a EXCEPT ALL SELECT k, v FROM b'))).toEqual(sorted([['x', 1], ['z', 3]]));
+    expect(await rows(flint.sql('SELECT k FROM a MINUS SELECT k FROM b'))).toEqual([['z']]);
+    const stream = flint.memoryStream('s', schema).toDF();
+    expect(() => stream.intersect(b)).toThrow(/Intersect between two streaming DataFrames\/Datasets or on a stream is not supported/);
+  });
+
   it('withColumns computes every column from the input; dtypes; transform', async () => {
     const flint = session(core);
     const df = flint.createDataFrame([{ a: 1, b: 10 }], schemaOf({ a: 'long', b: 'long' }));

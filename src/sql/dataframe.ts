@@ -13,7 +13,7 @@ import { named } from './expressions/scalar.js';
 import { parseInterval } from './interval.js';
 import { parseJoinType, type JoinTypeName } from './join-type.js';
 import { KeyValueGroupedDataset } from './key-value-grouped-dataset.js';
-import { Aggregate, Deduplicate, EventTimeWatermark, Filter, Join, Limit, MapElements, Project, Sort, Union, type LogicalPlan } from './logical-plan.js';
+import { Aggregate, Deduplicate, EventTimeWatermark, Filter, Join, Limit, MapElements, Project, SetOperation, Sort, Union, type LogicalPlan } from './logical-plan.js';
 import { toRow, typeName, type Row, type StructType } from './schema.js';
 import type { FlintSession } from './session.js';
 import { showString } from './show-string.js';
@@ -245,6 +245,31 @@ export class Dataset<T = Row> {
         }),
       );
     return side(this, mine).union(side(other, theirs));
+  }
+
+  /** Every pair of rows of both (Spark's `crossJoin`): a join with no condition. */
+  crossJoin<U>(right: Dataset<U>): DataFrame {
+    return this.join(right, new Column(new Literal(true)));
+  }
+
+  /** Distinct rows found in both, compared by position with nulls equal (Spark's `intersect`; static tables). */
+  intersect(other: Dataset<T>): Dataset<T> {
+    return this.derive(new SetOperation('intersect', false, this.logicalPlan, other.logicalPlan));
+  }
+
+  /** Rows found in both, each as many times as in both (Spark's `intersectAll`; static tables). */
+  intersectAll(other: Dataset<T>): Dataset<T> {
+    return this.derive(new SetOperation('intersect', true, this.logicalPlan, other.logicalPlan));
+  }
+
+  /** Distinct rows of this table not in `other` (Spark's `except`, SQL `EXCEPT`; static tables). */
+  except(other: Dataset<T>): Dataset<T> {
+    return this.derive(new SetOperation('except', false, this.logicalPlan, other.logicalPlan));
+  }
+
+  /** Rows of this table less those of `other`, duplicates counted (Spark's `exceptAll`; static tables). */
+  exceptAll(other: Dataset<T>): Dataset<T> {
+    return this.derive(new SetOperation('except', true, this.logicalPlan, other.logicalPlan));
   }
 
   /** `f(this)`: chains a function of a DataFrame (Spark's `transform`). */

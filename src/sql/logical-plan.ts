@@ -362,6 +362,35 @@ export class Union extends LogicalPlan {
   }
 }
 
+/**
+ * `intersect` / `except` of two static tables, rows compared by position with nulls equal
+ * (Spark's Intersect and Except; `all` keeps duplicates as many times as both / the difference).
+ */
+export class SetOperation extends LogicalPlan {
+  readonly nodeName: string;
+  readonly children: readonly LogicalPlan[];
+  constructor(
+    readonly kind: 'intersect' | 'except',
+    readonly all: boolean,
+    readonly left: LogicalPlan,
+    readonly right: LogicalPlan,
+  ) {
+    super();
+    this.nodeName = kind === 'intersect' ? 'Intersect' : 'Except';
+    this.children = [left, right];
+    const what = `${kind}${all ? 'All' : ''}`;
+    if (left.schema && right.schema && left.schema.fields.length !== right.schema.fields.length) {
+      throw new FlintError('INVALID_ARGUMENT', `${what}: both sides need the same number of columns; the first has ${left.schema.fields.length}, the second ${right.schema.fields.length}`);
+    }
+    if (left.isStreaming || right.isStreaming) {
+      throw new FlintError('UNSUPPORTED_OPERATION', `${this.nodeName}${all ? ' All' : ''} between two streaming DataFrames/Datasets or on a stream is not supported; ${what} static DataFrames, e.g. in foreachBatch`);
+    }
+  }
+  get schema(): StructType | undefined {
+    return this.left.schema;
+  }
+}
+
 /** One sort key: an expression and its direction. */
 export interface SortOrder {
   readonly expr: Expression;

@@ -92,16 +92,24 @@ class QueryParser extends ExpressionParser {
     return ctes;
   }
 
+  // `select (UNION | INTERSECT | EXCEPT | MINUS) [ALL | DISTINCT] select ...`, left to right.
   private union(): DataFrame {
     let df = this.select();
-    while (this.keyword('UNION')) {
+    for (let op = this.setOperator(); op !== undefined; op = this.setOperator()) {
       const all = this.keyword('ALL');
       if (!all) this.keyword('DISTINCT');
       const next = this.select();
-      df = df.union(next);
-      if (!all) df = df.dropDuplicates();
+      if (op === 'UNION') df = all ? df.union(next) : df.union(next).dropDuplicates();
+      else if (op === 'INTERSECT') df = all ? df.intersectAll(next) : df.intersect(next);
+      else df = all ? df.exceptAll(next) : df.except(next);
     }
     return df;
+  }
+
+  private setOperator(): 'UNION' | 'INTERSECT' | 'EXCEPT' | undefined {
+    if (this.keyword('UNION')) return 'UNION';
+    if (this.keyword('INTERSECT')) return 'INTERSECT';
+    return this.keyword('EXCEPT') || this.keyword('MINUS') ? 'EXCEPT' : undefined;
   }
 
   endOfStatement(): void {
@@ -341,7 +349,7 @@ function relationNames(tokens: readonly { kind: string; text: string; quoted?: b
   return names;
 }
 
-const CLAUSE_WORDS = new Set(['WHERE', 'GROUP', 'HAVING', 'ORDER', 'SORT', 'LIMIT', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'SEMI', 'ANTI', 'ON', 'USING', 'UNION']);
+const CLAUSE_WORDS = new Set(['WHERE', 'GROUP', 'HAVING', 'ORDER', 'SORT', 'LIMIT', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'SEMI', 'ANTI', 'ON', 'USING', 'UNION', 'INTERSECT', 'EXCEPT', 'MINUS']);
 
 function closing(tokens: readonly { text: string; kind: string }[], open: number): number {
   let depth = 0;

@@ -15,6 +15,7 @@ import {
   Join,
   Limit,
   LocalRelation,
+  SetOperation,
   ExternalRelation,
   MapElements,
   Project,
@@ -32,7 +33,7 @@ import { SessionWindowAggregateExec } from './session-window-aggregate-exec.js';
 import type { PhysicalOperator, StatefulOperator } from './spark-plan.js';
 import { isWindowExpression, type WindowExpression } from '../expressions/window-functions.js';
 import { WindowExec } from './window-exec.js';
-import { EventTimeWatermarkExec, ExternalScanExec, FilterExec, LimitExec, LocalTableScanExec, MapElementsExec, ProjectExec, ScanExec, SortExec, UnionExec } from './stateless.js';
+import { EventTimeWatermarkExec, ExternalScanExec, FilterExec, SetOperationExec, LimitExec, LocalTableScanExec, MapElementsExec, ProjectExec, ScanExec, SortExec, UnionExec } from './stateless.js';
 import { StreamingGlobalLimitExec } from './streaming-global-limit-exec.js';
 import { columnarWindowAggregateSpec } from '../columnar/window-aggregate-spec.js';
 import { ColumnarWindowAggregateExec } from './columnar-window-aggregate-exec.js';
@@ -156,6 +157,7 @@ export function planQuery(plan: LogicalPlan, checkpointRoot: string | undefined,
       return register(id, new StreamingGlobalLimitExec(visit(node.child), node.n, store(id)));
     }
     if (node instanceof Limit) return new LimitExec(visit(node.child), node.n);
+    if (node instanceof SetOperation) return new SetOperationExec(visit(node.left), visit(node.right), node.kind, node.all);
     if (node instanceof Union) {
       const names = node.left.schema?.fieldNames;
       const from = node.right.schema?.fieldNames;

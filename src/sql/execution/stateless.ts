@@ -6,6 +6,7 @@ import { compareValues } from '../expressions/scalar.js';
 import type { SortOrder } from '../logical-plan.js';
 import type { Row, Value } from '../schema.js';
 import type { Source } from '../sources/source.js';
+import { keyString } from '../state/value-codec.js';
 import type { BatchContext, PhysicalOperator } from './spark-plan.js';
 
 /** Reads the rows the batch gives a source (Spark's `StreamingExecutionRelation` scan). */
@@ -147,6 +148,39 @@ export class UnionExec implements PhysicalOperator {
     const l = await this.left.execute(ctx);
     const r = await this.right.execute(ctx);
     return l.union(this.rename ? r.map(this.rename) : r);
+  }
+}
+
+/** `intersect` / `except` [all] (Spark's set operations): rows compared by position, nulls equal. */
+export class SetOperationExec implements PhysicalOperator {
+  readonly children: readonly PhysicalOperator[];
+  constructor(
+    readonly left: PhysicalOperator,
+    readonly right: PhysicalOperator,
+    private readonly kind: 'intersect' | 'except',
+    private readonly all: boolean,
+  ) {
+    this.children = [left, right];
+  }
+  async execute(ctx: BatchContext): Promise<Batch<Row>> {
+    const key = (row: Row): string => keyString(Object.values(row));
+    const counts = new Map<string, number>();
+    for (const row of (await this.right.execute(ctx)).collect()) counts.set(key(row), (counts.get(key(row)) ?? 0) + 1);
+    const emitted = new Set<string>();
+    const out: Row[] = [];
+    for (const row of (await this.left.execute(ctx)).collect()) {
+      const k = key(row);
+      const inRight = (counts.get(k) ?? 0) > 0;
+      if (this.all) {
+        // intersectAll: min of both counts; exceptAll: left's count minus right's.
+        if (inRight) counts.set(k, counts.get(k)! - 1);
+        if (inRight === (this.kind === 'intersect')) out.push(row);
+      } else if (inRight === (this.kind === 'intersect') && !emitted.has(k)) {
+        emitted.add(k);
+        out.push(row);
+      }
+    }
+    return Batch.of(out, Math.max(1, ctx.numPartitions));
   }
 }
 

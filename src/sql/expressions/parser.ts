@@ -515,7 +515,7 @@ const RESERVED = new Set([
   'AND', 'OR', 'NOT', 'IS', 'AS', 'NULL', 'TRUE', 'FALSE', 'BETWEEN', 'IN', 'LIKE', 'RLIKE', 'REGEXP',
   'CASE', 'WHEN', 'THEN', 'ELSE', 'END',
   'SELECT', 'DISTINCT', 'FROM', 'WHERE', 'GROUP', 'BY', 'HAVING', 'ORDER', 'SORT', 'LIMIT', 'ASC', 'DESC', 'NULLS',
-  'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'OUTER', 'CROSS', 'SEMI', 'ANTI', 'ON', 'USING', 'UNION', 'ALL',
+  'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'OUTER', 'CROSS', 'SEMI', 'ANTI', 'ON', 'USING', 'UNION', 'INTERSECT', 'EXCEPT', 'MINUS', 'ALL', 'ILIKE', 'OVER',
 ]);
 
 function isReserved(t: Token): boolean {
