@@ -99,6 +99,10 @@ describe('report', () => {
     const line = "  - for scale: two C references at once, one process each, against one alone in the same rounds: **1.50x** (median of 3 per-round ratios); Flint's local[*] speed-up is 100% of it";
     // Under issue 3's scaling line and under issue 15's.
     expect(report.split(line).length - 1).toBe(2);
+    // With the workers' thread times, the speed-up is split into time busy and CPU per byte.
+    const threads = { [one]: { workers: 1, busyShare: 0.95, workerCpuMsPerMb: 5 }, [many]: { workers: 2, busyShare: 0.76, workerCpuMsPerMb: 5.333 } };
+    const split = buildReport({ ...base, wordcount: { ...wordcountOf(rows, rounds), threads } }, 'r').markdown;
+    expect(split).toContain('with 2 workers they were busy 76% of the batch (1 worker: 95%) and spent 5.3 ms of CPU per MB (1 worker: 5.0); so 2 x 0.80 (time busy) x 0.94 (CPU per byte) = 1.50x');
     // The pair is not taken for the single C reference.
     expect(report).toContain('- Flint wasm, 1 worker vs the C reference: **1.00x**');
     expect(buildReport({ ...base, wordcount: wordcountOf([row(one, 200), row(many, 300)]) }, 'r').markdown).not.toContain('for scale: two C references');

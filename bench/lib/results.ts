@@ -33,6 +33,11 @@ export interface WordCountResult {
   skipped: string[];
   /** MB/s of each contestant in each measured round, by name: entry i of every list is round i. */
   rounds?: Record<string, number[]>;
+  /**
+   * For the wasm core's pool contestants (1 worker, local[*]), medians over the rounds: how busy
+   * the process's other threads (the workers) were over the batch, and their CPU per MB counted.
+   */
+  threads?: Record<string, { workers: number; busyShare: number; workerCpuMsPerMb: number }>;
 }
 
 /** One contestant's median ms per slide at each window length (null: skipped). */

@@ -134,7 +134,21 @@ export function hostCeiling(wc: Results['wordcount'], scaling: number | undefine
   const host = pairedRatio(wc, /two C references at once/, /C -O2/);
   if (!host) return [];
   const share = scaling === undefined ? '' : `; Flint's local[*] speed-up is ${((100 * scaling) / host.median).toFixed(0)}% of it`;
-  return [`  - for scale: two C references at once, one process each, against one alone in the same rounds: **${host.median.toFixed(2)}x** (median of ${host.rounds} per-round ratios)${share}`];
+  return [`  - for scale: two C references at once, one process each, against one alone in the same rounds: **${host.median.toFixed(2)}x** (median of ${host.rounds} per-round ratios)${share}`, ...workerTimes(wc)];
+}
+
+// Where a multi-worker batch's time goes: idle workers, or workers each slower per byte.
+function workerTimes(wc: Results['wordcount']): string[] {
+  const one = Object.entries(wc?.threads ?? {}).find(([name]) => /wasm core, 1 worker/.test(name))?.[1];
+  const many = Object.entries(wc?.threads ?? {}).find(([name]) => /local\[\*\]/.test(name))?.[1];
+  if (!one || !many) return [];
+  const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+  const busy = many.busyShare / one.busyShare;
+  const perByte = one.workerCpuMsPerMb / many.workerCpuMsPerMb;
+  return [
+    `  - where the speed-up goes (workers' threads, from /proc): with ${many.workers} workers they were busy ${pct(many.busyShare)} of the batch (1 worker: ${pct(one.busyShare)}) ` +
+      `and spent ${many.workerCpuMsPerMb.toFixed(1)} ms of CPU per MB (1 worker: ${one.workerCpuMsPerMb.toFixed(1)}); so ${many.workers} x ${busy.toFixed(2)} (time busy) x ${perByte.toFixed(2)} (CPU per byte) = ${(many.workers * busy * perByte).toFixed(2)}x`,
+  ];
 }
 
 /** The targets of issue 15 that this run measured, each judged. */

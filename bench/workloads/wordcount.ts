@@ -17,6 +17,7 @@ import { loadRxjs, openDuckDb } from '../lib/peers.js';
 import type { Group, WordCountResult, WordCountRow } from '../lib/results.js';
 import { checkTopTen, countWords, topTen } from '../lib/top-ten.js';
 import { collectGarbage, median } from '../machine.js';
+import { otherThreadsCpuMs } from '../lib/thread-cpu.js';
 import { buildReference, buildReferenceWasm, runByteScan, runReference, runReferencePair, runReferenceWasm } from '../reference/build.js';
 
 /** A contestant timed in process: `run` is timed; `top10` is checked before any timing. */
@@ -39,8 +40,11 @@ interface Step {
 /** Pause before each in-process run, ms: lets V8 finish sweeping the heap `collectGarbage` left. */
 const SETTLE_MS = 100;
 
-/** `c` as a step: one run timed by tinybench on a collected, settled heap. */
-function timed(c: Contestant): Step {
+/** Per round, a worker-pool contestant's wall time and the CPU time of its process's other threads. */
+type ThreadTimes = Map<string, { wallMs: number[]; workerCpuMs: number[] }>;
+
+/** `c` as a step: one run timed by tinybench on a collected, settled heap; with `threads`, its threads' CPU is recorded too. */
+function timed(c: Contestant, threads?: ThreadTimes): Step {
   return {
     name: c.name,
     async sample() {
@@ -48,7 +52,14 @@ function timed(c: Contestant): Step {
       await sleep(SETTLE_MS);
       const bench = new Bench({ iterations: 1, time: 0, warmup: false });
       bench.add(c.name, async () => void (await c.run()));
+      const [cpu0, t0] = [otherThreadsCpuMs(), performance.now()];
       await bench.run();
+      const [cpu1, wall] = [otherThreadsCpuMs(), performance.now() - t0];
+      if (threads && cpu0 !== undefined && cpu1 !== undefined) {
+        const entry = threads.get(c.name) ?? threads.set(c.name, { wallMs: [], workerCpuMs: [] }).get(c.name)!;
+        entry.wallMs.push(wall);
+        entry.workerCpuMs.push(cpu1 - cpu0);
+      }
       const mean = (bench.getTask(c.name)!.result as { latency?: { mean: number } }).latency?.mean;
       if (mean === undefined) throw new Error(`${c.name}: no timing (${JSON.stringify(bench.getTask(c.name)!.result)})`);
       return c.input.length / 1e6 / (mean / 1000);
@@ -161,7 +172,8 @@ async function main(): Promise<void> {
   // local[*]) run back to back as one block whose order reverses every round, so each target ratio
   // comes from runs seconds apart, not up to a minute apart, with either one first equally often.
   // The first rounds warm up: kernels tier up, tables size themselves.
-  const steps: Step[] = contestants.map(timed);
+  const threadTimes: ThreadTimes = new Map();
+  const steps: Step[] = contestants.map((c) => timed(c, c.name === wasm1Name || c.name === wasmNName ? threadTimes : undefined));
   if (ref.binary) {
     steps.push({ name: refName, sample: async () => runReference(ref.binary!, file, 1, 2).mbPerS });
     steps.push({ name: scanName, sample: async () => runByteScan(ref.binary!, file, 1).mbPerS });
@@ -190,7 +202,19 @@ async function main(): Promise<void> {
   await Promise.all([wasm1.close(), wasmN.close(), js.close()]);
   duck.close();
   const perRound = Object.fromEntries([...samples].filter(([, xs]) => xs.length > 0));
-  const result: WordCountResult = { mb, distinct: DISTINCT, words, iterations, top10: expected.get(corpus)!, rows, skipped, rounds: perRound };
+  const threads: NonNullable<WordCountResult['threads']> = {};
+  for (const [name, { wallMs, workerCpuMs }] of threadTimes) {
+    const workers = name === wasmNName ? n : 1;
+    const measured = (xs: number[]) => xs.slice(warmupRounds);
+    const [walls, cpus] = [measured(wallMs), measured(workerCpuMs)];
+    if (walls.length === 0) continue;
+    threads[name] = {
+      workers,
+      busyShare: median(walls.map((w, i) => cpus[i]! / (w * workers))),
+      workerCpuMsPerMb: median(cpus.map((c) => c / (corpus.length / 1e6))),
+    };
+  }
+  const result: WordCountResult = { mb, distinct: DISTINCT, words, iterations, top10: expected.get(corpus)!, rows, skipped, rounds: perRound, threads };
   finish(result);
 }
 
