@@ -95,7 +95,7 @@ export class WasmCore implements Core {
   private closed = false;
   private readonly buffers: BufferRecycler;
   private readonly windows = new Set<SumWindowState | SlidingWindowState>();
-  private readonly blockStats: BlockCountStats = { blocksCounted: 0, batchesFromBlocks: 0 };
+  private readonly blockStats: BlockCountStats = { blocksCounted: 0, batchesFromBlocks: 0, segments: 0 };
 
   /**
    * `threads` workers. `pieceBytes` sets the size text is cut to for the workers (tests use small
@@ -158,6 +158,7 @@ export class WasmCore implements Core {
       },
       exactKind,
       stats: this.blockStats,
+      threads: this.threads,
     });
   }
 
