@@ -8,12 +8,12 @@ import { piecesOf } from './pieces.js';
 import { copyToTransferable } from './pooled-count.js';
 
 /**
- * Pieces copied and sent ahead of the worker: one to count, one waiting. The rest of a block
- * waits as references to the received text, so the copies reuse the core's few transfer buffers:
- * sending a whole 200 ms block at once took a fresh buffer per piece (a page fault per 4 KB on
- * the main thread, and garbage collections for the external memory).
+ * Pieces copied and sent ahead of the worker: one to count, one waiting (4 measured no better at
+ * saturation). The rest of a block waits as references to the received text, so the copies reuse
+ * the core's transfer buffers: sending a whole 200 ms block at once took a fresh buffer per piece
+ * (a page fault per 4 KB on the main thread, and garbage collections for the external memory).
  */
-const PIECES_IN_FLIGHT = 2;
+export const SEGMENT_PIECES_IN_FLIGHT = 2;
 
 /** A count run held open for one segment of consecutive text. */
 export class SegmentRun {
@@ -69,7 +69,7 @@ export class SegmentRun {
   }
 
   private feed(): void {
-    while (this.run.inFlight < PIECES_IN_FLIGHT && this.next < this.waiting.length) {
+    while (this.run.inFlight < SEGMENT_PIECES_IN_FLIGHT && this.next < this.waiting.length) {
       const piece = this.waiting[this.next]!;
       this.waiting[this.next++] = []; // the text is the batch's; the run need not keep it
       this.run.send(copyToTransferable(this.buffers, piece), 0);
