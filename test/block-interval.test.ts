@@ -187,7 +187,9 @@ describe('the wasm core block counter', () => {
     const first = [block(50)];
     await countOf(first, counter.cut(first));
     for (let batch = 0; batch < 3; batch++) {
-      // Blocks sent faster than a worker counts them: each finds its segment behind and starts a new one.
+      // Blocks sent faster than a worker counts them: the second finds the first segment behind and
+      // starts one on the other worker; with both workers busy, the rest wait in that second
+      // segment instead of starting more.
       const blocks = Array.from({ length: 6 }, () => block(1 + randomInt(rng, 400)));
       for (const b of blocks) counter.add([b]);
       const last = block(60_000);
@@ -195,6 +197,6 @@ describe('the wasm core block counter', () => {
       const all = [...blocks, last];
       expect(await countOf(all, counter.cut([last]))).toEqual(await jsCount(TextBatch.fromBlocks(all, 2)));
     }
-    expect(core.blockCountStats()).toEqual({ blocksCounted: 18, batchesFromBlocks: 3 });
+    expect(core.blockCountStats()).toEqual({ blocksCounted: 18, batchesFromBlocks: 3, segments: 6 });
   }, 60_000);
 });

@@ -257,4 +257,6 @@ export interface BlockCountStats {
   blocksCounted: number;
   /** Batches whose word count was taken from their blocks' counts. */
   batchesFromBlocks: number;
+  /** Segments the blocks were counted in (each a table merged at the cut). */
+  segments: number;
 }

@@ -1,9 +1,11 @@
 // Counting a receiver stream's text block by block while its batch fills (Spark's block
 // interval): each block goes to a worker as it arrives, into the table of the current segment
-// (consecutive text on one worker) while that worker keeps up, else into a new segment on the next
-// free worker. Segments' tables are merged in text order into one table per batch in the main
-// thread's kernel instance; at the cut the last block is shared by the workers and the table is
-// packed, so the batch's word count only has to pick it up.
+// (consecutive text on one worker) while that worker keeps up, else into a new segment on a free
+// worker; when no worker is free, the block waits in the current segment (a new one would only
+// queue behind the busy workers and cost one more table to pack and merge). Segments' tables are
+// merged in text order into one table per batch in the main thread's kernel instance; at the cut
+// the last block is shared by the workers and the table is packed, so the batch's word count only
+// has to pick it up.
 //
 //   time ->   | block 1 | block 2 | block 3 | block 4 | last |  cut
 //   workers:    seg 1 ...................  seg 2 ....... seg 3 + seg 4 (shared)
@@ -36,6 +38,8 @@ export interface BlockCountHost {
   exactKind(settings: Pick<CountSettings, 'value' | 'op'>, bytes: number): ValueKind | undefined;
   /** Where counters add up their work. */
   readonly stats: BlockCountStats;
+  /** Workers of the pool: at most this many segment runs count at once. */
+  readonly threads: number;
 }
 
 /** What is asked of a count, but the value kind (which follows the batch's size). */
@@ -111,6 +115,8 @@ export class WasmBlockCounter implements BlockCounter {
   /** Merges and packs, one at a time in text order: one batch's table is packed before the next is started. */
   private chain: Promise<void> = Promise.resolve();
   private readonly slot = `blocks${nextSlot++}`;
+  /** Segment runs holding a worker: opened, and their table not back yet. */
+  private openRuns = 0;
 
   constructor(private readonly host: BlockCountHost) {}
 
@@ -128,7 +134,7 @@ export class WasmBlockCounter implements BlockCounter {
   add(blocks: readonly LineBlock[]): void {
     const f = this.extend(blocks);
     if (f === undefined) return;
-    const run = f.run?.caughtUp ? f.run : this.startSegment(f);
+    const run = f.run !== undefined && (f.run.caughtUp || !this.workerFree) ? f.run : this.startSegment(f);
     run?.send(blocks);
     this.host.stats.blocksCounted++;
   }
@@ -137,6 +143,8 @@ export class WasmBlockCounter implements BlockCounter {
     const f = this.extend(last);
     if (f !== undefined) {
       const bytes = last.reduce((n, b) => n + b.bytes.byteLength, 0);
+      // Shared even when no worker is free: the pieces go to whichever worker frees up first, so
+      // the cut ends sooner than if the busy segment's worker counted it all.
       if (f.run?.caughtUp && bytes < SPREAD_LAST_BYTES) f.run.send(last);
       else this.spread(f, last);
     }
@@ -167,6 +175,11 @@ export class WasmBlockCounter implements BlockCounter {
     return f;
   }
 
+  // A worker holds no segment run, so a new segment would start counting at once.
+  private get workerFree(): boolean {
+    return this.openRuns < this.host.threads;
+  }
+
   // Ends the current segment and opens the next; its table joins the batch's after the ones before.
   // A core that can no longer count (it was closed) leaves the batch to be counted from its text.
   private startSegment(f: Filling): SegmentRun | undefined {
@@ -178,12 +191,22 @@ export class WasmBlockCounter implements BlockCounter {
       f.ok = false;
       return undefined;
     }
+    this.openRuns++;
+    const released = () => void this.openRuns--;
+    f.run.table.then(released, released);
+    this.host.stats.segments++;
     this.mergeInTurn(f, f.run.table.then((table) => [table]));
     return f.run;
   }
 
+  // The workers share `blocks`; until their tables are back, no worker counts as free.
   private spread(f: Filling, blocks: readonly LineBlock[]): void {
-    this.mergeInTurn(f, this.host.count(blocks, { ...f.shape, valueKind: f.kind! }));
+    const tables = this.host.count(blocks, { ...f.shape, valueKind: f.kind! });
+    const threads = this.host.threads;
+    this.openRuns += threads;
+    const released = () => void (this.openRuns -= threads);
+    tables.then(released, released);
+    this.mergeInTurn(f, tables);
   }
 
   private mergeInTurn(f: Filling, tables: Promise<ArrayBuffer[]>): void {

@@ -19,7 +19,7 @@ import { KIND, Kernels, OP, separatorTable, type OpCode, type ValueKind } from '
 import { mergePackedPartials } from './merge-packed.js';
 import { PackedBatch, packedKeys } from './packed-tables.js';
 import { PieceScheduler } from './piece-scheduler.js';
-import { SegmentRun } from './segment-run.js';
+import { SEGMENT_PIECES_IN_FLIGHT, SegmentRun } from './segment-run.js';
 import { piecesOf } from './pieces.js';
 import { countOnPool } from './pooled-count.js';
 import { KernelSlidingWindow } from './sliding-window.js';
@@ -95,7 +95,7 @@ export class WasmCore implements Core {
   private closed = false;
   private readonly buffers: BufferRecycler;
   private readonly windows = new Set<SumWindowState | SlidingWindowState>();
-  private readonly blockStats: BlockCountStats = { blocksCounted: 0, batchesFromBlocks: 0 };
+  private readonly blockStats: BlockCountStats = { blocksCounted: 0, batchesFromBlocks: 0, segments: 0 };
 
   /**
    * `threads` workers. `pieceBytes` sets the size text is cut to for the workers (tests use small
@@ -107,7 +107,8 @@ export class WasmCore implements Core {
     private readonly threads: number,
     private readonly options: { pieceBytes?: number; flushBytes?: number } = {},
   ) {
-    this.buffers = new BufferRecycler(2 * threads);
+    // Enough idle buffers for every worker's segment run to have its pieces in flight.
+    this.buffers = new BufferRecycler(SEGMENT_PIECES_IN_FLIGHT * threads);
   }
 
   async reduceByKey<K, V>(batch: Batch<[K, V]>, f: (a: V, b: V) => V, numPartitions: number): Promise<Batch<[K, V]>> {
@@ -158,6 +159,7 @@ export class WasmCore implements Core {
       },
       exactKind,
       stats: this.blockStats,
+      threads: this.threads,
     });
   }
 
