@@ -3,6 +3,7 @@
 // start + group key ids, src/sql/execution/columnar-window-aggregate-exec.ts). Open addressing
 // with linear probing over i32 buckets (entry id + 1, 0 empty, -1 removed); keys live in one
 // array by entry id, so the JS side reads them through a Float64Array view.
+import { zeroed } from './allocate';
 
 const EMPTY: i32 = 0;
 const TOMBSTONE: i32 = -1;
@@ -21,12 +22,6 @@ class Composite {
   used: u32; // buckets not EMPTY
   version: u32; // bumped when ids go away or move (remove, compact) or come from outside (compositeUpsert), for caches of ids
   indexed: u32; // entries below it are in the buckets (and their hashes stored); those from it were appended
-}
-
-function zeroed(bytes: usize): usize {
-  const p = heap.alloc(bytes);
-  memory.fill(p, 0, bytes);
-  return p;
 }
 
 /** A new empty table of keys of `width` numbers. */

@@ -3,6 +3,7 @@
 // buckets holding id + 1) over a byte arena. Ids are dense from 0 and never reused. The wasm
 // core's twin of src/core/js/string-dictionary.ts, kept in the window aggregation's kernel
 // instance so CSV cells get their ids without leaving wasm.
+import { zeroed } from './allocate';
 
 @unmanaged
 class Dict {
@@ -17,12 +18,6 @@ class Dict {
   size: u32; // ids given
   buckets: usize; // i32 per bucket
   mask: u32;
-}
-
-function zeroed(bytes: usize): usize {
-  const p = heap.alloc(bytes);
-  memory.fill(p, 0, bytes);
-  return p;
 }
 
 /** A new empty dictionary. */

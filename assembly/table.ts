@@ -14,6 +14,7 @@
 //
 // Key pointers handed to this file must have 16 readable bytes past the key's end (callers
 // leave slack after their buffers): short keys are read as whole vectors, then masked.
+import { zeroed } from './allocate';
 
 /** Value kinds. */
 export const KIND_I64: i32 = 0;
@@ -60,12 +61,6 @@ export class Table {
   dense: usize; // 0, or orderCap raw values by entry index (tableKeepDenseValues)
   removed: usize; // with dense: orderCap bits, set for removed entries
   keysVersion: u32; // changes whenever the keys or their order may have changed
-}
-
-function zeroed(bytes: usize): usize {
-  const p = heap.alloc(bytes);
-  memory.fill(p, 0, bytes);
-  return p;
 }
 
 /** A new empty table holding values of `kind`. */

@@ -9,6 +9,7 @@
 // into the state's at the end, so sums add in the row path's order.
 import { compositeAlive, compositeAppend, compositeCompact, compositeCount, compositeFree, compositeKeys, compositeNew, compositeRemove, compositeVersion, upsertOne } from './composite';
 import { slotGet, slotSet, SLOTS_MAX, slotsClear, slotsCompact, slotsEvict, slotsFree, slotsNew, slotsWindow } from './window-slots';
+import { zeroed } from './allocate';
 
 const COUNT: u8 = 0;
 const SUM: u8 = 1;
@@ -42,12 +43,6 @@ class WindowAgg {
   slots: usize; // window + one string key: entry ids by window and string id (assembly/window-slots.ts)
   slotsVersion: u32; // the table's version the slots mirror (every live entry with a slot is in them)
   plainCounts: bool; // this update's aggregates are all count(*) without null flags
-}
-
-function zeroed(bytes: usize): usize {
-  const p = heap.alloc(bytes);
-  memory.fill(p, 0, bytes);
-  return p;
 }
 
 // @ts-ignore: decorator

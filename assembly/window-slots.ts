@@ -4,6 +4,7 @@
 // already gives each cell its dictionary id, so a row finds its group with one load instead of a
 // hash probe into the composite table of every open group (a cache miss a row). A cache over
 // that table: a miss asks the table, eviction and compaction are mirrored here.
+import { zeroed } from './allocate';
 
 /** Dictionary ids from this on take the table's hash path (bounds a window's array to 256 KB). */
 export const SLOTS_MAX: u32 = 1 << 16;
@@ -23,12 +24,6 @@ class WindowSlots {
   count: u32;
   last: usize; // the two windows asked for last (rows in time order alternate between two)
   prev: usize;
-}
-
-function zeroed(bytes: usize): usize {
-  const p = heap.alloc(bytes);
-  memory.fill(p, 0, bytes);
-  return p;
 }
 
 /** An empty set of windows. */
