@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { zipfCorpus } from '../corpus.js';
 import { percentile } from '../lib/stats.js';
+import { threadCpuMs } from '../lib/thread-cpu.js';
 
 interface RunResult {
   build: string;
@@ -34,11 +35,7 @@ interface RunResult {
 const BATCH_MS = 1000;
 
 /** CPU ms of this process's main thread (user + system), from /proc. */
-function mainThreadCpuMs(): number {
-  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in 100 Hz ticks
-}
+const mainThreadCpuMs = (): number => threadCpuMs(process.pid);
 
 async function child(dist: string, master: string, rate: number, seconds: number, corpusFile: string): Promise<void> {
   const jobs = await import(pathToFileURL(join(dist, 'bench/stream/job.js')).href);
