@@ -109,10 +109,15 @@ export class BinaryOperator implements Expression {
     if (this.op === 'AND') return r === false ? false : l === null || r === null ? null : true;
     if (this.op === 'OR') return r === true ? true : l === null || r === null ? null : false;
     if (l === null || r === null) return null;
-    if (l instanceof SqlDate || r instanceof SqlDate) return dateOperator(this.op, l, r);
-    if (COMPARISONS.has(this.op)) return compare(this.op, compareValues(l, r));
-    return arithmetic(this.op, l, r);
+    return applyOperator(this.op, l, r);
   }
+}
+
+// A comparison or arithmetic operator on two non-null values, with Spark's coercions.
+function applyOperator(op: BinaryOp, l: Value, r: Value): Value {
+  if (l instanceof SqlDate || r instanceof SqlDate) return dateOperator(op, l, r);
+  if (COMPARISONS.has(op)) return compare(op, compareValues(l, r));
+  return arithmetic(op, l, r);
 }
 
 // Spark's coercions around a date: text compared with it is cast to a date (null if it is not
@@ -131,7 +136,6 @@ function dateOperator(op: BinaryOp, l: Value, r: Value): Value {
 export class EqualNullSafe implements Expression {
   readonly children: readonly Expression[];
   readonly name: string;
-  private readonly equal: BinaryOperator;
 
   constructor(
     readonly left: Expression,
@@ -139,18 +143,18 @@ export class EqualNullSafe implements Expression {
   ) {
     this.children = [left, right];
     this.name = `(${left.name} <=> ${right.name})`;
-    this.equal = new BinaryOperator('=', left, right);
   }
 
   dataType(input: StructType): DataType {
-    this.equal.dataType(input);
+    this.left.dataType(input);
+    this.right.dataType(input);
     return 'boolean';
   }
 
   eval(row: Row): Value {
     const [a, b] = [this.left.eval(row), this.right.eval(row)];
     if (a === null || b === null) return a === b;
-    return this.equal.eval(row) === true;
+    return applyOperator('=', a, b) === true;
   }
 }
 
