@@ -99,8 +99,13 @@ export class Dataset<T = Row> {
    * column given here is not seen by the others).
    */
   withColumns(columns: Readonly<Record<string, Column>>): DataFrame {
-    const cols = this.requireSchema('withColumns').fieldNames;
-    const added = Object.entries(columns).map(([name, c]) => [name, c.as(name).expr] as const);
+    return this.columnsSet('withColumns', Object.entries(columns));
+  }
+
+  // Columns replaced where they are, new ones appended: withColumn and withColumns.
+  private columnsSet(what: string, columns: readonly (readonly [string, Column])[]): DataFrame {
+    const cols = this.requireSchema(what).fieldNames;
+    const added = columns.map(([name, c]) => [name, c.as(name).expr] as const);
     const exprs: Expression[] = cols.map((n) => added.find(([name]) => name === n)?.[1] ?? new ColumnRef(n));
     for (const [name, e] of added) if (!cols.includes(name)) exprs.push(e);
     return this.derive(new Project(this.logicalPlan, exprs));
@@ -128,11 +133,7 @@ export class Dataset<T = Row> {
 
   /** This table with column `name` added or replaced. */
   withColumn(name: string, c: Column): DataFrame {
-    const named = c.as(name).expr;
-    const cols = this.requireSchema('withColumn').fieldNames;
-    const exprs: Expression[] = cols.map((n) => (n === name ? named : new ColumnRef(n)));
-    if (!cols.includes(name)) exprs.push(named);
-    return this.derive(new Project(this.logicalPlan, exprs));
+    return this.columnsSet('withColumn', [[name, c]]);
   }
 
   /** This table with a column renamed. */
