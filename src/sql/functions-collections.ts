@@ -62,7 +62,10 @@ export function sort_array(arr: Col, asc = true): Column {
 export function array_distinct(arr: Col): Column {
   return new Column(new ScalarFunction('array_distinct', [expr(arr)], ([t]) => t!, ([a]) => {
     const seen = new Set<string>();
-    return (a as Value[]).filter((v) => !seen.has(token(v)) && !!seen.add(token(v)));
+    return (a as Value[]).filter((v) => {
+      const k = token(v);
+      return !seen.has(k) && !!seen.add(k);
+    });
   }));
 }
 

@@ -165,7 +165,10 @@ export class SetOperationExec implements PhysicalOperator {
   async execute(ctx: BatchContext): Promise<Batch<Row>> {
     const key = (row: Row): string => keyString(Object.values(row));
     const counts = new Map<string, number>();
-    for (const row of (await this.right.execute(ctx)).collect()) counts.set(key(row), (counts.get(key(row)) ?? 0) + 1);
+    for (const row of (await this.right.execute(ctx)).collect()) {
+      const k = key(row);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
     const emitted = new Set<string>();
     const out: Row[] = [];
     for (const row of (await this.left.execute(ctx)).collect()) {
