@@ -8,19 +8,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONF, functions as F, schemaOf, SqlDate, type Row, type Value } from '../src/index.js';
 import { CORES } from './support/harness.js';
-import { cleanUp, session, StreamTest, tempDir } from './support/stream-test.js';
+import { cleanUp, exprValue, session, StreamTest, tempDir } from './support/stream-test.js';
 
 const { col, expr } = F;
 afterEach(cleanUp);
 
 const day = (text: string): SqlDate => SqlDate.fromText(text)!;
 
-async function valueOf(sql: string, zone = 'UTC'): Promise<Value> {
-  const flint = session('js');
-  flint.conf.set(CONF.sessionTimeZone, zone);
-  const df = flint.createDataFrame([{ ts: new Date('2024-01-01T05:00:00Z') }], schemaOf({ ts: 'timestamp' }));
-  return ((await df.select(expr(sql).as('v')).collect()) as Row[])[0]!.v ?? null;
-}
+const valueOf = (sql: string, zone = 'UTC'): Promise<Value> => exprValue(sql, { ts: new Date('2024-01-01T05:00:00Z') }, schemaOf({ ts: 'timestamp' }), zone);
 
 describe("date functions, with Spark's documented values", () => {
   it.each([

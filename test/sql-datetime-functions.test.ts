@@ -6,15 +6,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { functions as F, schemaOf, type Row, type Value } from '../src/index.js';
-import { cleanUp, session, StreamTest, tempDir } from './support/stream-test.js';
+import { cleanUp, exprValue, session, StreamTest, tempDir } from './support/stream-test.js';
 
 const { col, expr } = F;
 afterEach(cleanUp);
 
-const value = async (sql: string): Promise<Value> => {
-  const df = session('js').createDataFrame([{ ts: new Date('2015-03-05T09:32:05.359Z') }], schemaOf({ ts: 'timestamp' }));
-  return ((await df.select(expr(sql).as('v')).collect()) as Row[])[0]!.v ?? null;
-};
+const value = (sql: string): Promise<Value> => exprValue(sql, { ts: new Date('2015-03-05T09:32:05.359Z') }, schemaOf({ ts: 'timestamp' }));
 
 describe("date and time functions, with Spark's documented values", () => {
   it.each([

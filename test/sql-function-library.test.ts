@@ -4,15 +4,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { functions as F, schemaOf, type Column, type Row, type Value } from '../src/index.js';
 import { CORES } from './support/harness.js';
-import { cleanUp, session, StreamTest, tempDir } from './support/stream-test.js';
+import { cleanUp, exprValue, session, StreamTest, tempDir } from './support/stream-test.js';
 
-const { col, expr } = F;
+const { col } = F;
 afterEach(cleanUp);
 
-const value = async (sql: string): Promise<Value> => {
-  const df = session('js').createDataFrame([{ i: 1 }], schemaOf({ i: 'long' }));
-  return ((await df.select(expr(sql).as('v')).collect()) as Row[])[0]!.v ?? null;
-};
+const value = (sql: string): Promise<Value> => exprValue(sql, { i: 1 }, schemaOf({ i: 'long' }));
 
 describe("functions with Spark's documented values", () => {
   it.each([

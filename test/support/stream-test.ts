@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { FlintSession, type CoreName, type DataFrame, type FlintSessionOptions, type OutputMode, type Row, type StreamingQuery, type Trigger, type Value } from '../../src/index.js';
+import { CONF, FlintSession, functions, type CoreName, type DataFrame, type FlintSessionOptions, type OutputMode, type Row, type StreamingQuery, type StructType, type Trigger, type Value } from '../../src/index.js';
 
 /** A row as a tuple of its values, timestamps as ms, for comparing with Spark's expected tuples. */
 export function tuple(row: Row): Value[] {
@@ -50,6 +50,17 @@ export function track(flint: FlintSession): FlintSession {
 export async function cleanUp(): Promise<void> {
   await Promise.all(sessions.splice(0).map((s) => s.stop()));
   removeTempDirs();
+}
+
+/**
+ * The value of SQL expression `sql` over the one row `row` of `schema`, on the js core, in session
+ * time zone `zone`: how the function tests check Spark's documented values.
+ */
+export async function exprValue(sql: string, row: Row, schema: StructType, zone = 'UTC'): Promise<Value> {
+  const flint = session('js');
+  flint.conf.set(CONF.sessionTimeZone, zone);
+  const df = flint.createDataFrame([row], schema);
+  return ((await df.select(functions.expr(sql).as('v')).collect()) as Row[])[0]!.v ?? null;
 }
 
 /** Runs one query over a memory sink and checks its answers. */
