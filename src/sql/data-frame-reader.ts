@@ -16,7 +16,7 @@ import { SchemaOptionsBuilder } from './options-builder.js';
 import { ExternalRelation } from './logical-plan.js';
 import { readKafkaBatch } from './sources/kafka/kafka-batch-read.js';
 import { parseKafkaBatchOptions } from './sources/kafka/kafka-source-options.js';
-import { KAFKA_HEADERS_TYPE, KAFKA_SCHEMA } from './sources/kafka/kafka-source.js';
+import { kafkaSchema } from './sources/kafka/kafka-source.js';
 
 /** Reads files into a static DataFrame (Spark's `DataFrameReader`). */
 export class DataFrameReader extends SchemaOptionsBuilder {
@@ -72,8 +72,7 @@ export class DataFrameReader extends SchemaOptionsBuilder {
     if (path !== undefined) throw new FlintError('INVALID_ARGUMENT', 'kafka source: load() takes no path; name the topics with subscribe, subscribePattern or assign');
     if (this.userSchema) throw new FlintError('INVALID_ARGUMENT', 'kafka source: does not support user-specified schema; the schema is key, value, topic, partition, offset, timestamp, timestampType');
     const options = parseKafkaBatchOptions(this.options);
-    const schema = options.includeHeaders ? KAFKA_SCHEMA.add('headers', KAFKA_HEADERS_TYPE) : KAFKA_SCHEMA;
-    return this.session.externalDataFrame(new ExternalRelation(schema, 'kafka', () => readKafkaBatch(options)));
+    return this.session.externalDataFrame(new ExternalRelation(kafkaSchema(options.includeHeaders), 'kafka', () => readKafkaBatch(options)));
   }
 
   /** JSON lines at `path` (Spark's `read.json`). */

@@ -37,6 +37,11 @@ export const KAFKA_HEADERS_TYPE: DataType = {
   },
 };
 
+/** The Kafka source's schema: Spark's, with the `headers` column when `includeHeaders`. */
+export function kafkaSchema(includeHeaders: boolean): StructType {
+  return includeHeaders ? KAFKA_SCHEMA.add('headers', KAFKA_HEADERS_TYPE) : KAFKA_SCHEMA;
+}
+
 /** `kafka`: records of subscribed topics or assigned partitions. */
 export class KafkaSource implements Source {
   readonly schema: StructType;
@@ -57,7 +62,7 @@ export class KafkaSource implements Source {
     const what = s.kind === 'subscribe' ? `Subscribe[${s.topics.join(',')}]` : s.kind === 'subscribePattern' ? `SubscribePattern[${s.pattern.source}]` : `Assign[${JSON.stringify(s.partitions)}]`;
     this.description = `KafkaV2[${what}]`;
     this.reader = new KafkaRangeReader(this.description, options.fetchTimeoutMs);
-    this.schema = options.includeHeaders ? KAFKA_SCHEMA.add('headers', KAFKA_HEADERS_TYPE) : KAFKA_SCHEMA;
+    this.schema = kafkaSchema(options.includeHeaders);
   }
 
   /** Connects, checks the topics exist, fixes the starting offsets (or reads them back) and joins a group of its own. */
