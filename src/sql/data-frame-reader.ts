@@ -15,7 +15,7 @@ import { inferCsvSchema, inferJsonSchema, partitionColumnType } from './sources/
 import { SchemaOptionsBuilder } from './options-builder.js';
 import { ExternalRelation } from './logical-plan.js';
 import { readKafkaBatch } from './sources/kafka/kafka-batch-read.js';
-import { parseKafkaBatchOptions } from './sources/kafka/kafka-source-options.js';
+import { parseKafkaBatchOptions, refuseUserSchema } from './sources/kafka/kafka-source-options.js';
 import { kafkaSchema } from './sources/kafka/kafka-source.js';
 
 /** Reads files into a static DataFrame (Spark's `DataFrameReader`). */
@@ -70,7 +70,7 @@ export class DataFrameReader extends SchemaOptionsBuilder {
   // Spark's KafkaRelation: the options are checked now, the records read by each action.
   private kafka(path: string | undefined): DataFrame {
     if (path !== undefined) throw new FlintError('INVALID_ARGUMENT', 'kafka source: load() takes no path; name the topics with subscribe, subscribePattern or assign');
-    if (this.userSchema) throw new FlintError('INVALID_ARGUMENT', 'kafka source: does not support user-specified schema; the schema is key, value, topic, partition, offset, timestamp, timestampType');
+    refuseUserSchema(this.userSchema);
     const options = parseKafkaBatchOptions(this.options);
     return this.session.externalDataFrame(new ExternalRelation(kafkaSchema(options.includeHeaders), 'kafka', () => readKafkaBatch(options)));
   }

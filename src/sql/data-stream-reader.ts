@@ -6,7 +6,7 @@ import type { DataFrame } from './dataframe.js';
 import type { FlintSession } from './session.js';
 import { FileStreamSource } from './sources/file-stream-source.js';
 import { KafkaSource } from './sources/kafka/kafka-source.js';
-import { parseKafkaSourceOptions } from './sources/kafka/kafka-source-options.js';
+import { parseKafkaSourceOptions, refuseUserSchema } from './sources/kafka/kafka-source-options.js';
 import { RateSource } from './sources/rate-source.js';
 import { SocketSource } from './sources/socket-source.js';
 import type { FileFormat } from './sources/file-formats.js';
@@ -62,7 +62,7 @@ export class DataStreamReader extends SchemaOptionsBuilder {
         return this.perQuery(() => new SocketSource(host, port, (o.get('includetimestamp') ?? 'false').toLowerCase() === 'true'));
       }
       case 'kafka': {
-        if (this.userSchema) throw new FlintError('INVALID_ARGUMENT', 'kafka source: does not support user-specified schema; the schema is key, value, topic, partition, offset, timestamp, timestampType');
+        refuseUserSchema(this.userSchema);
         const options = parseKafkaSourceOptions(o);
         return this.perQuery(() => new KafkaSource(options));
       }

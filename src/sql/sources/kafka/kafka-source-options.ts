@@ -81,6 +81,11 @@ function parseCommonOptions(o: ReadonlyMap<string, string>, startingDefault: 'ea
   };
 }
 
+/** Spark's refusal of a schema given to the kafka source, whose rows have a fixed schema. */
+export function refuseUserSchema(schema: unknown): void {
+  if (schema) throw invalid('kafka source: does not support user-specified schema; the schema is key, value, topic, partition, offset, timestamp, timestampType');
+}
+
 /** `kafka.bootstrap.servers` as a broker list; required, as in Spark. */
 export function parseBootstrapServers(o: ReadonlyMap<string, string>, what: string): string[] {
   const servers = o.get('kafka.bootstrap.servers');
