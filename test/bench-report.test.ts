@@ -2,7 +2,7 @@
 // SVG writer and the report built from a run's results (on small made-up results, no run).
 import { describe, expect, it } from 'vitest';
 import { configFor } from '../bench/lib/config.js';
-import type { CheckpointResult, CheckpointRow, Results, WordCountResult } from '../bench/lib/results.js';
+import type { CheckpointResult, CheckpointRow, Results, StepCpu, WordCountResult } from '../bench/lib/results.js';
 import { percentile, slope } from '../bench/lib/stats.js';
 import { checkTopTen, countWords, topTen } from '../bench/lib/top-ten.js';
 import { buildReport } from '../bench/report/markdown.js';
@@ -163,6 +163,33 @@ describe('report', () => {
     expect(report.markdown).not.toContain('Paired at a fixed rate');
     // Without the pair (results from before it was measured), no paragraph.
     expect(buildReport({ ...base, streaming: { ...streaming, rows: [plain] } }, 'r').markdown).not.toContain('Cost of the write-ahead log');
+  });
+
+  it('splits the TCP stream\'s CPU by thread and sets the ceilings it implies beside the TCP targets', () => {
+    const step = (mbPerS: number, cpu?: StepCpu) => ({
+      mbPerS, ok: true, batches: 6, receivedMbPerS: mbPerS, processingP50: 400, processingMax: 600, schedulingMax: 5, latencyP50: 900, latencyP99: 1400, ...(cpu && { cpu }),
+    });
+    const srow = (name: string, best: ReturnType<typeof step>) => ({ name, group: 'flint' as const, steps: [best], best, verifiedBatches: 2 });
+    // 1 worker: its thread at 10 ms per MB, so one core carries 100 MB/s. local[*]: 16 ms per MB in all on 2 cores: 125 MB/s.
+    const one = srow('Flint wasm core, 1 worker', step(95, { workersMsPerMb: 10, mainMsPerMb: 3, helpersMsPerMb: 1, generatorMsPerMb: 0.5, busyCores: 1.4 }));
+    const many = srow('Flint wasm core, local[*] (2 workers)', step(120, { workersMsPerMb: 11, mainMsPerMb: 3, helpersMsPerMb: 1.5, generatorMsPerMb: 0.5, busyCores: 1.92 }));
+    const rxjs = { ...srow('RxJS, lines batched into a Map (bufferTime)', step(5)), group: 'peer' as const };
+    const streaming = { batchMs: 1000, stepSeconds: 4, settleBatches: 1, refineSteps: 0, corpusMb: 16, wordsPerMb: 2e5, cores: 2, rows: [one, many, rxjs] };
+    const wordcount = wordcountOf([row('Flint wasm core, 1 worker', 150), row('Flint wasm core, local[*] (2 workers)', 200)]);
+    const soak = { name: 'Flint wasm core, local[2]', mbPerS: 60, seconds: 60, samples: [], slopeMbPerMin: 0, batches: 60, failedBatches: 0, latencyP50: 760, latencyP99: 1250, outputDelayP50: 240, outputDelayP99: 300 };
+    const memory = { keys: 1_000_000, windowPanes: 10, paneMb: 1, rows: [], notRun: [], soak };
+    const report = buildReport({ ...base, wordcount, streaming, memory }, 'r').markdown;
+    expect(report).toContain('| Flint wasm core, local[*] (2 workers) | 120.0 | 11.00 | 3.00 | 1.50 | 0.50 | 16.00 | 1.92 |');
+    expect(report).toContain('the generator 0.50: 16.00 ms in all, with the 2 cores 96% busy; at 16.00 ms per MB, 2 cores carry at most **125.0 MB/s**');
+    expect(report).toContain('its 16.00 ms per MB allow at most 125.0 MB/s, **0.63x** the one-batch rate');
+    expect(report).toContain('one core carries it at most 100.0 MB/s; local[*] shares the 2 cores with the receive path and the generator (16.00 ms per MB in all): at most 125.0 MB/s; so at most **1.25x** on this machine');
+    expect(report).toContain('500 ms at the median, 990 ms at p99), then from the batch time to the output p50 **240 ms**, p99 300 ms');
+    // Results from before the CPU was recorded: the targets alone.
+    const old = { ...streaming, rows: [srow(one.name, step(95)), srow(many.name, step(120))] };
+    const plain = buildReport({ ...base, wordcount, streaming: old }, 'r').markdown;
+    expect(plain).toContain('- TCP streaming, wasm local[*], highest sustained rate: **120 MB/s** (target >= 200 MB/s): not met');
+    expect(plain).not.toContain('where the CPU went');
+    expect(plain).not.toContain('cores busy');
   });
 
   it('reports checkpoint cost and restarts, judging a short side-by-side run by the write time', () => {

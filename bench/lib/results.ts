@@ -86,6 +86,22 @@ export interface StepResult {
   schedulingMax: number;
   latencyP50: number;
   latencyP99: number;
+  /** Where the CPU went over the judged seconds (Linux only). */
+  cpu?: StepCpu;
+}
+
+/**
+ * CPU ms per MB received over a step's judged seconds, by thread kind, and how busy the cores
+ * were: the job process's main thread, its pool's workers and its other threads (garbage
+ * collection, libuv), and the generator process, which shares the cores.
+ */
+export interface StepCpu {
+  mainMsPerMb: number;
+  workersMsPerMb: number;
+  helpersMsPerMb: number;
+  generatorMsPerMb: number;
+  /** All four's CPU over the wall time, in cores. */
+  busyCores: number;
 }
 
 /** One contestant: its steps and the highest sustained one. */
@@ -110,6 +126,9 @@ export interface SoakResult {
   failedBatches: number;
   latencyP50: number;
   latencyP99: number;
+  /** From a batch's time to its output, ms (absent in results from before it was kept). */
+  outputDelayP50?: number;
+  outputDelayP99?: number;
 }
 
 /**
@@ -133,6 +152,8 @@ export interface StreamingResult {
   corpusMb: number;
   /** Words per MB of the generated text. */
   wordsPerMb: number;
+  /** Cores of the machine (absent in results from before it was kept). */
+  cores?: number;
   rows: StreamingRow[];
   /** The write-ahead log's cost at a fixed rate, when both jobs sustained one. */
   walPair?: WalPair;

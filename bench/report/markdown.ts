@@ -8,6 +8,7 @@ import { checkpointSection } from './checkpoint-section.js';
 import { fmt, ratio, table } from './format.js';
 import { find, pairedRatio } from './lookup.js';
 import { firstBatchSection, hostCeiling, kafkaSection, speedTargets, stateSection, topKSection } from './speed-sections.js';
+import { streamCpuTable } from './stream-cpu.js';
 import { sqlSection } from './sql-section.js';
 import { barChart, compact, lineChart, type Series } from './svg.js';
 
@@ -211,6 +212,7 @@ function streamingSection(s: StreamingResult, chart: (name: string, svg: string)
     '',
     ...steps,
     '',
+    ...streamCpuTable(s),
     ...walCostLines(s),
     chart('streaming.svg', barChart('Streaming over TCP: highest sustained input rate (MB/s, 1 s batches)', 'MB/s', s.rows.map((r) => ({ label: r.name, value: r.best?.mbPerS ?? 0, color: colorOf(r.name) })))),
     '',

@@ -3,6 +3,7 @@
 import type { FirstBatchResult, KafkaResult, Results, StateResult, TopKResult } from '../lib/results.js';
 import { fmt, table } from './format.js';
 import { find, pairedRatio } from './lookup.js';
+import { latencyLines, streamCpuLines } from './stream-cpu.js';
 
 const int = (v: number) => Math.round(v).toLocaleString('en-US');
 
@@ -176,6 +177,7 @@ export function speedTargets(r: Results): string[] {
   const oneBatch = wc ? find(wc.rows, /local\[\*\]/)?.mbPerS : undefined;
   const soak = r.memory?.soak;
   const first = (core: string) => r['first-batch']?.find((f) => f.core === core)?.medianRatio;
+  const why = streamCpuLines(r, tcp, tcp1, oneBatch);
   const steadyState = (core: string) =>
     r.state ? Math.max(...r.state.rows.filter((s) => s.core === core).map((s) => s.steadyMedian)) : undefined;
   return [
@@ -184,12 +186,16 @@ export function speedTargets(r: Results): string[] {
     judged(`js incremental window per slide vs the wasm core's, W/S=${longest}`, jsOverWasm(longest), 3, 'x', true),
     judged('js peak RSS with the 1M-key window vs the wasm core\'s', peak(/Flint js, incremental/) && peak(/Flint wasm, incremental/) ? peak(/Flint js, incremental/)! / peak(/Flint wasm, incremental/)! : undefined, 2, 'x', true),
     judged('TCP streaming, wasm local[*], highest sustained rate', tcp?.mbPerS, 200, ' MB/s'),
+    ...why.rate,
     judged('TCP streaming sustained vs the same build\'s one-batch local[*] rate', tcp && oneBatch ? tcp.mbPerS / oneBatch : undefined, 0.75, 'x'),
+    ...why.vsOneBatch,
     judged(`latency p50 at half the sustained rate (the soak run, ${fmt(soak?.mbPerS)} MB/s)`, soak?.latencyP50, 750, ' ms', true),
+    ...latencyLines(soak, r.streaming?.batchMs ?? 1000),
     judged('latency p99 at half the sustained rate', soak?.latencyP99, 1200, ' ms', true),
     judged('wasm local[*] vs 1 worker, one batch', scaling?.median, 1.8, 'x', false, perRound(scaling)),
     ...hostCeiling(wc, scaling?.median),
     judged('wasm local[*] vs 1 worker, TCP stream (highest sustained rates)', tcp && tcp1 ? tcp.mbPerS / tcp1.mbPerS : undefined, 1.6, 'x'),
+    ...why.scaling,
     judged(`incremental window per slide at W/S=${longest}, RxJS panes over Flint wasm`, rx && wasmSlide ? rx / wasmSlide : undefined, 5, 'x'),
     judged('first batch of a fresh context vs steady, wasm core', first('wasm'), 1.5, 'x', true),
     judged('first batch of a fresh context vs steady, js core', first('js'), 1.5, 'x', true),

@@ -10,6 +10,7 @@ import type { CoreName } from '../../src/core/core.js';
 import { pair, StreamingContext, sum, words, type BatchInfo } from '../../src/index.js';
 import { benchScript } from '../lib/paths.js';
 import { loadRxjs } from '../lib/peers.js';
+import { processCpuMs, threadIds, threadSplit, type ThreadSplit } from '../lib/thread-cpu.js';
 import { topTen, type WordCount } from '../lib/top-ten.js';
 import { MARKER, type GeneratorCommand, type GeneratorReport, type GeneratorStats } from './protocol.js';
 
@@ -58,6 +59,11 @@ export class Generator {
     return this.latest;
   }
 
+  /** The generator process's CPU ms so far (undefined off Linux): it shares the cores with the job. */
+  cpuMs(): number | undefined {
+    return this.child.pid === undefined ? undefined : processCpuMs(this.child.pid);
+  }
+
   /** Stops the generator process. */
   async stop(): Promise<void> {
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
@@ -74,6 +80,8 @@ export interface BatchRecord {
   schedulingDelay: number;
   /** ms from each timestamp token's writing to the batch's output. */
   latencies: number[];
+  /** ms from the batch time to its output (after the output's collect): what a record waits once its batch closed. */
+  outputDelay?: number;
   top10: string;
   /**
    * The batch completed without its output having run: stop() abandoned it (a job stopped while
@@ -84,15 +92,17 @@ export interface BatchRecord {
 
 const isMarker = (word: string) => word.startsWith(MARKER);
 
-/** What a batch's output computes from its word counts at `now` (ms): its top 10 and latencies. */
-function outputOf(pairs: Iterable<WordCount>, now: number): { latencies: number[]; top10: string } {
+/** What a batch's output computes from its word counts at `now` (ms): its top 10, latencies and delay from `batchTime`. */
+function outputOf(pairs: Iterable<WordCount>, now: number, batchTime?: number): BatchOutput {
   const all = [...pairs];
   const latencies: number[] = [];
   for (const [word, n] of all) {
     if (isMarker(word)) for (let i = 0; i < n; i++) latencies.push(now - Number(word.slice(MARKER.length)));
   }
-  return { latencies, top10: topTen(all, isMarker) };
+  return { latencies, top10: topTen(all, isMarker), ...(batchTime !== undefined && { outputDelay: now - batchTime }) };
 }
+
+type BatchOutput = Pick<BatchRecord, 'latencies' | 'top10' | 'outputDelay'>;
 
 /** A running word count on the generator's socket. */
 export interface Job {
@@ -100,6 +110,8 @@ export interface Job {
   readonly batches: BatchRecord[];
   /** Batches waiting to be processed. */
   readonly pending: number;
+  /** This process's CPU so far by thread kind (undefined off Linux). */
+  threads(): ThreadSplit | undefined;
   stop(): Promise<void>;
 }
 
@@ -107,8 +119,10 @@ export interface Job {
 export class StreamingJob implements Job {
   /** Completed batches, in time order. */
   readonly batches: BatchRecord[] = [];
-  private readonly outputs = new Map<number, { latencies: number[]; top10: string }>();
+  private readonly outputs = new Map<number, BatchOutput>();
   private submitted = 0;
+  /** The pool's worker threads: those the context's start created. */
+  private workers: ReadonlySet<number> = new Set();
 
   private constructor(
     readonly ssc: StreamingContext,
@@ -141,13 +155,15 @@ export class StreamingJob implements Job {
       .flatMap(words)
       .map(pair(1))
       .reduceByKey(sum)
-      .foreachRDD((batch, time) => void job.outputs.set(time, outputOf(batch.collect(), Date.now())));
+      .foreachRDD((batch, time) => void job.outputs.set(time, outputOf(batch.collect(), Date.now(), time)));
     ssc.addStreamingListener({
       onBatchSubmitted: () => void job.submitted++,
       onBatchCompleted: ({ batchInfo }) => job.record(batchInfo),
     });
+    const before = threadIds();
     try {
       await ssc.start();
+      job.workers = new Set([...threadIds()].filter((tid) => !before.has(tid)));
     } catch (error) {
       if (dir) await rm(dir, { recursive: true, force: true });
       throw error;
@@ -158,6 +174,10 @@ export class StreamingJob implements Job {
   /** Batches submitted and not completed yet. */
   get pending(): number {
     return this.submitted - this.batches.length;
+  }
+
+  threads(): ThreadSplit | undefined {
+    return threadSplit(this.workers);
   }
 
   /** Stops at once (queued batches are dropped), then removes the checkpoint directory, if any. */
@@ -209,6 +229,10 @@ export class RxjsStreamingJob implements Job {
     });
     job.stopHandle = () => handle.stop();
     return job;
+  }
+
+  threads(): ThreadSplit | undefined {
+    return threadSplit(new Set());
   }
 
   async stop(): Promise<void> {

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   await job.stop();
   await gen.stop();
   const latencies = job.batches.flatMap((b) => b.latencies);
+  const outputDelays = job.batches.flatMap((b) => (b.outputDelay === undefined ? [] : [b.outputDelay]));
   const result: SoakResult = {
     name,
     mbPerS,
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
     failedBatches: job.batches.filter((b) => b.processingDelay >= BATCH_MS).length,
     latencyP50: percentile(latencies, 50),
     latencyP99: percentile(latencies, 99),
+    outputDelayP50: percentile(outputDelays, 50),
+    outputDelayP99: percentile(outputDelays, 99),
   };
   finish(result);
 }

@@ -16,7 +16,8 @@ import type { BenchConfig } from '../lib/config.js';
 import { percentile } from '../lib/stats.js';
 import { addCounts, checkTopTen, countWords, topTen } from '../lib/top-ten.js';
 import { BATCH_MS, Generator, RxjsStreamingJob, StreamingJob, type BatchRecord, type Job } from '../stream/job.js';
-import type { StepResult, StreamingResult, StreamingRow, WalPair } from '../lib/results.js';
+import type { StepCpu, StepResult, StreamingResult, StreamingRow, WalPair } from '../lib/results.js';
+import type { ThreadSplit } from '../lib/thread-cpu.js';
 
 /**
  * Name suffix of the contestant whose socket receiver appends to the write-ahead log (a temporary
@@ -58,6 +59,33 @@ class CycledCorpus {
   }
 }
 
+/** The job's and the generator's CPU at one moment. */
+interface CpuMark {
+  wall: number;
+  job: ThreadSplit | undefined;
+  generator: number | undefined;
+}
+
+function cpuMark(job: Job, gen: Generator): CpuMark {
+  return { wall: performance.now(), job: job.threads(), generator: gen.cpuMs() };
+}
+
+/** CPU per MB between two marks, `mb` having been received in between. */
+function cpuBetween(a: CpuMark, b: CpuMark, mb: number): StepCpu | undefined {
+  if (!a.job || !b.job || a.generator === undefined || b.generator === undefined || mb <= 0) return undefined;
+  const main = b.job.mainMs - a.job.mainMs;
+  const workers = b.job.workersMs - a.job.workersMs;
+  const helpers = b.job.helpersMs - a.job.helpersMs;
+  const generator = b.generator - a.generator;
+  return {
+    mainMsPerMb: main / mb,
+    workersMsPerMb: workers / mb,
+    helpersMsPerMb: helpers / mb,
+    generatorMsPerMb: generator / mb,
+    busyCores: (main + workers + helpers + generator) / (b.wall - a.wall),
+  };
+}
+
 /** Judges the batches of one step that ran from `start` to `end` (ms) at `mbPerS`. */
 function judge(batches: BatchRecord[], mbPerS: number, start: number, end: number, avgLineBytes: number, deficitBytes: number, pending: number): StepResult {
   const judged = batches.filter((b) => b.time > start && b.time <= end);
@@ -95,12 +123,16 @@ async function runStep(job: Job, gen: Generator, mbPerS: number, config: BenchCo
   gen.setRate(mbPerS);
   await sleep(config.settleBatches * BATCH_MS);
   const start = Date.now();
+  const before = cpuMark(job, gen);
   await sleep(config.stepSeconds * 1000);
   const end = Date.now();
+  const after = cpuMark(job, gen);
   const { dueBytes, sentBytes, backlogBytes } = gen.stats;
   const lastTime = Math.floor(end / BATCH_MS) * BATCH_MS;
   for (let waited = 0; waited < 2 * BATCH_MS && (job.batches.at(-1)?.time ?? 0) < lastTime; waited += 50) await sleep(50);
-  return judge(job.batches, mbPerS, start, end, avgLineBytes, dueBytes - sentBytes + backlogBytes, job.pending);
+  const step = judge(job.batches, mbPerS, start, end, avgLineBytes, dueBytes - sentBytes + backlogBytes, job.pending);
+  const cpu = cpuBetween(before, after, (step.receivedMbPerS * (end - start)) / 1000);
+  return cpu ? { ...step, cpu } : step;
 }
 
 /** Checks the top 10 of `batches` against the corpus lines each one received (batches in order). */
@@ -225,6 +257,7 @@ async function main(): Promise<void> {
     refineSteps: config.streaming.refineSteps,
     corpusMb,
     wordsPerMb: corpus.words / (corpus.bytes.length / 1e6),
+    cores: n,
     rows,
     ...(pair && { walPair: pair }),
   };
