@@ -174,7 +174,8 @@ describe('blockInterval option', () => {
 
 describe('the wasm core block counter', () => {
   it('counts blocks in several segments and a shared last block as the batch is counted from its text', async () => {
-    const core = new WasmCore(2, { pieceBytes: 4096 });
+    // Any backlog starts a new segment (the blocks here are far smaller than the default's 4 MB).
+    const core = new WasmCore(2, { pieceBytes: 4096, splitBacklogBytes: 0 });
     cleanup.push(() => core.close());
     const counter = core.createBlockCounter();
     const rng = mulberry32(99);
@@ -198,5 +199,33 @@ describe('the wasm core block counter', () => {
       expect(await countOf(all, counter.cut([last]))).toEqual(await jsCount(TextBatch.fromBlocks(all, 2)));
     }
     expect(core.blockCountStats()).toEqual({ blocksCounted: 18, batchesFromBlocks: 3, segments: 6 });
+  }, 60_000);
+
+  it('keeps blocks in one segment while its worker is less than splitBacklogBytes behind', async () => {
+    const core = new WasmCore(2, { pieceBytes: 4096, splitBacklogBytes: 1 << 20 });
+    cleanup.push(() => core.close());
+    const counter = core.createBlockCounter();
+    const rng = mulberry32(7);
+    const block = (lines: number) => blockOfLines(Array.from({ length: lines }, () => randomLine(rng, { longKeyChance: 0.01 })));
+    const countOf = async (blocks: LineBlock[], pre: ReturnType<typeof counter.cut>) => {
+      const counted = await core.reduceByKey(TextBatch.fromBlocks(blocks, 2, pre).flatMap(words).map(pair(1)), sum, PARTITIONS);
+      return counted.partitions.map((p) => [...p]);
+    };
+    const first = [block(50)];
+    await countOf(first, counter.cut(first));
+    // Small blocks sent at once: the segment falls behind, but never by 1 MB, so it keeps them all.
+    const small = Array.from({ length: 6 }, () => block(1 + randomInt(rng, 400)));
+    for (const b of small) counter.add([b]);
+    expect(small.reduce((n, b) => n + b.bytes.byteLength, 0)).toBeLessThan(1 << 20);
+    const tail = [block(10)];
+    expect(await countOf([...small, ...tail], counter.cut(tail))).toEqual(await jsCount(TextBatch.fromBlocks([...small, ...tail], 2)));
+    expect(core.blockCountStats().segments).toBe(1);
+    // Blocks of 2 MB: the second finds the first more than 1 MB behind and goes to the other worker.
+    const large = Array.from({ length: 2 }, () => block(40_000));
+    expect(large[0]!.bytes.byteLength).toBeGreaterThan(1 << 20);
+    for (const b of large) counter.add([b]);
+    const end = [block(10)];
+    expect(await countOf([...large, ...end], counter.cut(end))).toEqual(await jsCount(TextBatch.fromBlocks([...large, ...end], 2)));
+    expect(core.blockCountStats().segments).toBe(3);
   }, 60_000);
 });

@@ -102,7 +102,8 @@ export interface StreamingContextOptions {
   maxBufferedBytes?: number;
   /**
    * Ms between the blocks a receiver hands on while a batch fills (Spark's
-   * `spark.streaming.blockInterval`; default 200). On the wasm core, a receiver stream whose batches
+   * `spark.streaming.blockInterval`; default 50, Spark's 200: a block here is not a task, and
+   * shorter blocks leave less to count at the batch time). On the wasm core, a receiver stream whose batches
    * feed a kernel word count (`flatMap(words).map(pair(1)).reduceByKey(sum)`, `countByValue`) has
    * each block counted by the workers as it arrives, so at the batch time only the last block and
    * the merge remain. Results are the same for any value.

@@ -25,6 +25,9 @@ export class SegmentRun {
   private readonly waiting: Uint8Array[][] = [];
   private next = 0;
   private ending = false;
+  /** Bytes sent to the run and not counted yet, and the sizes of the pieces in flight, oldest first. */
+  private pending = 0;
+  private readonly inFlightBytes: number[] = [];
 
   constructor(
     pool: WorkerPool,
@@ -35,6 +38,7 @@ export class SegmentRun {
     this.run = new CountRun(pool, settings, {
       pieceDone: (_run, input) => {
         buffers.give(input);
+        this.pending -= this.inFlightBytes.shift() ?? 0;
         this.feed();
       },
       partial: (_segment, packed) => (this.partial = packed),
@@ -48,6 +52,7 @@ export class SegmentRun {
     this.run.finished.catch(() => {
       this.waiting.length = 0;
       this.next = 0;
+      this.pending = 0;
     });
   }
 
@@ -56,9 +61,15 @@ export class SegmentRun {
     return this.run.inFlight === 0 && this.next === this.waiting.length;
   }
 
+  /** Bytes sent to this run that its worker has not counted yet. */
+  get backlogBytes(): number {
+    return this.pending;
+  }
+
   /** Sends `blocks` (whole lines) to be counted into the segment's table. */
   send(blocks: readonly LineBlock[]): void {
     this.waiting.push(...piecesOf(blocks, this.pieceBytes));
+    this.pending += blocks.reduce((n, b) => n + b.bytes.byteLength, 0);
     this.feed();
   }
 
@@ -72,6 +83,7 @@ export class SegmentRun {
     while (this.run.inFlight < SEGMENT_PIECES_IN_FLIGHT && this.next < this.waiting.length) {
       const piece = this.waiting[this.next]!;
       this.waiting[this.next++] = []; // the text is the batch's; the run need not keep it
+      this.inFlightBytes.push(piece.reduce((n, part) => n + part.byteLength, 0));
       this.run.send(copyToTransferable(this.buffers, piece), 0);
     }
     if (this.next === this.waiting.length) {

