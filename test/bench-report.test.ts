@@ -121,6 +121,21 @@ describe('report', () => {
     expect(buildReport({ ...base, memory: { ...memory, soak: leaking } }, 'r').headline.join('\n')).toContain('(1.00 MB/min over its second half)');
   });
 
+  it('shows what each memory contestant held after its last slide, when the run recorded it', () => {
+    const soak = { name: 'Flint wasm core, local[2]', mbPerS: 50, seconds: 600, samples: [[1, 300]] as [number, number][], slopeMbPerMin: 0, batches: 600, failedBatches: 0, latencyP50: 700, latencyP99: 1100 };
+    const held = { rssMb: 440.4, heapUsedMb: 43.2, arrayBuffersMb: 81, otherExternalMb: 187.6 };
+    const rows = [
+      { name: 'Flint wasm, incremental (sum/subtract)', group: 'flint' as const, baselineMb: 250, peakMb: 577, slideMs: 150, atLastSlide: held },
+      { name: 'RxJS, panes (bufferTime + scan, subtracting)', group: 'peer' as const, baselineMb: 184, peakMb: 432, slideMs: 250 },
+    ];
+    const memory = { keys: 1_000_000, windowPanes: 10, paneMb: 1, rows, notRun: [], soak };
+    const report = buildReport({ ...base, memory }, 'r').markdown;
+    expect(report).toContain('| Flint wasm, incremental (sum/subtract) | 440 | 43 | 81 | 188 |');
+    expect(report).not.toContain('| RxJS, panes (bufferTime + scan, subtracting) | 432 |');
+    const old = buildReport({ ...base, memory: { ...memory, rows: rows.map(({ atLastSlide: _, ...r }) => r) } }, 'r').markdown;
+    expect(old).not.toContain('right after its last slide');
+  });
+
   it('judges the window target on the side-by-side pair when there is one, else on the sweep', () => {
     const window = {
       paneKb: 64,

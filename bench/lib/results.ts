@@ -169,6 +169,17 @@ export interface MemoryRow {
   peakMb: number;
   /** Median ms per slide once the window is full. */
   slideMs: number;
+  /** What the process held right after its last slide (absent in results from before it was kept). */
+  atLastSlide?: HeldMemory;
+}
+
+/** process.memoryUsage() in MB, external memory split into array buffers and the rest. */
+export interface HeldMemory {
+  rssMb: number;
+  heapUsedMb: number;
+  arrayBuffersMb: number;
+  /** External memory that is not array buffers: in Flint, the main thread's WebAssembly memory. */
+  otherExternalMb: number;
 }
 
 /** Workload 4 (memory): peak RSS with a window of `keys` distinct keys, and the soak run. */

@@ -224,6 +224,26 @@ function lateSlope(soak: SoakResult): number {
   return slope(soak.samples.filter(([t]) => t >= soak.seconds / 2)) * 60;
 }
 
+/** What each contestant held after its last slide, when the run recorded it. */
+function heldTable(m: MemoryResult): string[] {
+  const rows = m.rows.filter((r) => r.atLastSlide);
+  if (rows.length === 0) return [];
+  return [
+    "What each held right after its last slide (`process.memoryUsage()`, MB; the top-10 check's own Map comes after). " +
+      "Other external memory is, in Flint, the main thread's WebAssembly memory, which keeps every page it ever used; worker threads' memory shows only in RSS.",
+    '',
+    table(
+      ['contestant', 'RSS', 'V8 heap used', 'array buffers', 'other external'],
+      ['---', '---:', '---:', '---:', '---:'],
+      rows.map((r) => {
+        const h = r.atLastSlide!;
+        return [r.name, fmt(h.rssMb, 0), fmt(h.heapUsedMb, 0), fmt(h.arrayBuffersMb, 0), fmt(h.otherExternalMb, 0)];
+      }),
+    ),
+    '',
+  ];
+}
+
 function memorySection(m: MemoryResult, chart: (name: string, svg: string) => string): string {
   const base = find(m.rows, /wasm, incremental/)?.peakMb;
   const soak = m.soak;
@@ -242,6 +262,7 @@ function memorySection(m: MemoryResult, chart: (name: string, svg: string) => st
       m.rows.map((r) => [r.name, fmt(r.baselineMb, 0), fmt(r.peakMb, 0), fmt(r.peakMb - r.baselineMb, 0), fmt(r.slideMs, 1), ratio(r.peakMb, base)]),
     ),
     '',
+    ...heldTable(m),
     ...m.notRun.map((n) => `Not run: ${n}.`),
     '',
     chart('memory.svg', barChart(`Peak RSS with ${compact(m.keys)} distinct keys in the window (MB)`, 'MB', m.rows.map((r) => ({ label: r.name, value: r.peakMb, color: colorOf(r.name) })))),

@@ -6,7 +6,7 @@
 import { vocabulary } from '../corpus.js';
 import { childConfig, finish, progress, runChild } from '../lib/child.js';
 import { benchScript } from '../lib/paths.js';
-import type { MemoryResult, MemoryRow, SoakResult } from '../lib/results.js';
+import type { HeldMemory, MemoryResult, MemoryRow, SoakResult } from '../lib/results.js';
 import { percentile } from '../lib/stats.js';
 import { addCounts, checkTopTen, countWords, topTen } from '../lib/top-ten.js';
 import { windowContestants } from '../lib/window-contestants.js';
@@ -44,11 +44,18 @@ async function measureOne(index: number): Promise<MemoryRow> {
     await run.slide(panes[s % WINDOW_PANES]!);
     if (s >= WINDOW_PANES) times.push(performance.now() - t);
   }
+  const held = process.memoryUsage();
+  const atLastSlide: HeldMemory = {
+    rssMb: held.rss / 2 ** 20,
+    heapUsedMb: held.heapUsed / 2 ** 20,
+    arrayBuffersMb: held.arrayBuffers / 2 ** 20,
+    otherExternalMb: (held.external - held.arrayBuffers) / 2 ** 20,
+  };
   const expected = topTen(panes.reduce((all, p) => addCounts(all, countWords(p)), new Map<string, number>()));
   checkTopTen(c.name, `a window of ${keys} distinct keys`, await run.top10(), expected);
   await run.close();
   close();
-  return { name: c.name, group: c.group, baselineMb, peakMb: process.resourceUsage().maxRSS / 1024, slideMs: percentile(times, 50) };
+  return { name: c.name, group: c.group, baselineMb, peakMb: process.resourceUsage().maxRSS / 1024, slideMs: percentile(times, 50), atLastSlide };
 }
 
 async function main(): Promise<void> {
