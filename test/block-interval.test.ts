@@ -173,12 +173,12 @@ describe('blockInterval option', () => {
 });
 
 describe('the wasm core block counter', () => {
-  it('counts blocks in several segments and a shared last block as the batch is counted from its text', async () => {
-    // Any backlog starts a new segment (the blocks here are far smaller than the default's 4 MB).
-    const core = new WasmCore(2, { pieceBytes: 4096, splitBacklogBytes: 0 });
+  /** A 2-worker core's block counter that has learned the word count, with blocks of random lines. */
+  async function learnedCounter(splitBacklogBytes: number, seed: number) {
+    const core = new WasmCore(2, { pieceBytes: 4096, splitBacklogBytes });
     cleanup.push(() => core.close());
     const counter = core.createBlockCounter();
-    const rng = mulberry32(99);
+    const rng = mulberry32(seed);
     const block = (lines: number) => blockOfLines(Array.from({ length: lines }, () => randomLine(rng, { longKeyChance: 0.01 })));
     const countOf = async (blocks: LineBlock[], pre: ReturnType<typeof counter.cut>) => {
       const counted = await core.reduceByKey(TextBatch.fromBlocks(blocks, 2, pre).flatMap(words).map(pair(1)), sum, PARTITIONS);
@@ -187,6 +187,12 @@ describe('the wasm core block counter', () => {
     // The first batch teaches the counter what to count.
     const first = [block(50)];
     await countOf(first, counter.cut(first));
+    return { core, counter, rng, block, countOf };
+  }
+
+  it('counts blocks in several segments and a shared last block as the batch is counted from its text', async () => {
+    // Any backlog starts a new segment (the blocks here are far smaller than the default's 4 MB).
+    const { core, counter, rng, block, countOf } = await learnedCounter(0, 99);
     for (let batch = 0; batch < 3; batch++) {
       // Blocks sent faster than a worker counts them: the second finds the first segment behind and
       // starts one on the other worker; with both workers busy, the rest wait in that second
@@ -202,17 +208,7 @@ describe('the wasm core block counter', () => {
   }, 60_000);
 
   it('keeps blocks in one segment while its worker is less than splitBacklogBytes behind', async () => {
-    const core = new WasmCore(2, { pieceBytes: 4096, splitBacklogBytes: 1 << 20 });
-    cleanup.push(() => core.close());
-    const counter = core.createBlockCounter();
-    const rng = mulberry32(7);
-    const block = (lines: number) => blockOfLines(Array.from({ length: lines }, () => randomLine(rng, { longKeyChance: 0.01 })));
-    const countOf = async (blocks: LineBlock[], pre: ReturnType<typeof counter.cut>) => {
-      const counted = await core.reduceByKey(TextBatch.fromBlocks(blocks, 2, pre).flatMap(words).map(pair(1)), sum, PARTITIONS);
-      return counted.partitions.map((p) => [...p]);
-    };
-    const first = [block(50)];
-    await countOf(first, counter.cut(first));
+    const { core, counter, rng, block, countOf } = await learnedCounter(1 << 20, 7);
     // Small blocks sent at once: the segment falls behind, but never by 1 MB, so it keeps them all.
     const small = Array.from({ length: 6 }, () => block(1 + randomInt(rng, 400)));
     for (const b of small) counter.add([b]);
