@@ -4,26 +4,22 @@
 // splits them further (ThreadSplit): its helpers (garbage collection) are not small.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
+// CPU ms (user + system) in a /proc stat file: utime and stime, in 100 Hz ticks.
+function statCpuMs(path: string): number {
+  const stat = readFileSync(path, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** CPU ms (user + system) of thread `tid` of this process so far. */
 export function threadCpuMs(tid: number): number {
-  const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in 100 Hz ticks
+  return statCpuMs(`/proc/self/task/${tid}/stat`);
 }
 
 /** CPU ms of every thread but the main one, so far; undefined where /proc is not there. */
 export function otherThreadsCpuMs(): number | undefined {
-  if (!existsSync('/proc/self/task')) return undefined;
-  let total = 0;
-  for (const tid of readdirSync('/proc/self/task').map(Number)) {
-    if (tid === process.pid) continue;
-    try {
-      total += threadCpuMs(tid);
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return total;
+  const split = threadSplit(new Set());
+  return split && split.helpersMs;
 }
 
 /** The ids of this process's threads now; empty where /proc is not there. */
@@ -35,9 +31,7 @@ export function threadIds(): Set<number> {
 /** CPU ms of a whole process (all its threads) so far; undefined once it has exited or off Linux. */
 export function processCpuMs(pid: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return statCpuMs(`/proc/${pid}/stat`);
   } catch {
     return undefined;
   }

@@ -2,10 +2,10 @@
 // interval): each block goes to a worker as it arrives, into the table of the current segment
 // (consecutive text on one worker) while that worker is at most a few MB behind, else into a new
 // segment on a free worker; when no worker is free, the block waits in the current segment (a new
-// one would only queue behind the busy workers and cost one more table to pack and merge). Segments' tables are
-// merged in text order into one table per batch in the main thread's kernel instance; at the cut
-// the last block is shared by the workers and the table is packed, so the batch's word count only
-// has to pick it up.
+// one would only queue behind the busy workers and cost one more table to pack and merge).
+// Segments' tables are merged in text order into one table per batch in the main thread's kernel
+// instance; at the cut the last block is shared by the workers and the table is packed, so the
+// batch's word count only has to pick it up.
 //
 //   time ->   | block 1 | block 2 | block 3 | block 4 | last |  cut
 //   workers:    seg 1 ...................  seg 2 ....... seg 3 + seg 4 (shared)
